@@ -1,0 +1,24 @@
+# Install layout and the CMake / pkg-config packages that let consumers find libprof.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS prof EXPORT libprofTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/libprof/include/prof ${PROJECT_BINARY_DIR}/include/prof
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS prof_preload LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS prof_viewer RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+set(LIBPROF_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/libprof)
+install(EXPORT libprofTargets NAMESPACE libprof:: DESTINATION ${LIBPROF_CMAKE_DIR})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/libprof/cmake/libprofConfig.cmake.in
+                              ${PROJECT_BINARY_DIR}/libprofConfig.cmake INSTALL_DESTINATION ${LIBPROF_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/libprofConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/libprofConfig.cmake ${PROJECT_BINARY_DIR}/libprofConfigVersion.cmake
+        DESTINATION ${LIBPROF_CMAKE_DIR})
+
+configure_file(${PROJECT_SOURCE_DIR}/libprof/cmake/libprof.pc.in ${PROJECT_BINARY_DIR}/libprof.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/libprof.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,7 @@
+#include <prof/prof.hpp>
+
+namespace prof {
+
+const char* version() noexcept { return PROF_VERSION_STRING; }
+
+}  // namespace prof
