@@ -14,11 +14,14 @@ install(TARGETS prof_viewer RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 set(LIBPROF_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/libprof)
 install(EXPORT libprofTargets NAMESPACE libprof:: DESTINATION ${LIBPROF_CMAKE_DIR})
 configure_package_config_file(${PROJECT_SOURCE_DIR}/libprof/cmake/libprofConfig.cmake.in
-                              ${PROJECT_BINARY_DIR}/libprofConfig.cmake INSTALL_DESTINATION ${LIBPROF_CMAKE_DIR})
+                              ${PROJECT_BINARY_DIR}/libprofConfig.cmake INSTALL_DESTINATION ${LIBPROF_CMAKE_DIR}
+                              PATH_VARS CMAKE_INSTALL_LIBDIR CMAKE_INSTALL_BINDIR)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/libprofConfigVersion.cmake
                                  COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/libprofConfig.cmake ${PROJECT_BINARY_DIR}/libprofConfigVersion.cmake
         DESTINATION ${LIBPROF_CMAKE_DIR})
 
+file(RELATIVE_PATH PC_RELATIVE_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+string(REGEX REPLACE "/$" "" PC_RELATIVE_PREFIX "${PC_RELATIVE_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/libprof/cmake/libprof.pc.in ${PROJECT_BINARY_DIR}/libprof.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/libprof.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
