@@ -1,1 +1,114 @@
-// Placeholder: the shim that records the process's metadata lands with the snapshot writer.
+// libprof_preload.so: LD_PRELOAD it into any program and the program leaves a snapshot
+// (docs/SNAPSHOT.md, writer "preload") when it ends, however it ends: return from main, exit, _exit, or a
+// fatal signal. The program itself must not notice: same output, exit status, signals, fork and exec.
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstdlib>
+
+#include "core/clock.hpp"
+#include "core/output_dir.hpp"
+#include "core/process_meta.hpp"
+#include "export.hpp"
+#include "fatal_signals.hpp"
+#include "real_functions.hpp"
+#include "recorder.hpp"
+
+extern char** environ;
+
+namespace prof::preload {
+
+namespace {
+
+using MainFn = int (*)(int, char**, char**);
+using StartMainFn = int (*)(MainFn, int, char**, void (*)(), void (*)(), void (*)(), void*);
+
+MainFn g_program_main = nullptr;
+
+const char* start_env(char** envp, const char* name) noexcept {
+  std::size_t length = __builtin_strlen(name);
+  for (char** e = envp; e && *e; ++e) {
+    if (__builtin_strncmp(*e, name, length) == 0 && (*e)[length] == '=') return *e + length + 1;
+  }
+  return nullptr;
+}
+
+void after_fork_in_child() noexcept {
+  core::meta::reset_after_fork();
+  core::clock::reset_baseline();
+  recorder::reset_after_fork();
+}
+
+int main_recording_exit(int argc, char** argv, char** envp) {
+  int code = g_program_main(argc, argv, envp);
+  recorder::record_exit_code(code);
+  return code;
+}
+
+// glibc passes argc, argv and envp to ELF constructors; that is how the shim sees argv without /proc.
+__attribute__((constructor)) void start(int argc, char** argv, char** envp) {
+  int saved = errno;
+  if (!envp) envp = environ;
+  real::resolve();
+  core::clock::init();
+  core::meta::capture_start(argc, argv, envp);
+  core::output_dir::resolve(start_env(envp, "PROF_OUTPUT"));
+  recorder::init(envp);
+  pthread_atfork(nullptr, nullptr, after_fork_in_child);
+  fatal_signals::install();
+  errno = saved;
+}
+
+__attribute__((destructor)) void stop() {
+  recorder::finish_exited();
+}
+
+}  // namespace
+
+}  // namespace prof::preload
+
+namespace pp = prof::preload;
+
+PROF_SHIM_EXPORT int __libc_start_main(pp::MainFn program_main, int argc, char** argv, void (*init)(),
+                                       void (*fini)(), void (*rtld_fini)(), void* stack_end) {
+  pp::g_program_main = program_main;
+  auto real_start = reinterpret_cast<pp::StartMainFn>(dlsym(RTLD_NEXT, "__libc_start_main"));
+  if (!real_start) std::exit(program_main(argc, argv, environ));
+  return real_start(pp::main_recording_exit, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
+PROF_SHIM_EXPORT void exit(int code) noexcept {
+  pp::recorder::record_exit_code(code);
+  pp::real::exit(code);
+}
+
+PROF_SHIM_EXPORT void quick_exit(int code) noexcept {
+  // at_quick_exit handlers run, destructors do not: write now.
+  int saved = errno;
+  pp::recorder::record_exit_code(code);
+  pp::recorder::finish_exited();
+  errno = saved;
+  pp::real::quick_exit(code);
+}
+
+// dash's `exit 3` and every exec failure path in a child end here; destructors will not run.
+PROF_SHIM_EXPORT void _exit(int code) {
+  pp::recorder::record_exit_code(code);
+  pp::recorder::finish_exited();
+  pp::real::exit_now(code);
+}
+
+PROF_SHIM_EXPORT void _Exit(int code) noexcept {
+  pp::recorder::record_exit_code(code);
+  pp::recorder::finish_exited();
+  pp::real::exit_now(code);
+}
+
+PROF_SHIM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),
+                                    void* arg) noexcept {
+  int rc = pp::real::pthread_create(thread, attr, start, arg);
+  if (rc == 0) prof::core::meta::note_thread_created();
+  return rc;
+}

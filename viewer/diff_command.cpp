@@ -1,10 +1,101 @@
+// `prof diff OLD NEW`: two runs side by side, with NEW/OLD ratios.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "aggregate.hpp"
 #include "commands.hpp"
+#include "error.hpp"
+#include "report_render.hpp"
+#include "snapshot_reader.hpp"
+#include "terminal.hpp"
 
 namespace prof::viewer {
 
+namespace {
+
+struct DiffOptions {
+  std::string old_path, new_path;
+  std::string format = "text";
+};
+
+double ratio(double new_value, double old_value) {
+  return old_value == 0 ? NAN : new_value / old_value;
+}
+
+Section meta_diff(const RunTotals& old_totals, const RunTotals& new_totals) {
+  Section section{.key = "meta",
+                  .title = "Processes (NEW / OLD)",
+                  .present = true,
+                  .absent_note = {},
+                  .facts = {},
+                  .tables = {}};
+  Table table{.key = "metrics", .title = "", .columns = {}, .rows = {}, .total_rows = 5};
+  table.columns = {{"metric", "metric", "", Align::left},
+                   {"old", "old", ""},
+                   {"new", "new", ""},
+                   {"ratio", "new/old", ""}};
+  auto seconds_row = [&](const char* key, const char* label, double a, double b) {
+    table.rows.push_back({Cell::string(key), Cell::seconds(a), Cell::seconds(b), Cell::ratio(ratio(b, a))});
+    table.rows.back()[0].text = label;
+  };
+  seconds_row("wall_seconds", "wall", old_totals.wall_seconds, new_totals.wall_seconds);
+  seconds_row("user_seconds", "user cpu", old_totals.user_seconds, new_totals.user_seconds);
+  seconds_row("system_seconds", "system cpu", old_totals.system_seconds, new_totals.system_seconds);
+  table.rows.push_back({Cell::string("max_rss_bytes"), Cell::bytes(old_totals.max_rss_bytes),
+                        Cell::bytes(new_totals.max_rss_bytes),
+                        Cell::ratio(ratio(static_cast<double>(new_totals.max_rss_bytes),
+                                          static_cast<double>(old_totals.max_rss_bytes)))});
+  table.rows.back()[0].text = "max rss";
+  auto old_n = static_cast<std::int64_t>(old_totals.processes),
+       new_n = static_cast<std::int64_t>(new_totals.processes);
+  table.rows.push_back({Cell::string("processes"), Cell::count(old_n), Cell::count(new_n),
+                        Cell::ratio(ratio(static_cast<double>(new_n), static_cast<double>(old_n)))});
+  section.tables.push_back(std::move(table));
+  return section;
+}
+
+void run_diff(const DiffOptions& options) {
+  OutputFormat format = OutputFormat::text;
+  if (options.format == "csv")
+    format = OutputFormat::csv;
+  else if (options.format == "json")
+    format = OutputFormat::json;
+  else if (options.format != "text")
+    throw UserError("--format",
+                    fmt::format("unknown format \"{}\" (choose text, csv or json)", options.format));
+  auto old_totals = run_totals(load_snapshots({options.old_path}));
+  auto new_totals = run_totals(load_snapshots({options.new_path}));
+  std::vector<Section> sections{meta_diff(old_totals, new_totals)};
+  std::string out;
+  if (format == OutputFormat::text)
+    out = render_text(sections, {.colour = stdout_wants_colour(), .width = 80});
+  else if (format == OutputFormat::csv)
+    out = render_csv(sections);
+  else
+    out = render_json(sections);
+  write_stdout(out);
+}
+
+}  // namespace
+
 void add_diff_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("diff", "placeholder");
-  cmd->callback([&exit_code] { exit_code = 0; });
+  auto options = std::make_shared<DiffOptions>();
+  auto* cmd = app.add_subcommand("diff", "Compare two runs: NEW against OLD, with NEW/OLD ratios");
+  cmd->add_option("OLD", options->old_path, "Snapshot file or run directory of the reference run")
+      ->required();
+  cmd->add_option("NEW", options->new_path, "Snapshot file or run directory of the run to compare")
+      ->required();
+  cmd->add_option("--format", options->format, "Output: text (default), csv or json");
+  cmd->footer(
+      "Examples:\n"
+      "  prof diff before/ after/                  two run directories\n"
+      "  prof diff old.123.prof.json new.456.prof.json\n"
+      "  prof diff before/ after/ --format csv     metric,old,new,ratio in seconds and bytes");
+  cmd->callback([options, &exit_code] {
+    run_diff(*options);
+    exit_code = 0;
+  });
 }
 
 }  // namespace prof::viewer

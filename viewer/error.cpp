@@ -2,6 +2,7 @@
 
 namespace prof::viewer {
 
-UserError::UserError(std::string where, const std::string& what) : std::runtime_error(what), where_(std::move(where)) {}
+UserError::UserError(std::string where, const std::string& what)
+    : std::runtime_error(what), where_(std::move(where)) {}
 
 }  // namespace prof::viewer

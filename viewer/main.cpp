@@ -1,15 +1,19 @@
 // prof: the launcher and viewer of libprof.
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <prof/version.hpp>
 
+#include "cli_errors.hpp"
 #include "commands.hpp"
 #include "error.hpp"
+#include "terminal.hpp"
 
 int main(int argc, char** argv) {
   using namespace prof::viewer;
+  ignore_sigpipe();
   CLI::App app{"prof: profile C++ and HPC programs and read their snapshots"};
   app.set_version_flag("--version", "prof (libprof) " PROF_VERSION_STRING);
   app.require_subcommand(1);
@@ -26,13 +30,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "prof: error: %s\n", e.what());
+    print_error_line(describe_parse_error(e, argc > 1 ? argv[1] : ""));
     return kExitUserError;
   } catch (const UserError& e) {
-    std::fprintf(stderr, "prof: error: %s: %s\n", e.where().c_str(), e.what());
+    print_error_line(e.where() + ": " + e.what());
+    return kExitUserError;
+  } catch (const std::bad_alloc&) {
+    print_error_line("out of memory");
     return kExitUserError;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "prof: error: %s\n", e.what());
+    print_error_line(e.what());
     return kExitUserError;
   }
   return exit_code;

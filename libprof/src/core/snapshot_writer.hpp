@@ -1,0 +1,24 @@
+#pragma once
+// Writes a whole snapshot (docs/SNAPSHOT.md) into the output directory: format, version, meta, then every
+// section an instrument registered. Allocation-free; safe to call at exit and from a fatal-signal handler.
+
+#include "core/process_meta.hpp"
+
+namespace prof::core {
+
+class JsonWriter;
+
+using SectionWriter = void (*)(JsonWriter& out, void* context);
+
+// Adds a top-level section: `write` must write exactly one JSON value (the key is written for it). `key` must
+// outlive the process. Returns false when the table is full (16 sections).
+bool register_section(const char* key, SectionWriter write, void* context) noexcept;
+
+// Writes one snapshot. On failure prints one warning line on stderr (the first failure of the process only)
+// and returns false; errno is preserved either way.
+bool write_snapshot(const MetaRequest& request) noexcept;
+
+// The file name of the last snapshot this process wrote ("" if none); for tests and messages.
+const char* last_snapshot_name() noexcept;
+
+}  // namespace prof::core

@@ -1,0 +1,11 @@
+#pragma once
+// Catches the signals that would kill the process so it still leaves a snapshot, then dies of the same
+// signal. Only signals left at SIG_DFL are caught, and the program never sees our handler: asking for the
+// disposition answers SIG_DFL, and installing its own handler makes us step aside for that signal.
+
+namespace prof::preload::fatal_signals {
+
+// Installs the handler for every fatal signal whose disposition is SIG_DFL.
+void install() noexcept;
+
+}  // namespace prof::preload::fatal_signals

@@ -1,0 +1,26 @@
+#pragma once
+// The libc functions the shim wraps, looked up once with dlsym(RTLD_NEXT) in the constructor: later lookups
+// could allocate, which a vfork child or a signal handler must not do.
+
+#include <pthread.h>
+#include <csignal>
+
+namespace prof::preload::real {
+
+using SigactionFn = int (*)(int, const struct sigaction*, struct sigaction*);
+using SignalFn = sighandler_t (*)(int, sighandler_t);
+using ExitFn = void (*)(int);
+using PthreadCreateFn = int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
+
+// Resolves every pointer that is still null; called from the constructor, and lazily by a wrapper that runs
+// before it (another library's constructor).
+void resolve() noexcept;
+
+int sigaction(int signal, const struct sigaction* act, struct sigaction* old) noexcept;
+sighandler_t signal(int signal, sighandler_t handler) noexcept;
+[[noreturn]] void exit(int code) noexcept;
+[[noreturn]] void quick_exit(int code) noexcept;
+[[noreturn]] void exit_now(int code) noexcept;  // _exit and _Exit
+int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) noexcept;
+
+}  // namespace prof::preload::real

@@ -1,0 +1,82 @@
+#include "recorder.hpp"
+
+#include <unistd.h>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <string_view>
+
+#include "core/snapshot_writer.hpp"
+
+namespace prof::preload::recorder {
+
+namespace {
+
+constexpr int kNoCode = -1;
+
+bool g_follow = true;
+long g_root_pid = 0;  // with follow off: the only pid that writes
+std::atomic<int> g_exit_code{kNoCode};
+std::atomic<bool> g_finished{false};
+
+const char* find_env(char** envp, std::string_view name) noexcept {
+  for (char** e = envp; e && *e; ++e) {
+    std::string_view entry(*e);
+    if (entry.size() > name.size() && entry[name.size()] == '=' && entry.substr(0, name.size()) == name)
+      return *e + name.size() + 1;
+  }
+  return nullptr;
+}
+
+void finish(const core::ExitStatus& status) noexcept {
+  if (!owns_process() || g_finished.exchange(true)) return;
+  core::MetaRequest request;
+  request.exit = status;
+  request.writer = "preload";
+  core::write_snapshot(request);
+}
+
+}  // namespace
+
+void init(char** envp) noexcept {
+  const char* follow = find_env(envp, "PROF_FOLLOW");
+  g_follow = !(follow && std::string_view(follow) == "0");
+  g_root_pid = 0;
+  if (const char* root = find_env(envp, "PROF_ROOT_PID")) {
+    char* end = nullptr;
+    long pid = std::strtol(root, &end, 10);
+    if (end != root && *end == '\0' && pid > 0) g_root_pid = pid;
+  }
+}
+
+void reset_after_fork() noexcept {
+  g_exit_code.store(kNoCode, std::memory_order_relaxed);
+  g_finished.store(false, std::memory_order_relaxed);
+}
+
+bool owns_process() noexcept {
+  long self = ::getpid();
+  if (self != core::meta::pid()) return false;
+  return g_follow || g_root_pid == 0 || self == g_root_pid;
+}
+
+void record_exit_code(int code) noexcept {
+  if (::getpid() == core::meta::pid()) g_exit_code.store(code & 0xFF, std::memory_order_relaxed);
+}
+
+void finish_exited() noexcept {
+  int code = g_exit_code.load(std::memory_order_relaxed);
+  core::ExitStatus status;
+  status.kind = core::ExitStatus::Kind::exited;
+  status.code = code == kNoCode ? 0 : code;
+  finish(status);
+}
+
+void finish_signaled(int signal) noexcept {
+  core::ExitStatus status;
+  status.kind = core::ExitStatus::Kind::signaled;
+  status.signal = signal;
+  finish(status);
+}
+
+}  // namespace prof::preload::recorder

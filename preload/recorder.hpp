@@ -1,0 +1,28 @@
+#pragma once
+// Decides whether this process writes its snapshot, remembers how it is ending, and writes the snapshot
+// exactly once.
+
+#include "core/process_meta.hpp"
+
+namespace prof::preload::recorder {
+
+// Reads PROF_FOLLOW and PROF_ROOT_PID from the start environment.
+void init(char** envp) noexcept;
+
+// A fork child starts over: nothing written, no exit code yet.
+void reset_after_fork() noexcept;
+
+// True when this image belongs to the running process (not a vfork/clone child sharing its memory) and the
+// follow policy lets this process write.
+bool owns_process() noexcept;
+
+// Remembers the code passed to exit or returned by main (ignored in a vfork child).
+void record_exit_code(int code) noexcept;
+
+// Writes the snapshot with the recorded exit code (0 if none was recorded), once.
+void finish_exited() noexcept;
+
+// Writes the snapshot for a fatal signal, once.
+void finish_signaled(int signal) noexcept;
+
+}  // namespace prof::preload::recorder

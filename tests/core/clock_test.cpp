@@ -1,0 +1,61 @@
+#include "core/clock.hpp"
+
+#include <time.h>
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+using namespace prof::core;
+
+namespace {
+bool invariant(const std::string& cpuinfo) {
+  return clock::cpuinfo_has_invariant_tsc(cpuinfo.data(), cpuinfo.size());
+}
+
+double monotonic_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+}  // namespace
+
+TEST_CASE("an invariant TSC needs both constant_tsc and nonstop_tsc as whole flags", "[clock]") {
+  CHECK(invariant("processor\t: 0\nflags\t\t: fpu tsc constant_tsc nonstop_tsc sse\n"));
+  CHECK(invariant("flags\t\t: nonstop_tsc constant_tsc\nbugs\t\t:\n"));
+  CHECK_FALSE(invariant("flags\t\t: fpu tsc constant_tsc sse\n"));
+  CHECK_FALSE(invariant("flags\t\t: fpu xconstant_tsc nonstop_tsc_x\n"));
+  CHECK_FALSE(invariant("flags\t\t: constant_tsc nonstop_tsc"));  // line cut off by the buffer
+  CHECK_FALSE(invariant("vendor_id\t: x\n"));
+  // Only the first processor's flags count.
+  CHECK_FALSE(invariant("flags\t\t: fpu\nflags\t\t: constant_tsc nonstop_tsc\n"));
+}
+
+TEST_CASE("the clock follows the machine's cpuinfo and ticks at a calibrated rate", "[clock]") {
+  clock::init();
+  std::ifstream in("/proc/cpuinfo");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string cpuinfo = text.str();
+#if defined(__x86_64__)
+  CHECK(clock::uses_tsc() == invariant(cpuinfo.substr(0, 16384)));
+#else
+  CHECK_FALSE(clock::uses_tsc());
+#endif
+  double hz = clock::ticks_per_second();
+  if (!clock::uses_tsc()) CHECK(hz == 1e9);
+  CHECK(hz > 1e8);
+  CHECK(hz < 1e11);
+
+  // Ticks converted with the calibrated rate agree with CLOCK_MONOTONIC over the same interval.
+  double t0 = monotonic_seconds();
+  std::uint64_t k0 = clock::now_ticks();
+  timespec pause{0, 20 * 1000 * 1000};
+  nanosleep(&pause, nullptr);
+  std::uint64_t k1 = clock::now_ticks();
+  double t1 = monotonic_seconds();
+  REQUIRE(k1 > k0);
+  double measured = static_cast<double>(k1 - k0) / clock::ticks_per_second();
+  CHECK(measured == Approx(t1 - t0).epsilon(0.05));
+}

@@ -1,0 +1,15 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prof::viewer::run {
+
+// What the user asked `prof run` to do, once the command line is parsed.
+struct RunOptions {
+  std::optional<std::string> output_dir;  // -o DIR; unset means prof.PROGRAM.PID in the current directory
+  bool follow = true;                     // false with --no-follow: only the launched process writes
+  std::vector<std::string> command;       // PROGRAM ARGS..., never empty
+};
+
+}  // namespace prof::viewer::run

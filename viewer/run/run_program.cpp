@@ -1,0 +1,41 @@
+#include "run_program.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "child_environment.hpp"
+#include "exit_status.hpp"
+#include "launch.hpp"
+#include "output_dir.hpp"
+#include "run_summary.hpp"
+#include "shim_location.hpp"
+#include "signal_forwarding.hpp"
+
+namespace prof::viewer::run {
+
+int run_program(const RunOptions& options) {
+  const std::string& program = options.command.front();
+  const std::filesystem::path shim = locate_preload_shim();
+  const OutputDir dir = prepare_output_dir(options.output_dir, program);
+  // A reused directory may hold snapshots of earlier runs: count only the names that appear now.
+  const std::set<std::string> before = snapshot_names(dir.absolute);
+
+  ChildEnvironment environment(shim, dir.absolute, options.follow);
+  const SignalForwarding signals;
+  const Launch launch = launch_program(options.command, environment, signals);
+  if (launch.exec_error != 0) {
+    discard_if_unused(dir);
+    std::fprintf(stderr, "prof: error: %s: %s\n", program.c_str(), std::strerror(launch.exec_error));
+    return exit_code_of_exec_error(launch.exec_error);
+  }
+  const int status = signals.wait_for(launch.pid);
+
+  const std::set<std::string> after = snapshot_names(dir.absolute);
+  const auto appeared = std::count_if(after.begin(), after.end(),
+                                      [&](const std::string& name) { return !before.contains(name); });
+  std::fprintf(stderr, "%s\n", summary_line(static_cast<std::size_t>(appeared), dir.shown).c_str());
+  return exit_code_of_wait_status(status);
+}
+
+}  // namespace prof::viewer::run

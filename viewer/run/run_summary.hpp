@@ -1,0 +1,10 @@
+#pragma once
+#include <cstddef>
+#include <string>
+
+namespace prof::viewer::run {
+
+// The one line prof run prints at the end: how many snapshots this run left, where, and how to read them.
+std::string summary_line(std::size_t new_snapshots, const std::string& shown_dir);
+
+}  // namespace prof::viewer::run

@@ -1,0 +1,183 @@
+#pragma once
+// The in-memory model of one snapshot (docs/SNAPSHOT.md, format version 1). Every index stored here was
+// checked against its table by the reader, so code that walks the model never needs to re-check bounds.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace prof::viewer {
+
+inline constexpr std::int64_t kSnapshotFormatVersion = 1;
+
+struct ExitStatus {
+  enum class Kind { exited, signaled, running };
+  Kind kind = Kind::exited;
+  std::int64_t code = 0;    // when exited
+  std::int64_t signal = 0;  // when signaled
+  std::string signal_name;  // when signaled
+};
+
+struct Clock {
+  std::string source;  // "tsc" or "clock_gettime"
+  double tsc_hz = 0;   // when source is "tsc"
+  std::string clock;   // when source is "clock_gettime"
+};
+
+struct Meta {
+  std::string program;
+  std::string exe;
+  std::vector<std::string> argv;
+  std::int64_t pid = 0;
+  std::int64_t ppid = 0;
+  std::string host;
+  std::string start_time;
+  double wall_seconds = 0;
+  double user_seconds = 0;
+  double system_seconds = 0;
+  std::int64_t max_rss_bytes = 0;
+  ExitStatus exit;
+  std::string libprof_version;
+  std::string writer;
+  Clock clock;
+  std::optional<std::int64_t> rank;
+  std::optional<std::int64_t> size;
+  std::optional<std::string> rank_source;
+  std::int64_t threads_seen = 0;
+  std::int64_t cores_online = 0;
+  std::optional<std::int64_t> cpus_allowed;
+  std::map<std::string, std::string> env;
+  std::optional<std::string> label;
+  std::optional<std::int64_t> sequence;
+};
+
+struct Module {
+  std::string path;
+  std::string build_id;
+  std::int64_t base = 0;
+  std::int64_t size = 0;
+  bool unloaded = false;
+};
+
+// String-table indices are std::uint32_t; -1 means "none" for module.
+struct Frame {
+  std::uint32_t function = 0;
+  std::uint32_t file = 0;
+  std::int64_t line = 0;
+  std::int64_t module = -1;
+  std::int64_t offset = 0;
+  bool inlined = false;
+};
+
+// All stacks in one flat array: stack i is frames[offsets[i] .. offsets[i + 1]), innermost frame first.
+// One allocation for 100 000 stacks instead of 100 000.
+class StackTable {
+ public:
+  StackTable() : offsets_{0} {}
+  void add_frame(std::uint32_t frame) { frames_.push_back(frame); }
+  void end_stack() { offsets_.push_back(static_cast<std::uint32_t>(frames_.size())); }
+  std::size_t size() const { return offsets_.size() - 1; }
+  std::span<const std::uint32_t> operator[](std::size_t i) const {
+    return {frames_.data() + offsets_[i], frames_.data() + offsets_[i + 1]};
+  }
+  void reserve(std::size_t stacks, std::size_t frames) {
+    offsets_.reserve(stacks + 1);
+    frames_.reserve(frames);
+  }
+
+ private:
+  std::vector<std::uint32_t> frames_;
+  std::vector<std::uint32_t> offsets_;
+};
+
+struct ScopeSite {
+  std::uint32_t name = 0;
+  std::uint32_t file = 0;
+  std::int64_t line = 0;
+};
+
+struct ScopeNode {
+  std::int64_t parent = -1;  // index of an earlier node of the same thread, or -1 for a root
+  std::uint32_t site = 0;
+  std::int64_t calls = 0;
+  std::int64_t primitive_calls = 0;
+  std::int64_t total_ns = 0;
+  std::int64_t self_ns = 0;
+};
+
+struct ScopeThread {
+  std::int64_t id = 0;
+  std::string name;
+  std::vector<ScopeNode> nodes;
+};
+
+struct Scopes {
+  std::vector<ScopeSite> sites;
+  std::vector<ScopeThread> threads;
+};
+
+struct MemorySummary {
+  std::int64_t allocations = 0;
+  std::int64_t allocated_bytes = 0;
+  std::int64_t peak_bytes = 0;
+  std::optional<double> peak_wall_seconds;
+  std::int64_t leaked_allocations = 0;
+  std::int64_t leaked_bytes = 0;
+};
+
+struct MemorySite {
+  std::uint32_t stack = 0;
+  std::int64_t allocations = 0;
+  std::int64_t allocated_bytes = 0;
+  std::int64_t peak_bytes = 0;
+  std::int64_t leaked_allocations = 0;
+  std::int64_t leaked_bytes = 0;
+  std::int64_t temporary_allocations = 0;
+};
+
+struct Memory {
+  std::optional<MemorySummary> summary;
+  std::vector<MemorySite> sites;
+};
+
+struct Timing {
+  std::string name;
+  std::int64_t runs = 0;
+  std::int64_t loops = 0;
+  std::vector<double> samples;  // seconds per call
+  std::optional<double> min, median, mean, stddev, mad;
+};
+
+struct Comparison {
+  std::string a, b;
+  double ratio = 0, low = 0, high = 0;
+  std::optional<bool> significant;
+};
+
+struct Timers {
+  std::vector<Timing> timings;
+  std::vector<Comparison> comparisons;
+};
+
+struct Snapshot {
+  std::string path;
+  std::int64_t version = 0;
+  Meta meta;
+  std::vector<std::string> strings;
+  std::vector<Module> modules;
+  std::vector<Frame> frames;
+  StackTable stacks;
+  std::optional<Scopes> scopes;
+  std::optional<Memory> memory;
+  std::optional<Timers> timers;
+
+  // The string at a checked index; "" for index 0, which the format reserves for "unknown".
+  const std::string& string(std::uint32_t index) const {
+    static const std::string empty;
+    return index < strings.size() ? strings[index] : empty;
+  }
+};
+
+}  // namespace prof::viewer

@@ -1,0 +1,16 @@
+#pragma once
+// Writing to stdout the way command-line tools should: colour only for a terminal and only without
+// NO_COLOR, and a reader that goes away early (`prof report | head`) ends the output quietly.
+#include <string_view>
+
+namespace prof::viewer {
+
+bool stdout_wants_colour();
+
+// Writes all of `text` to stdout; returns false (quietly) when the reader has closed the pipe.
+bool write_stdout(std::string_view text);
+
+// Lets write_stdout see EPIPE instead of the process dying of SIGPIPE; main() calls it once.
+void ignore_sigpipe();
+
+}  // namespace prof::viewer
