@@ -91,8 +91,9 @@ void add_diff_command(CLI::App& app, int& exit_code) {
       "Examples:\n"
       "  prof diff before/ after/                  two run directories\n"
       "  prof diff old.123.prof.json new.456.prof.json\n"
-      "  prof diff before/ after/ --format csv     metric,old,new,ratio in seconds and bytes");
+      "  prof diff before/ after/ --format csv     metric,old,new,ratio in seconds and bytes\n");
   cmd->callback([options, &exit_code] {
+    ignore_sigpipe();
     run_diff(*options);
     exit_code = 0;
   });

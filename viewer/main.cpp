@@ -9,12 +9,10 @@
 #include "cli_errors.hpp"
 #include "commands.hpp"
 #include "error.hpp"
-#include "terminal.hpp"
 
 int main(int argc, char** argv) {
   using namespace prof::viewer;
-  ignore_sigpipe();
-  CLI::App app{"prof: profile C++ and HPC programs and read their snapshots"};
+  CLI::App app{"prof: profile C++ and HPC programs and read their snapshots", "prof"};
   app.set_version_flag("--version", "prof (libprof) " PROF_VERSION_STRING);
   app.require_subcommand(1);
   int exit_code = 0;

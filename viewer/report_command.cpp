@@ -112,8 +112,9 @@ void add_report_command(CLI::App& app, int& exit_code) {
       "  prof report solver.4242.prof.json --mem       memory section of one process\n"
       "  prof report run/ --sort max_rss --top 5       the five processes with the largest RSS\n"
       "  prof report run/ --meta --format csv > p.csv  the process table for a spreadsheet\n"
-      "  prof report a/ b/ --format json               two runs merged, as JSON");
+      "  prof report a/ b/ --format json               two runs merged, as JSON\n");
   cmd->callback([options, &exit_code] {
+    ignore_sigpipe();
     run_report(*options);
     exit_code = 0;
   });

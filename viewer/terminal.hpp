@@ -10,7 +10,8 @@ bool stdout_wants_colour();
 // Writes all of `text` to stdout; returns false (quietly) when the reader has closed the pipe.
 bool write_stdout(std::string_view text);
 
-// Lets write_stdout see EPIPE instead of the process dying of SIGPIPE; main() calls it once.
+// Lets write_stdout see EPIPE instead of the process dying of SIGPIPE. Only the commands that write reports
+// call it: `prof run` must hand its program SIGPIPE's default, as exec inherits SIG_IGN.
 void ignore_sigpipe();
 
 }  // namespace prof::viewer

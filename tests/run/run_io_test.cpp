@@ -57,3 +57,15 @@ TEST_CASE("prof run --help shows examples", "[run]") {
   CHECK(result.out.find("Examples:\n  prof run ./solver input.dat") != std::string::npos);
   CHECK(result.out.find("--no-follow") != std::string::npos);
 }
+
+TEST_CASE("prof run hands the program the signal dispositions prof was given", "[run]") {
+  // prof report ignores SIGPIPE for itself; exec keeps SIG_IGN, so a leak would break `yes | head` pipelines
+  // inside the profiled program.
+  TempDir tmp;
+  const auto direct = run_process({"grep", "^SigIgn", "/proc/self/status"}, {}, {});
+  const auto under_prof = run_process({kProf, "run", "-o", tmp.path().string(), "--", "grep", "^SigIgn",
+                                       "/proc/self/status"},
+                                      {}, with_empty_shim());
+  REQUIRE(direct.exit_code == 0);
+  CHECK(under_prof.out == direct.out);
+}
