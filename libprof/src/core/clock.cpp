@@ -1,5 +1,7 @@
 #include "core/clock.hpp"
 
+#include "core/proc_file.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <atomic>
@@ -52,17 +54,9 @@ bool has_word(std::string_view line, std::string_view word) noexcept {
 bool machine_has_invariant_tsc() noexcept {
   // The first processor's flags line comes within the first few KiB; a stack buffer keeps this malloc-free.
   char text[16384];
-  int fd = ::open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  std::size_t used = 0;
-  while (used < sizeof text) {
-    ssize_t n = ::read(fd, text + used, sizeof text - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    used += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  return cpuinfo_has_invariant_tsc(text, used);
+  long used = read_file_into("/proc/cpuinfo", text, sizeof text);
+  if (used < 0) return false;
+  return cpuinfo_has_invariant_tsc(text, static_cast<unsigned long>(used));
 }
 
 }  // namespace

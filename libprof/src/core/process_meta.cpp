@@ -1,5 +1,7 @@
 #include "core/process_meta.hpp"
 
+#include "core/proc_file.hpp"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -92,17 +94,9 @@ double seconds_of(const timeval& tv) noexcept {
 
 long long read_vm_hwm() noexcept {
   char text[8192];
-  int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  std::size_t used = 0;
-  while (used < sizeof text) {
-    ssize_t n = ::read(fd, text + used, sizeof text - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    used += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  return parse_vm_hwm(text, used);
+  long used = read_file_into("/proc/self/status", text, sizeof text);
+  if (used < 0) return -1;
+  return parse_vm_hwm(text, static_cast<unsigned long>(used));
 }
 
 void write_signal_name(JsonWriter& out, int signal) noexcept {
