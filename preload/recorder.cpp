@@ -72,6 +72,16 @@ void finish_exited() noexcept {
   finish(status);
 }
 
+bool write_on_demand(const char* label, int sequence) noexcept {
+  if (!owns_process()) return false;
+  core::MetaRequest request;
+  request.exit.kind = core::ExitStatus::Kind::running;
+  request.writer = "preload";
+  request.label = label;
+  request.sequence = sequence;
+  return core::write_snapshot(request);
+}
+
 void finish_signaled(int signal) noexcept {
   core::ExitStatus status;
   status.kind = core::ExitStatus::Kind::signaled;

@@ -22,6 +22,10 @@ void record_exit_code(int code) noexcept;
 // Writes the snapshot with the recorded exit code (0 if none was recorded), once.
 void finish_exited() noexcept;
 
+// Writes an on-demand snapshot (exit status "running") for libprof::prof; false when this process does not
+// write snapshots (follow policy) or the write failed.
+bool write_on_demand(const char* label, int sequence) noexcept;
+
 // Writes the snapshot for a fatal signal, once.
 void finish_signaled(int signal) noexcept;
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "scope_tree.hpp"
 #include "snapshot.hpp"
 
 namespace prof::viewer {
@@ -28,10 +29,12 @@ struct FlatScope {
   std::string name, file;
   std::int64_t line = 0;
   std::int64_t calls = 0;
+  std::int64_t primitive_calls = 0;  // calls not inside another call of the same scope
   std::int64_t self_ns = 0;
   std::int64_t total_ns = 0;  // recursive calls are counted once, at their outermost node
 };
-std::vector<FlatScope> merge_scopes(const std::vector<Snapshot>& snapshots);
+std::vector<FlatScope> merge_scopes(const std::vector<Snapshot>& snapshots,
+                                    ScopeTimes times = ScopeTimes::compensated);
 
 // One row per allocating stack (same frames), over all processes; `where` is the innermost frame.
 struct MergedMemorySite {

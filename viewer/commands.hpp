@@ -8,5 +8,6 @@ namespace prof::viewer {
 void add_run_command(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
 void add_diff_command(CLI::App& app, int& exit_code);
+void add_timeit_command(CLI::App& app, int& exit_code);
 
 }  // namespace prof::viewer

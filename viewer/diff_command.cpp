@@ -7,8 +7,10 @@
 #include "commands.hpp"
 #include "error.hpp"
 #include "report_render.hpp"
+#include "scope_report.hpp"
 #include "snapshot_reader.hpp"
 #include "terminal.hpp"
+#include "timers_diff.hpp"
 
 namespace prof::viewer {
 
@@ -17,6 +19,9 @@ namespace {
 struct DiffOptions {
   std::string old_path, new_path;
   std::string format = "text";
+  bool timers = false;
+  bool scopes = false, no_compensate = false;
+  double threshold = kDefaultDiffThreshold;
 };
 
 double ratio(double new_value, double old_value) {
@@ -64,9 +69,15 @@ void run_diff(const DiffOptions& options) {
   else if (options.format != "text")
     throw UserError("--format",
                     fmt::format("unknown format \"{}\" (choose text, csv or json)", options.format));
-  auto old_totals = run_totals(load_snapshots({options.old_path}));
-  auto new_totals = run_totals(load_snapshots({options.new_path}));
-  std::vector<Section> sections{meta_diff(old_totals, new_totals)};
+  auto old_run = load_snapshots({options.old_path});
+  auto new_run = load_snapshots({options.new_path});
+  std::vector<Section> sections;
+  if (options.timers) sections.push_back(timers_diff_section(old_run, new_run, options.threshold));
+  if (options.scopes)
+    sections.push_back(scope_diff_section(old_run, new_run,
+                                          options.no_compensate ? ScopeTimes::raw : ScopeTimes::compensated,
+                                          format == OutputFormat::text));
+  if (sections.empty()) sections.push_back(meta_diff(run_totals(old_run), run_totals(new_run)));
   std::string out;
   if (format == OutputFormat::text)
     out = render_text(sections, {.colour = stdout_wants_colour(), .width = 80});
@@ -87,11 +98,27 @@ void add_diff_command(CLI::App& app, int& exit_code) {
   cmd->add_option("NEW", options->new_path, "Snapshot file or run directory of the run to compare")
       ->required();
   cmd->add_option("--format", options->format, "Output: text (default), csv or json");
+  cmd->add_flag(
+      "--timers", options->timers,
+      "Compare the timers (prof::timeit, prof timeit, Google Benchmark JSON): medians, ratio, and a "
+      "Mann-Whitney U test on the samples (p < 0.05) for a verdict");
+  cmd->add_option("--threshold", options->threshold,
+                  "With --timers: smallest change called a regression or an improvement, as a fraction "
+                  "(default 0.05 = 5 %)")
+      ->check(CLI::Range(0.0, 10.0));
+  cmd->add_flag("--scopes", options->scopes,
+                "Compare the scopes: cumulative time old, new, change and ratio, biggest change first");
+  cmd->add_flag("--no-compensate", options->no_compensate,
+                "With --scopes: raw times, without subtracting the instrumentation's calibrated cost");
   cmd->footer(
       "Examples:\n"
       "  prof diff before/ after/                  two run directories\n"
       "  prof diff old.123.prof.json new.456.prof.json\n"
-      "  prof diff before/ after/ --format csv     metric,old,new,ratio in seconds and bytes\n");
+      "  prof diff before/ after/ --format csv     metric,old,new,ratio in seconds and bytes\n"
+      "  prof diff old.json new.json --timers      Google Benchmark JSON (--benchmark_out) or snapshots\n"
+      "  prof diff a/ b/ --timers --threshold 0.02 call changes of 2 % and more\n"
+      "  prof diff before/ after/ --scopes         scopes by the size of their change, with ratios\n"
+      "  prof diff a/ b/ --scopes --format csv     name,file,line,old_calls,...,change_seconds,ratio\n");
   cmd->callback([options, &exit_code] {
     ignore_sigpipe();
     run_diff(*options);

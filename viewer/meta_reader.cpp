@@ -55,8 +55,10 @@ ExitStatus read_exit(const json::object& exit) {
         json::to_string(json::require(exit, "signal_name", "meta.exit"), "meta.exit.signal_name");
   } else if (status == "running") {
     result.kind = ExitStatus::Kind::running;
+  } else if (status == "unknown") {
+    result.kind = ExitStatus::Kind::unknown;
   } else {
-    json::fail("meta.exit.status: expected \"exited\", \"signaled\" or \"running\"");
+    json::fail("meta.exit.status: expected \"exited\", \"signaled\", \"running\" or \"unknown\"");
   }
   return result;
 }

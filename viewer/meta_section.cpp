@@ -19,6 +19,8 @@ Cell exit_cell(const ExitStatus& exit) {
                                                    : exit.signal_name);
     case ExitStatus::Kind::running:
       return Cell::string("running");
+    case ExitStatus::Kind::unknown:  // the library wrote it without the shim, which alone sees exit codes
+      return Cell::string("?");
   }
   return Cell::string("?");
 }

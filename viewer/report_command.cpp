@@ -1,5 +1,6 @@
 // `prof report [options] PATH...`: what one run (or several) did, read from its snapshots.
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "error.hpp"
 #include "report_render.hpp"
 #include "report_sections.hpp"
+#include "scope_report.hpp"
 #include "snapshot_reader.hpp"
 #include "terminal.hpp"
 
@@ -21,6 +23,7 @@ struct ReportOptions {
   std::size_t top = 20;
   std::string sort;
   bool meta = false, memory = false, scopes = false, timers = false;
+  ScopeReportOptions scope;  // --tree, --callers, --callees, --threads, --no-compensate, --min-percent
 };
 
 OutputFormat parse_format(const std::string& name) {
@@ -33,8 +36,11 @@ OutputFormat parse_format(const std::string& name) {
 std::vector<Section> build_sections(const std::vector<Snapshot>& snapshots, const ReportOptions& options) {
   const bool chosen = options.meta || options.memory || options.scopes || options.timers;
   std::vector<Section> sections;
-  if (!chosen || options.meta) sections.push_back(meta_section(snapshots));
-  if (!chosen || options.scopes) sections.push_back(scopes_section(snapshots));
+  // Google Benchmark files hold timers only: by default their made-up process is left out of the table.
+  bool only_benchmarks = std::all_of(snapshots.begin(), snapshots.end(),
+                                     [](const Snapshot& s) { return s.meta.writer == "google-benchmark"; });
+  if ((!chosen && !only_benchmarks) || options.meta) sections.push_back(meta_section(snapshots));
+  if (!chosen || options.scopes) sections.push_back(scope_section(snapshots, options.scope));
   if (!chosen || options.memory) sections.push_back(memory_section(snapshots));
   if (!chosen || options.timers) sections.push_back(timers_section(snapshots));
   // By default a section that is not in the snapshots is simply not mentioned.
@@ -64,10 +70,55 @@ void apply_sort_and_top(std::vector<Section>& sections, const ReportOptions& opt
       table.keep_top(options.top);
 }
 
+void add_scope_report_flags(CLI::App& cmd, ReportOptions& options) {
+  auto& scope = options.scope;
+  cmd.add_flag_callback(
+      "--tree", [&scope] { scope.view = ScopeReportOptions::View::tree; },
+      "Scopes as a call tree with inclusive % of the total, heaviest first (--top applies only when given)");
+  cmd.add_option_function<std::string>(
+         "--callers",
+         [&scope](const std::string& name) {
+           scope.view = ScopeReportOptions::View::callers;
+           scope.name = name;
+         },
+         "Who called the scope NAME (exact name, or a part of exactly one name), with calls and times")
+      ->type_name("NAME");
+  cmd.add_option_function<std::string>(
+         "--callees",
+         [&scope](const std::string& name) {
+           scope.view = ScopeReportOptions::View::callees;
+           scope.name = name;
+         },
+         "What the scope NAME called, with the callees' calls and times there")
+      ->type_name("NAME");
+  cmd.add_flag("--threads", scope.threads, "Scopes: one table per thread instead of all merged");
+  cmd.add_flag_callback(
+      "--no-compensate", [&scope] { scope.times = ScopeTimes::raw; },
+      "Scopes: raw times, without subtracting the calibrated cost of the instrumentation");
+  cmd.add_option("--min-percent", scope.min_percent,
+                 "--tree hides nodes under this % of the total (default 1)");
+}
+
+void check_scope_report_flags(const CLI::App& cmd, ReportOptions& options) {
+  auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
+  int views = given("--tree") + given("--callers") + given("--callees");
+  if (views > 1) throw UserError("--tree", "choose one of --tree, --callers and --callees");
+  if (views > 0 || given("--threads") || given("--no-compensate") || given("--min-percent"))
+    options.scopes = true;
+  if (given("--tree") && !options.sort.empty())
+    throw UserError("--sort", "the tree keeps its own order (heaviest child first); drop --sort");
+  // A tree cut after 20 rows would lose whole branches; --min-percent is its limit.
+  if (given("--tree") && !given("--top")) options.top = SIZE_MAX;
+  if (!(options.scope.min_percent >= 0))
+    throw UserError("--min-percent", "must be a number of percent, 0 or more");
+}
+
 void run_report(const ReportOptions& options) {
   auto format = parse_format(options.format);
   auto snapshots = load_snapshots(options.paths);
-  auto sections = build_sections(snapshots, options);
+  auto with_format = options;
+  with_format.scope.text = format == OutputFormat::text;
+  auto sections = build_sections(snapshots, with_format);
   apply_sort_and_top(sections, options);
   std::string out;
   switch (format) {
@@ -99,12 +150,15 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--top", options->top, "Rows kept in each table (default 20)");
   cmd->add_option(
       "--sort", options->sort,
-      "Sort tables by this column: pid, ppid, program, exit, wall, cpu, max_rss; scopes: name, calls, "
-      "self, total; memory: peak, allocated, allocations, leaked; timers: name, runs, min, median");
+      "Sort tables by this column: pid, ppid, program, exit, wall, cpu, max_rss; scopes: total (cumtime, "
+      "the default), self (tottime), calls, name; memory: peak, allocated, allocations, leaked; timers: "
+      "name, runs, min, median");
   cmd->add_flag("--meta", options->meta, "Show the processes section");
   cmd->add_flag("--mem", options->memory, "Show the memory section");
   cmd->add_flag("--scopes", options->scopes, "Show the scopes section");
-  cmd->add_flag("--timers", options->timers, "Show the timers section");
+  cmd->add_flag("--timers", options->timers,
+                "Show the timers section (prof::timeit, prof timeit, Google Benchmark JSON files)");
+  add_scope_report_flags(*cmd, *options);
   cmd->footer(
       "With no section flag, every section present is summarised.\n"
       "Examples:\n"
@@ -112,9 +166,22 @@ void add_report_command(CLI::App& app, int& exit_code) {
       "  prof report solver.4242.prof.json --mem       memory section of one process\n"
       "  prof report run/ --sort max_rss --top 5       the five processes with the largest RSS\n"
       "  prof report run/ --meta --format csv > p.csv  the process table for a spreadsheet\n"
-      "  prof report a/ b/ --format json               two runs merged, as JSON\n");
-  cmd->callback([options, &exit_code] {
+      "  prof report a/ b/ --format json               two runs merged, as JSON\n"
+      "  prof report --timers bench.json               Google Benchmark JSON (--benchmark_out=bench.json)\n"
+      "Scope reports (pstats-like; --tree, --callers, --callees and --threads imply --scopes):\n"
+      "  prof report run/ --scopes                     flat profile: ncalls tottime percall cumtime\n"
+      "                                                percall name  file:line, sorted by cumtime\n"
+      "  prof report run/ --scopes --sort self --top 10   the ten scopes with the most own time\n"
+      "  prof report run/ --tree --min-percent 5       call tree, nodes of 5 % of the total or more\n"
+      "  prof report run/ --callers solve              who called solve, with calls and times\n"
+      "  prof report run/ --callees Solver::step       what ns::Solver::step called\n"
+      "  prof report run/ --scopes --threads           one table per thread (pid, thread name, tid)\n"
+      "  prof report run/ --scopes --no-compensate     raw times, instrumentation cost included\n"
+      "  prof report run/ --scopes --format csv        name,file,line,calls,primitive_calls,\n"
+      "                                                self_seconds,total_seconds,...\n");
+  cmd->callback([options, cmd, &exit_code] {
     ignore_sigpipe();
+    check_scope_report_flags(*cmd, *options);
     run_report(*options);
     exit_code = 0;
   });

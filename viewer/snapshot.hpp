@@ -13,7 +13,8 @@ namespace prof::viewer {
 inline constexpr std::int64_t kSnapshotFormatVersion = 1;
 
 struct ExitStatus {
-  enum class Kind { exited, signaled, running };
+  // unknown: written by libprof::prof at exit without the shim, which cannot see the exit code.
+  enum class Kind { exited, signaled, running, unknown };
   Kind kind = Kind::exited;
   std::int64_t code = 0;    // when exited
   std::int64_t signal = 0;  // when signaled
@@ -103,17 +104,30 @@ struct ScopeNode {
   std::uint32_t site = 0;
   std::int64_t calls = 0;
   std::int64_t primitive_calls = 0;
-  std::int64_t total_ns = 0;
+  std::int64_t total_ns = 0;  // after overhead compensation
   std::int64_t self_ns = 0;
+  std::int64_t raw_total_ns = 0;  // as measured; snapshots without these columns repeat total_ns/self_ns
+  std::int64_t raw_self_ns = 0;
 };
 
 struct ScopeThread {
   std::int64_t id = 0;
+  std::optional<std::int64_t> tid;
   std::string name;
+  bool ended = false;
   std::vector<ScopeNode> nodes;
 };
 
+// The cost of an empty scope, calibrated in the process (docs/SNAPSHOT.md, "scopes").
+struct ScopeOverhead {
+  double inner_ns = 0;
+  double outer_ns = 0;
+  bool calibrated = false;
+};
+
 struct Scopes {
+  std::optional<ScopeOverhead> overhead;
+  std::optional<std::int64_t> max_depth;
   std::vector<ScopeSite> sites;
   std::vector<ScopeThread> threads;
 };
@@ -144,16 +158,26 @@ struct Memory {
 
 struct Timing {
   std::string name;
+  std::string source;  // "timeit", "command", "google-benchmark" or "" when the writer did not say
   std::int64_t runs = 0;
   std::int64_t loops = 0;
   std::vector<double> samples;  // seconds per call
+  // As written; timers_statistics.hpp fills in the ones a writer left out.
   std::optional<double> min, median, mean, stddev, mad;
+  std::optional<double> ci_low, ci_high;  // 95 % interval of the median
+  std::optional<double> loop_overhead;
+  bool noisy = false;
+  std::string noisy_reason;
+  std::vector<double> user_seconds, system_seconds;  // per run, source "command" only
 };
 
 struct Comparison {
   std::string a, b;
   double ratio = 0, low = 0, high = 0;
   std::optional<bool> significant;
+  std::optional<double> confidence, threshold;
+  std::optional<std::int64_t> rounds;
+  std::string verdict;
 };
 
 struct Timers {

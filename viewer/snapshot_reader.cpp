@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
+#include "google_benchmark_reader.hpp"
 #include "section_readers.hpp"
 
 namespace prof::viewer {
@@ -42,6 +43,7 @@ void read_strings(const json::element& value, Snapshot& snapshot) {
 
 Snapshot read_document(const json::element& document, const std::string& path) {
   auto root = json::to_object(document, "the document");
+  if (is_google_benchmark(root)) return read_google_benchmark(root, path);
   check_format(root);
   Snapshot snapshot;
   snapshot.path = path;

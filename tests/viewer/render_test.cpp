@@ -3,6 +3,7 @@
 #include "fixtures.hpp"
 #include "report_render.hpp"
 #include "report_sections.hpp"
+#include "scope_report.hpp"
 #include "snapshot_reader.hpp"
 
 using namespace prof::viewer;
@@ -15,12 +16,16 @@ TEST_CASE("csv holds plain numbers in bytes and seconds") {
         "1001,1000,solver,0,2.5,3.75,1572864\n"
         "1002,1000,solver,SIGTERM,3,1.25,3145728\n");
   CHECK(render_csv({timers_section(snapshots)}) ==
-        "name,runs,loops,min_seconds,median_seconds\n"
-        "search_a,5,1024,1.2e-05,1.3e-05\n"
-        "search_b,3,1,0.001,0.002\n");
-  auto scopes = render_csv({scopes_section(snapshots)});
-  CHECK_THAT(scopes, Catch::StartsWith("name,location,calls,self_seconds,total_seconds\n"
-                                       "solve,solver.cpp:20,6,1.25,1.25\n"));
+        "name,runs,loops,min_seconds,median_seconds,mean_seconds,stddev_seconds,mad_seconds,ci_low_seconds,"
+        "ci_high_seconds,noisy\n"
+        "search_a,5,1024,1.2e-05,1.3e-05,1.3e-05,1e-07,5e-08,1.2e-05,1.4e-05,false\n"
+        "search_b,3,1,0.001,0.002,0.002,0.001,0.001,0.001,0.003,false\n");
+  ScopeReportOptions csv;
+  csv.text = false;
+  auto scopes = render_csv({scope_section(snapshots, csv)});
+  CHECK_THAT(scopes, Catch::StartsWith("name,file,line,calls,primitive_calls,self_seconds,total_seconds,"
+                                       "self_percall_seconds,total_percall_seconds\n"
+                                       "main,solver.cpp,3,1,1,0.1,2,0.1,2\n"));
 }
 
 TEST_CASE("text fits 80 columns and uses human units") {

@@ -9,7 +9,7 @@ namespace prof::core {
 class JsonWriter;
 
 struct ExitStatus {
-  enum class Kind { exited, signaled, running };
+  enum class Kind { exited, signaled, running, unknown };
   Kind kind = Kind::running;
   int code = 0;    // exited: 0..255
   int signal = 0;  // signaled

@@ -31,6 +31,7 @@ Section g_sections[kMaxSections];
 std::atomic<int> g_section_count{0};
 std::atomic_flag g_busy = ATOMIC_FLAG_INIT;  // one writer at a time owns the buffer below
 std::atomic<bool> g_warned{false};
+std::atomic<SectionForwarder> g_forward{nullptr};
 char g_buffer[64 * 1024];
 char g_last_name[AtomicFile::kMaxName];
 
@@ -110,7 +111,13 @@ int write_locked(const MetaRequest& request) noexcept {
 }  // namespace
 
 bool register_section(const char* key, SectionWriter write, void* context) noexcept {
+  if (SectionForwarder forward = g_forward.load(std::memory_order_acquire))
+    return forward(key, write, context);
   if (!lock()) return false;
+  if (SectionForwarder forward = g_forward.load(std::memory_order_relaxed)) {
+    unlock();
+    return forward(key, write, context);
+  }
   int n = g_section_count.load(std::memory_order_relaxed);
   bool ok = n < kMaxSections;
   if (ok) {
@@ -131,6 +138,20 @@ bool write_snapshot(const MetaRequest& request) noexcept {
   if (error != 0) warn_once(error);
   errno = saved;
   return error == 0;
+}
+
+void forward_sections_to(SectionForwarder forward) noexcept {
+  if (!lock()) return;
+  int n = g_section_count.load(std::memory_order_relaxed);
+  for (int i = 0; i < n; ++i)
+    forward(g_sections[i].key, g_sections[i].write, g_sections[i].context);
+  g_section_count.store(0, std::memory_order_release);
+  g_forward.store(forward, std::memory_order_release);
+  unlock();
+}
+
+int registered_section_count() noexcept {
+  return g_section_count.load(std::memory_order_acquire);
 }
 
 const char* last_snapshot_name() noexcept {

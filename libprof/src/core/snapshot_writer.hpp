@@ -14,6 +14,14 @@ using SectionWriter = void (*)(JsonWriter& out, void* context);
 // outlive the process. Returns false when the table is full (16 sections).
 bool register_section(const char* key, SectionWriter write, void* context) noexcept;
 
+// Sends every section registered so far, and every later one, to `forward` instead of this registry: libprof
+// uses it under the preload shim, whose copy of the core writes the process's only snapshot.
+using SectionForwarder = bool (*)(const char* key, SectionWriter write, void* context);
+void forward_sections_to(SectionForwarder forward) noexcept;
+
+// Sections registered here (not forwarded).
+int registered_section_count() noexcept;
+
 // Writes one snapshot. On failure prints one warning line on stderr (the first failure of the process only)
 // and returns false; errno is preserved either way.
 bool write_snapshot(const MetaRequest& request) noexcept;

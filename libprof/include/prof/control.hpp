@@ -1,0 +1,39 @@
+#pragma once
+// Run-time control of libprof's recording: switch the scope profiler, take snapshots on demand, start
+// counting afresh. With PROF_ENABLED=0 these are inline no-ops, so such a build needs no libprof at all.
+
+#ifndef PROF_ENABLED
+#define PROF_ENABLED 1
+#endif
+
+namespace prof {
+
+#if PROF_ENABLED
+
+// Turns scope recording on or off for every thread (PROF_SCOPES=0 in the environment starts with it off).
+// Scopes already open when it changes finish as they started.
+void enable(bool on) noexcept;
+bool enabled() noexcept;
+
+// Writes a snapshot now (meta.exit "running", meta.label, meta.sequence 1, 2, ...) into PROF_OUTPUT as
+// PROGRAM.PID.N.prof.json; under `prof run` the preload shim writes it. Returns false when it could not be
+// written (one warning on stderr). `label` may be null.
+bool write_snapshot(const char* label = nullptr) noexcept;
+
+// Starts counting afresh: later snapshots show only what happened after the call, in every thread.
+void reset() noexcept;
+
+#else
+
+inline void enable(bool) noexcept {}
+inline bool enabled() noexcept {
+  return false;
+}
+inline bool write_snapshot(const char* = nullptr) noexcept {
+  return false;
+}
+inline void reset() noexcept {}
+
+#endif
+
+}  // namespace prof

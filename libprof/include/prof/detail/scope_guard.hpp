@@ -1,0 +1,69 @@
+#pragma once
+// The RAII guard behind PROF_SCOPE and PROF_FUNCTION, inline so the hot path is: one flag test, one TLS load,
+// one pointer compare, two clock reads and a few plain stores. Everything else (first scope of a thread, new
+// call path, depth limit) is in libprof's enter_slow().
+
+#include <atomic>
+#include <cstdint>
+
+#include <prof/detail/scope_node.hpp>
+#include <prof/detail/scope_site.hpp>
+
+namespace prof::detail {
+
+// Recording on or off (prof::enable, PROF_SCOPES=0); false until libprof has started.
+extern std::atomic<bool> g_scopes_enabled;
+// The clock is the invariant TSC (set once at start-up, before the program's threads exist).
+extern bool g_clock_is_tsc;
+// The node of the innermost open scope of this thread (a sentinel before the thread's first scope).
+extern thread_local constinit ScopeNode* t_current_scope __attribute__((tls_model("initial-exec")));
+
+// Finds or creates the child of the current node for `site`; may replace t_current_scope (first scope of a
+// thread). Never returns null.
+__attribute__((returns_nonnull)) ScopeNode* enter_slow(const ScopeSite& site) noexcept;
+// The clock when it is not the TSC (CLOCK_MONOTONIC in nanoseconds).
+std::uint64_t read_clock_slow() noexcept;
+
+inline std::uint64_t read_clock() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  if (__builtin_expect(g_clock_is_tsc, 1)) return __builtin_ia32_rdtsc();
+#endif
+  return read_clock_slow();
+}
+
+class ScopeGuard {
+ public:
+  explicit ScopeGuard(const ScopeSite& site) noexcept {
+    if (!g_scopes_enabled.load(std::memory_order_relaxed)) [[unlikely]] {
+      node_ = nullptr;
+      return;
+    }
+    ScopeNode* node = t_current_scope->last_child;
+    if (node->site != &site) [[unlikely]]
+      node = enter_slow(site);
+    previous_ = t_current_scope;
+    node_ = node;
+    t_current_scope = node;
+    start_ = read_clock();
+  }
+
+  ~ScopeGuard() {
+    if (!node_) [[unlikely]]
+      return;
+    std::uint64_t end = read_clock();
+    node_->calls.store(node_->calls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    node_->ticks.store(node_->ticks.load(std::memory_order_relaxed) + (end - start_),
+                       std::memory_order_relaxed);
+    t_current_scope = previous_;
+  }
+
+  ScopeGuard(const ScopeGuard&) = delete;
+  ScopeGuard& operator=(const ScopeGuard&) = delete;
+
+ private:
+  ScopeNode* node_;
+  ScopeNode* previous_ = nullptr;
+  std::uint64_t start_ = 0;
+};
+
+}  // namespace prof::detail

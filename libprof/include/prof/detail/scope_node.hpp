@@ -1,0 +1,35 @@
+#pragma once
+// One node of a thread's call tree: one distinct call path. Only its thread writes it; the counters are
+// atomics read and written with relaxed order (plain moves on x86) so a snapshot taken from another thread
+// reads them without a data race.
+
+#include <atomic>
+#include <cstdint>
+
+namespace prof::detail {
+
+struct ScopeSite;
+
+struct alignas(64) ScopeNode {
+  // Sentinels and the synthetic roots are built by libprof; the hot path only reads `site` and `last_child`.
+  constexpr explicit ScopeNode(ScopeNode* never_matching = nullptr) noexcept : last_child(never_matching) {}
+  ScopeNode(const ScopeNode&) = delete;
+  ScopeNode& operator=(const ScopeNode&) = delete;
+
+  const ScopeSite* site = nullptr;
+  ScopeNode* parent = nullptr;
+  // The child entered last: repeated calls of the same callee find it with one compare. Never null, so the
+  // hot path needs no null test (a sentinel whose site matches nothing stands for "none").
+  ScopeNode* last_child;
+  ScopeNode* first_child = nullptr;
+  ScopeNode* next_sibling = nullptr;
+  std::atomic<std::uint64_t> calls{0};  // completed entries of this path
+  std::atomic<std::uint64_t> ticks{0};  // clock ticks between entry and exit, summed
+  std::uint32_t index = 0;              // position in the thread's node storage (allocation order)
+  std::uint16_t depth = 0;              // 0 for the thread's synthetic root
+  std::uint16_t flags = 0;
+};
+
+static_assert(sizeof(ScopeNode) == 64, "a call tree node must fit one cache line");
+
+}  // namespace prof::detail

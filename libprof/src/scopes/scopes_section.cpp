@@ -1,0 +1,209 @@
+#include "scopes/scopes_section.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "core/clock.hpp"
+#include "core/json_writer.hpp"
+#include "core/proc_file.hpp"
+#include "scopes/calibration.hpp"
+#include "scopes/page_memory.hpp"
+#include "scopes/site_table.hpp"
+#include "scopes/thread_registry.hpp"
+
+namespace prof::scopes {
+
+namespace {
+
+// Sites the last `scopes` section referred to; the `strings` section right after it writes their names.
+std::atomic<std::uint32_t> g_sites_written{0};
+
+struct NodeScratch {
+  std::uint64_t calls;
+  std::uint64_t subtree_calls;  // this node's and its descendants'
+  double raw_ns;
+  double children_raw_ns;
+  double total_ns;  // compensated
+  double children_total_ns;
+  std::int64_t row;  // -1: not written
+};
+
+struct Conversion {
+  double ns_per_tick;
+  double inner_ns;
+  double outer_ns;
+};
+
+std::int64_t nanoseconds(double ns) noexcept {
+  return ns <= 0 ? 0 : static_cast<std::int64_t>(std::llround(ns));
+}
+
+bool is_recursive(const detail::ScopeNode* node) noexcept {
+  for (const detail::ScopeNode* up = node->parent; up && !(up->flags & kRootNode); up = up->parent)
+    if (up->site == node->site) return true;
+  return false;
+}
+
+// The name the kernel knows now for a live thread (it may have been renamed after its first scope).
+void current_thread_name(const ThreadTree& tree, char (&name)[16]) noexcept {
+  if (tree.ended.load(std::memory_order_acquire)) {
+    std::memcpy(name, tree.end_name, sizeof name);
+    return;
+  }
+  std::memcpy(name, tree.name, sizeof name);
+  char path[64] = "/proc/self/task/";
+  constexpr std::size_t kPrefix = sizeof "/proc/self/task/" - 1;
+  auto digits = std::to_chars(path + kPrefix, path + sizeof path - 8, tree.tid);
+  if (digits.ec != std::errc()) return;
+  std::memcpy(digits.ptr, "/comm", sizeof "/comm");
+  char comm[32];
+  long length = core::read_file_into(path, comm, sizeof comm - 1);
+  if (length <= 0) return;
+  while (length > 0 && (comm[length - 1] == '\n' || comm[length - 1] == '\0'))
+    --length;
+  std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(length), sizeof name - 1);
+  std::memcpy(name, comm, n);
+  name[n] = '\0';
+}
+
+// Fills the scratch of nodes [0, count): counts since the last reset, subtree sums, compensated totals. A
+// descendant scope costs its ancestors both what it measures of itself (inner) and what it adds around that
+// (outer); the node's own calls cost it only inner.
+// Children come after their parents, so one backward pass sees every subtree complete.
+void compute(ThreadTree& tree, NodeScratch* scratch, std::uint32_t count, const Conversion& c) noexcept {
+  const Baseline* baseline = tree.baseline;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    detail::ScopeNode* node = tree.node(i);
+    std::uint64_t calls = node->calls.load(std::memory_order_relaxed);
+    std::uint64_t ticks = node->ticks.load(std::memory_order_relaxed);
+    if (baseline && i < baseline->count) {
+      calls -= std::min(calls, baseline->values[2 * i]);
+      ticks -= std::min(ticks, baseline->values[2 * i + 1]);
+    }
+    scratch[i] = NodeScratch{calls, 0, static_cast<double>(ticks) * c.ns_per_tick, 0, 0, 0, -1};
+  }
+  for (std::uint32_t i = count; i-- > 1;) {
+    NodeScratch& s = scratch[i];
+    s.subtree_calls += s.calls;
+    double descendant_calls = static_cast<double>(s.subtree_calls - s.calls);
+    s.total_ns = std::max(0.0, s.raw_ns - static_cast<double>(s.calls) * c.inner_ns -
+                                   descendant_calls * (c.inner_ns + c.outer_ns));
+    NodeScratch& parent = scratch[tree.node(i)->parent->index];
+    parent.subtree_calls += s.subtree_calls;
+    parent.children_raw_ns += s.raw_ns;
+    parent.children_total_ns += s.total_ns;
+  }
+}
+
+void write_thread(core::JsonWriter& out, ThreadTree& tree, const Conversion& c) noexcept {
+  std::uint32_t count = tree.published_nodes();
+  if (count <= 1) return;
+  std::size_t bytes = sizeof(NodeScratch) * count;
+  auto* scratch = static_cast<NodeScratch*>(map_pages(bytes));
+  if (!scratch) return;
+  compute(tree, scratch, count, c);
+  std::int64_t rows = 0;
+  for (std::uint32_t i = 1; i < count; ++i)
+    if (scratch[i].subtree_calls > 0) scratch[i].row = rows++;
+  if (rows > 0) {
+    char name[16];
+    current_thread_name(tree, name);
+    out.begin_object();
+    out.field("id", tree.id);
+    out.field("tid", static_cast<std::int64_t>(tree.tid));
+    out.field("name", static_cast<const char*>(name));
+    out.field("ended", tree.ended.load(std::memory_order_acquire));
+    out.key("nodes");
+    out.begin_object();
+    out.key("columns");
+    out.begin_array();
+    for (const char* column :
+         {"parent", "site", "calls", "primitive_calls", "total_ns", "self_ns", "raw_total_ns", "raw_self_ns"})
+      out.value(column);
+    out.end_array();
+    out.key("rows");
+    out.begin_array();
+    for (std::uint32_t i = 1; i < count; ++i) {
+      const NodeScratch& s = scratch[i];
+      if (s.row < 0) continue;
+      const detail::ScopeNode* node = tree.node(i);
+      out.begin_array();
+      out.value(scratch[node->parent->index].row);
+      out.value(static_cast<std::int64_t>(node->site->table_slot.load(std::memory_order_acquire)) - 1);
+      out.value(s.calls);
+      out.value(is_recursive(node) ? std::uint64_t{0} : s.calls);
+      out.value(nanoseconds(s.total_ns));
+      out.value(nanoseconds(s.total_ns - s.children_total_ns));
+      out.value(nanoseconds(s.raw_ns));
+      out.value(nanoseconds(s.raw_ns - s.children_raw_ns));
+      out.end_array();
+    }
+    out.end_array();
+    out.end_object();
+    out.end_object();
+  }
+  unmap_pages(scratch, bytes);
+}
+
+}  // namespace
+
+void write_scopes_section(core::JsonWriter& out, void*) noexcept {
+  Overhead overhead = scopes::overhead();
+  Conversion c{1e9 / core::clock::ticks_per_second(), 0, 0};
+  if (overhead.calibrated) {
+    c.inner_ns = overhead.inner_ticks * c.ns_per_tick;
+    c.outer_ns = overhead.outer_ticks * c.ns_per_tick;
+  }
+  out.begin_object();
+  out.key("overhead");
+  out.begin_object();
+  out.field("inner_ns", c.inner_ns);
+  out.field("outer_ns", c.outer_ns);
+  out.field("calibrated", overhead.calibrated);
+  out.end_object();
+  out.field("max_depth", max_depth());
+  out.key("threads");
+  out.begin_array();
+  for_each_tree([&](ThreadTree& tree) { write_thread(out, tree, c); });
+  out.end_array();
+  // Read after the trees: every site a written node refers to was registered before the node was published.
+  std::uint32_t sites = site_count();
+  g_sites_written.store(sites, std::memory_order_relaxed);
+  out.key("sites");
+  out.begin_object();
+  out.key("columns");
+  out.begin_array();
+  out.value("name");
+  out.value("file");
+  out.value("line");
+  out.end_array();
+  out.key("rows");
+  out.begin_array();
+  for (std::uint32_t i = 0; i < sites; ++i) {
+    out.begin_array();
+    out.value(1 + 2 * i);
+    out.value(2 + 2 * i);
+    out.value(site_at(i).line);
+    out.end_array();
+  }
+  out.end_array();
+  out.end_object();
+  out.end_object();
+}
+
+void write_strings_section(core::JsonWriter& out, void*) noexcept {
+  std::uint32_t sites = g_sites_written.load(std::memory_order_relaxed);
+  out.begin_array();
+  out.value("");
+  for (std::uint32_t i = 0; i < sites; ++i) {
+    out.value(site_at(i).name);
+    out.value(site_at(i).file);
+  }
+  out.end_array();
+}
+
+}  // namespace prof::scopes

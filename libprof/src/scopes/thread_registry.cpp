@@ -1,0 +1,209 @@
+#include "scopes/thread_registry.hpp"
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <cstring>
+
+#include "scopes/hot_state.hpp"
+#include "scopes/page_memory.hpp"
+#include "scopes/site_table.hpp"
+#include "scopes/spin_lock.hpp"
+
+namespace prof::scopes {
+
+namespace {
+
+constinit detail::ScopeSite g_deeper_site("(deeper)", "", 0);
+
+SpinLock g_lock;
+ThreadTree* g_first = nullptr;
+ThreadTree* g_last = nullptr;
+int g_trees = 0;
+std::atomic<int> g_max_depth{256};
+
+// This thread's tree: null before its first scope, kHandedOver after its hand-over.
+ThreadTree* const kHandedOver = reinterpret_cast<ThreadTree*>(2);
+thread_local constinit ThreadTree* t_tree __attribute__((tls_model("initial-exec"))) = nullptr;
+
+long current_tid() noexcept {
+  return static_cast<long>(::syscall(SYS_gettid));
+}
+
+void read_thread_name(char (&name)[16]) noexcept {
+  if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) name[0] = '\0';
+}
+
+// Hands the tree over when its thread ends. The main thread never hands over: its thread_local destructors
+// run inside exit(), before the exit snapshot, and scopes in static destructors should still count.
+struct HandOver {
+  bool armed = false;
+  ~HandOver() {
+    ThreadTree* tree = t_tree;
+    if (!armed || !tree || tree == kHandedOver) return;
+    read_thread_name(tree->end_name);
+    tree->ended.store(true, std::memory_order_release);
+    t_tree = kHandedOver;
+    detail::t_current_scope = &g_boot_node;
+  }
+};
+thread_local HandOver t_hand_over;
+
+ThreadTree* start_tree() noexcept {
+  long tid = current_tid();
+  ThreadTree* tree = ThreadTree::create(tid);
+  if (!tree) return nullptr;
+  read_thread_name(tree->name);
+  g_lock.lock();
+  tree->id = g_trees++;
+  if (g_last) {
+    g_last->next = tree;
+  } else {
+    g_first = tree;
+  }
+  g_last = tree;
+  g_lock.unlock();
+  t_tree = tree;
+  if (tid != static_cast<long>(::getpid())) t_hand_over.armed = true;
+  return tree;
+}
+
+detail::ScopeNode* find_child(detail::ScopeNode* parent, const detail::ScopeSite& site) noexcept {
+  for (detail::ScopeNode* child = parent->first_child; child; child = child->next_sibling)
+    if (child->site == &site) return child;
+  return nullptr;
+}
+
+detail::ScopeNode* add_child(ThreadTree& tree, detail::ScopeNode* parent, const detail::ScopeSite& site,
+                             std::uint16_t flags) noexcept {
+  if (!tree.is_private && !register_site(site)) return nullptr;
+  detail::ScopeNode* child = tree.allocate_node();
+  if (!child) return nullptr;
+  child->site = &site;
+  child->parent = parent;
+  child->depth = static_cast<std::uint16_t>(parent->depth + 1);
+  child->flags = flags;
+  child->next_sibling = parent->first_child;
+  parent->first_child = child;
+  tree.publish();
+  return child;
+}
+
+}  // namespace
+
+void set_max_depth(int depth) noexcept {
+  if (depth < 1) depth = 1;
+  if (depth > 60000) depth = 60000;
+  g_max_depth.store(depth, std::memory_order_relaxed);
+}
+
+int max_depth() noexcept {
+  return g_max_depth.load(std::memory_order_relaxed);
+}
+
+bool any_tree() noexcept {
+  g_lock.lock();
+  bool any = g_first != nullptr;
+  g_lock.unlock();
+  return any;
+}
+
+void reset_all_trees() noexcept {
+  g_lock.lock();
+  for (ThreadTree* tree = g_first; tree; tree = tree->next) {
+    std::uint32_t count = tree->published_nodes();
+    std::uint64_t bytes = sizeof(Baseline) + 2ull * count * sizeof(std::uint64_t);
+    auto* baseline = static_cast<Baseline*>(map_pages(bytes));
+    if (!baseline) continue;  // keeps the previous baseline: counts then include what came before
+    baseline->count = count;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      detail::ScopeNode* node = tree->node(i);
+      baseline->values[2 * i] = node->calls.load(std::memory_order_relaxed);
+      baseline->values[2 * i + 1] = node->ticks.load(std::memory_order_relaxed);
+    }
+    unmap_pages(tree->baseline, tree->baseline_bytes);
+    tree->baseline = baseline;
+    tree->baseline_bytes = bytes;
+  }
+  g_lock.unlock();
+}
+
+void with_private_tree(void (*body)(ThreadTree& tree, void* context), void* context) noexcept {
+  ThreadTree* tree = ThreadTree::create(current_tid());
+  if (!tree) return;
+  tree->is_private = true;
+  ThreadTree* saved_tree = t_tree;
+  detail::ScopeNode* saved_current = detail::t_current_scope;
+  t_tree = tree;
+  detail::t_current_scope = tree->root();
+  body(*tree, context);
+  t_tree = saved_tree;
+  detail::t_current_scope = saved_current;
+  // Its sites stay registered (they are few and static); its nodes go.
+  for (std::uint32_t chunk = 0; chunk * ThreadTree::kNodesPerChunk < tree->published_nodes(); ++chunk)
+    unmap_pages(tree->node(chunk * ThreadTree::kNodesPerChunk),
+                ThreadTree::kNodesPerChunk * sizeof(detail::ScopeNode));
+  unmap_pages(tree, sizeof(ThreadTree));
+}
+
+void before_fork() noexcept {
+  g_lock.lock();
+}
+
+void after_fork_in_parent() noexcept {
+  g_lock.unlock();
+}
+
+void after_fork_in_child() noexcept {
+  g_lock.reset_in_child();
+  reset_site_table_in_child();
+  if (t_tree && t_tree != kHandedOver) t_tree->tid = current_tid();
+  reset_all_trees();
+}
+
+namespace registry_detail {
+
+ThreadTree* lock_trees(int spins) noexcept {
+  if (!g_lock.try_lock_for(spins)) return kNotLocked;
+  return g_first;
+}
+
+void unlock_trees() noexcept {
+  g_lock.unlock();
+}
+
+}  // namespace registry_detail
+
+}  // namespace prof::scopes
+
+namespace prof::detail {
+
+ScopeNode* enter_slow(const ScopeSite& site) noexcept {
+  using namespace prof::scopes;
+  ScopeNode* parent = t_current_scope;
+  ThreadTree* tree = t_tree;
+  if (parent == &g_boot_node) {
+    if (tree == kHandedOver) return &g_sink_node;
+    if (!tree) tree = start_tree();
+    if (!tree) return &g_sink_node;
+    parent = tree->root();
+    t_current_scope = parent;
+  }
+  if (parent == &g_sink_node || (parent->flags & kDeeperNode) || !tree || tree == kHandedOver)
+    return &g_sink_node;
+  if (ScopeNode* child = find_child(parent, site)) {
+    parent->last_child = child;
+    return child;
+  }
+  if (parent->depth >= g_max_depth.load(std::memory_order_relaxed)) {
+    ScopeNode* deeper = find_child(parent, g_deeper_site);
+    if (!deeper) deeper = add_child(*tree, parent, g_deeper_site, kDeeperNode);
+    return deeper ? deeper : &g_sink_node;
+  }
+  ScopeNode* child = add_child(*tree, parent, site, 0);
+  if (!child) return &g_sink_node;
+  parent->last_child = child;
+  return child;
+}
+
+}  // namespace prof::detail

@@ -1,0 +1,102 @@
+#include <algorithm>
+#include <cmath>
+
+#include <prof/timeit.hpp>
+
+#include "timeit/measure.hpp"
+#include "timeit/recording.hpp"
+#include "timeit/statistics.hpp"
+
+namespace prof::detail {
+
+namespace {
+
+// The fewest rounds whose widest interval, [min, max], still covers 95 % (1 - 2 / 2^6 = 96.9 %).
+constexpr std::size_t kFewestRounds = 6;
+// Runs per side in a round; the round keeps each side's fastest, since another process taking the CPU only
+// ever adds time, and on a busy machine most single runs are hit.
+constexpr int kRunsPerRound = 3;
+
+struct Side {
+  Loop loop;
+  std::uint64_t loops;
+  std::vector<double> per_call;
+
+  double run(const CompareOptions& options, double overhead) {
+    if (options.setup) options.setup();
+    double seconds = timeit_internal::per_call(loop.run(loop.callable, loops), loops, overhead);
+    per_call.push_back(seconds);
+    return seconds;
+  }
+};
+
+// Loop count for a run of about `round_time`, so both sides of a ratio last as long and interference that
+// depends on the length of a run (preemption, timer interrupts) hits them alike.
+std::uint64_t calibrate(const Loop& loop, double round_time, const std::function<void()>& setup) {
+  double elapsed = 0;
+  std::uint64_t loops = timeit_internal::autorange(loop, round_time, setup, &elapsed);
+  double scaled = std::round(static_cast<double>(loops) * round_time / elapsed);
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(scaled));
+}
+
+// A ratio of two timings that the subtraction left at zero is meaningless; keep the logarithm finite.
+double safe_log_ratio(double a, double b) {
+  constexpr double kTiny = 1e-15;
+  return std::log(std::max(a, kTiny) / std::max(b, kTiny));
+}
+
+}  // namespace
+
+Comparison compare(std::string_view name_a, Loop a, std::string_view name_b, Loop b,
+                   const CompareOptions& options) {
+  double start = timeit_internal::now_seconds();
+  double round_time = options.round_time.count();
+  Side side_a{a, calibrate(a, round_time, options.setup), {}};
+  Side side_b{b, calibrate(b, round_time, options.setup), {}};
+  double overhead = timeit_internal::loop_overhead_per_call();
+
+  std::size_t min_rounds = std::max(options.min_rounds, kFewestRounds);
+  std::size_t max_rounds = std::max(options.max_rounds, min_rounds);
+  std::vector<double> log_ratios;
+  stats::Interval interval;
+  for (std::size_t round = 0; round < max_rounds; ++round) {
+    // Alternating the order cancels what running first or second does (caches, clock ramps, drift).
+    double ta = 0, tb = 0;
+    for (int run = 0; run < kRunsPerRound; ++run) {
+      double this_a = 0, this_b = 0;
+      if ((round * kRunsPerRound + run) % 2 == 0) {
+        this_a = side_a.run(options, overhead);
+        this_b = side_b.run(options, overhead);
+      } else {
+        this_b = side_b.run(options, overhead);
+        this_a = side_a.run(options, overhead);
+      }
+      ta = run == 0 ? this_a : std::min(ta, this_a);
+      tb = run == 0 ? this_b : std::min(tb, this_b);
+    }
+    log_ratios.push_back(safe_log_ratio(ta, tb));
+    if (log_ratios.size() < min_rounds) continue;
+    interval = stats::median_interval(log_ratios, options.confidence);
+    bool narrow = std::exp(interval.high - interval.low) - 1 <= options.precision;
+    if (narrow || timeit_internal::now_seconds() - start >= options.time_budget.count()) break;
+  }
+
+  Comparison c;
+  c.name_a = std::string(name_a);
+  c.name_b = std::string(name_b);
+  c.rounds = log_ratios.size();
+  c.ratio = std::exp(stats::median(log_ratios));
+  c.low = std::exp(interval.low);
+  c.high = std::exp(interval.high);
+  c.confidence = options.confidence;
+  c.threshold = options.threshold;
+  c.significant = (c.low > 1 || c.high < 1) && std::fabs(c.ratio - 1) > options.threshold;
+  for (double r : log_ratios)
+    c.ratios.push_back(std::exp(r));
+  c.a_seconds = stats::median(side_a.per_call);
+  c.b_seconds = stats::median(side_b.per_call);
+  if (options.record) timeit_internal::record(c);
+  return c;
+}
+
+}  // namespace prof::detail

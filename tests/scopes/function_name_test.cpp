@@ -1,0 +1,41 @@
+// PROF_FUNCTION()'s names: qualified, without return type, parameters or template arguments' list.
+#include <catch2/catch.hpp>
+
+#include <prof/detail/function_name.hpp>
+
+#include <string>
+
+namespace {
+
+template <std::size_t N>
+std::string readable(const char (&pretty)[N]) {
+  return prof::detail::readable_function_name(pretty).text;
+}
+
+}  // namespace
+
+TEST_CASE("readable function names from GCC and clang signatures") {
+  CHECK(readable("void ns::Solver::step(int) const") == "ns::Solver::step");
+  CHECK(readable("ns::Solver::Solver()") == "ns::Solver::Solver");
+  CHECK(readable("static T ns::Solver::get(T) [with T = int]") == "ns::Solver::get");
+  CHECK(readable("static T ns::Solver::get(T) [T = int]") == "ns::Solver::get");
+  CHECK(readable("std::size_t *ns::Box<int>::size() && [T = int]") == "ns::Box<int>::size");
+  CHECK(readable("long long unsigned int free_fn(int (*)(int))") == "free_fn");
+  CHECK(readable("bool ns::Solver::operator<(const ns::Solver&) const") == "ns::Solver::operator<");
+  CHECK(readable("void ns::Solver::operator()()") == "ns::Solver::operator()");
+  CHECK(readable("main()::<lambda(int)>") == "main()::<lambda(int)>");
+  CHECK(readable("int main()") == "main");
+}
+
+namespace ns {
+struct Probe {
+  static const char* name() {
+    static constexpr auto n = prof::detail::readable_function_name(__PRETTY_FUNCTION__);
+    return n.text;
+  }
+};
+}  // namespace ns
+
+TEST_CASE("the name is computed by this compiler at compile time") {
+  CHECK(std::string(ns::Probe::name()) == "ns::Probe::name");
+}

@@ -1,0 +1,145 @@
+// `prof timeit` end to end: the ratio of two sleeps, the snapshot it leaves, failing commands, and the
+// file rules (never replace, number the default name).
+#include <filesystem>
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "run_prof.hpp"
+#include "snapshot_reader.hpp"
+#include "timeit_command_results.hpp"
+#include "timeit_command_snapshot.hpp"
+
+using namespace prof::viewer;
+using prof::test::run_prof;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    char name[] = "/tmp/prof-timeit-test.XXXXXX";
+    path_ = mkdtemp(name);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string path(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+int validate(const std::string& path) {
+  auto command = std::string(PROF_TEST_PYTHON) + " " + PROF_TEST_VALIDATOR + " '" + path + "'";
+  return std::system(command.c_str());
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("prof timeit finds 'sleep 0.1' about twice as slow as 'sleep 0.05' and records it") {
+  TempDir dir;
+  auto out = dir.path("sleeps.prof.json");
+  auto result = run_prof({"timeit", "--runs", "5", "-o", out, "sleep 0.05", "sleep 0.1"});
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("'sleep 0.1' is "));
+  CHECK_THAT(result.out, Catch::Contains("x slower than 'sleep 0.05' ("));
+  CHECK(validate(out) == 0);
+  auto snapshot = read_snapshot_file(out);
+  CHECK(snapshot.meta.writer == "prof");
+  REQUIRE(snapshot.timers);
+  REQUIRE(snapshot.timers->timings.size() == 2);
+  for (const auto& timing : snapshot.timers->timings) {
+    CHECK(timing.source == "command");
+    CHECK(timing.runs == 5);
+    CHECK(timing.samples.size() == 5);
+    CHECK(timing.user_seconds.size() == 5);
+    CHECK(timing.system_seconds.size() == 5);
+  }
+  CHECK(snapshot.timers->timings[0].name == "sleep 0.05");
+  REQUIRE(snapshot.timers->comparisons.size() == 1);
+  const auto& comparison = snapshot.timers->comparisons[0];
+  CHECK(comparison.a == "sleep 0.1");
+  CHECK(comparison.b == "sleep 0.05");
+  CHECK(comparison.ratio > 1.7);
+  CHECK(comparison.ratio < 2.3);
+  CHECK(comparison.low <= comparison.ratio);
+  CHECK(comparison.ratio <= comparison.high);
+  CHECK(comparison.rounds == 5);
+  CHECK(comparison.significant == true);
+  auto report = run_prof({"report", "--timers", "--format", "csv", out});
+  CHECK(report.exit_code == 0);
+  CHECK_THAT(report.out, Catch::StartsWith("name,runs,loops,min_seconds,median_seconds,mean_seconds,"
+                                           "stddev_seconds"));
+  CHECK_THAT(report.out, Catch::Contains("\nsleep 0.1,5,1,"));
+}
+
+TEST_CASE("a failing command stops prof timeit with one line and exit 2, unless failures are allowed") {
+  TempDir dir;
+  auto failed = run_prof({"timeit", "--runs", "2", "-o", dir.path("f.prof.json"), "exit 3"});
+  CHECK(failed.exit_code == 2);
+  CHECK(failed.err ==
+        "prof: error: 'exit 3': the command exited with code 3 (--ignore-failure times it anyway)\n");
+  CHECK_FALSE(fs::exists(dir.path("f.prof.json")));
+  auto allowed = run_prof({"timeit", "--runs", "2", "--warmup", "0", "--ignore-failure", "-o",
+                           dir.path("g.prof.json"), "exit 3"});
+  CHECK(allowed.exit_code == 0);
+  CHECK(validate(dir.path("g.prof.json")) == 0);
+}
+
+TEST_CASE("prof timeit refuses bad options and an existing output file in one line") {
+  TempDir dir;
+  auto existing = dir.path("taken.json");
+  std::ofstream(existing) << "mine";
+  auto taken = run_prof({"timeit", "-o", existing, "true"});
+  CHECK(taken.exit_code == 2);
+  CHECK(taken.err_lines().size() == 1);
+  CHECK_THAT(taken.err, Catch::Contains("already exists"));
+  CHECK(read(existing) == "mine");
+  auto zero = run_prof({"timeit", "--runs", "0", "true"});
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err_lines().size() == 1);
+  auto none = run_prof({"timeit"});
+  CHECK(none.exit_code == 2);
+  CHECK(none.err_lines().size() == 1);
+}
+
+TEST_CASE(
+    "a taken default name gets -2, as the snapshot format's writers do; a chosen name is never replaced") {
+  TempDir dir;
+  auto name = dir.path("prof.timeit.42.prof.json");
+  CHECK(publish_new_file(name, "{}", true) == name);
+  CHECK(publish_new_file(name, "{}", true) == dir.path("prof.timeit.42-2.prof.json"));
+  CHECK_THROWS_WITH(publish_new_file(name, "{}", false), Catch::Contains("already exists"));
+  int temporaries = 0;
+  for (const auto& entry : fs::directory_iterator(dir.path("")))
+    temporaries += entry.path().extension() == ".tmp";
+  CHECK(temporaries == 0);
+}
+
+TEST_CASE("outliers are the runs far from the median in MADs") {
+  // median 10, MAD 1: 20 scores 0.6745 * 10 / 1 = 6.7 > 3.5; 13 scores 2.0
+  CHECK(mad_outliers({9, 10, 11, 10, 20, 9, 11, 13}) == std::vector<std::size_t>{4});
+  CHECK(mad_outliers({5, 5, 5}).empty());
+}
+
+TEST_CASE("the paired comparison of commands: ratio of medians per round with the sign-test interval") {
+  auto a = summarize_command("a", {2, 4, 6, 8, 10, 12}, {0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0});
+  auto b = summarize_command("b", {1, 2, 3, 4, 5, 6}, {0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0});
+  auto c = compare_commands(a, b);
+  CHECK(c.ratio == Approx(2));
+  CHECK(c.low == Approx(2));
+  CHECK(c.high == Approx(2));
+  CHECK(c.significant == true);
+  CHECK(c.verdict == "'a' is 2.00x slower than 'b' (2.00-2.00, 95 % CI)");
+  auto same = compare_commands(b, b);
+  CHECK(same.significant == false);
+  CHECK(same.verdict == "no significant difference between 'b' and 'b' (ratio 1.00, 1.00-1.00, 95 % CI)");
+  auto faster = compare_commands(b, a);
+  CHECK(faster.verdict == "'b' is 2.00x faster than 'a' (2.00-2.00, 95 % CI)");
+}

@@ -1,0 +1,27 @@
+#include <fmt/format.h>
+
+#include "scope_views.hpp"
+#include "units.hpp"
+
+namespace prof::viewer {
+
+std::string scope_label(const ScopeSiteKey& site) {
+  if (site.file.empty()) return site.name;
+  return fmt::format("{}  {}:{}", site.name, site.file, site.line);
+}
+
+Cell ncalls_cell(std::int64_t calls, std::int64_t primitive_calls) {
+  auto text = calls == primitive_calls ? std::to_string(calls) : fmt::format("{}/{}", calls, primitive_calls);
+  return {std::move(text), calls};
+}
+
+Cell ns_cell(std::int64_t ns) {
+  return Cell::seconds(static_cast<double>(ns) / 1e9);  // "/ 1e9" rounds 700000000 to 0.7 exactly
+}
+
+Cell per_call_cell(std::int64_t ns, std::int64_t calls) {
+  if (calls <= 0) return {"-", {}};
+  return Cell::seconds(static_cast<double>(ns) / static_cast<double>(calls) / 1e9);
+}
+
+}  // namespace prof::viewer

@@ -1,0 +1,28 @@
+#pragma once
+// `prof report --scopes` and `prof diff --scopes`: the scope profiler's reports, after pstats. Text tables
+// are for people (ncalls as "25/1", "name  file:line"); csv and json tables hold one plain value per column.
+#include <string>
+#include <vector>
+
+#include "report_table.hpp"
+#include "scope_tree.hpp"
+#include "snapshot.hpp"
+
+namespace prof::viewer {
+
+struct ScopeReportOptions {
+  enum class View { flat, tree, callers, callees };
+  View view = View::flat;
+  std::string name;      // the scope asked for by --callers / --callees
+  bool threads = false;  // one table per thread instead of everything merged
+  ScopeTimes times = ScopeTimes::compensated;
+  double min_percent = 1.0;  // --tree hides nodes below this share of the total
+  bool text = true;          // tables for --format text; false for csv and json
+};
+
+Section scope_section(const std::vector<Snapshot>& snapshots, const ScopeReportOptions& options);
+
+Section scope_diff_section(const std::vector<Snapshot>& old_run, const std::vector<Snapshot>& new_run,
+                           ScopeTimes times, bool text);
+
+}  // namespace prof::viewer

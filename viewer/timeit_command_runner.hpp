@@ -1,0 +1,21 @@
+#pragma once
+// One run of a shell command for `prof timeit`, measured as hyperfine does: wall time on CLOCK_MONOTONIC
+// around fork..wait, user and system time from wait4's rusage (the command and every child it waited for).
+#include <string>
+
+namespace prof::viewer {
+
+struct CommandRun {
+  double wall_seconds = 0;
+  double user_seconds = 0;
+  double system_seconds = 0;
+  int exit_code = 0;  // when it exited
+  int signal = 0;     // when a signal ended it (exit_code is then 128 + signal)
+  bool failed() const { return exit_code != 0 || signal != 0; }
+};
+
+// Runs `/bin/sh -c command` with stdin from /dev/null and, unless `show_output`, stdout and stderr to
+// /dev/null. Throws UserError when the shell cannot be started.
+CommandRun run_command_once(const std::string& command, bool show_output);
+
+}  // namespace prof::viewer
