@@ -11,13 +11,32 @@
 #include <cstdlib>
 #include <vector>
 
+#include <prof/prof.hpp>
+
 namespace {
 
 // The task of the tutorial's pool example: a square root, made heavy enough to be measurable.
 double work(long task) {
+  PROF_FUNCTION();
   double sum = 0;
-  for (long i = 1; i <= 200000; ++i) sum += std::sqrt(static_cast<double>(task * i));
+  for (long i = 1; i <= 200000; ++i)
+    sum += std::sqrt(static_cast<double>(task * i));
   return sum;
+}
+
+// A worker's whole life: its share of the tasks, and the result sent back to the parent.
+bool run_worker(int index, int workers, long tasks, int result_fd) {
+  PROF_FUNCTION();
+  // Each worker holds its own copy of its inputs, as a forked Python worker does.
+  std::vector<double> chunk;
+  for (long t = index; t < tasks; t += workers)
+    chunk.push_back(work(t));
+  double total = 0;
+  for (double r : chunk)
+    total += r;
+  std::printf("worker %d (pid %d, parent %d) did %zu tasks\n", index, getpid(), getppid(), chunk.size());
+  std::fflush(stdout);
+  return write(result_fd, &total, sizeof total) == sizeof total;
 }
 
 struct Worker {
@@ -32,15 +51,8 @@ Worker start_worker(int index, int workers, long tasks) {
   if (pid < 0) std::perror("fork"), std::exit(1);
   if (pid == 0) {
     close(fds[0]);
-    // Each worker holds its own copy of its inputs, as a forked Python worker does.
-    std::vector<double> chunk;
-    for (long t = index; t < tasks; t += workers) chunk.push_back(work(t));
-    double total = 0;
-    for (double r : chunk) total += r;
-    std::printf("worker %d (pid %d, parent %d) did %zu tasks\n", index, getpid(), getppid(), chunk.size());
-    std::fflush(stdout);
-    if (write(fds[1], &total, sizeof total) != sizeof total) std::exit(1);
-    std::exit(0);
+    const bool sent = run_worker(index, workers, tasks, fds[1]);
+    std::exit(sent ? 0 : 1);  // after run_worker's scope has closed, so the snapshot holds all of it
   }
   close(fds[1]);
   return {pid, fds[0]};
@@ -56,9 +68,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<Worker> pool;
-  for (int i = 0; i < workers; ++i) pool.push_back(start_worker(i, workers, tasks));
+  for (int i = 0; i < workers; ++i)
+    pool.push_back(start_worker(i, workers, tasks));
   double total = 0;
   int failed = 0;
+  PROF_SCOPE("gather results");
   for (const Worker& w : pool) {
     double part = 0;
     if (read(w.result_fd, &part, sizeof part) != sizeof part) ++failed;

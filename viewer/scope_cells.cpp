@@ -7,7 +7,11 @@ namespace prof::viewer {
 
 std::string scope_label(const ScopeSiteKey& site) {
   if (site.file.empty()) return site.name;
-  return fmt::format("{}  {}:{}", site.name, site.file, site.line);
+  // The base name keeps the row inside 80 columns; CSV and JSON carry the full path.
+  const auto slash = site.file.rfind('/');
+  const auto base = slash == std::string::npos ? std::string_view(site.file)
+                                               : std::string_view(site.file).substr(slash + 1);
+  return fmt::format("{}  {}:{}", site.name, base, site.line);
 }
 
 Cell ncalls_cell(std::int64_t calls, std::int64_t primitive_calls) {

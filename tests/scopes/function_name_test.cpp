@@ -16,6 +16,9 @@ std::string readable(const char (&pretty)[N]) {
 
 TEST_CASE("readable function names from GCC and clang signatures") {
   CHECK(readable("void ns::Solver::step(int) const") == "ns::Solver::step");
+  CHECK(readable("bool {anonymous}::search_a(const std::vector<int>&, int)") == "search_a");
+  CHECK(readable("bool (anonymous namespace)::search_a(const std::vector<int> &, int)") == "search_a");
+  CHECK(readable("void ns::{anonymous}::Impl::run()") == "ns::Impl::run");
   CHECK(readable("ns::Solver::Solver()") == "ns::Solver::Solver");
   CHECK(readable("static T ns::Solver::get(T) [with T = int]") == "ns::Solver::get");
   CHECK(readable("static T ns::Solver::get(T) [T = int]") == "ns::Solver::get");

@@ -61,6 +61,19 @@ constexpr std::size_t name_begin(const char* pretty, std::size_t name_end) noexc
   return 0;
 }
 
+// Length of an anonymous-namespace qualifier at `pretty + i` ("{anonymous}::" from GCC, "(anonymous
+// namespace)::" from clang), else 0: it says nothing a reader needs and would push the name out of a column.
+constexpr std::size_t anonymous_qualifier_at(const char* pretty, std::size_t i, std::size_t stop) noexcept {
+  constexpr const char* kQualifiers[] = {"{anonymous}::", "(anonymous namespace)::"};
+  for (const char* qualifier : kQualifiers) {
+    std::size_t k = 0;
+    while (qualifier[k] != '\0' && i + k < stop && pretty[i + k] == qualifier[k])
+      ++k;
+    if (qualifier[k] == '\0') return k;
+  }
+  return 0;
+}
+
 template <std::size_t N>
 constexpr FunctionName<N> readable_function_name(const char (&pretty)[N]) noexcept {
   FunctionName<N> name;
@@ -70,8 +83,13 @@ constexpr FunctionName<N> readable_function_name(const char (&pretty)[N]) noexce
   // clang glues pointer and reference return types to the name: "std::size_t *ns::Box<int>::size()".
   while (start < stop && (pretty[start] == '*' || pretty[start] == '&'))
     ++start;
-  for (std::size_t i = start, out = 0; i < stop; ++i, ++out)
-    name.text[out] = pretty[i];
+  for (std::size_t i = start, out = 0; i < stop;) {
+    if (std::size_t skip = anonymous_qualifier_at(pretty, i, stop)) {
+      i += skip;
+      continue;
+    }
+    name.text[out++] = pretty[i++];
+  }
   return name;
 }
 
