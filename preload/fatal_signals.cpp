@@ -14,8 +14,10 @@ namespace prof::preload::fatal_signals {
 
 namespace {
 
-constexpr int kFatalSignals[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-                                 SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGSYS, SIGTRAP};
+// Signals that end a healthy process by default. Crashes (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP,
+// SIGSYS) get no handler: a crash stays a crash, with its core dump and its debugger stop, and code run in a
+// corrupted process could hang it. SIGUSR1/SIGUSR2 stay free for PROF_SNAPSHOT_SIGNAL and the program.
+constexpr int kFatalSignals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGXCPU, SIGXFSZ};
 
 // Whether our handler is the one installed for a signal.
 std::atomic<bool> g_ours[NSIG];

@@ -14,6 +14,7 @@ std::atomic<SigactionFn> g_sigaction{nullptr};
 std::atomic<SignalFn> g_signal{nullptr};
 std::atomic<ExitFn> g_exit{nullptr};
 std::atomic<ExitFn> g_quick_exit{nullptr};
+std::atomic<AbortFn> g_abort{nullptr};
 std::atomic<ExitFn> g_exit_now{nullptr};
 std::atomic<PthreadCreateFn> g_pthread_create{nullptr};
 
@@ -36,6 +37,7 @@ void resolve() noexcept {
   lookup(g_signal, "signal");
   lookup(g_exit, "exit");
   lookup(g_quick_exit, "quick_exit");
+  lookup(g_abort, "abort");
   lookup(g_exit_now, "_exit");
   lookup(g_pthread_create, "pthread_create");
 }
@@ -67,6 +69,12 @@ void exit_now(int code) noexcept {
   // What _exit does, for the case the lookup never happened (no dlsym here: a vfork child may be running).
   for (;;)
     syscall(SYS_exit_group, code);
+}
+
+void abort() noexcept {
+  if (auto fn = lookup(g_abort, "abort")) fn();
+  ::raise(SIGABRT);
+  exit_now(128 + SIGABRT);
 }
 
 int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) noexcept {

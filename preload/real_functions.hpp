@@ -10,6 +10,7 @@ namespace prof::preload::real {
 using SigactionFn = int (*)(int, const struct sigaction*, struct sigaction*);
 using SignalFn = sighandler_t (*)(int, sighandler_t);
 using ExitFn = void (*)(int);
+using AbortFn = void (*)();
 using PthreadCreateFn = int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
 
 // Resolves every pointer that is still null; called from the constructor, and lazily by a wrapper that runs
@@ -21,6 +22,7 @@ sighandler_t signal(int signal, sighandler_t handler) noexcept;
 [[noreturn]] void exit(int code) noexcept;
 [[noreturn]] void quick_exit(int code) noexcept;
 [[noreturn]] void exit_now(int code) noexcept;  // _exit and _Exit
+[[noreturn]] void abort() noexcept;
 int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) noexcept;
 
 }  // namespace prof::preload::real

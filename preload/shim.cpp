@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 
 #include "core/clock.hpp"
@@ -104,6 +105,15 @@ PROF_SHIM_EXPORT void _Exit(int code) noexcept {
   pp::recorder::record_exit_code(code);
   pp::recorder::finish_exited();
   pp::real::exit_now(code);
+}
+
+// A program that calls abort() itself still leaves its snapshot; the SIGABRT that follows is the real one.
+// (abort from inside libc, as assert's, does not come through here: no snapshot, as for any crash.)
+PROF_SHIM_EXPORT void abort() noexcept {
+  int saved = errno;
+  pp::recorder::finish_signaled(SIGABRT);
+  errno = saved;
+  pp::real::abort();
 }
 
 PROF_SHIM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),

@@ -10,9 +10,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <numeric>
 #include <random>
-#include <ranges>
 #include <vector>
 
 #include <prof/prof.hpp>
@@ -41,10 +41,44 @@ bool search_c(const std::vector<int>& haystack, int needle) {
   return std::any_of(matches.begin(), matches.end(), [](char m) { return m != 0; });
 }
 
+// The comparisons as a lazy sequence: each one is made only when the consumer asks for the next, as Python's
+// generator expression `(item == needle for item in haystack)` does.
+class LazyMatches {
+ public:
+  LazyMatches(const std::vector<int>& haystack, int needle) : haystack_(haystack), needle_(needle) {}
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = bool;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = bool;
+    iterator(std::vector<int>::const_iterator at, int needle) : at_(at), needle_(needle) {}
+    bool operator*() const { return *at_ == needle_; }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    bool operator==(const iterator& other) const { return at_ == other.at_; }
+
+   private:
+    std::vector<int>::const_iterator at_;
+    int needle_;
+  };
+
+  iterator begin() const { return {haystack_.begin(), needle_}; }
+  iterator end() const { return {haystack_.end(), needle_}; }
+
+ private:
+  const std::vector<int>& haystack_;
+  int needle_;
+};
+
 bool search_d(const std::vector<int>& haystack, int needle) {
   PROF_FUNCTION();
-  auto matches = haystack | std::views::transform([needle](int item) { return item == needle; });
-  return std::ranges::any_of(matches, [](bool m) { return m; });
+  LazyMatches matches(haystack, needle);
+  return std::any_of(matches.begin(), matches.end(), [](bool m) { return m; });
 }
 
 // random.sample(range(1, 2 * size), size): distinct values in random order.

@@ -36,7 +36,23 @@ class Styler {
   bool colour_;
 };
 
-void render_table(const Table& table, const TextStyle& style, std::string& out) {
+// The text table without its csv_only columns.
+Table text_columns_of(const Table& full) {
+  Table table = full;
+  table.columns.clear();
+  for (auto& row : table.rows)
+    row.clear();
+  for (std::size_t c = 0; c < full.columns.size(); ++c) {
+    if (full.columns[c].csv_only) continue;
+    table.columns.push_back(full.columns[c]);
+    for (std::size_t r = 0; r < full.rows.size(); ++r)
+      table.rows[r].push_back(full.rows[r][c]);
+  }
+  return table;
+}
+
+void render_table(const Table& full, const TextStyle& style, std::string& out) {
+  const Table table = text_columns_of(full);
   Styler styler(style.colour);
   const auto n = table.columns.size();
   std::vector<std::vector<std::string>> cells;

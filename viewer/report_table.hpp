@@ -32,6 +32,7 @@ struct Column {
   std::string unit;   // "bytes", "seconds" or "": appended to the csv/json name
   Align align = Align::right;
   bool elastic = false;  // shrinks (keeping its end) when the text table is wider than the terminal
+  bool csv_only = false;  // left out of the 80-column text table; CSV and JSON carry it
   std::string raw_name() const { return unit.empty() ? key : key + "_" + unit; }
 };
 

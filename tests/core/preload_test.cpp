@@ -120,15 +120,23 @@ TEST_CASE("sh killing itself with SIGTERM dies of SIGTERM, snapshot says signale
   CHECK(r.snapshots[0].signal_name == "SIGTERM");
 }
 
-TEST_CASE("a segfaulting program still dies of SIGSEGV", "[preload]") {
+TEST_CASE("a segfaulting program still dies of SIGSEGV, untouched: a crash stays a crash", "[preload]") {
   ShimRun r;
   run_under_shim(r, {program("segfault")});
   CHECK(r.result.out == "before\n");
   CHECK(r.result.signal() == SIGSEGV);
+  CHECK(r.snapshots.empty());
+}
+
+TEST_CASE("a program that calls abort() dies of SIGABRT and leaves a snapshot saying so", "[preload]") {
+  ShimRun r;
+  run_under_shim(r, {"/usr/bin/python3", "-c", "import os; print('before', flush=True); os.abort()"});
+  CHECK(r.result.out == "before\n");
+  CHECK(r.result.signal() == SIGABRT);
   REQUIRE(r.snapshots.size() == 1);
   CHECK(r.snapshots[0].exit_status == "signaled");
-  CHECK(r.snapshots[0].signal == SIGSEGV);
-  CHECK(r.snapshots[0].signal_name == "SIGSEGV");
+  CHECK(r.snapshots[0].signal == SIGABRT);
+  CHECK(r.snapshots[0].signal_name == "SIGABRT");
 }
 
 TEST_CASE("fork children each write their own snapshot with the parent as ppid", "[preload]") {
