@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "scope_test_support.hpp"
 
@@ -185,4 +188,46 @@ TEST_CASE("compensation removes at least 75 % of the overhead of a million empty
   double median = removed[removed.size() / 2];
   CHECK(median >= 0.75);
   CHECK(median <= 1.25);
+}
+
+TEST_CASE("the snapshot round-trips through prof report: the CSV holds the recorded calls and times") {
+  TempDir dir;
+  auto run = run_workload("recursive", dir);
+  REQUIRE(run.result.code() == 0);
+  const auto& s = exit_snapshot(run);
+  auto rows = s.rows_named(s.threads[0], "work::recurse");
+  REQUIRE(rows.size() == 25);
+  double outermost_total_ns = 0, self_ns = 0;
+  for (const auto& row : rows) {
+    bool outermost =
+        row.parent < 0 || s.site_name(s.threads[0].rows.at(std::size_t(row.parent))) != "work::recurse";
+    if (outermost) outermost_total_ns = double(row.total_ns);
+    self_ns += double(row.self_ns);
+  }
+
+  auto report = prof::test::run({std::string(PROF_TEST_BIN_DIR) + "/prof", "report", dir.path().string(),
+                                 "--scopes", "--format", "csv"},
+                                {}, dir.path());
+  INFO("stderr: " << report.err);
+  REQUIRE(report.code() == 0);
+  // name,file,line,calls,primitive_calls,self_seconds,total_seconds,...
+  std::istringstream csv(report.out);
+  std::string line;
+  std::getline(csv, line);
+  CHECK(line.rfind("name,file,line,calls,primitive_calls,self_seconds,total_seconds", 0) == 0);
+  bool found = false;
+  while (std::getline(csv, line)) {
+    if (line.rfind("work::recurse,", 0) != 0) continue;
+    found = true;
+    std::vector<std::string> cells;
+    std::istringstream fields(line);
+    for (std::string cell; std::getline(fields, cell, ',');)
+      cells.push_back(cell);
+    REQUIRE(cells.size() >= 7);
+    CHECK(cells[3] == "25");
+    CHECK(cells[4] == "1");
+    CHECK(std::stod(cells[5]) * 1e9 == Approx(self_ns).epsilon(1e-6));
+    CHECK(std::stod(cells[6]) * 1e9 == Approx(outermost_total_ns).epsilon(1e-6));
+  }
+  CHECK(found);
 }

@@ -25,14 +25,15 @@ void reset() noexcept;
 
 #else
 
-inline void enable(bool) noexcept {}
-inline bool enabled() noexcept {
+// Always inlined, so that not even an unoptimised (-O0) build emits a prof:: function.
+[[gnu::always_inline]] inline void enable(bool) noexcept {}
+[[gnu::always_inline]] inline bool enabled() noexcept {
   return false;
 }
-inline bool write_snapshot(const char* = nullptr) noexcept {
+[[gnu::always_inline]] inline bool write_snapshot(const char* = nullptr) noexcept {
   return false;
 }
-inline void reset() noexcept {}
+[[gnu::always_inline]] inline void reset() noexcept {}
 
 #endif
 
