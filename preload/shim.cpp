@@ -14,6 +14,7 @@
 #include "core/process_meta.hpp"
 #include "export.hpp"
 #include "fatal_signals.hpp"
+#include "memory_tracer.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
 
@@ -57,6 +58,7 @@ __attribute__((constructor)) void start(int argc, char** argv, char** envp) {
   core::meta::capture_start(argc, argv, envp);
   core::output_dir::resolve(start_env(envp, "PROF_OUTPUT"));
   recorder::init(envp);
+  memory::start();
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
   fatal_signals::install();
   errno = saved;

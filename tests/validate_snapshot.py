@@ -41,7 +41,8 @@ def check_references(doc):
         for col in ("function", "file", "name"):
             if col in cols:
                 k = cols.index(col)
-                bad = [row[k] for row in table["rows"] if not (0 <= row[k] < n_strings)]
+                # 0 means "unknown" and needs no strings table (raw frames of a bare LD_PRELOAD run).
+                bad = [row[k] for row in table["rows"] if row[k] != 0 and not (0 < row[k] < n_strings)]
                 if bad:
                     problems.append(f"{name}.{col} refers to string {bad[0]}, table has {n_strings}")
     for s, stack in enumerate(doc.get("stacks", [])):

@@ -6,9 +6,11 @@
 #include "aggregate.hpp"
 #include "commands.hpp"
 #include "error.hpp"
+#include "memory_diff.hpp"
 #include "report_render.hpp"
 #include "scope_report.hpp"
 #include "snapshot_reader.hpp"
+#include "symbolise_file.hpp"
 #include "terminal.hpp"
 #include "timers_diff.hpp"
 
@@ -22,6 +24,9 @@ struct DiffOptions {
   bool timers = false;
   bool scopes = false, no_compensate = false;
   double threshold = kDefaultDiffThreshold;
+  bool memory = false;
+  std::string mem_by = "line", mem_view = "peak";
+  std::size_t mem_top = 10;
 };
 
 double ratio(double new_value, double old_value) {
@@ -71,12 +76,22 @@ void run_diff(const DiffOptions& options) {
                     fmt::format("unknown format \"{}\" (choose text, csv or json)", options.format));
   auto old_run = load_snapshots({options.old_path});
   auto new_run = load_snapshots({options.new_path});
+  symbolise_loaded(old_run);
+  symbolise_loaded(new_run);
   std::vector<Section> sections;
   if (options.timers) sections.push_back(timers_diff_section(old_run, new_run, options.threshold));
   if (options.scopes)
     sections.push_back(scope_diff_section(old_run, new_run,
                                           options.no_compensate ? ScopeTimes::raw : ScopeTimes::compensated,
                                           format == OutputFormat::text));
+  if (options.memory) {
+    MemoryReportOptions mem;
+    mem.by = parse_memory_key(options.mem_by);
+    mem.view = parse_memory_view(options.mem_view);
+    mem.top = options.mem_top;
+    mem.text = format == OutputFormat::text;
+    sections.push_back(memory_diff_section(old_run, new_run, mem));
+  }
   if (sections.empty()) sections.push_back(meta_diff(run_totals(old_run), run_totals(new_run)));
   std::string out;
   if (format == OutputFormat::text)
@@ -110,6 +125,14 @@ void add_diff_command(CLI::App& app, int& exit_code) {
                 "Compare the scopes: cumulative time old, new, change and ratio, biggest change first");
   cmd->add_flag("--no-compensate", options->no_compensate,
                 "With --scopes: raw times, without subtracting the instrumentation's calibrated cost");
+  cmd->add_flag(
+      "--mem", options->memory,
+      "Compare the memory sites (tracemalloc's compare_to): size and count in NEW with their changes, "
+      "biggest change of size first");
+  cmd->add_option("--by", options->mem_by, "With --mem: line (default), function, file or traceback");
+  cmd->add_option("--view", options->mem_view,
+                  "With --mem: peak (default), leaks, allocations, temporary or total");
+  cmd->add_option("--top", options->mem_top, "With --mem: rows shown (default 10)");
   cmd->footer(
       "Examples:\n"
       "  prof diff before/ after/                  two run directories\n"
@@ -118,7 +141,8 @@ void add_diff_command(CLI::App& app, int& exit_code) {
       "  prof diff old.json new.json --timers      Google Benchmark JSON (--benchmark_out) or snapshots\n"
       "  prof diff a/ b/ --timers --threshold 0.02 call changes of 2 % and more\n"
       "  prof diff before/ after/ --scopes         scopes by the size of their change, with ratios\n"
-      "  prof diff a/ b/ --scopes --format csv     name,file,line,old_calls,...,change_seconds,ratio\n");
+      "  prof diff a/ b/ --scopes --format csv     name,file,line,old_calls,...,change_seconds,ratio\n"
+      "  prof diff before/ after/ --mem            memory sites: size=, count= and their changes\n");
   cmd->callback([options, &exit_code] {
     ignore_sigpipe();
     run_diff(*options);

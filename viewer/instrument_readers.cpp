@@ -19,6 +19,39 @@ std::int64_t required_count(const json::object& object, std::string_view key, st
   return json::to_count(json::require(object, key, where), json::join(where, key));
 }
 
+std::optional<std::int64_t> optional_count(const json::object& object, std::string_view key,
+                                           std::string_view where) {
+  auto value = json::find(object, key);
+  if (!value) return std::nullopt;
+  return json::to_count(*value, json::join(where, key));
+}
+
+// Read by hand: the table reader has no real-number cells, and seconds are real numbers.
+std::vector<MemoryPoint> read_timeline(const json::element& value) {
+  constexpr std::string_view where = "memory.timeline";
+  auto object = json::to_object(value, where);
+  std::optional<std::size_t> wall, live;
+  std::size_t c = 0;
+  for (auto column : json::to_array(json::require(object, "columns", where), json::join(where, "columns"))) {
+    auto name = json::to_string(column, json::join(where, "columns"));
+    if (name == "wall_seconds") wall = c;
+    if (name == "live_bytes") live = c;
+    ++c;
+  }
+  if (!wall || !live) json::fail("memory.timeline: needs the columns wall_seconds and live_bytes");
+  std::vector<MemoryPoint> points;
+  std::size_t r = 0;
+  for (auto row : json::to_array(json::require(object, "rows", where), json::join(where, "rows"))) {
+    auto at = fmt::format("memory.timeline.rows[{}]", r++);
+    auto cells = json::to_array(row, at);
+    if (cells.size() != c) json::fail(fmt::format("{}: has {} cells for {} columns", at, cells.size(), c));
+    points.push_back(
+        {json::to_number(cells.at(*wall).value(), at), json::to_count(cells.at(*live).value(), at)});
+    if (!(points.back().wall_seconds >= 0)) json::fail(fmt::format("{}: wall_seconds must be 0 or more", at));
+  }
+  return points;
+}
+
 }  // namespace
 
 Memory read_memory(const json::element& value, const Snapshot& snapshot) {
@@ -34,6 +67,8 @@ Memory read_memory(const json::element& value, const Snapshot& snapshot) {
         .peak_wall_seconds = optional_number(summary, "peak_wall_seconds", where),
         .leaked_allocations = required_count(summary, "leaked_allocations", where),
         .leaked_bytes = required_count(summary, "leaked_bytes", where),
+        .temporary_allocations = optional_count(summary, "temporary_allocations", where),
+        .tracer_bytes = optional_count(summary, "tracer_bytes", where),
     };
   }
   TableReader sites(json::require(object, "sites", "memory"), "memory.sites");
@@ -56,6 +91,7 @@ Memory read_memory(const json::element& value, const Snapshot& snapshot) {
         .temporary_allocations = temporary ? sites.count(*temporary) : 0,
     });
   }
+  if (auto timeline = json::find(object, "timeline")) memory.timeline = read_timeline(*timeline);
   return memory;
 }
 

@@ -57,6 +57,11 @@ void add_summary(MemorySummary& total, const MemorySummary& summary) {
   total.peak_bytes = add_saturating(total.peak_bytes, summary.peak_bytes);
   total.leaked_allocations = add_saturating(total.leaked_allocations, summary.leaked_allocations);
   total.leaked_bytes = add_saturating(total.leaked_bytes, summary.leaked_bytes);
+  auto add_optional = [](std::optional<std::int64_t>& sum, const std::optional<std::int64_t>& value) {
+    if (value) sum = add_saturating(sum.value_or(0), *value);
+  };
+  add_optional(total.temporary_allocations, summary.temporary_allocations);
+  add_optional(total.tracer_bytes, summary.tracer_bytes);
 }
 
 }  // namespace
@@ -89,8 +94,12 @@ MergedMemory merge_memory(const std::vector<Snapshot>& snapshots) {
     }
     if (!memory.summary) {
       for (const auto& site : memory.sites) {
-        MemorySummary from_site{site.allocations, site.allocated_bytes,    0,
-                                std::nullopt,     site.leaked_allocations, site.leaked_bytes};
+        MemorySummary from_site;
+        from_site.allocations = site.allocations;
+        from_site.allocated_bytes = site.allocated_bytes;
+        from_site.leaked_allocations = site.leaked_allocations;
+        from_site.leaked_bytes = site.leaked_bytes;
+        from_site.temporary_allocations = site.temporary_allocations;
         add_summary(merged.summary, from_site);
       }
     }

@@ -7,10 +7,12 @@
 
 #include "commands.hpp"
 #include "error.hpp"
+#include "memory_report.hpp"
 #include "report_render.hpp"
 #include "report_sections.hpp"
 #include "scope_report.hpp"
 #include "snapshot_reader.hpp"
+#include "symbolise_file.hpp"
 #include "terminal.hpp"
 
 namespace prof::viewer {
@@ -24,6 +26,8 @@ struct ReportOptions {
   std::string sort;
   bool meta = false, memory = false, scopes = false, timers = false;
   ScopeReportOptions scope;  // --tree, --callers, --callees, --threads, --no-compensate, --min-percent
+  MemoryReportOptions mem;   // --by, --view, --keep-system-frames, --timeline, --tree with --mem
+  std::string mem_by = "line", mem_view = "peak";
 };
 
 OutputFormat parse_format(const std::string& name) {
@@ -41,7 +45,9 @@ std::vector<Section> build_sections(const std::vector<Snapshot>& snapshots, cons
                                      [](const Snapshot& s) { return s.meta.writer == "google-benchmark"; });
   if ((!chosen && !only_benchmarks) || options.meta) sections.push_back(meta_section(snapshots));
   if (!chosen || options.scopes) sections.push_back(scope_section(snapshots, options.scope));
-  if (!chosen || options.memory) sections.push_back(memory_section(snapshots));
+  if (!chosen || options.memory)
+    sections.push_back(options.memory ? memory_report_section(snapshots, options.mem)
+                                      : memory_section(snapshots));
   if (!chosen || options.timers) sections.push_back(timers_section(snapshots));
   // By default a section that is not in the snapshots is simply not mentioned.
   if (!chosen) std::erase_if(sections, [](const Section& s) { return !s.present; });
@@ -99,13 +105,40 @@ void add_scope_report_flags(CLI::App& cmd, ReportOptions& options) {
                  "--tree hides nodes under this % of the total (default 1)");
 }
 
+void add_memory_report_flags(CLI::App& cmd, ReportOptions& options) {
+  cmd.add_option(
+      "--by", options.mem_by,
+      "Memory: group sites by line (default: the innermost line of your own code), function, file or "
+      "traceback");
+  cmd.add_option(
+      "--view", options.mem_view,
+      "Memory: peak (live at the high-water mark, default), leaks, allocations, temporary or total");
+  cmd.add_flag(
+      "--keep-system-frames", options.mem.keep_system_frames,
+      "Memory: charge sites to libc, libstdc++ and /usr/include frames too instead of skipping them");
+  cmd.add_flag("--timeline", options.mem.timeline, "Memory: the live heap over time as a text chart");
+}
+
+// Memory flags imply --mem; --tree with --mem is the memory tree (the stacks below each site).
+void check_memory_report_flags(const CLI::App& cmd, ReportOptions& options) {
+  auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
+  if (given("--by") || given("--view") || given("--keep-system-frames") || given("--timeline"))
+    options.memory = true;
+  options.mem.by = parse_memory_key(options.mem_by);
+  options.mem.view = parse_memory_view(options.mem_view);
+  options.mem.tree = options.memory && given("--tree");
+  if (options.mem.tree) options.scope.view = ScopeReportOptions::View::flat;
+  options.mem.top = given("--top") ? options.top : 10;
+}
+
 void check_scope_report_flags(const CLI::App& cmd, ReportOptions& options) {
   auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
-  int views = given("--tree") + given("--callers") + given("--callees");
+  int views = (given("--tree") && !options.mem.tree) + given("--callers") + given("--callees");
   if (views > 1) throw UserError("--tree", "choose one of --tree, --callers and --callees");
-  if (views > 0 || given("--threads") || given("--no-compensate") || given("--min-percent"))
+  if ((views > 0 && !options.mem.tree) || given("--threads") || given("--no-compensate") ||
+      given("--min-percent"))
     options.scopes = true;
-  if (given("--tree") && !options.sort.empty())
+  if (given("--tree") && !options.mem.tree && !options.sort.empty())
     throw UserError("--sort", "the tree keeps its own order (heaviest child first); drop --sort");
   // A tree cut after 20 rows would lose whole branches; --min-percent is its limit.
   if (given("--tree") && !given("--top")) options.top = SIZE_MAX;
@@ -116,8 +149,10 @@ void check_scope_report_flags(const CLI::App& cmd, ReportOptions& options) {
 void run_report(const ReportOptions& options) {
   auto format = parse_format(options.format);
   auto snapshots = load_snapshots(options.paths);
+  symbolise_loaded(snapshots);
   auto with_format = options;
   with_format.scope.text = format == OutputFormat::text;
+  with_format.mem.text = format == OutputFormat::text;
   auto sections = build_sections(snapshots, with_format);
   apply_sort_and_top(sections, options);
   std::string out;
@@ -159,6 +194,7 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--timers", options->timers,
                 "Show the timers section (prof::timeit, prof timeit, Google Benchmark JSON files)");
   add_scope_report_flags(*cmd, *options);
+  add_memory_report_flags(*cmd, *options);
   cmd->footer(
       "With no section flag, every section present is summarised.\n"
       "Examples:\n"
@@ -178,9 +214,16 @@ void add_report_command(CLI::App& app, int& exit_code) {
       "  prof report run/ --scopes --threads           one table per thread (pid, thread name, tid)\n"
       "  prof report run/ --scopes --no-compensate     raw times, instrumentation cost included\n"
       "  prof report run/ --scopes --format csv        name,file,line,calls,primitive_calls,\n"
-      "                                                self_seconds,total_seconds,...\n");
+      "                                                self_seconds,total_seconds,...\n"
+      "Memory reports (tracemalloc-like; --by, --view, --timeline imply --mem):\n"
+      "  prof report run/ --mem                        top 10 lines of your code by bytes live at the peak\n"
+      "  prof report run/ --view leaks --by function   what leaked, per function\n"
+      "  prof report run/ --mem --tree --top 3         the stacks below the three biggest sites\n"
+      "  prof report run/ --mem --timeline             the live heap over time\n"
+      "  prof report run/ --mem --format csv           file,line,function,allocations,allocated_bytes,...\n");
   cmd->callback([options, cmd, &exit_code] {
     ignore_sigpipe();
+    check_memory_report_flags(*cmd, *options);
     check_scope_report_flags(*cmd, *options);
     run_report(*options);
     exit_code = 0;

@@ -139,6 +139,8 @@ struct MemorySummary {
   std::optional<double> peak_wall_seconds;
   std::int64_t leaked_allocations = 0;
   std::int64_t leaked_bytes = 0;
+  std::optional<std::int64_t> temporary_allocations;
+  std::optional<std::int64_t> tracer_bytes;  // the tracer's own memory (its tables), not the program's
 };
 
 struct MemorySite {
@@ -151,9 +153,16 @@ struct MemorySite {
   std::int64_t temporary_allocations = 0;
 };
 
+// The live heap of the process over time: at most ~1000 points, coarsened by the tracer as the run grows.
+struct MemoryPoint {
+  double wall_seconds = 0;
+  std::int64_t live_bytes = 0;
+};
+
 struct Memory {
   std::optional<MemorySummary> summary;
   std::vector<MemorySite> sites;
+  std::vector<MemoryPoint> timeline;
 };
 
 struct Timing {
@@ -196,6 +205,7 @@ struct Snapshot {
   std::optional<Scopes> scopes;
   std::optional<Memory> memory;
   std::optional<Timers> timers;
+  bool symbolised = false;  // frames were symbolised outside the process (docs/SNAPSHOT.md)
 
   // The string at a checked index; "" for index 0, which the format reserves for "unknown".
   const std::string& string(std::uint32_t index) const {

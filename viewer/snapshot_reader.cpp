@@ -54,6 +54,7 @@ Snapshot read_document(const json::element& document, const std::string& path) {
   if (auto value = json::find(root, "modules")) read_modules(*value, snapshot);
   if (auto value = json::find(root, "frames")) read_frames(*value, snapshot);
   if (auto value = json::find(root, "stacks")) read_stacks(*value, snapshot);
+  if (auto value = json::find(root, "symbolised")) snapshot.symbolised = json::to_bool(*value, "symbolised");
   if (auto value = json::find(root, "scopes")) snapshot.scopes = read_scopes(*value, snapshot);
   if (auto value = json::find(root, "memory")) snapshot.memory = read_memory(*value, snapshot);
   if (auto value = json::find(root, "timers")) snapshot.timers = read_timers(*value);

@@ -32,6 +32,8 @@ void read_frames(const json::element& value, Snapshot& snapshot) {
   const auto module = table.require_column("module");
   const auto offset = table.require_column("offset");
   const auto inlined = table.find_column("inlined");
+  // A raw snapshot may have frames but no string table: index 0, "unknown", is valid all the same.
+  if (snapshot.strings.empty()) snapshot.strings.emplace_back();
   const auto strings = snapshot.strings.size();
   snapshot.frames.reserve(table.row_count());
   while (table.next()) {

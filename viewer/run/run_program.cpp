@@ -11,6 +11,7 @@
 #include "run_summary.hpp"
 #include "shim_location.hpp"
 #include "signal_forwarding.hpp"
+#include "symbolise_file.hpp"
 
 namespace prof::viewer::run {
 
@@ -34,6 +35,9 @@ int run_program(const RunOptions& options) {
   const std::set<std::string> after = snapshot_names(dir.absolute);
   const auto appeared = std::count_if(after.begin(), after.end(),
                                       [&](const std::string& name) { return !before.contains(name); });
+  // Symbols are looked up now, outside the program and after it ended, while its binaries are still here.
+  for (const auto& name : after)
+    if (!before.contains(name)) symbolise_snapshot_file((dir.absolute / name).string());
   std::fprintf(stderr, "%s\n", summary_line(static_cast<std::size_t>(appeared), dir.shown).c_str());
   return exit_code_of_wait_status(status);
 }

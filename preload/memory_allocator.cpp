@@ -1,0 +1,100 @@
+#include "memory_allocator.hpp"
+
+#include <dlfcn.h>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+
+namespace prof::preload::memory::allocator {
+
+namespace {
+
+enum State : int { kUnresolved, kResolving, kResolved };
+
+std::atomic<int> g_state{kUnresolved};
+Functions g_real{};
+
+// dlsym's own needs are a few hundred bytes; the rest is room for other early callers.
+constexpr std::size_t kArenaBytes = 256 * 1024;
+alignas(4096) char g_arena[kArenaBytes];
+std::atomic<std::size_t> g_arena_used{0};
+
+// Each arena block is preceded by its size, so realloc and malloc_usable_size work on it.
+struct ArenaHeader {
+  std::size_t size;
+  std::size_t pad;
+};
+
+template <typename Fn>
+void lookup(Fn& slot, const char* name) noexcept {
+  slot = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
+}
+
+void resolve() noexcept {
+  int saved = errno;
+  lookup(g_real.malloc, "malloc");
+  lookup(g_real.free, "free");
+  lookup(g_real.calloc, "calloc");
+  lookup(g_real.realloc, "realloc");
+  lookup(g_real.reallocarray, "reallocarray");
+  lookup(g_real.posix_memalign, "posix_memalign");
+  lookup(g_real.aligned_alloc, "aligned_alloc");
+  lookup(g_real.memalign, "memalign");
+  lookup(g_real.valloc, "valloc");
+  lookup(g_real.pvalloc, "pvalloc");
+  lookup(g_real.malloc_usable_size, "malloc_usable_size");
+  errno = saved;
+}
+
+}  // namespace
+
+const Functions* real() noexcept {
+  int state = g_state.load(std::memory_order_acquire);
+  if (state == kResolved) return &g_real;
+  int expected = kUnresolved;
+  if (state == kUnresolved && g_state.compare_exchange_strong(expected, kResolving)) {
+    resolve();
+    // Without a real malloc there is nothing to hand the program; the arena keeps serving until it is full.
+    if (!g_real.malloc || !g_real.free) {
+      g_state.store(kUnresolved, std::memory_order_release);
+      return nullptr;
+    }
+    g_state.store(kResolved, std::memory_order_release);
+    return &g_real;
+  }
+  return nullptr;
+}
+
+void* arena_allocate(std::size_t size, std::size_t alignment) noexcept {
+  if (alignment < 16) alignment = 16;
+  if (alignment > 4096 || size > kArenaBytes) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  std::size_t used = g_arena_used.load(std::memory_order_relaxed);
+  for (;;) {
+    std::size_t start = (used + sizeof(ArenaHeader) + alignment - 1) & ~(alignment - 1);
+    std::size_t end = (start + size + 15) & ~std::size_t{15};
+    if (end > kArenaBytes) {
+      errno = ENOMEM;
+      return nullptr;
+    }
+    if (g_arena_used.compare_exchange_weak(used, end, std::memory_order_relaxed)) {
+      auto* header = reinterpret_cast<ArenaHeader*>(g_arena + start - sizeof(ArenaHeader));
+      header->size = size;
+      return g_arena + start;
+    }
+  }
+}
+
+bool in_arena(const void* block) noexcept {
+  auto address = reinterpret_cast<std::uintptr_t>(block);
+  auto begin = reinterpret_cast<std::uintptr_t>(g_arena);
+  return address >= begin && address < begin + kArenaBytes;
+}
+
+std::size_t arena_size(const void* block) noexcept {
+  return reinterpret_cast<const ArenaHeader*>(static_cast<const char*>(block) - sizeof(ArenaHeader))->size;
+}
+
+}  // namespace prof::preload::memory::allocator

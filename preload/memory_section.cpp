@@ -1,0 +1,252 @@
+#include "memory_section.hpp"
+
+#include <cstdint>
+
+#include "core/clock.hpp"
+#include "core/json_writer.hpp"
+#include "core/snapshot_writer.hpp"
+#include "memory_modules.hpp"
+#include "memory_pages.hpp"
+#include "memory_sites.hpp"
+#include "memory_timeline.hpp"
+
+namespace prof::preload::memory::section {
+
+namespace {
+
+// What one snapshot shows, prepared by the "modules" writer and used by the three after it. The frame table
+// lives in pages mapped for this write (the writer runs at exit and in signal handlers: no malloc).
+struct View {
+  modules::Module modules[modules::kMaxModules];
+  int module_count = 0;
+  std::uint32_t site_count = 0;
+  // Distinct return addresses in order of first appearance, and an address -> index hash table.
+  std::uintptr_t* addresses = nullptr;
+  std::uint64_t address_count = 0;
+  struct Slot {
+    std::uintptr_t address;
+    std::uint64_t index;
+  }* slots = nullptr;
+  std::uint64_t slot_capacity = 0;
+  std::size_t mapped_bytes = 0;
+  void* mapping = nullptr;
+};
+
+View g_view;
+timeline::Point g_points[timeline::kMaxPoints];
+
+std::uint64_t slot_of(std::uintptr_t address) noexcept {
+  std::uint64_t h = static_cast<std::uint64_t>(address) * 0x9E3779B97F4A7C15ull;
+  std::uint64_t mask = g_view.slot_capacity - 1;
+  std::uint64_t at = (h >> 20) & mask;
+  while (g_view.slots[at].address && g_view.slots[at].address != address)
+    at = (at + 1) & mask;
+  return at;
+}
+
+void release_view() noexcept {
+  if (g_view.mapping) pages::unmap(g_view.mapping, g_view.mapped_bytes);
+  g_view.mapping = nullptr;
+  g_view.addresses = nullptr;
+  g_view.slots = nullptr;
+  g_view.address_count = 0;
+  g_view.slot_capacity = 0;
+}
+
+void prepare_view() noexcept {
+  release_view();
+  g_view.module_count = modules::collect(g_view.modules);
+  g_view.site_count = sites::count();
+  std::uint64_t frames = 0;
+  for (std::uint32_t i = 0; i < g_view.site_count; ++i)
+    frames += sites::site(i).depth;
+  std::uint64_t capacity = 16;
+  while (capacity < frames * 2)
+    capacity *= 2;
+  std::size_t bytes = sizeof(std::uintptr_t) * frames + sizeof(View::Slot) * capacity;
+  void* mapping = pages::map(bytes);
+  if (!mapping) {
+    g_view.site_count = 0;  // no room to deduplicate: write empty tables rather than nothing valid
+    return;
+  }
+  g_view.mapping = mapping;
+  g_view.mapped_bytes = bytes;
+  g_view.slots = static_cast<View::Slot*>(mapping);
+  g_view.slot_capacity = capacity;
+  g_view.addresses =
+      reinterpret_cast<std::uintptr_t*>(static_cast<char*>(mapping) + sizeof(View::Slot) * capacity);
+  for (std::uint32_t i = 0; i < g_view.site_count; ++i) {
+    const sites::Site& s = sites::site(i);
+    const std::uintptr_t* stack = sites::frames(s);
+    for (std::uint32_t f = 0; f < s.depth; ++f) {
+      std::uint64_t at = slot_of(stack[f]);
+      if (g_view.slots[at].address) continue;
+      g_view.slots[at] = View::Slot{stack[f], g_view.address_count};
+      g_view.addresses[g_view.address_count++] = stack[f];
+    }
+  }
+}
+
+void write_hex(core::JsonWriter& out, const unsigned char* bytes, int size) noexcept {
+  char text[2 * modules::kMaxBuildId];
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (int i = 0; i < size; ++i) {
+    text[2 * i] = kDigits[bytes[i] >> 4];
+    text[2 * i + 1] = kDigits[bytes[i] & 15];
+  }
+  out.value(std::string_view(text, static_cast<std::size_t>(2 * size)));
+}
+
+void write_modules(core::JsonWriter& out, void*) noexcept {
+  prepare_view();
+  out.begin_array();
+  for (int i = 0; i < g_view.module_count; ++i) {
+    const modules::Module& m = g_view.modules[i];
+    out.begin_object();
+    out.field("path", m.path);
+    out.key("build_id");
+    write_hex(out, m.build_id, m.build_id_size);
+    out.field("base", static_cast<std::uint64_t>(m.base));
+    out.field("size", static_cast<std::uint64_t>(m.high - m.low));
+    out.field("unloaded", false);
+    out.end_object();
+  }
+  out.end_array();
+}
+
+void write_frames(core::JsonWriter& out, void*) noexcept {
+  out.begin_object();
+  out.key("columns");
+  out.begin_array();
+  for (const char* column : {"function", "file", "line", "module", "offset"})
+    out.value(column);
+  out.end_array();
+  out.key("rows");
+  out.begin_array();
+  for (std::uint64_t i = 0; i < g_view.address_count; ++i) {
+    std::uintptr_t address = g_view.addresses[i];
+    int module = modules::find(g_view.modules, g_view.module_count, address);
+    out.begin_array();
+    out.value(0);
+    out.value(0);
+    out.value(0);
+    out.value(module);
+    out.value(static_cast<std::uint64_t>(module < 0 ? address : address - g_view.modules[module].base));
+    out.end_array();
+  }
+  out.end_array();
+  out.end_object();
+}
+
+void write_stacks(core::JsonWriter& out, void*) noexcept {
+  out.begin_array();
+  for (std::uint32_t i = 0; i < g_view.site_count; ++i) {
+    const sites::Site& s = sites::site(i);
+    const std::uintptr_t* stack = sites::frames(s);
+    out.begin_array();
+    for (std::uint32_t f = 0; f < s.depth; ++f)
+      out.value(g_view.slots[slot_of(stack[f])].index);
+    out.end_array();
+  }
+  out.end_array();
+}
+
+double seconds_since_start(std::uint64_t ticks) noexcept {
+  std::uint64_t start = timeline::start_ticks();
+  if (ticks <= start) return 0.0;
+  return static_cast<double>(ticks - start) / core::clock::ticks_per_second();
+}
+
+void write_summary(core::JsonWriter& out) noexcept {
+  std::uint64_t allocations = 0, bytes = 0, leaked = 0, leaked_bytes = 0, temporary = 0;
+  for (std::uint32_t i = 0; i < g_view.site_count; ++i) {
+    const sites::Site& s = sites::site(i);
+    allocations += __atomic_load_n(&s.allocations, __ATOMIC_RELAXED);
+    bytes += __atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED);
+    leaked += __atomic_load_n(&s.live_blocks, __ATOMIC_RELAXED);
+    leaked_bytes += __atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED);
+    temporary += __atomic_load_n(&s.temporary, __ATOMIC_RELAXED);
+  }
+  out.key("summary");
+  out.begin_object();
+  out.field("allocations", allocations);
+  out.field("allocated_bytes", bytes);
+  out.field("peak_bytes", sites::peak_bytes());
+  out.field("peak_wall_seconds", sites::peak_bytes() ? seconds_since_start(sites::peak_ticks()) : 0.0);
+  out.field("leaked_allocations", leaked);
+  out.field("leaked_bytes", leaked_bytes);
+  out.field("temporary_allocations", temporary);
+  out.field("tracer_bytes", pages::tracer_bytes());
+  out.end_object();
+}
+
+void write_sites(core::JsonWriter& out) noexcept {
+  out.key("sites");
+  out.begin_object();
+  out.key("columns");
+  out.begin_array();
+  for (const char* column : {"stack", "allocations", "allocated_bytes", "peak_bytes", "leaked_allocations",
+                             "leaked_bytes", "temporary_allocations"})
+    out.value(column);
+  out.end_array();
+  out.key("rows");
+  out.begin_array();
+  for (std::uint32_t i = 0; i < g_view.site_count; ++i) {
+    const sites::Site& s = sites::site(i);
+    out.begin_array();
+    out.value(static_cast<std::uint64_t>(i));
+    out.value(__atomic_load_n(&s.allocations, __ATOMIC_RELAXED));
+    out.value(__atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED));
+    out.value(sites::bytes_at_peak(s));
+    out.value(__atomic_load_n(&s.live_blocks, __ATOMIC_RELAXED));
+    out.value(__atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED));
+    out.value(__atomic_load_n(&s.temporary, __ATOMIC_RELAXED));
+    out.end_array();
+  }
+  out.end_array();
+  out.end_object();
+}
+
+void write_timeline(core::JsonWriter& out) noexcept {
+  int count = timeline::copy(g_points);
+  // The last point is now, so even a short run has its final live heap on the chart.
+  if (count == timeline::kMaxPoints) --count;
+  g_points[count++] = timeline::Point{core::clock::now_ticks(), sites::live_bytes()};
+  out.key("timeline");
+  out.begin_object();
+  out.key("columns");
+  out.begin_array();
+  out.value("wall_seconds");
+  out.value("live_bytes");
+  out.end_array();
+  out.key("rows");
+  out.begin_array();
+  for (int i = 0; i < count; ++i) {
+    out.begin_array();
+    out.value(seconds_since_start(g_points[i].ticks));
+    out.value(g_points[i].live_bytes);
+    out.end_array();
+  }
+  out.end_array();
+  out.end_object();
+}
+
+void write_memory(core::JsonWriter& out, void*) noexcept {
+  out.begin_object();
+  write_summary(out);
+  write_sites(out);
+  write_timeline(out);
+  out.end_object();
+  release_view();
+}
+
+}  // namespace
+
+void register_writers() noexcept {
+  core::register_section("modules", write_modules, nullptr);
+  core::register_section("frames", write_frames, nullptr);
+  core::register_section("stacks", write_stacks, nullptr);
+  core::register_section("memory", write_memory, nullptr);
+}
+
+}  // namespace prof::preload::memory::section

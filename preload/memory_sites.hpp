@@ -1,0 +1,54 @@
+#pragma once
+// One site per unique allocating stack, with its counters. Stacks are found by the hash of their return
+// addresses in 64 shards, each with its own lock, so threads allocating from different places rarely meet.
+// Peak shares use epochs: each new global peak starts an epoch; a site about to change in a newer epoch than
+// its last change first saves its live bytes as its bytes at the peak.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace prof::preload::memory::sites {
+
+constexpr int kMaxDepth = 256;
+constexpr std::uint32_t kNoSite = 0xFFFFFFFF;
+
+struct Site {
+  std::uint64_t hash;
+  std::uint32_t depth;
+  std::uint32_t first_frame;  // index into the frame store
+  std::uint64_t allocations;
+  std::uint64_t allocated_bytes;
+  std::uint64_t live_blocks;
+  std::uint64_t live_bytes;
+  std::uint64_t peak_bytes;  // valid when peak_epoch == the global epoch, else live_bytes is
+  std::uint64_t peak_epoch;
+  std::uint64_t temporary;
+};
+
+// Maps the reservations; false if the kernel refused (the tracer then stays off).
+bool init() noexcept;
+
+// Records an allocation of `size` bytes from the stack `frames[0..depth)` (innermost first); returns the
+// site, or kNoSite when the tables are full.
+std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::uint64_t size) noexcept;
+void record_free(std::uint32_t site, std::uint64_t size, bool temporary) noexcept;
+
+// The global live heap and its peak.
+std::uint64_t live_bytes() noexcept;
+std::uint64_t peak_bytes() noexcept;
+std::uint64_t peak_ticks() noexcept;
+
+// For the snapshot: how many sites exist, a site (counters read without locks), its frames.
+std::uint32_t count() noexcept;
+const Site& site(std::uint32_t index) noexcept;
+const std::uintptr_t* frames(const Site& site) noexcept;
+std::uint64_t frames_used() noexcept;
+// The site's live bytes at the global peak.
+std::uint64_t bytes_at_peak(const Site& site) noexcept;
+
+// fork: every shard lock taken in prepare, released in parent and child; the child starts empty.
+void lock_all() noexcept;
+void unlock_all() noexcept;
+void reset() noexcept;
+
+}  // namespace prof::preload::memory::sites

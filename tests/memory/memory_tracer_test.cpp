@@ -1,0 +1,215 @@
+// End to end: programs with planted allocations run under the shim; the snapshot's memory section must show
+// exactly what they planted, charged to the planting functions.
+#include <simdjson.h>
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace {
+
+using prof::test::TempDir;
+namespace fs = std::filesystem;
+
+const std::string kPlanted = std::string(PROF_MEMORY_PROGRAMS_DIR) + "/planted";
+const std::string kShim = std::string(PROF_TEST_LIB_DIR) + "/libprof_preload.so";
+
+struct Totals {
+  std::int64_t allocations = 0, bytes = 0, peak = 0, leaked = 0, leaked_bytes = 0, temporary = 0;
+};
+
+struct Memory {
+  std::map<std::string, Totals> by_function;
+  Totals summary;
+  std::int64_t timeline_rows = 0;
+};
+
+// Function starts (module offsets) printed by the program.
+std::map<std::uint64_t, std::string> read_offsets(const std::string& out) {
+  std::map<std::uint64_t, std::string> starts;
+  std::istringstream lines(out);
+  std::string name;
+  std::uint64_t offset;
+  while (lines >> name >> offset)
+    starts[offset] = name;
+  return starts;
+}
+
+// Charges each site to the innermost frame inside a planting function of the program.
+Memory read_memory(const fs::path& file, const std::map<std::uint64_t, std::string>& starts) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.load(file.string());
+  std::int64_t program_module = -1, index = 0;
+  for (auto module : simdjson::dom::array(doc["modules"])) {
+    std::string path{std::string_view(module["path"])};
+    if (path.size() >= 8 && path.substr(path.size() - 8) == "/planted") program_module = index;
+    ++index;
+  }
+  std::vector<std::pair<std::int64_t, std::uint64_t>> frames;
+  for (auto row : simdjson::dom::array(doc["frames"]["rows"]))
+    frames.emplace_back(std::int64_t(row.at(3)), std::uint64_t(row.at(4)));
+  std::vector<std::string> stack_owner;
+  for (auto stack : simdjson::dom::array(doc["stacks"])) {
+    std::string owner;
+    for (auto frame : simdjson::dom::array(stack)) {
+      auto [module, offset] = frames.at(std::uint64_t(frame));
+      if (module != program_module) continue;
+      auto after = starts.upper_bound(offset);
+      if (after == starts.begin()) continue;
+      std::string name = std::prev(after)->second;
+      if (name.rfind("plant_", 0) == 0) {
+        owner = name;
+        break;
+      }
+    }
+    stack_owner.push_back(owner);
+  }
+  Memory memory;
+  simdjson::dom::object section = doc["memory"];
+  for (auto row : simdjson::dom::array(section["sites"]["rows"])) {
+    Totals& t = memory.by_function[stack_owner.at(std::uint64_t(row.at(0)))];
+    t.allocations += std::int64_t(row.at(1));
+    t.bytes += std::int64_t(row.at(2));
+    t.peak += std::int64_t(row.at(3));
+    t.leaked += std::int64_t(row.at(4));
+    t.leaked_bytes += std::int64_t(row.at(5));
+    t.temporary += std::int64_t(row.at(6));
+  }
+  simdjson::dom::object summary = section["summary"];
+  memory.summary.allocations = std::int64_t(summary["allocations"]);
+  memory.summary.bytes = std::int64_t(summary["allocated_bytes"]);
+  memory.summary.peak = std::int64_t(summary["peak_bytes"]);
+  memory.summary.leaked = std::int64_t(summary["leaked_allocations"]);
+  memory.timeline_rows = std::int64_t(simdjson::dom::array(section["timeline"]["rows"]).size());
+  return memory;
+}
+
+struct Run {
+  prof::test::RunResult result;
+  std::vector<fs::path> snapshots;
+};
+
+Run run_planted(const TempDir& dir, const std::string& mode, const std::string& memory_env = "1") {
+  Run run;
+  run.result = prof::test::run(
+      {kPlanted, mode},
+      {"LD_PRELOAD=" + kShim, "PROF_OUTPUT=" + dir.path().string(), "PROF_MEMORY=" + memory_env}, dir.path());
+  run.snapshots = prof::test::snapshots_in(dir.path());
+  REQUIRE(prof::test::validate(dir.path()) == 0);
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("every function of the malloc family is counted on its planting site", "[memory]") {
+  TempDir dir;
+  Run run = run_planted(dir, "family");
+  REQUIRE(run.result.code() == 3);
+  REQUIRE(run.snapshots.size() == 1);
+  CHECK(run.result.out.find("errno enomem kept") != std::string::npos);
+  Memory m = read_memory(run.snapshots[0], read_offsets(run.result.out));
+
+  const Totals& malloc_site = m.by_function["plant_malloc"];
+  CHECK(malloc_site.allocations == 10);
+  CHECK(malloc_site.bytes == 1000);
+  CHECK(malloc_site.leaked == 0);
+
+  const Totals& leak = m.by_function["plant_leak"];
+  CHECK(leak.allocations == 3);
+  CHECK(leak.leaked == 3);
+  CHECK(leak.leaked_bytes == 192);
+
+  CHECK(m.by_function["plant_calloc"].allocations == 1);
+  CHECK(m.by_function["plant_calloc"].bytes == 100);
+
+  const Totals& chain = m.by_function["plant_realloc"];
+  CHECK(chain.allocations == 3);
+  CHECK(chain.bytes == 60);
+  CHECK(chain.leaked == 0);  // realloc(p, 0) is a free
+
+  const Totals& aligned = m.by_function["plant_aligned"];
+  CHECK(aligned.allocations == 6);
+  CHECK(aligned.bytes == 100 + 128 + 100 + 100 + 100 + 100);
+  CHECK(aligned.leaked == 0);
+
+  CHECK(m.by_function["plant_temporary"].allocations == 5);
+  CHECK(m.by_function["plant_temporary"].temporary == 5);
+  CHECK(m.by_function["plant_malloc"].temporary == 0);
+
+  // Peak: A held 1 MiB and freed it before B took 512 KiB.
+  CHECK(m.by_function["plant_peak_a"].peak == (1 << 20));
+  CHECK(m.by_function["plant_peak_b"].peak == 0);
+  CHECK(m.summary.peak >= (1 << 20));
+  CHECK(m.summary.peak < (1 << 20) + (256 << 10));
+  CHECK(m.timeline_rows >= 1);
+  CHECK(m.timeline_rows <= 1000);
+}
+
+TEST_CASE("four threads allocating are counted exactly", "[memory]") {
+  TempDir dir;
+  Run run = run_planted(dir, "threads");
+  REQUIRE(run.result.code() == 0);
+  REQUIRE(run.snapshots.size() == 1);
+  Memory m = read_memory(run.snapshots[0], read_offsets(run.result.out));
+  CHECK(m.by_function["plant_thread"].allocations == 4000);
+  CHECK(m.by_function["plant_thread"].bytes == 64000);
+  CHECK(m.by_function["plant_thread"].leaked == 0);
+  CHECK(m.by_function["plant_thread"].temporary == 4000);
+}
+
+TEST_CASE("a fork child records only its own allocations", "[memory]") {
+  TempDir dir;
+  Run run = run_planted(dir, "fork");
+  REQUIRE(run.result.code() == 0);
+  REQUIRE(run.snapshots.size() == 2);
+  auto starts = read_offsets(run.result.out);
+  int children = 0;
+  for (const auto& file : run.snapshots) {
+    Memory m = read_memory(file, starts);
+    if (m.by_function.count("plant_child")) {
+      ++children;
+      CHECK(m.by_function["plant_child"].allocations == 2);
+      CHECK(m.by_function["plant_child"].leaked == 2);
+      CHECK(m.by_function.count("plant_malloc") == 0);
+    } else {
+      CHECK(m.by_function["plant_malloc"].allocations == 10);
+      CHECK(m.by_function["plant_malloc"].leaked == 10);
+    }
+  }
+  CHECK(children == 1);
+}
+
+TEST_CASE("PROF_MEMORY=0 leaves only the metadata", "[memory]") {
+  TempDir dir;
+  Run run = run_planted(dir, "family", "0");
+  REQUIRE(run.result.code() == 3);
+  REQUIRE(run.snapshots.size() == 1);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.load(run.snapshots[0].string());
+  CHECK(doc["memory"].error() == simdjson::NO_SUCH_FIELD);
+}
+
+TEST_CASE("real programs keep their output and exit code under the memory tracer", "[memory]") {
+  const std::vector<std::vector<std::string>> commands = {
+      {"/bin/sh", "-c", "echo one; echo two | sort -r; exit 4"},
+      {"/bin/ls", "-la", "/usr"},
+      {"/usr/bin/sort", "/etc/passwd"},
+      {PROF_TEST_PYTHON, "-c",
+       "import threading\nr=[]\nts=[threading.Thread(target=lambda:r.append(sum(len(str(i)) for i in "
+       "range(20000)))) for _ in range(4)]\n[t.start() for t in ts]\n[t.join() for t in ts]\nprint(r)\n"}};
+  for (const auto& command : commands) {
+    TempDir plain_dir, traced_dir;
+    auto plain = prof::test::run(command, {}, plain_dir.path());
+    auto traced = prof::test::run(
+        command, {"LD_PRELOAD=" + kShim, "PROF_OUTPUT=" + traced_dir.path().string()}, traced_dir.path());
+    INFO(command[0]);
+    CHECK(traced.out == plain.out);
+    CHECK(traced.code() == plain.code());
+    CHECK(traced.err == plain.err);
+    CHECK(!prof::test::snapshots_in(traced_dir.path()).empty());
+    CHECK(prof::test::validate(traced_dir.path()) == 0);
+  }
+}

@@ -1,0 +1,140 @@
+// Allocations planted on known functions, for the memory tracer's end-to-end tests. Prints "name offset" for
+// each planting function (offset from its module's load address), so the test can find their sites.
+#include <dlfcn.h>
+#include <malloc.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#define PLANT extern "C" __attribute__((noinline))
+
+static void* volatile g_sink;
+static void* g_kept[64];
+
+PLANT void plant_malloc() {
+  for (int i = 0; i < 10; ++i)
+    g_kept[i] = malloc(100);
+}
+PLANT void plant_leak() {
+  for (int i = 0; i < 3; ++i)
+    g_sink = malloc(64);
+}
+PLANT void plant_calloc() {
+  g_kept[10] = calloc(4, 25);
+}
+PLANT void plant_realloc() {
+  void* p = realloc(nullptr, 10);
+  p = realloc(p, 20);
+  p = realloc(p, 30);
+  g_sink = realloc(p, 0);
+}
+PLANT void plant_aligned() {
+  posix_memalign(&g_kept[11], 64, 100);
+  g_kept[12] = aligned_alloc(64, 128);
+  g_kept[13] = memalign(64, 100);
+  g_kept[14] = valloc(100);
+  g_kept[15] = pvalloc(100);
+  g_kept[16] = reallocarray(nullptr, 10, 10);
+}
+PLANT void plant_temporary() {
+  for (int i = 0; i < 5; ++i) {
+    void* p = malloc(32);
+    g_sink = p;
+    free(p);
+  }
+}
+PLANT void plant_peak_a() {
+  void* p = malloc(1 << 20);
+  std::memset(p, 1, 1 << 20);
+  g_sink = p;
+  free(p);
+}
+PLANT void plant_peak_b() {
+  g_kept[17] = malloc(512 << 10);
+}
+PLANT void plant_thread() {
+  for (int i = 0; i < 1000; ++i) {
+    void* p = malloc(16);
+    g_sink = p;
+    free(p);
+  }
+}
+PLANT void plant_child() {
+  g_sink = malloc(30);
+  g_sink = malloc(30);
+}
+
+static void print_offset(const char* name, void* fn) {
+  Dl_info info;
+  dladdr(fn, &info);
+  std::printf("%s %lu\n", name,
+              static_cast<unsigned long>(reinterpret_cast<char*>(fn) - static_cast<char*>(info.dli_fbase)));
+}
+
+int main(int argc, char** argv) {
+#define OFFSET(f) print_offset(#f, reinterpret_cast<void*>(&f))
+  OFFSET(plant_malloc);
+  OFFSET(plant_leak);
+  OFFSET(plant_calloc);
+  OFFSET(plant_realloc);
+  OFFSET(plant_aligned);
+  OFFSET(plant_temporary);
+  OFFSET(plant_peak_a);
+  OFFSET(plant_peak_b);
+  OFFSET(plant_thread);
+  OFFSET(plant_child);
+  OFFSET(print_offset);
+  OFFSET(main);
+  std::fflush(stdout);
+  const char* mode = argc > 1 ? argv[1] : "family";
+  if (std::strcmp(mode, "family") == 0) {
+    plant_malloc();
+    plant_leak();
+    plant_calloc();
+    plant_realloc();
+    plant_aligned();
+    plant_temporary();
+    plant_peak_a();
+    plant_peak_b();
+    for (int i = 0; i <= 17; ++i)
+      if (i >= 10 || i < 10) free(g_kept[i]);
+    errno = EDOM;
+    void* p = malloc(10);
+    free(p);
+    void* q = malloc(static_cast<size_t>(-1) / 2);  // fails: ENOMEM is what the program must see
+    int failed_errno = errno;
+    g_sink = q;
+    errno = EDOM;
+    free(q);
+    std::printf("errno %s %s\n", failed_errno == ENOMEM ? "enomem" : "wrong",
+                errno == EDOM ? "kept" : "lost");
+    return 3;
+  }
+  if (std::strcmp(mode, "threads") == 0) {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+      threads.emplace_back(plant_thread);
+    for (auto& t : threads)
+      t.join();
+    return 0;
+  }
+  if (std::strcmp(mode, "fork") == 0) {
+    plant_malloc();
+    pid_t pid = fork();
+    if (pid == 0) {
+      plant_child();
+      for (int i = 0; i < 10; ++i)
+        free(g_kept[i]);
+      std::exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  }
+  return 2;
+}

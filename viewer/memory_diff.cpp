@@ -1,0 +1,108 @@
+#include "memory_diff.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "units.hpp"
+
+namespace prof::viewer {
+
+namespace {
+
+std::string signed_bytes(std::int64_t bytes) {
+  return (bytes > 0 ? "+" : bytes < 0 ? "-" : "+") + format_bytes(static_cast<double>(std::llabs(bytes)));
+}
+
+struct DiffRow {
+  const MemoryGroup* group = nullptr;  // from NEW, or OLD when the site is gone
+  MemoryViewValues old_values, new_values;
+};
+
+}  // namespace
+
+Section memory_diff_section(const std::vector<Snapshot>& old_run, const std::vector<Snapshot>& new_run,
+                            const MemoryReportOptions& options) {
+  Section section{.key = "memory",
+                  .title = "Memory (NEW - OLD)",
+                  .present = true,
+                  .absent_note = {},
+                  .facts = {},
+                  .tables = {}};
+  auto has_memory = [](const std::vector<Snapshot>& run) {
+    return std::any_of(run.begin(), run.end(), [](const Snapshot& s) { return s.memory.has_value(); });
+  };
+  if (!has_memory(old_run) || !has_memory(new_run)) {
+    section.present = false;
+    section.absent_note = fmt::format("no memory section (no memory tracer data) in the {} run",
+                                      has_memory(old_run) ? "NEW" : "OLD");
+    return section;
+  }
+  auto old_groups = group_memory_sites(old_run, options.by, options.keep_system_frames);
+  auto new_groups = group_memory_sites(new_run, options.by, options.keep_system_frames);
+  std::map<std::string, DiffRow> rows;
+  for (const auto& group : old_groups)
+    rows[group.key] = {&group, view_values(group.counts, options.view), {}};
+  for (const auto& group : new_groups) {
+    auto& row = rows[group.key];
+    row.group = &group;
+    row.new_values = view_values(group.counts, options.view);
+  }
+  std::vector<DiffRow> sorted;
+  for (auto& [key, row] : rows)
+    sorted.push_back(row);
+  auto change = [](const DiffRow& r) { return std::llabs(r.new_values.size - r.old_values.size); };
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const DiffRow& a, const DiffRow& b) {
+    if (change(a) != change(b)) return change(a) > change(b);
+    return std::llabs(a.new_values.count - a.old_values.count) >
+           std::llabs(b.new_values.count - b.old_values.count);
+  });
+  Table table{.key = "sites", .title = "", .columns = {}, .rows = {}, .total_rows = sorted.size()};
+  if (options.text) {
+    table.columns = {{"site", "site", "", Align::left},
+                     {"size", "size", "bytes"},
+                     {"size_diff", "(change)", "bytes", Align::left},
+                     {"count", "count", ""},
+                     {"count_diff", "(change)", "", Align::left},
+                     {"average", "average", "", Align::left}};
+  } else {
+    table.columns = {{"file", "file", "", Align::left},
+                     {"line", "line", ""},
+                     {"function", "function", "", Align::left},
+                     {"old_size", "old_size", "bytes"},
+                     {"size", "size", "bytes"},
+                     {"size_diff", "size_diff", "bytes"},
+                     {"old_count", "old_count", ""},
+                     {"count", "count", ""},
+                     {"count_diff", "count_diff", ""}};
+  }
+  for (const auto& row : sorted) {
+    const auto& o = row.old_values;
+    const auto& n = row.new_values;
+    const auto size_diff = n.size - o.size, count_diff = n.count - o.count;
+    if (options.text) {
+      auto average =
+          n.average_count
+              ? format_bytes(static_cast<double>(n.average_of) / static_cast<double>(n.average_count))
+              : std::string("-");
+      table.rows.push_back({Cell::string(row.group->key + ":"),
+                            {"size=" + format_bytes(static_cast<double>(n.size)), n.size},
+                            {"(" + signed_bytes(size_diff) + "),", size_diff},
+                            {fmt::format("count={}", n.count), n.count},
+                            {fmt::format("({:+}),", count_diff), count_diff},
+                            Cell::string("average=" + average)});
+    } else {
+      table.rows.push_back({Cell::string(row.group->file), Cell::count(row.group->line),
+                            Cell::string(row.group->function), Cell::bytes(o.size), Cell::bytes(n.size),
+                            Cell::bytes(size_diff), Cell::count(o.count), Cell::count(n.count),
+                            Cell::count(count_diff)});
+    }
+  }
+  if (table.rows.size() > options.top) table.rows.resize(options.top);
+  section.tables.push_back(std::move(table));
+  return section;
+}
+
+}  // namespace prof::viewer

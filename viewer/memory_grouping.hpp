@@ -1,0 +1,38 @@
+#pragma once
+// Memory sites grouped the way tracemalloc's statistics() groups traces: by the line, function or file of
+// the innermost frame in the user's own code, or by the whole traceback. Merged over processes.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "snapshot.hpp"
+
+namespace prof::viewer {
+
+enum class MemoryKey { line, function, file, traceback };
+
+struct MemoryCounts {
+  std::int64_t allocations = 0, allocated_bytes = 0, peak_bytes = 0, leaked_allocations = 0, leaked_bytes = 0,
+               temporary_allocations = 0;
+  void add(const MemorySite& site);
+  void add(const MemoryCounts& other);
+};
+
+struct MemoryGroup {
+  std::string key;  // what the rows are told apart by
+  std::string file, function;
+  std::int64_t line = 0;
+  std::string traceback;  // for MemoryKey::traceback: the frames joined, innermost first
+  MemoryCounts counts;
+  // --tree: the callers' chains (outward from the site's frame) with their counts.
+  std::map<std::vector<std::string>, MemoryCounts> callers;
+};
+
+// libc, libstdc++, libunwind, the shim, ld.so and /usr/include: not the user's code.
+bool is_system_frame(const Snapshot& snapshot, const Frame& frame);
+
+std::vector<MemoryGroup> group_memory_sites(const std::vector<Snapshot>& snapshots, MemoryKey key,
+                                            bool keep_system_frames);
+
+}  // namespace prof::viewer

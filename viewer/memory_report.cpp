@@ -1,0 +1,274 @@
+#include "memory_report.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "aggregate.hpp"
+#include "error.hpp"
+#include "units.hpp"
+
+namespace prof::viewer {
+
+MemoryKey parse_memory_key(const std::string& name) {
+  if (name == "line") return MemoryKey::line;
+  if (name == "function") return MemoryKey::function;
+  if (name == "file") return MemoryKey::file;
+  if (name == "traceback") return MemoryKey::traceback;
+  throw UserError("--by", fmt::format("unknown key \"{}\" (choose line, function, file or traceback)", name));
+}
+
+MemoryView parse_memory_view(const std::string& name) {
+  if (name == "peak") return MemoryView::peak;
+  if (name == "leaks") return MemoryView::leaks;
+  if (name == "allocations") return MemoryView::allocations;
+  if (name == "temporary") return MemoryView::temporary;
+  if (name == "total") return MemoryView::total;
+  throw UserError(
+      "--view",
+      fmt::format("unknown view \"{}\" (choose peak, leaks, allocations, temporary or total)", name));
+}
+
+MemoryViewValues view_values(const MemoryCounts& c, MemoryView view) {
+  switch (view) {
+    case MemoryView::peak:  // live at the high-water mark; the average is that of all its allocations
+      return {c.peak_bytes, c.allocations, c.allocated_bytes, c.allocations};
+    case MemoryView::leaks:
+      return {c.leaked_bytes, c.leaked_allocations, c.leaked_bytes, c.leaked_allocations};
+    case MemoryView::allocations:
+    case MemoryView::total:
+      return {c.allocated_bytes, c.allocations, c.allocated_bytes, c.allocations};
+    case MemoryView::temporary:
+      return {c.allocated_bytes, c.temporary_allocations, c.allocated_bytes, c.allocations};
+  }
+  return {};
+}
+
+namespace {
+
+// allocations and temporary rank by count (churn); the others by bytes.
+bool ranks_by_count(MemoryView view) {
+  return view == MemoryView::allocations || view == MemoryView::temporary;
+}
+
+std::string site_text(const MemoryGroup& group, MemoryKey by) {
+  return by == MemoryKey::function && !group.file.empty() ? group.key : group.key;
+}
+
+std::string average_text(const MemoryViewValues& v) {
+  if (v.average_count == 0) return "average=-";
+  return "average=" + format_bytes(static_cast<double>(v.average_of) / static_cast<double>(v.average_count));
+}
+
+// tracemalloc's columns only: with the function as well a row would not fit 80 columns (csv has it).
+Table text_table(const std::vector<MemoryGroup>& groups, const MemoryReportOptions& options) {
+  Table table{.key = "sites", .title = "", .columns = {}, .rows = {}, .total_rows = groups.size()};
+  table.columns = {{"site", "site", "", Align::left},
+                   {"size", "size", "bytes"},
+                   {"count", "count", ""},
+                   {"average", "average", "", Align::left}};
+  for (const auto& group : groups) {
+    auto v = view_values(group.counts, options.view);
+    std::vector<Cell> row{Cell::string(site_text(group, options.by) + ":"),
+                          {"size=" + format_bytes(static_cast<double>(v.size)) + ",", v.size},
+                          {fmt::format("count={},", v.count), v.count},
+                          Cell::string(average_text(v))};
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+Table data_table(const std::vector<MemoryGroup>& groups, const MemoryReportOptions& options) {
+  Table table{.key = "sites", .title = "", .columns = {}, .rows = {}, .total_rows = groups.size()};
+  table.columns = {{"file", "file", "", Align::left},
+                   {"line", "line", ""},
+                   {"function", "function", "", Align::left},
+                   {"allocations", "allocations", ""},
+                   {"allocated", "allocated", "bytes"},
+                   {"peak", "peak", "bytes"},
+                   {"leaked_allocations", "leaked_allocations", ""},
+                   {"leaked", "leaked", "bytes"},
+                   {"temporary_allocations", "temporary_allocations", ""}};
+  if (options.by == MemoryKey::traceback)
+    table.columns.push_back({"traceback", "traceback", "", Align::left});
+  for (const auto& group : groups) {
+    const auto& c = group.counts;
+    std::vector<Cell> row{Cell::string(group.file),
+                          Cell::count(group.line),
+                          Cell::string(group.function),
+                          Cell::count(c.allocations),
+                          Cell::bytes(c.allocated_bytes),
+                          Cell::bytes(c.peak_bytes),
+                          Cell::count(c.leaked_allocations),
+                          Cell::bytes(c.leaked_bytes),
+                          Cell::count(c.temporary_allocations)};
+    if (options.by == MemoryKey::traceback) row.push_back(Cell::string(group.traceback));
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+// The callers of one site as an indented tree: children below their parent, heaviest first.
+Table caller_tree(const MemoryGroup& group, const MemoryReportOptions& options) {
+  struct Node {
+    std::string name;
+    MemoryCounts counts;
+    std::vector<Node> children;
+  };
+  Node root{group.key, {}, {}};
+  for (const auto& [chain, counts] : group.callers) {
+    Node* node = &root;
+    node->counts.add(counts);
+    for (const auto& name : chain) {
+      auto it = std::find_if(node->children.begin(), node->children.end(),
+                             [&](const Node& child) { return child.name == name; });
+      if (it == node->children.end()) {
+        node->children.push_back({name, {}, {}});
+        it = node->children.end() - 1;
+      }
+      node = &*it;
+      node->counts.add(counts);
+    }
+  }
+  Table table{
+      .key = "tree", .title = "stacks below " + group.key, .columns = {}, .rows = {}, .total_rows = 0};
+  table.columns = {
+      {"size", "size", "bytes"}, {"count", "count", ""}, {"caller", "called from", "", Align::left, true}};
+  auto size_of = [&](const Node& n) { return view_values(n.counts, options.view).size; };
+  auto walk = [&](auto& self, Node& node, std::size_t depth) -> void {
+    std::stable_sort(node.children.begin(), node.children.end(),
+                     [&](const Node& a, const Node& b) { return size_of(a) > size_of(b); });
+    for (auto& child : node.children) {
+      auto v = view_values(child.counts, options.view);
+      table.rows.push_back({Cell::bytes(v.size), Cell::count(v.count),
+                            Cell::string(std::string(2 * depth, ' ') + child.name)});
+      self(self, child, depth + 1);
+    }
+  };
+  walk(walk, root, 0);
+  table.total_rows = table.rows.size();
+  return table;
+}
+
+std::vector<MemoryPoint> merged_timeline(const std::vector<Snapshot>& snapshots) {
+  // One process: its series. Several: each one's series side by side is not a sum; show the largest.
+  const Memory* best = nullptr;
+  for (const auto& snapshot : snapshots)
+    if (snapshot.memory && !snapshot.memory->timeline.empty() &&
+        (!best || (snapshot.memory->summary && best->summary &&
+                   snapshot.memory->summary->peak_bytes > best->summary->peak_bytes)))
+      best = &*snapshot.memory;
+  return best ? best->timeline : std::vector<MemoryPoint>{};
+}
+
+}  // namespace
+
+std::vector<std::string> timeline_chart(const std::vector<MemoryPoint>& points, std::size_t width,
+                                        std::size_t height) {
+  std::vector<std::string> lines;
+  if (points.empty() || width < 20 || height < 2) return lines;
+  const std::size_t label = 10;  // "  9.42 MiB |"
+  const std::size_t columns = width - label - 4;
+  double end = 0;
+  std::int64_t top = 0;
+  for (const auto& p : points) {
+    end = std::max(end, p.wall_seconds);
+    top = std::max(top, p.live_bytes);
+  }
+  // The highest live heap within each column's time slice.
+  std::vector<std::int64_t> column_max(columns, -1);
+  for (const auto& p : points) {
+    auto c = end > 0 ? static_cast<std::size_t>(p.wall_seconds / end * static_cast<double>(columns - 1)) : 0;
+    column_max[std::min(c, columns - 1)] = std::max(column_max[std::min(c, columns - 1)], p.live_bytes);
+  }
+  std::int64_t last = 0;
+  for (auto& value : column_max) {  // a column without a point keeps the level before it
+    if (value < 0) value = last;
+    last = value;
+  }
+  for (std::size_t row = height; row >= 1; --row) {
+    double threshold =
+        static_cast<double>(top) * (static_cast<double>(row) - 0.5) / static_cast<double>(height);
+    std::string text = row == height ? fmt::format("{:>{}}", format_bytes(static_cast<double>(top)), label)
+                                     : std::string(label, ' ');
+    text += " |";
+    for (auto value : column_max)
+      text += static_cast<double>(value) >= threshold && top > 0 ? '#' : ' ';
+    lines.push_back(text);
+  }
+  lines.push_back(fmt::format("{:>{}} +{}", "0 B", label, std::string(columns, '-')));
+  auto right = format_seconds(end);
+  lines.push_back(std::string(label + 2, ' ') + "0 s" +
+                  std::string(columns > right.size() + 3 ? columns - right.size() - 3 : 1, ' ') + right);
+  return lines;
+}
+
+Section memory_report_section(const std::vector<Snapshot>& snapshots, const MemoryReportOptions& options) {
+  auto merged = merge_memory(snapshots);
+  Section section{
+      .key = "memory", .title = "Memory", .present = true, .absent_note = {}, .facts = {}, .tables = {}};
+  if (merged.processes == 0) {
+    section.present = false;
+    section.absent_note = "no memory section (no memory tracer data) in these snapshots";
+    return section;
+  }
+  const auto& s = merged.summary;
+  std::string peak_label = merged.processes > 1 ? "peak (sum of processes)" : "peak";
+  std::optional<double> peak_when;
+  if (merged.processes == 1)
+    for (const auto& snapshot : snapshots)
+      if (snapshot.memory && snapshot.memory->summary)
+        peak_when = snapshot.memory->summary->peak_wall_seconds;
+  section.facts.push_back({"allocations", "allocations", Cell::count(s.allocations)});
+  section.facts.push_back({"allocated_bytes", "allocated", Cell::bytes(s.allocated_bytes)});
+  section.facts.push_back({"peak_bytes", peak_label, Cell::bytes(s.peak_bytes)});
+  if (peak_when) section.facts.push_back({"peak_wall_seconds", "peak at", Cell::seconds(*peak_when)});
+  section.facts.push_back({"leaked_allocations", "leaked allocations", Cell::count(s.leaked_allocations)});
+  section.facts.push_back({"leaked_bytes", "leaked", Cell::bytes(s.leaked_bytes)});
+  if (s.temporary_allocations)
+    section.facts.push_back(
+        {"temporary_allocations", "temporary allocations", Cell::count(*s.temporary_allocations)});
+  if (s.tracer_bytes)
+    section.facts.push_back({"tracer_bytes", "tracer's own memory", Cell::bytes(*s.tracer_bytes)});
+  if (merged.processes > 1)
+    section.facts.push_back(
+        {"processes", "processes", Cell::count(static_cast<std::int64_t>(merged.processes))});
+
+  auto groups = group_memory_sites(snapshots, options.by, options.keep_system_frames);
+  // A view shows the sites that have something in it.
+  std::erase_if(groups, [&](const MemoryGroup& g) {
+    auto v = view_values(g.counts, options.view);
+    return ranks_by_count(options.view) ? v.count == 0 : v.size == 0 && v.count == 0;
+  });
+  std::stable_sort(groups.begin(), groups.end(), [&](const MemoryGroup& a, const MemoryGroup& b) {
+    auto va = view_values(a.counts, options.view), vb = view_values(b.counts, options.view);
+    if (ranks_by_count(options.view)) return va.count != vb.count ? va.count > vb.count : va.size > vb.size;
+    return va.size != vb.size ? va.size > vb.size : va.count > vb.count;
+  });
+  const auto total = groups.size();
+  if (groups.size() > options.top) groups.resize(options.top);
+  auto table = options.text ? text_table(groups, options) : data_table(groups, options);
+  table.total_rows = total;
+  section.tables.push_back(std::move(table));
+  if (options.tree)
+    for (const auto& group : groups)
+      section.tables.push_back(caller_tree(group, options));
+  if (options.timeline) {
+    auto points = merged_timeline(snapshots);
+    Table chart{.key = "timeline", .title = "", .columns = {}, .rows = {}, .total_rows = 0};
+    if (options.text) {
+      chart.columns = {{"chart", "live heap over time", "", Align::left}};
+      for (auto& line : timeline_chart(points, 76, 12))
+        chart.rows.push_back({Cell::string(line)});
+    } else {
+      chart.columns = {{"wall", "wall", "seconds"}, {"live", "live", "bytes"}};
+      for (const auto& p : points)
+        chart.rows.push_back({Cell::seconds(p.wall_seconds), Cell::bytes(p.live_bytes)});
+    }
+    chart.total_rows = chart.rows.size();
+    section.tables.push_back(std::move(chart));
+  }
+  return section;
+}
+
+}  // namespace prof::viewer

@@ -1,0 +1,139 @@
+#include "symbolise.hpp"
+
+#include <map>
+#include <memory>
+#include <tuple>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "symbolise_module.hpp"
+
+namespace prof::viewer {
+
+namespace {
+
+bool is_raw(const Frame& frame) {
+  return frame.module >= 0 && frame.function == 0 && frame.file == 0 && frame.line == 0;
+}
+
+class Symboliser {
+ public:
+  explicit Symboliser(Snapshot& snapshot) : snapshot_(snapshot) {
+    for (std::size_t i = 0; i < snapshot.strings.size(); ++i)
+      string_index_.emplace(snapshot.strings[i], static_cast<std::uint32_t>(i));
+    if (snapshot_.strings.empty()) intern("");
+  }
+
+  SymbolisationResult run() {
+    std::map<std::uint32_t, std::vector<std::uint32_t>> expansions;  // raw frame -> its expanded frames
+    StackTable stacks;
+    for (std::size_t s = 0; s < snapshot_.stacks.size(); ++s) {
+      auto stack = snapshot_.stacks[s];
+      for (std::uint32_t raw : stack) {
+        auto it = expansions.find(raw);
+        if (it == expansions.end()) it = expansions.emplace(raw, expand(raw)).first;
+        for (auto frame : it->second)
+          stacks.add_frame(frame);
+      }
+      stacks.end_stack();
+    }
+    if (resolved_ == 0) return std::move(result_);  // nothing learnt: the model stays as it was
+    // Frames no stack refers to are kept, so any other reference to them stays valid.
+    for (std::uint32_t i = 0; i < snapshot_.frames.size(); ++i)
+      if (!expansions.contains(i)) add_frame(snapshot_.frames[i]);
+    snapshot_.frames = std::move(frames_);
+    snapshot_.stacks = std::move(stacks);
+    snapshot_.symbolised = resolved_ > 0;
+    result_.changed = resolved_ > 0;
+    return std::move(result_);
+  }
+
+ private:
+  std::uint32_t intern(const std::string& text) {
+    auto [it, added] = string_index_.emplace(text, static_cast<std::uint32_t>(snapshot_.strings.size()));
+    if (added) snapshot_.strings.push_back(text);
+    return it->second;
+  }
+
+  std::uint32_t add_frame(const Frame& frame) {
+    auto key =
+        std::make_tuple(frame.function, frame.file, frame.line, frame.module, frame.offset, frame.inlined);
+    auto [it, added] = frame_index_.emplace(key, static_cast<std::uint32_t>(frames_.size()));
+    if (added) frames_.push_back(frame);
+    return it->second;
+  }
+
+  // The module's symbols, or null (said once) when its frames must stay raw.
+  const SymbolModule* module(std::int64_t index) {
+    auto [it, added] = modules_.try_emplace(index);
+    if (!added) return it->second.get();
+    const auto& recorded = snapshot_.modules[static_cast<std::size_t>(index)];
+    auto opened = std::make_unique<SymbolModule>(recorded.path, recorded.base);
+    if (!opened->error().empty()) {
+      result_.unreadable.push_back(
+          fmt::format("{}: cannot read symbols ({}); its frames stay raw", recorded.path, opened->error()));
+      return nullptr;
+    }
+    auto actual = opened->build_id();
+    if (!recorded.build_id.empty() && !actual.empty() && actual != recorded.build_id) {
+      result_.warnings.push_back(
+          fmt::format("{}: build id {} differs from the recorded {} (the file changed since the run); its "
+                      "frames stay raw",
+                      recorded.path, actual, recorded.build_id));
+      return nullptr;
+    }
+    it->second = std::move(opened);
+    return it->second.get();
+  }
+
+  std::vector<std::uint32_t> expand(std::uint32_t index) {
+    const Frame raw = snapshot_.frames[index];
+    if (!is_raw(raw)) return {add_frame(raw)};
+    const SymbolModule* symbols = module(raw.module);
+    if (!symbols) return {add_frame(raw)};
+    // Every recorded frame is a return address (the innermost one returns from the allocator into the
+    // allocating line): it points after the call, maybe at the next line's code, so look just before it.
+    auto base = static_cast<std::uint64_t>(snapshot_.modules[static_cast<std::size_t>(raw.module)].base);
+    auto address = base + static_cast<std::uint64_t>(raw.offset) - (raw.offset == 0 ? 0 : 1);
+    auto found = symbols->lookup(address);
+    if (found.empty()) return {add_frame(raw)};
+    std::vector<std::uint32_t> expanded;
+    ++resolved_;
+    for (const auto& source : found) {
+      Frame frame = raw;
+      frame.function = intern(source.function);
+      frame.file = intern(source.file);
+      frame.line = source.line;
+      frame.inlined = source.inlined;
+      expanded.push_back(add_frame(frame));
+    }
+    return expanded;
+  }
+
+  Snapshot& snapshot_;
+  SymbolisationResult result_;
+  std::size_t resolved_ = 0;
+  std::unordered_map<std::string, std::uint32_t> string_index_;
+  std::map<std::tuple<std::uint32_t, std::uint32_t, std::int64_t, std::int64_t, std::int64_t, bool>,
+           std::uint32_t>
+      frame_index_;
+  std::vector<Frame> frames_;
+  std::map<std::int64_t, std::unique_ptr<SymbolModule>> modules_;
+};
+
+}  // namespace
+
+bool needs_symbolisation(const Snapshot& snapshot) {
+  if (snapshot.symbolised) return false;
+  for (const auto& frame : snapshot.frames)
+    if (is_raw(frame)) return true;
+  return false;
+}
+
+SymbolisationResult symbolise(Snapshot& snapshot) {
+  if (!needs_symbolisation(snapshot)) return {};
+  return Symboliser(snapshot).run();
+}
+
+}  // namespace prof::viewer

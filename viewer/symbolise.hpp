@@ -1,0 +1,27 @@
+#pragma once
+// Symbolisation outside the profiled process: raw frames (module + offset) become function, source file and
+// line through elfutils' libdwfl, inlined calls expanded into frames of their own (innermost first, marked
+// `inlined`). The shim writes raw frames because looking up symbols inside a traced process would allocate,
+// take locks and slow it down.
+#include <string>
+#include <vector>
+
+#include "snapshot.hpp"
+
+namespace prof::viewer {
+
+struct SymbolisationResult {
+  bool changed = false;                 // some frame got a name: the snapshot is now symbolised
+  std::vector<std::string> warnings;    // one per module left raw because its build id differs
+  std::vector<std::string> unreadable;  // one per module left raw because its file cannot be read
+};
+
+// True when the snapshot has raw frames (module known, no function, file or line) and is not marked
+// symbolised.
+bool needs_symbolisation(const Snapshot& snapshot);
+
+// Rewrites snapshot.frames and snapshot.stacks in place, appending to snapshot.strings (existing entries keep
+// their indices). Stack i stays stack i, so sections that refer to stacks need no change.
+SymbolisationResult symbolise(Snapshot& snapshot);
+
+}  // namespace prof::viewer

@@ -1,0 +1,153 @@
+#include "symbolise_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "error.hpp"
+#include "snapshot_reader.hpp"
+#include "symbolise.hpp"
+
+namespace prof::viewer {
+
+namespace {
+
+std::string json_quoted(std::string_view text) {
+  std::string result = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      result += '\\';
+      result += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      result += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+    } else {
+      result += c;
+    }
+  }
+  return result + "\"";
+}
+
+void append_tables(std::string& out, const Snapshot& snapshot) {
+  out += "\"strings\":[";
+  for (std::size_t i = 0; i < snapshot.strings.size(); ++i)
+    out += (i ? "," : "") + json_quoted(snapshot.strings[i]);
+  out +=
+      "],\n\"frames\":{\"columns\":[\"function\",\"file\",\"line\",\"module\",\"offset\",\"inlined\"],"
+      "\"rows\":[";
+  for (std::size_t i = 0; i < snapshot.frames.size(); ++i) {
+    const auto& f = snapshot.frames[i];
+    out += fmt::format("{}[{},{},{},{},{},{}]", i ? "," : "", f.function, f.file, f.line, f.module, f.offset,
+                       f.inlined);
+  }
+  out += "]},\n\"stacks\":[";
+  for (std::size_t s = 0; s < snapshot.stacks.size(); ++s)
+    out += fmt::format("{}[{}]", s ? "," : "", fmt::join(snapshot.stacks[s], ","));
+  out += "],\n\"symbolised\":true";
+}
+
+// The format's file rules: a new file no one else can have prepared (O_EXCL, O_NOFOLLOW) next to the
+// target, renamed over it once complete, so a reader sees the old or the new file, never half of one.
+bool replace_file(const std::string& path, const std::string& contents) {
+  auto directory = std::filesystem::path(path).parent_path();
+  if (directory.empty()) directory = ".";
+  std::random_device random;
+  std::string temp;
+  int fd = -1;
+  for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
+    temp =
+        (directory / fmt::format(".{}.{:08x}.tmp", std::filesystem::path(path).filename().string(), random()))
+            .string();
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) return false;
+  }
+  if (fd < 0) return false;
+  std::size_t done = 0;
+  while (done < contents.size()) {
+    auto wrote = ::write(fd, contents.data() + done, contents.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) break;
+    done += static_cast<std::size_t>(wrote);
+  }
+  bool ok = done == contents.size() && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (ok && ::rename(temp.c_str(), path.c_str()) == 0) return true;
+  ::unlink(temp.c_str());
+  return false;
+}
+
+}  // namespace
+
+std::string symbolised_document(std::string_view raw_json, const Snapshot& symbolised) {
+  simdjson::padded_string padded(raw_json);
+  simdjson::dom::parser parser;
+  simdjson::dom::object root;
+  if (parser.parse(padded).get(root) != simdjson::SUCCESS)
+    throw UserError(symbolised.path, "not a JSON object");
+  std::string out = "{";
+  for (auto [key, value] : root) {
+    if (key == "strings" || key == "frames" || key == "stacks" || key == "symbolised") continue;
+    out += json_quoted(key) + ":" + simdjson::minify(value) + ",\n";
+  }
+  append_tables(out, symbolised);
+  out += "}\n";
+  return out;
+}
+
+bool save_symbolised(const std::string& path, const Snapshot& symbolised) {
+  auto raw = simdjson::padded_string::load(path);
+  if (raw.error() != simdjson::SUCCESS) return false;
+  try {
+    return replace_file(path, symbolised_document(std::string_view(raw.value()), symbolised));
+  } catch (const UserError&) {
+    return false;
+  }
+}
+
+bool symbolise_snapshot_file(const std::string& path) {
+  try {
+    auto snapshot = read_snapshot_file(path);
+    if (!needs_symbolisation(snapshot)) return true;
+    auto result = symbolise(snapshot);
+    for (const auto& warning : result.warnings)
+      std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
+    // Modules without a readable file ([vdso], deleted libraries) stay raw without a word: the run's
+    // closing line stays the only one.
+    if (!result.changed || save_symbolised(path, snapshot)) return true;
+    std::fprintf(stderr, "prof: note: %s: cannot save the symbolised snapshot: %s\n", path.c_str(),
+                 std::strerror(errno));
+  } catch (const UserError&) {
+    // Not a snapshot prof can read: `prof report` will say what is wrong with it, once, when it is read.
+  }
+  return false;
+}
+
+}  // namespace prof::viewer
+
+namespace prof::viewer {
+
+void symbolise_loaded(std::vector<Snapshot>& snapshots) {
+  for (auto& snapshot : snapshots) {
+    if (!needs_symbolisation(snapshot)) continue;
+    auto result = symbolise(snapshot);
+    for (const auto& warning : result.warnings)
+      std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
+    // A read-only file (someone else's run) is symbolised again on each read: no error for that. Binaries
+    // that are not on this machine are normal when reading another machine's run: nothing said either.
+    if (result.changed && !snapshot.path.empty() && ::access(snapshot.path.c_str(), W_OK) == 0 &&
+        ::access(std::filesystem::path(snapshot.path).parent_path().empty()
+                     ? "."
+                     : std::filesystem::path(snapshot.path).parent_path().c_str(),
+                 W_OK) == 0)
+      save_symbolised(snapshot.path, snapshot);
+  }
+}
+
+}  // namespace prof::viewer

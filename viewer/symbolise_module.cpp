@@ -1,0 +1,181 @@
+#include "symbolise_module.hpp"
+
+#include <cxxabi.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace prof::viewer {
+
+namespace {
+
+char* no_debuginfo_path = nullptr;
+
+// Offline: the process is gone, modules are read from their files (separate debug files through the
+// standard search: .gnu_debuglink, /usr/lib/debug/.build-id).
+const Dwfl_Callbacks offline_callbacks = {
+    .find_elf = dwfl_build_id_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .section_address = dwfl_offline_section_address,
+    .debuginfo_path = &no_debuginfo_path,
+};
+
+std::string attribute_string(Dwarf_Die* die, int name) {
+  Dwarf_Attribute attribute;
+  if (!dwarf_attr_integrate(die, name, &attribute)) return {};
+  const char* text = dwarf_formstring(&attribute);
+  return text ? text : "";
+}
+
+// The linkage name demangled says which overload and which namespace; the plain name is the fallback.
+std::string function_name(Dwarf_Die* die) {
+  for (int attribute : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
+    auto linkage = attribute_string(die, attribute);
+    if (!linkage.empty()) return demangle(linkage.c_str());
+  }
+  return attribute_string(die, DW_AT_name);
+}
+
+bool unsigned_attribute(Dwarf_Die* die, int name, Dwarf_Word& value) {
+  Dwarf_Attribute attribute;
+  return dwarf_attr(die, name, &attribute) && dwarf_formudata(&attribute, &value) == 0;
+}
+
+// libdw 0.188 finds no unit for some addresses of clang's DWARF 5 (no .debug_aranges, addrx/rnglistx
+// ranges) and says "address out of range": ask each unit whether it holds the address.
+bool unit_by_scan(Dwfl_Module* module, Dwarf_Addr address, Dwarf_Die& unit, Dwarf_Addr& bias) {
+  Dwarf* dwarf = dwfl_module_getdwarf(module, &bias);
+  if (!dwarf) return false;
+  Dwarf_CU* cu = nullptr;
+  Dwarf_Die die;
+  while (dwarf_get_units(dwarf, cu, &cu, nullptr, nullptr, &die, nullptr) == 0)
+    if (dwarf_haspc(&die, address - bias) == 1) {
+      unit = die;
+      return true;
+    }
+  return false;
+}
+
+// Appends, outermost first, the subprogram and inlined instances below `parent` that contain `pc`.
+void enclosing_functions(Dwarf_Die& parent, Dwarf_Addr pc, std::vector<Dwarf_Die>& chain) {
+  Dwarf_Die child;
+  if (dwarf_child(&parent, &child) != 0) return;
+  do {
+    int tag = dwarf_tag(&child);
+    bool function = tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
+    bool container = function || tag == DW_TAG_lexical_block || tag == DW_TAG_namespace ||
+                     tag == DW_TAG_class_type || tag == DW_TAG_structure_type || tag == DW_TAG_try_block ||
+                     tag == DW_TAG_catch_block;
+    if (!container) continue;
+    // Namespaces and classes have no address range: look inside them for the function that has it.
+    bool scoped = tag == DW_TAG_namespace || tag == DW_TAG_class_type || tag == DW_TAG_structure_type;
+    if (!scoped && dwarf_haspc(&child, pc) != 1) continue;
+    if (function) chain.push_back(child);
+    auto before = chain.size();
+    enclosing_functions(child, pc, chain);
+    if (!scoped || chain.size() > before) return;
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
+}  // namespace
+
+std::string demangle(const char* name) {
+  int status = 0;
+  char* readable = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  if (status != 0 || !readable) return name;
+  std::string result = readable;
+  std::free(readable);
+  return result;
+}
+
+struct SymbolModule::Handles {
+  Dwfl* dwfl = nullptr;
+  Dwfl_Module* module = nullptr;
+  ~Handles() {
+    if (dwfl) dwfl_end(dwfl);
+  }
+};
+
+SymbolModule::SymbolModule(const std::string& path, std::int64_t base) : handles_(new Handles) {
+  handles_->dwfl = dwfl_begin(&offline_callbacks);
+  if (!handles_->dwfl) {
+    error_ = dwfl_errmsg(-1);
+    return;
+  }
+  dwfl_report_begin(handles_->dwfl);
+  handles_->module =
+      dwfl_report_elf(handles_->dwfl, path.c_str(), path.c_str(), -1, static_cast<Dwarf_Addr>(base), false);
+  if (!handles_->module) error_ = dwfl_errmsg(-1);
+  dwfl_report_end(handles_->dwfl, nullptr, nullptr);
+}
+
+SymbolModule::~SymbolModule() = default;
+
+std::string SymbolModule::build_id() const {
+  if (!handles_->module) return {};
+  const unsigned char* bits = nullptr;
+  GElf_Addr vaddr = 0;
+  int length = dwfl_module_build_id(handles_->module, &bits, &vaddr);
+  std::string hex;
+  for (int i = 0; i < length; ++i)
+    hex += fmt::format("{:02x}", bits[i]);
+  return hex;
+}
+
+std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
+  std::vector<SourceFrame> frames;
+  Dwfl_Module* module = handles_->module;
+  if (!module) return frames;
+  std::string file;
+  std::int64_t line = 0;
+  if (Dwfl_Line* source = dwfl_module_getsrc(module, address)) {
+    int number = 0;
+    if (const char* name = dwfl_lineinfo(source, nullptr, &number, nullptr, nullptr, nullptr)) file = name;
+    line = number;
+  }
+  Dwarf_Addr bias = 0;
+  Dwarf_Die found_unit;
+  Dwarf_Die* unit = dwfl_module_addrdie(module, address, &bias);
+  if (!unit && unit_by_scan(module, address, found_unit, bias)) {
+    unit = &found_unit;
+    if (file.empty())
+      if (Dwarf_Line* source = dwarf_getsrc_die(unit, address - bias)) {
+        if (const char* name = dwarf_linesrc(source, nullptr, nullptr)) file = name;
+        int number = 0;
+        if (dwarf_lineno(source, &number) == 0) line = number;
+      }
+  }
+  if (unit) {
+    Dwarf_Files* files = nullptr;
+    if (dwarf_getsrcfiles(unit, &files, nullptr) != 0) files = nullptr;
+    // The chain of functions containing the address, innermost first, walked from the unit down: libdw's
+    // dwarf_getscopes() misses clang's DWARF 5 inlined instances (addrx ranges) in elfutils 0.188.
+    std::vector<Dwarf_Die> scopes;
+    enclosing_functions(*unit, address - bias, scopes);
+    // Walk outwards: each inlined instance is a frame whose caller is at its DW_AT_call_file:call_line.
+    for (auto it = scopes.rbegin(); it != scopes.rend(); ++it) {
+      Dwarf_Die* scope = &*it;
+      int tag = dwarf_tag(scope);
+      frames.push_back({function_name(scope), file, line, tag == DW_TAG_inlined_subroutine});
+      if (tag == DW_TAG_subprogram) break;
+      Dwarf_Word value = 0;
+      file.clear();
+      if (files && unsigned_attribute(scope, DW_AT_call_file, value))
+        if (const char* name = dwarf_filesrc(files, value, nullptr, nullptr)) file = name;
+      line = unsigned_attribute(scope, DW_AT_call_line, value) ? static_cast<std::int64_t>(value) : 0;
+    }
+  }
+  if (frames.empty() || frames.back().inlined) {
+    // No DWARF (or a truncated chain): the symbol table still names the function.
+    const char* symbol = dwfl_module_addrname(module, address);
+    if (symbol || !file.empty())
+      frames.push_back({symbol ? demangle(symbol) : std::string(), file, line, false});
+  }
+  return frames;
+}
+
+}  // namespace prof::viewer

@@ -1,0 +1,40 @@
+#pragma once
+// One ELF module opened with libdwfl, answering "which functions, files and lines is this address?".
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prof::viewer {
+
+struct SourceFrame {
+  std::string function;  // demangled; "" when unknown
+  std::string file;      // "" when unknown
+  std::int64_t line = 0;
+  bool inlined = false;  // a call inlined into the next frame
+};
+
+class SymbolModule {
+ public:
+  // Opens `path` as loaded at `base`. On failure `error()` says why and lookups return nothing.
+  SymbolModule(const std::string& path, std::int64_t base);
+  ~SymbolModule();
+  SymbolModule(const SymbolModule&) = delete;
+  SymbolModule& operator=(const SymbolModule&) = delete;
+
+  const std::string& error() const { return error_; }
+  // The module's GNU build id as lowercase hex; "" when it has none.
+  std::string build_id() const;
+  // The frames at `address` (an absolute address in the process), innermost first; empty when unknown.
+  std::vector<SourceFrame> lookup(std::uint64_t address) const;
+
+ private:
+  struct Handles;
+  std::unique_ptr<Handles> handles_;
+  std::string error_;
+};
+
+std::string demangle(const char* name);
+
+}  // namespace prof::viewer
