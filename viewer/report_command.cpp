@@ -45,9 +45,7 @@ std::vector<Section> build_sections(const std::vector<Snapshot>& snapshots, cons
                                      [](const Snapshot& s) { return s.meta.writer == "google-benchmark"; });
   if ((!chosen && !only_benchmarks) || options.meta) sections.push_back(meta_section(snapshots));
   if (!chosen || options.scopes) sections.push_back(scope_section(snapshots, options.scope));
-  if (!chosen || options.memory)
-    sections.push_back(options.memory ? memory_report_section(snapshots, options.mem)
-                                      : memory_section(snapshots));
+  if (!chosen || options.memory) sections.push_back(memory_report_section(snapshots, options.mem));
   if (!chosen || options.timers) sections.push_back(timers_section(snapshots));
   // By default a section that is not in the snapshots is simply not mentioned.
   if (!chosen) std::erase_if(sections, [](const Section& s) { return !s.present; });

@@ -10,7 +10,6 @@ namespace prof::viewer {
 
 Section meta_section(const std::vector<Snapshot>& snapshots);
 Section scopes_section(const std::vector<Snapshot>& snapshots);
-Section memory_section(const std::vector<Snapshot>& snapshots);
 Section timers_section(const std::vector<Snapshot>& snapshots);
 
 }  // namespace prof::viewer

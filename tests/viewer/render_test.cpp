@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures.hpp"
+#include "memory_report.hpp"
 #include "report_render.hpp"
 #include "report_sections.hpp"
 #include "scope_report.hpp"
@@ -30,11 +31,11 @@ TEST_CASE("csv holds plain numbers in bytes and seconds") {
 
 TEST_CASE("text fits 80 columns and uses human units") {
   auto snapshots = load_snapshots({fixture("solver.1001.prof.json")});
-  auto text =
-      render_text({meta_section(snapshots), memory_section(snapshots)}, {.colour = false, .width = 80});
+  auto text = render_text({meta_section(snapshots), memory_report_section(snapshots, {})},
+                          {.colour = false, .width = 80});
   CHECK_THAT(text, Catch::Contains("1.50 MiB"));
   CHECK_THAT(text, Catch::Contains("3.75 s"));
-  CHECK_THAT(text, Catch::Contains("allocate_matrix matrix.hpp:42"));
+  CHECK_THAT(text, Catch::Contains("matrix.hpp:42: "));
   CHECK(text.find('\033') == std::string::npos);
   std::size_t start = 0;
   while (start < text.size()) {
@@ -46,7 +47,7 @@ TEST_CASE("text fits 80 columns and uses human units") {
 
 TEST_CASE("json carries raw values and null for a missing section") {
   auto snapshots = load_snapshots({fixture("minimal.prof.json")});
-  auto json = render_json({meta_section(snapshots), memory_section(snapshots)});
+  auto json = render_json({meta_section(snapshots), memory_report_section(snapshots, {})});
   CHECK_THAT(json, Catch::Contains("\"max_rss_bytes\": 1536"));
   CHECK_THAT(json, Catch::Contains("\"memory\": null"));
 }
