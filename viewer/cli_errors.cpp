@@ -27,9 +27,13 @@ std::string describe_parse_error(const CLI::ParseError& error, const std::string
   if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr &&
       message.find("subcommand") != std::string::npos) {
     if (!first_argument.empty() && !first_argument.starts_with("-"))
-      return first_argument + ": unknown command (choose run, report or diff)";
-    return "a command is required: run, report or diff (see prof --help)";
+      return first_argument + ": unknown command (choose run, report, diff or timeit)";
+    return "a command is required: run, report, diff or timeit (see prof --help)";
   }
+  // "NEW is required": say which command wants it, as every other error names where it is.
+  if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && !first_argument.empty() &&
+      !first_argument.starts_with("-"))
+    return first_argument + ": " + message;
   return message;
 }
 
