@@ -1,17 +1,22 @@
 // The allocation-heavy program the memory tracer is measured on (docs/PERFORMANCE.md, "Memory tracer"):
-// ten million malloc/free pairs of mixed sizes behind a ten-deep call chain, vector and string churn, a 64 MiB
-// burst and some leaks. Built -O2 -g without frame pointers, as release builds are.
+// ten million malloc/free pairs of mixed sizes behind a ten-deep call chain, vector and string churn, a 64
+// MiB burst and some leaks. Built -O2 -g without frame pointers, as release builds are.
 //
-//   alloc_heavy [PAIRS]
+//   alloc_heavy [PAIRS] [MODE]
+// MODE "serial2" runs the pairs as two halves one after the other on one thread, "threads2" runs the same two
+// halves on two threads at once (the tracer's scaling check); both skip the churn, burst and leaks.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
 
 volatile unsigned long g_sink;
+// Per thread: one shared sink written by both threads of `threads2` would time false sharing, not the tracer.
+thread_local volatile unsigned long tl_sink;
 
 // Ten frames deep, none inlined, so every allocation has a real stack to unwind.
 template <int Depth>
@@ -23,7 +28,7 @@ __attribute__((noinline)) void chain(long pairs, unsigned seed) {
       auto* p = static_cast<unsigned char*>(std::malloc(size));
       p[0] = static_cast<unsigned char>(i);
       asm volatile("" : : "r"(p) : "memory");  // the block escapes: the compiler may not elide the pair
-      g_sink = g_sink + p[0];
+      tl_sink = tl_sink + p[0];
       std::free(p);
     }
   } else {
@@ -56,6 +61,20 @@ __attribute__((noinline)) void leak(int blocks) {
 
 int main(int argc, char** argv) {
   long pairs = argc > 1 ? std::atol(argv[1]) : 10000000;
+  const char* mode = argc > 2 ? argv[2] : "";
+  if (std::strcmp(mode, "serial2") == 0) {
+    chain<10>(pairs / 2, 1);
+    chain<10>(pairs - pairs / 2, 2);
+    std::printf("%ld pairs done on one thread\n", pairs);
+    return 0;
+  }
+  if (std::strcmp(mode, "threads2") == 0) {
+    std::thread second([pairs] { chain<10>(pairs - pairs / 2, 2); });
+    chain<10>(pairs / 2, 1);
+    second.join();
+    std::printf("%ld pairs done on two threads\n", pairs);
+    return 0;
+  }
   chain<10>(pairs, 1);
   churn(200);
   burst();

@@ -6,30 +6,50 @@
 #include <stdlib.h>
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #include "export.hpp"
 #include "memory_allocator.hpp"
 #include "memory_tracer.hpp"
+#include "on_demand.hpp"
 
 namespace mem = prof::preload::memory;
 namespace alloc = prof::preload::memory::allocator;
 
 namespace {
 
-// Calls `call` on the real functions (or `fallback` while they are unknown), then records the result when
-// this thread is not already inside the tracer.
-template <typename Call, typename Fallback>
-void* allocate(std::size_t size, Call call, Fallback fallback) noexcept {
-  const alloc::Functions* real = alloc::real();
-  if (!real) return fallback();
-  void* block = call(*real);
-  if (block && mem::enter()) {
+// What the stack cache keys on: this interposed function's return address and CFA, read where the function
+// itself runs (never in a helper, where inlining would change what they mean), and which function it is.
+struct Caller {
+  std::uintptr_t return_address;
+  std::uintptr_t cfa;
+  std::uint32_t entry;
+};
+#define PROF_CALLER(entry)                                               \
+  Caller {                                                               \
+    reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),       \
+        reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()), (entry) \
+  }
+
+void record(void* block, std::size_t size, const Caller& caller) noexcept {
+  if (mem::enter()) {
     int saved = errno;
-    mem::on_allocation(block, size);
+    mem::on_allocation(block, size, caller.return_address, caller.cfa, caller.entry);
     errno = saved;
     mem::leave();
   }
+}
+
+// Calls `call` on the real functions (or `fallback` while they are unknown), then records the result when
+// this thread is not already inside the tracer.
+template <typename Call, typename Fallback>
+void* allocate(const Caller& caller, std::size_t size, Call call, Fallback fallback) noexcept {
+  prof::preload::on_demand::safe_point();  // PROF_SNAPSHOT_SIGNAL / _INTERVAL: one relaxed load when unset
+  const alloc::Functions* real = alloc::real();
+  if (!real) return fallback();
+  void* block = call(*real);
+  if (block) record(block, size, caller);
   return block;
 }
 
@@ -56,7 +76,7 @@ void* arena_realloc(void* block, std::size_t size) noexcept {
 
 PROF_SHIM_EXPORT void* malloc(std::size_t size) noexcept {
   return allocate(
-      size, [&](const alloc::Functions& f) { return f.malloc(size); },
+      PROF_CALLER(1), size, [&](const alloc::Functions& f) { return f.malloc(size); },
       [&] { return alloc::arena_allocate(size); });
 }
 
@@ -74,7 +94,7 @@ PROF_SHIM_EXPORT void* calloc(std::size_t count, std::size_t size) noexcept {
   }
   // Arena memory is static and never reused, so it is already zero.
   return allocate(
-      bytes, [&](const alloc::Functions& f) { return f.calloc(count, size); },
+      PROF_CALLER(2), bytes, [&](const alloc::Functions& f) { return f.calloc(count, size); },
       [&] { return alloc::arena_allocate(bytes); });
 }
 
@@ -86,7 +106,8 @@ PROF_SHIM_EXPORT void* realloc(void* block, std::size_t size) noexcept {
   // The old block leaves the map before the real call: once realloc frees it, another thread may get it back.
   release(block, true);
   return allocate(
-      size, [&](const alloc::Functions& f) { return f.realloc(block, size); }, [] { return nullptr; });
+      PROF_CALLER(3), size, [&](const alloc::Functions& f) { return f.realloc(block, size); },
+      [] { return nullptr; });
 }
 
 PROF_SHIM_EXPORT void* reallocarray(void* block, std::size_t count, std::size_t size) noexcept {
@@ -107,36 +128,31 @@ PROF_SHIM_EXPORT int posix_memalign(void** out, std::size_t alignment, std::size
     return 0;
   }
   int rc = real->posix_memalign(out, alignment, size);
-  if (rc == 0 && mem::enter()) {
-    int saved = errno;
-    mem::on_allocation(*out, size);
-    errno = saved;
-    mem::leave();
-  }
+  if (rc == 0) record(*out, size, PROF_CALLER(5));
   return rc;
 }
 
 PROF_SHIM_EXPORT void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept {
   return allocate(
-      size, [&](const alloc::Functions& f) { return f.aligned_alloc(alignment, size); },
+      PROF_CALLER(6), size, [&](const alloc::Functions& f) { return f.aligned_alloc(alignment, size); },
       [&] { return alloc::arena_allocate(size, alignment); });
 }
 
 PROF_SHIM_EXPORT void* memalign(std::size_t alignment, std::size_t size) noexcept {
   return allocate(
-      size, [&](const alloc::Functions& f) { return f.memalign(alignment, size); },
+      PROF_CALLER(7), size, [&](const alloc::Functions& f) { return f.memalign(alignment, size); },
       [&] { return alloc::arena_allocate(size, alignment); });
 }
 
 PROF_SHIM_EXPORT void* valloc(std::size_t size) noexcept {
   return allocate(
-      size, [&](const alloc::Functions& f) { return f.valloc(size); },
+      PROF_CALLER(8), size, [&](const alloc::Functions& f) { return f.valloc(size); },
       [&] { return alloc::arena_allocate(size, 4096); });
 }
 
 PROF_SHIM_EXPORT void* pvalloc(std::size_t size) noexcept {
   return allocate(
-      size, [&](const alloc::Functions& f) { return f.pvalloc(size); },
+      PROF_CALLER(9), size, [&](const alloc::Functions& f) { return f.pvalloc(size); },
       [&] { return alloc::arena_allocate((size + 4095) & ~std::size_t{4095}, 4096); });
 }
 

@@ -1,5 +1,6 @@
 #include "memory_sites.hpp"
 
+#include <pthread.h>
 #include <atomic>
 #include <cstring>
 
@@ -30,19 +31,36 @@ std::uintptr_t* g_frames = nullptr;
 std::atomic<std::uint32_t> g_site_count{0};
 std::atomic<std::uint64_t> g_frames_used{0};
 
-alignas(64) std::atomic<std::uint64_t> g_live{0};
+constexpr std::int64_t kBatch = 64 << 10;
+
+// Signed: with batches, one thread's frees may reach it before another thread's allocations.
+alignas(64) std::atomic<std::int64_t> g_live{0};
 alignas(64) std::atomic<std::uint64_t> g_peak{0};
 std::atomic<std::uint64_t> g_epoch{0};
 std::atomic<std::uint64_t> g_peak_ticks{0};
 
+alignas(64) std::atomic<std::uint32_t> g_threads{0};
+pthread_key_t g_exit_key;
+bool g_exit_key_made = false;
+thread_local std::int64_t tl_pending __attribute__((tls_model("initial-exec"))) = 0;
+thread_local bool tl_counted __attribute__((tls_model("initial-exec"))) = false;
+thread_local bool tl_exiting __attribute__((tls_model("initial-exec"))) = false;
+
+// Each frame is multiplied on its own, so the products run in parallel instead of one long dependency
+// chain; a collision costs only a comparison, since stacks are always compared in full.
 std::uint64_t hash_frames(const std::uintptr_t* frames, int depth) noexcept {
-  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ static_cast<std::uint64_t>(depth);
-  for (int i = 0; i < depth; ++i) {
-    h ^= frames[i];
-    h *= 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
+  std::uint64_t a = 0x9E3779B97F4A7C15ull ^ static_cast<std::uint64_t>(depth);
+  std::uint64_t b = 0;
+  int i = 0;
+  for (; i + 1 < depth; i += 2) {
+    a += (frames[i] ^ 0xA0761D6478BD642Full) * 0xE7037ED1A0B428DBull;
+    b += (frames[i + 1] ^ 0x8EBC6AF09C88C6E3ull) * 0x589965CC75374CC3ull;
+    a = (a << 23) | (a >> 41);
+    b = (b << 29) | (b >> 35);
   }
-  return h;
+  if (i < depth) a += (frames[i] ^ 0x1D8E4E27C47D124Full) * 0xE7037ED1A0B428DBull;
+  std::uint64_t h = (a ^ (b * 0xBF58476D1CE4E5B9ull)) * 0x94D049BB133111EBull;
+  return h ^ (h >> 31);
 }
 
 bool same_stack(const Site& s, std::uint64_t hash, const std::uintptr_t* frames, int depth) noexcept {
@@ -108,16 +126,46 @@ void save_peak_share(Site& s) noexcept {
   }
 }
 
-void add_live(std::uint64_t size) noexcept {
-  std::uint64_t live = g_live.fetch_add(size, std::memory_order_acq_rel) + size;
-  std::uint64_t peak = g_peak.load(std::memory_order_relaxed);
+void apply_live(std::int64_t delta) noexcept {
+  std::int64_t live = g_live.fetch_add(delta, std::memory_order_acq_rel) + delta;
+  if (delta <= 0) return;
+  auto peak = static_cast<std::int64_t>(g_peak.load(std::memory_order_relaxed));
   while (live > peak) {
-    if (g_peak.compare_exchange_weak(peak, live, std::memory_order_acq_rel)) {
+    auto expected = static_cast<std::uint64_t>(peak);
+    if (g_peak.compare_exchange_weak(expected, static_cast<std::uint64_t>(live), std::memory_order_acq_rel)) {
       g_epoch.fetch_add(1, std::memory_order_acq_rel);
       g_peak_ticks.store(core::clock::now_ticks(), std::memory_order_relaxed);
       break;
     }
+    peak = static_cast<std::int64_t>(expected);
   }
+}
+
+// Thread exit: what the thread still holds back goes to the shared counter.
+void flush_at_exit(void*) noexcept {
+  tl_exiting = true;
+  std::int64_t pending = tl_pending;
+  tl_pending = 0;
+  if (pending) apply_live(pending);
+}
+
+void change_live(std::int64_t delta) noexcept {
+  if (!tl_counted) {
+    tl_counted = true;
+    g_threads.fetch_add(1, std::memory_order_relaxed);
+    if (g_exit_key_made) pthread_setspecific(g_exit_key, &tl_counted);
+  }
+  if (g_threads.load(std::memory_order_relaxed) > 1 && !tl_exiting) {
+    tl_pending += delta;
+    if (tl_pending < kBatch && tl_pending > -kBatch) return;
+    delta = tl_pending;
+    tl_pending = 0;
+  }
+  apply_live(delta);
+}
+
+void add_live(std::uint64_t size) noexcept {
+  change_live(static_cast<std::int64_t>(size));
 }
 
 template <typename T>
@@ -129,10 +177,24 @@ void bump(T& field, T delta) noexcept {
 
 bool init() noexcept {
   if (g_sites) return true;
+  g_exit_key_made = pthread_key_create(&g_exit_key, flush_at_exit) == 0;
   g_sites = static_cast<Site*>(pages::reserve(sizeof(Site) * kMaxSites));
   g_frames = static_cast<std::uintptr_t*>(pages::reserve(sizeof(std::uintptr_t) * kMaxFrames));
   return g_sites && g_frames;
 }
+
+namespace {
+
+// Under the shard's lock.
+void count_allocation(Site& s, std::uint64_t size) noexcept {
+  save_peak_share(s);
+  bump(s.allocations, std::uint64_t{1});
+  bump(s.allocated_bytes, size);
+  bump(s.live_blocks, std::uint64_t{1});
+  bump(s.live_bytes, size);
+}
+
+}  // namespace
 
 std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::uint64_t size) noexcept {
   std::uint64_t hash = hash_frames(frames, depth);
@@ -142,16 +204,20 @@ std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::ui
     SpinGuard guard(shard.lock);
     index = find_or_add(shard, hash, frames, depth);
     if (index == kNoSite) return kNoSite;
-    Site& s = g_sites[index];
-    save_peak_share(s);
-    bump(s.allocations, std::uint64_t{1});
-    bump(s.allocated_bytes, size);
-    bump(s.live_blocks, std::uint64_t{1});
-    bump(s.live_bytes, size);
+    count_allocation(g_sites[index], size);
   }
   // After the site: a peak reached by this allocation already includes it in the site's live bytes.
   add_live(size);
   return index;
+}
+
+void record_allocation_at(std::uint32_t index, std::uint64_t size) noexcept {
+  Site& s = g_sites[index];
+  {
+    SpinGuard guard(g_shards[s.hash & (kShards - 1)].lock);
+    count_allocation(s, size);
+  }
+  add_live(size);
 }
 
 void record_free(std::uint32_t index, std::uint64_t size, bool temporary) noexcept {
@@ -164,11 +230,12 @@ void record_free(std::uint32_t index, std::uint64_t size, bool temporary) noexce
     bump(s.live_bytes, std::uint64_t{0} - size);
     if (temporary) bump(s.temporary, std::uint64_t{1});
   }
-  g_live.fetch_sub(size, std::memory_order_acq_rel);
+  change_live(-static_cast<std::int64_t>(size));
 }
 
 std::uint64_t live_bytes() noexcept {
-  return g_live.load(std::memory_order_relaxed);
+  std::int64_t live = g_live.load(std::memory_order_relaxed);
+  return live > 0 ? static_cast<std::uint64_t>(live) : 0;
 }
 std::uint64_t peak_bytes() noexcept {
   return g_peak.load(std::memory_order_relaxed);
@@ -222,6 +289,10 @@ void reset() noexcept {
   g_site_count.store(0, std::memory_order_relaxed);
   g_frames_used.store(0, std::memory_order_relaxed);
   g_live.store(0, std::memory_order_relaxed);
+  // Only the forking thread lives on in the child: exact counting again until a second thread allocates.
+  g_threads.store(0, std::memory_order_relaxed);
+  tl_counted = false;
+  tl_pending = 0;
   g_peak.store(0, std::memory_order_relaxed);
   g_epoch.store(0, std::memory_order_relaxed);
   g_peak_ticks.store(0, std::memory_order_relaxed);

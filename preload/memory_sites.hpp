@@ -12,7 +12,8 @@ namespace prof::preload::memory::sites {
 constexpr int kMaxDepth = 256;
 constexpr std::uint32_t kNoSite = 0xFFFFFFFF;
 
-struct Site {
+// A cache line each: threads counting on different sites never share a line.
+struct alignas(64) Site {
   std::uint64_t hash;
   std::uint32_t depth;
   std::uint32_t first_frame;  // index into the frame store
@@ -31,9 +32,13 @@ bool init() noexcept;
 // Records an allocation of `size` bytes from the stack `frames[0..depth)` (innermost first); returns the
 // site, or kNoSite when the tables are full.
 std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::uint64_t size) noexcept;
+// The same for a site already known (found by the stack cache).
+void record_allocation_at(std::uint32_t site, std::uint64_t size) noexcept;
 void record_free(std::uint32_t site, std::uint64_t size, bool temporary) noexcept;
 
-// The global live heap and its peak.
+// The global live heap and its peak. While one thread has allocated they are exact; once several have, each
+// thread hands its changes over in batches of up to 64 KiB (one shared counter touched by every event would
+// make two threads slower than one), so the peak may be off by that much per thread.
 std::uint64_t live_bytes() noexcept;
 std::uint64_t peak_bytes() noexcept;
 std::uint64_t peak_ticks() noexcept;

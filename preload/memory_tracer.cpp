@@ -4,6 +4,7 @@
 #include <libunwind.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <atomic>
 #include <cstdint>
 
@@ -12,6 +13,7 @@
 #include "memory_modules.hpp"
 #include "memory_section.hpp"
 #include "memory_sites.hpp"
+#include "memory_stack_cache.hpp"
 #include "memory_timeline.hpp"
 
 namespace prof::preload::memory {
@@ -23,6 +25,10 @@ constexpr int kDefaultDepth = 64;
 constexpr int kOwnFrames = 8;
 
 std::atomic<bool> g_active{false};
+// PROF_MEMORY_CHECK_CACHE=1 (for the tests): every stack the cache finds is unwound in full as well, and a
+// difference is reported once on stderr. The full unwind's answer is the one recorded.
+bool g_check_cache = false;
+std::atomic<bool> g_cache_mismatch_reported{false};
 int g_depth = kDefaultDepth;
 std::uintptr_t g_skip_low[2] = {0, 0};
 std::uintptr_t g_skip_high[2] = {0, 0};
@@ -86,6 +92,7 @@ void fork_child() noexcept {
   blocks::reset();
   sites::reset();
   timeline::start(core::clock::now_ticks());
+  stack_cache::clear();
   tl_last = nullptr;
   tl_busy = false;
 }
@@ -98,6 +105,10 @@ void start() noexcept {
   if (enabled && enabled[0] == '0' && enabled[1] == '\0') return;
   tl_busy = true;
   g_depth = read_depth();
+  const char* check = ::secure_getenv("PROF_MEMORY_CHECK_CACHE");
+  g_check_cache = check && check[0] == '1' && check[1] == '\0';
+  // Per-thread unwind caches: no global lock (and no signal-mask syscalls) around each unwind.
+  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   if (sites::init()) {
     find_own_ranges();
     timeline::start(core::clock::now_ticks());
@@ -122,17 +133,70 @@ void leave() noexcept {
   tl_busy = false;
 }
 
-void on_allocation(void* block, std::size_t size) noexcept {
-  if (!block) return;
-  std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
-  int taken = unw_backtrace(reinterpret_cast<void**>(frames), g_depth + kOwnFrames);
-  int first = 0;
+namespace {
+
+// The full unwind: libunwind's walk of the whole stack, minus the shim's own frames at the top.
+int unwind(std::uintptr_t* frames, int& first, bool& cut, bool& cacheable) noexcept {
+  int limit = g_depth + kOwnFrames;
+  int taken = unw_backtrace(reinterpret_cast<void**>(frames), limit);
+  first = 0;
   while (first < taken && own_frame(frames[first]))
     ++first;
   int depth = taken - first;
   if (depth > g_depth) depth = g_depth;
-  std::uint32_t site = sites::record_allocation(frames + first, depth, size);
-  if (site == sites::kNoSite) return;
+  // Cut at PROF_DEPTH frames of the program's own: the same for every path through the shim. Cut earlier by
+  // the unwinder's limit, the depth depends on how many shim frames there were: never cached.
+  cut = depth == g_depth;
+  cacheable = cut || taken < limit;
+  return depth;
+}
+
+bool same_as_site(std::uint32_t site, const std::uintptr_t* frames, int depth) noexcept {
+  const sites::Site& s = sites::site(site);
+  if (s.depth != static_cast<std::uint32_t>(depth)) return false;
+  const std::uintptr_t* stored = sites::frames(s);
+  for (int i = 0; i < depth; ++i)
+    if (stored[i] != frames[i]) return false;
+  return true;
+}
+
+void report_mismatch() noexcept {
+  if (g_cache_mismatch_reported.exchange(true)) return;
+  static const char kLine[] = "libprof: stack cache mismatch\n";
+  ssize_t ignored = ::write(2, kLine, sizeof kLine - 1);
+  (void)ignored;
+}
+
+}  // namespace
+
+void on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
+                   std::uint32_t entry) noexcept {
+  if (!block) return;
+  const stack_cache::Caller caller{return_address, cfa, entry};
+  std::uint32_t site = stack_cache::find(caller);
+  if (site != sites::kNoSite && g_check_cache) {
+    std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
+    int first = 0;
+    bool cut = false;
+    bool cacheable = false;
+    int depth = unwind(frames, first, cut, cacheable);
+    if (!same_as_site(site, frames + first, depth)) {
+      report_mismatch();
+      site = sites::kNoSite;
+    }
+  }
+  if (site != sites::kNoSite) {
+    sites::record_allocation_at(site, size);
+  } else {
+    std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
+    int first = 0;
+    bool cut = false;
+    bool cacheable = false;
+    int depth = unwind(frames, first, cut, cacheable);
+    site = sites::record_allocation(frames + first, depth, size);
+    if (site == sites::kNoSite) return;
+    if (cacheable) stack_cache::remember(caller, site, frames + first, depth, cut);
+  }
   if (!blocks::insert(block, size, site)) {
     sites::record_free(site, size, false);
     return;

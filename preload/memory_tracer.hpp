@@ -3,6 +3,7 @@
 // allocator. Everything here is skipped while the calling thread is already inside the tracer.
 
 #include <cstddef>
+#include <cstdint>
 
 namespace prof::preload::memory {
 
@@ -14,7 +15,10 @@ bool active() noexcept;
 bool enter() noexcept;
 void leave() noexcept;
 
-void on_allocation(void* block, std::size_t size) noexcept;
+// `caller`: the interposed function's return address and CFA (see memory_stack_cache.hpp), `entry` which
+// interposed function it is.
+void on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
+                   std::uint32_t entry) noexcept;
 // `realloc` frees are not temporary allocations: the data lives on in the new block.
 void on_free(void* block, bool from_realloc) noexcept;
 

@@ -82,6 +82,19 @@ bool write_on_demand(const char* label, int sequence) noexcept {
   return core::write_snapshot(request);
 }
 
+bool write_before_exec() noexcept {
+  if (!owns_process() || g_finished.load(std::memory_order_relaxed)) return false;
+  core::MetaRequest request;
+  request.exit.kind = core::ExitStatus::Kind::running;
+  request.writer = "preload";
+  request.label = "exec";
+  return core::write_snapshot(request);
+}
+
+bool follows_children() noexcept {
+  return g_follow;
+}
+
 void finish_signaled(int signal) noexcept {
   core::ExitStatus status;
   status.kind = core::ExitStatus::Kind::signaled;

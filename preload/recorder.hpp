@@ -26,6 +26,13 @@ void finish_exited() noexcept;
 // write snapshots (follow policy) or the write failed.
 bool write_on_demand(const char* label, int sequence) noexcept;
 
+// Writes the snapshot of the image about to be replaced by exec: exit status "running", label "exec", no
+// sequence. If the exec fails the process goes on, and its exit snapshot takes the next free name (-2).
+bool write_before_exec() noexcept;
+
+// False with --no-follow (PROF_FOLLOW=0): the programs this process execs must not load the shim.
+bool follows_children() noexcept;
+
 // Writes the snapshot for a fatal signal, once.
 void finish_signaled(int signal) noexcept;
 

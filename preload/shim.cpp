@@ -12,9 +12,12 @@
 #include "core/clock.hpp"
 #include "core/output_dir.hpp"
 #include "core/process_meta.hpp"
+#include "environment.hpp"
+#include "exec_hooks.hpp"
 #include "export.hpp"
 #include "fatal_signals.hpp"
 #include "memory_tracer.hpp"
+#include "on_demand.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
 
@@ -41,6 +44,7 @@ void after_fork_in_child() noexcept {
   core::meta::reset_after_fork();
   core::clock::reset_baseline();
   recorder::reset_after_fork();
+  on_demand::reset_after_fork();
 }
 
 int main_recording_exit(int argc, char** argv, char** envp) {
@@ -58,7 +62,11 @@ __attribute__((constructor)) void start(int argc, char** argv, char** envp) {
   core::meta::capture_start(argc, argv, envp);
   core::output_dir::resolve(start_env(envp, "PROF_OUTPUT"));
   recorder::init(envp);
+  exec_hooks::resolve();
+  // Before the program's main copies environ (bash keeps its own copy), so no child of it loads the shim.
+  if (!recorder::follows_children()) environment::remove_shim_from_environ();
   memory::start();
+  on_demand::start();
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
   fatal_signals::install();
   errno = saved;
@@ -120,6 +128,7 @@ PROF_SHIM_EXPORT void abort() noexcept {
 
 PROF_SHIM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),
                                     void* arg) noexcept {
+  pp::on_demand::safe_point();
   int rc = pp::real::pthread_create(thread, attr, start, arg);
   if (rc == 0) prof::core::meta::note_thread_created();
   return rc;

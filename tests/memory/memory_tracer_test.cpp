@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -92,11 +93,13 @@ struct Run {
   std::vector<fs::path> snapshots;
 };
 
-Run run_planted(const TempDir& dir, const std::string& mode, const std::string& memory_env = "1") {
+Run run_planted(const TempDir& dir, const std::string& mode, const std::string& memory_env = "1",
+                const std::vector<std::string>& extra_env = {}) {
   Run run;
-  run.result = prof::test::run(
-      {kPlanted, mode},
-      {"LD_PRELOAD=" + kShim, "PROF_OUTPUT=" + dir.path().string(), "PROF_MEMORY=" + memory_env}, dir.path());
+  std::vector<std::string> env = {"LD_PRELOAD=" + kShim, "PROF_OUTPUT=" + dir.path().string(),
+                                  "PROF_MEMORY=" + memory_env};
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
+  run.result = prof::test::run({kPlanted, mode}, env, dir.path());
   run.snapshots = prof::test::snapshots_in(dir.path());
   REQUIRE(prof::test::validate(dir.path()) == 0);
   return run;
@@ -212,4 +215,55 @@ TEST_CASE("real programs keep their output and exit code under the memory tracer
     CHECK(!prof::test::snapshots_in(traced_dir.path()).empty());
     CHECK(prof::test::validate(traced_dir.path()) == 0);
   }
+}
+
+// The per-thread stack cache answers without a full unwind; its answers must be the full unwind's, frame for
+// frame. PROF_MEMORY_CHECK_CACHE=1 unwinds every hit in full as well and reports any difference on stderr.
+TEST_CASE("the same leaf reached from two callers at the same stack depth is two sites", "[memory]") {
+  for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
+    TempDir dir;
+    Run run = run_planted(dir, "two_callers", "1", {check});
+    REQUIRE(run.result.code() == 0);
+    REQUIRE(run.snapshots.size() == 1);
+    CHECK(run.result.err.find("mismatch") == std::string::npos);
+    Memory m = read_memory(run.snapshots[0], read_offsets(run.result.out));
+    CHECK(m.by_function["plant_caller_a"].allocations == 1000);
+    CHECK(m.by_function["plant_caller_a"].bytes == 24000);
+    CHECK(m.by_function["plant_caller_a"].temporary == 1000);
+    CHECK(m.by_function["plant_caller_b"].allocations == 666);
+    CHECK(m.by_function["plant_caller_b"].bytes == 666 * 24);
+    CHECK(m.by_function["plant_caller_b"].temporary == 666);
+  }
+}
+
+TEST_CASE("stacks found by the stack cache are the full unwind's, in every planted mode", "[memory]") {
+  for (const char* mode : {"family", "threads", "two_callers", "fork"}) {
+    TempDir dir;
+    Run run = run_planted(dir, mode, "1", {"PROF_MEMORY_CHECK_CACHE=1"});
+    INFO(mode << ": " << run.result.err);
+    CHECK(run.result.err.find("mismatch") == std::string::npos);
+    CHECK(!run.snapshots.empty());
+  }
+}
+
+TEST_CASE("four threads are counted exactly with the stack cache checked", "[memory]") {
+  TempDir dir;
+  Run run = run_planted(dir, "threads", "1", {"PROF_MEMORY_CHECK_CACHE=1"});
+  REQUIRE(run.result.code() == 0);
+  Memory m = read_memory(run.snapshots.at(0), read_offsets(run.result.out));
+  CHECK(m.by_function["plant_thread"].allocations == 4000);
+  CHECK(m.by_function["plant_thread"].bytes == 64000);
+  CHECK(m.by_function["plant_thread"].temporary == 4000);
+  CHECK(run.result.err.find("mismatch") == std::string::npos);
+}
+
+// Stacks cut at PROF_DEPTH are cached too: two frames still tell the two callers apart.
+TEST_CASE("stacks cut at PROF_DEPTH keep the callers apart with the stack cache", "[memory]") {
+  TempDir dir;
+  Run run = run_planted(dir, "two_callers", "1", {"PROF_MEMORY_CHECK_CACHE=1", "PROF_DEPTH=2"});
+  REQUIRE(run.result.code() == 0);
+  CHECK(run.result.err.find("mismatch") == std::string::npos);
+  Memory m = read_memory(run.snapshots.at(0), read_offsets(run.result.out));
+  CHECK(m.by_function["plant_caller_a"].allocations == 1000);
+  CHECK(m.by_function["plant_caller_b"].allocations == 666);
 }

@@ -24,6 +24,15 @@ bool is_replaced(std::string_view entry) {
 
 ChildEnvironment::ChildEnvironment(const std::filesystem::path& shim, const std::filesystem::path& output_dir,
                                    bool follow) {
+  if (shim.empty()) {
+    // Untraced: the environment prof itself was given, unchanged.
+    for (char** entry = environ; *entry != nullptr; ++entry)
+      entries_.emplace_back(*entry);
+    for (std::string& entry : entries_)
+      pointers_.push_back(entry.data());
+    pointers_.push_back(nullptr);
+    return;
+  }
   std::string preload = "LD_PRELOAD=" + shim.string();
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view text(*entry);

@@ -12,11 +12,32 @@
 #include "shim_location.hpp"
 #include "signal_forwarding.hpp"
 #include "symbolise_file.hpp"
+#include "untraceable.hpp"
 
 namespace prof::viewer::run {
 
+namespace {
+
+// The loader would not load the shim: run the program as it is, with prof's environment left out.
+int run_untraced(const RunOptions& options, const std::string& reason) {
+  const std::string& program = options.command.front();
+  std::fprintf(stderr, "prof: %s is %s: it runs untraced, no snapshot\n", program.c_str(), reason.c_str());
+  ChildEnvironment environment({}, {}, true);
+  const SignalForwarding signals;
+  const Launch launch = launch_program(options.command, environment, signals);
+  if (launch.exec_error != 0) {
+    std::fprintf(stderr, "prof: error: %s: %s\n", program.c_str(), std::strerror(launch.exec_error));
+    return exit_code_of_exec_error(launch.exec_error);
+  }
+  return exit_code_of_wait_status(signals.wait_for(launch.pid));
+}
+
+}  // namespace
+
 int run_program(const RunOptions& options) {
   const std::string& program = options.command.front();
+  if (const std::string reason = untraceable_reason(program); !reason.empty())
+    return run_untraced(options, reason);
   const std::filesystem::path shim = locate_preload_shim();
   const OutputDir dir = prepare_output_dir(options.output_dir, program);
   // A reused directory may hold snapshots of earlier runs: count only the names that appear now.

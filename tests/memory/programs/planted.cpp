@@ -57,6 +57,21 @@ PLANT void plant_peak_a() {
 PLANT void plant_peak_b() {
   g_kept[17] = malloc(512 << 10);
 }
+// Reached from two callers with the same frame size from the same place: the allocation's return address and
+// stack pointer are the same, only the return address into the caller differs. They must be two sites.
+extern "C" __attribute__((noinline)) void shared_leaf(int tag) {
+  void* p = malloc(static_cast<std::size_t>(24 + tag));
+  g_sink = p;
+  free(p);
+}
+PLANT void plant_caller_a() {
+  shared_leaf(0);
+  asm volatile("" ::: "memory");
+}
+PLANT void plant_caller_b() {
+  shared_leaf(0);
+  asm volatile("nop" ::: "memory");
+}
 PLANT void plant_thread() {
   for (int i = 0; i < 1000; ++i) {
     void* p = malloc(16);
@@ -87,6 +102,9 @@ int main(int argc, char** argv) {
   OFFSET(plant_peak_a);
   OFFSET(plant_peak_b);
   OFFSET(plant_thread);
+  OFFSET(shared_leaf);
+  OFFSET(plant_caller_a);
+  OFFSET(plant_caller_b);
   OFFSET(plant_child);
   OFFSET(print_offset);
   OFFSET(main);
@@ -116,6 +134,13 @@ int main(int argc, char** argv) {
     std::printf("errno %s %s\n", failed_errno == ENOMEM ? "enomem" : "wrong",
                 errno == EDOM ? "kept" : "lost");
     return 3;
+  }
+  if (std::strcmp(mode, "two_callers") == 0) {
+    for (int i = 0; i < 1000; ++i) {
+      plant_caller_a();
+      if (i % 3 != 0) plant_caller_b();
+    }
+    return 0;
   }
   if (std::strcmp(mode, "threads") == 0) {
     std::vector<std::thread> threads;

@@ -1,0 +1,137 @@
+#include "on_demand.hpp"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+
+#include "memory_tracer.hpp"
+#include "real_functions.hpp"
+#include "recorder.hpp"
+
+namespace prof::preload::on_demand {
+
+std::atomic<unsigned> g_state{0};
+
+namespace {
+
+// Calls between two looks at the clock, per thread: a coarse clock read is a few ns, this makes it noise.
+constexpr int kCallsPerClockRead = 1024;
+constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
+
+std::int64_t g_interval_ns = 0;
+std::atomic<std::int64_t> g_deadline_ns{0};
+std::atomic<int> g_sequence{0};
+thread_local int tl_countdown __attribute__((tls_model("initial-exec"))) = kCallsPerClockRead;
+
+struct SignalName {
+  const char* name;
+  int number;
+};
+constexpr SignalName kNames[] = {{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"HUP", SIGHUP},
+                                 {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"TERM", SIGTERM},
+                                 {"ALRM", SIGALRM}, {"PWR", SIGPWR},   {"WINCH", SIGWINCH}};
+
+std::int64_t coarse_now_ns() noexcept {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * kNanosPerSecond + now.tv_nsec;
+}
+
+void on_snapshot_signal(int) {
+  g_state.fetch_or(kSignalled, std::memory_order_relaxed);
+}
+
+// Whole seconds, at least 1; 0 when unset or not a number.
+std::int64_t parse_seconds(const char* text) noexcept {
+  if (!text || !*text) return 0;
+  std::int64_t seconds = 0;
+  for (const char* c = text; *c; ++c) {
+    if (*c < '0' || *c > '9' || seconds > 1'000'000'000) return 0;
+    seconds = seconds * 10 + (*c - '0');
+  }
+  return seconds;
+}
+
+void install_handler(int signal) noexcept {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof action);
+  action.sa_handler = on_snapshot_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  real::sigaction(signal, &action, nullptr);
+}
+
+void arm_interval() noexcept {
+  if (g_interval_ns <= 0) return;
+  g_deadline_ns.store(coarse_now_ns() + g_interval_ns, std::memory_order_relaxed);
+  g_state.fetch_or(kTimed, std::memory_order_relaxed);
+}
+
+void look_at_clock() noexcept {
+  if (--tl_countdown > 0) return;
+  tl_countdown = kCallsPerClockRead;
+  std::int64_t deadline = g_deadline_ns.load(std::memory_order_relaxed);
+  std::int64_t now = coarse_now_ns();
+  if (now < deadline) return;
+  // One thread wins the deadline; the others see the new one.
+  if (g_deadline_ns.compare_exchange_strong(deadline, now + g_interval_ns, std::memory_order_relaxed))
+    g_state.fetch_or(kSignalled, std::memory_order_relaxed);
+}
+
+void write_numbered() noexcept {
+  // A vfork child or a follow-off process leaves the request to the process that writes.
+  if (!recorder::owns_process()) return;
+  // Inside the tracer (its fork handlers hold every table lock) is not a safe point: keep the request.
+  bool traced = memory::active();
+  if (traced && !memory::enter()) return;
+  if (g_state.fetch_and(~kSignalled, std::memory_order_acq_rel) & kSignalled) {
+    int saved = errno;
+    recorder::write_on_demand(nullptr, g_sequence.fetch_add(1, std::memory_order_relaxed) + 1);
+    errno = saved;
+  }
+  if (traced) memory::leave();
+}
+
+}  // namespace
+
+int parse_signal(const char* text) noexcept {
+  if (!text || !*text) return 0;
+  if (*text >= '0' && *text <= '9') {
+    int number = 0;
+    for (const char* c = text; *c; ++c) {
+      if (*c < '0' || *c > '9' || number >= NSIG) return 0;
+      number = number * 10 + (*c - '0');
+    }
+    return number > 0 && number < NSIG && number != SIGKILL && number != SIGSTOP ? number : 0;
+  }
+  if (std::strncmp(text, "SIG", 3) == 0) text += 3;
+  for (const SignalName& entry : kNames) {
+    if (std::strcmp(text, entry.name) == 0) return entry.number;
+  }
+  return 0;
+}
+
+void start() noexcept {
+  int saved = errno;
+  if (int signal = parse_signal(::secure_getenv("PROF_SNAPSHOT_SIGNAL"))) install_handler(signal);
+  g_interval_ns = parse_seconds(::secure_getenv("PROF_SNAPSHOT_INTERVAL")) * kNanosPerSecond;
+  arm_interval();
+  errno = saved;
+}
+
+void reset_after_fork() noexcept {
+  g_sequence.store(0, std::memory_order_relaxed);
+  g_state.fetch_and(~kSignalled, std::memory_order_relaxed);
+  arm_interval();
+}
+
+void check() noexcept {
+  unsigned state = g_state.load(std::memory_order_relaxed);
+  if (state & kTimed) look_at_clock();
+  if (g_state.load(std::memory_order_relaxed) & kSignalled) write_numbered();
+}
+
+}  // namespace prof::preload::on_demand

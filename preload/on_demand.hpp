@@ -1,0 +1,32 @@
+#pragma once
+// Snapshots on demand for long runs: PROF_SNAPSHOT_SIGNAL (a signal whose handler only raises a flag) and
+// PROF_SNAPSHOT_INTERVAL (seconds). The snapshot itself is written at the next safe point, by the thread that
+// reaches it: safe_point() is called where the calling thread holds no lock of the shim (the malloc family's
+// entry), and costs one relaxed load while neither option is set.
+
+#include <atomic>
+
+namespace prof::preload::on_demand {
+
+// Bit 0: a signal asked for a snapshot. Bit 1: an interval is set (the clock must be looked at).
+inline constexpr unsigned kSignalled = 1u;
+inline constexpr unsigned kTimed = 2u;
+extern std::atomic<unsigned> g_state;
+
+// Reads PROF_SNAPSHOT_SIGNAL and PROF_SNAPSHOT_INTERVAL (secure_getenv) and installs the signal handler.
+void start() noexcept;
+
+// A fork child starts its own numbering and its own interval.
+void reset_after_fork() noexcept;
+
+// The slow path of safe_point(): counts down to a clock read, writes the numbered snapshot when one is due.
+void check() noexcept;
+
+inline void safe_point() noexcept {
+  if (__builtin_expect(g_state.load(std::memory_order_relaxed) != 0, 0)) check();
+}
+
+// Parses a signal given by number ("12") or name ("SIGUSR2", "USR2"); 0 when it is not one.
+int parse_signal(const char* text) noexcept;
+
+}  // namespace prof::preload::on_demand
