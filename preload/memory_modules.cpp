@@ -44,6 +44,7 @@ int visit(dl_phdr_info* info, std::size_t, void* data) noexcept {
   m.low = ~std::uintptr_t{0};
   m.high = 0;
   m.build_id_size = 0;
+  m.unloaded = false;
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     const ElfW(Phdr)& header = info->dlpi_phdr[i];
     if (header.p_type == PT_LOAD) {

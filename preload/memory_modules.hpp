@@ -15,6 +15,7 @@ struct Module {
   std::uintptr_t low, high;  // mapped range of the PT_LOAD segments
   unsigned char build_id[kMaxBuildId];
   int build_id_size;
+  bool unloaded;  // closed with dlclose before the snapshot (memory_unloaded_modules)
 };
 
 // Fills `out` (capacity kMaxModules) and returns the count. The main program's path comes from

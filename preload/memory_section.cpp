@@ -9,6 +9,7 @@
 #include "memory_pages.hpp"
 #include "memory_sites.hpp"
 #include "memory_timeline.hpp"
+#include "memory_unloaded_modules.hpp"
 
 namespace prof::preload::memory::section {
 
@@ -56,6 +57,10 @@ void release_view() noexcept {
 void prepare_view() noexcept {
   release_view();
   g_view.module_count = modules::collect(g_view.modules);
+  // After the loaded ones, so an address in a range reused by a later dlopen resolves to the module there
+  // now.
+  g_view.module_count += unloaded_modules::append(g_view.modules + g_view.module_count,
+                                                  modules::kMaxModules - g_view.module_count);
   g_view.site_count = sites::count();
   std::uint64_t frames = 0;
   for (std::uint32_t i = 0; i < g_view.site_count; ++i)
@@ -108,7 +113,7 @@ void write_modules(core::JsonWriter& out, void*) noexcept {
     write_hex(out, m.build_id, m.build_id_size);
     out.field("base", static_cast<std::uint64_t>(m.base));
     out.field("size", static_cast<std::uint64_t>(m.high - m.low));
-    out.field("unloaded", false);
+    out.field("unloaded", m.unloaded);
     out.end_object();
   }
   out.end_array();

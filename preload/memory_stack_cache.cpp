@@ -1,5 +1,7 @@
 #include "memory_stack_cache.hpp"
 
+#include <atomic>
+
 #include "memory_frame_rules.hpp"
 #include "memory_sites.hpp"
 
@@ -30,6 +32,20 @@ struct RuleSlot {
 thread_local Entry tl_entries[kEntries] __attribute__((tls_model("initial-exec")));
 thread_local RuleSlot tl_rules[kRules] __attribute__((tls_model("initial-exec")));
 thread_local bool tl_used __attribute__((tls_model("initial-exec"))) = false;
+// The invalidate_all() generation this thread's entries and rules were made in.
+thread_local std::uint32_t tl_generation __attribute__((tls_model("initial-exec"))) = 0;
+std::atomic<std::uint32_t> g_generation{0};
+
+// True (after forgetting everything) when this thread's caches predate the last invalidate_all().
+bool stale() noexcept {
+  std::uint32_t now = g_generation.load(std::memory_order_relaxed);
+  if (tl_generation == now) return false;
+  tl_generation = now;
+  tl_used = false;
+  for (RuleSlot& slot : tl_rules)
+    slot.return_address = 0;
+  return true;
+}
 
 std::uint64_t mix(const Caller& caller) noexcept {
   std::uint64_t h = (caller.return_address ^ (caller.cfa << 17) ^ caller.entry) * 0x9E3779B97F4A7C15ull;
@@ -52,7 +68,7 @@ frame_rules::Rule rule_of(std::uintptr_t return_address) noexcept {
 }  // namespace
 
 std::uint32_t find(const Caller& caller) noexcept {
-  if (!tl_used) return sites::kNoSite;
+  if (!tl_used || stale()) return sites::kNoSite;
   const Entry& e = slot_of(caller);
   if (e.site == sites::kNoSite || e.return_address != caller.return_address || e.cfa != caller.cfa ||
       e.entry != caller.entry || e.site >= sites::count())
@@ -70,6 +86,7 @@ std::uint32_t find(const Caller& caller) noexcept {
 void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth,
               bool cut) noexcept {
   if (depth < 1 || depth > kMaxFrames || frames[0] != caller.return_address) return;
+  stale();
   if (!tl_used) {
     for (Entry& e : tl_entries)
       e.site = sites::kNoSite;
@@ -99,6 +116,10 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
 
 void clear() noexcept {
   tl_used = false;
+}
+
+void invalidate_all() noexcept {
+  g_generation.fetch_add(1, std::memory_order_relaxed);
 }
 
 }  // namespace prof::preload::memory::stack_cache

@@ -30,4 +30,8 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
 // Forgets this thread's entries (the sites they name are gone, e.g. in a fork child).
 void clear() noexcept;
 
+// Makes every thread forget its entries and frame rules before its next lookup: after dlclose the code at a
+// cached return address may be another module's (one relaxed load per lookup checks for it).
+void invalidate_all() noexcept;
+
 }  // namespace prof::preload::memory::stack_cache

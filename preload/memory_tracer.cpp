@@ -1,12 +1,15 @@
 #include "memory_tracer.hpp"
 
 #define UNW_LOCAL_ONLY
+#include <dlfcn.h>
 #include <libunwind.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 
 #include "core/clock.hpp"
 #include "memory_blocks.hpp"
@@ -15,6 +18,7 @@
 #include "memory_sites.hpp"
 #include "memory_stack_cache.hpp"
 #include "memory_timeline.hpp"
+#include "memory_unloaded_modules.hpp"
 
 namespace prof::preload::memory {
 
@@ -70,6 +74,36 @@ void find_own_ranges() noexcept {
   }
 }
 
+// The malloc every call binds to is the first definition in the global search order. When that is not the
+// shim's (the executable defines its own, e.g. jemalloc linked statically), no allocation reaches the shim:
+// tracing would report an empty heap, so the tracer steps aside and says so once.
+bool shim_owns_malloc() noexcept {
+  Dl_info bound{}, own{};
+  void* first = dlsym(RTLD_DEFAULT, "malloc");
+  if (!first || !dladdr(reinterpret_cast<void*>(&find_own_ranges), &own)) return true;
+  // A non-PIE executable that takes malloc's address gives dlsym its PLT stub (an undefined symbol with a
+  // value), which calls the shim: only a defined symbol named "malloc" at exactly that address is its own.
+  void* entry = nullptr;
+  if (!dladdr1(first, &bound, &entry, RTLD_DL_SYMENT) || !bound.dli_sname || bound.dli_saddr != first ||
+      std::strcmp(bound.dli_sname, "malloc") != 0 || !entry ||
+      static_cast<const ElfW(Sym)*>(entry)->st_shndx == SHN_UNDEF)
+    return true;
+  if (bound.dli_fbase == own.dli_fbase) return true;
+  char line[512] = "prof: memory tracer off: malloc is defined by ";
+  std::size_t length = std::strlen(line);
+  const char* owner = bound.dli_fname && *bound.dli_fname ? bound.dli_fname : "the program";
+  std::size_t room = sizeof line - length - 64;
+  std::size_t owner_length = ::strnlen(owner, room);
+  std::memcpy(line + length, owner, owner_length);
+  length += owner_length;
+  static const char kTail[] = ", ahead of the shim\n";
+  std::memcpy(line + length, kTail, sizeof kTail - 1);
+  length += sizeof kTail - 1;
+  ssize_t ignored = ::write(2, line, length);
+  (void)ignored;
+  return false;
+}
+
 void fork_prepare() noexcept {
   // Other prepare handlers may allocate while every lock is held: this thread must not trace them.
   tl_busy = true;
@@ -93,6 +127,7 @@ void fork_child() noexcept {
   sites::reset();
   timeline::start(core::clock::now_ticks());
   stack_cache::clear();
+  unloaded_modules::reset_after_fork();
   tl_last = nullptr;
   tl_busy = false;
 }
@@ -104,6 +139,10 @@ void start() noexcept {
   const char* enabled = ::secure_getenv("PROF_MEMORY");
   if (enabled && enabled[0] == '0' && enabled[1] == '\0') return;
   tl_busy = true;
+  if (!shim_owns_malloc()) {
+    tl_busy = false;
+    return;
+  }
   g_depth = read_depth();
   const char* check = ::secure_getenv("PROF_MEMORY_CHECK_CACHE");
   g_check_cache = check && check[0] == '1' && check[1] == '\0';

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/snapshot_writer.hpp"
+#include "secure_environment.hpp"
 
 namespace prof::preload::recorder {
 
@@ -19,15 +20,6 @@ long g_root_pid = 0;  // with follow off: the only pid that writes
 std::atomic<int> g_exit_code{kNoCode};
 std::atomic<bool> g_finished{false};
 
-const char* find_env(char** envp, std::string_view name) noexcept {
-  for (char** e = envp; e && *e; ++e) {
-    std::string_view entry(*e);
-    if (entry.size() > name.size() && entry[name.size()] == '=' && entry.substr(0, name.size()) == name)
-      return *e + name.size() + 1;
-  }
-  return nullptr;
-}
-
 void finish(const core::ExitStatus& status) noexcept {
   if (!owns_process() || g_finished.exchange(true)) return;
   core::MetaRequest request;
@@ -39,10 +31,10 @@ void finish(const core::ExitStatus& status) noexcept {
 }  // namespace
 
 void init(char** envp) noexcept {
-  const char* follow = find_env(envp, "PROF_FOLLOW");
+  const char* follow = secure_environment::lookup(envp, "PROF_FOLLOW");
   g_follow = !(follow && std::string_view(follow) == "0");
   g_root_pid = 0;
-  if (const char* root = find_env(envp, "PROF_ROOT_PID")) {
+  if (const char* root = secure_environment::lookup(envp, "PROF_ROOT_PID")) {
     char* end = nullptr;
     long pid = std::strtol(root, &end, 10);
     if (end != root && *end == '\0' && pid > 0) g_root_pid = pid;

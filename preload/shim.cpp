@@ -20,6 +20,7 @@
 #include "on_demand.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
+#include "secure_environment.hpp"
 
 extern char** environ;
 
@@ -31,14 +32,6 @@ using MainFn = int (*)(int, char**, char**);
 using StartMainFn = int (*)(MainFn, int, char**, void (*)(), void (*)(), void (*)(), void*);
 
 MainFn g_program_main = nullptr;
-
-const char* start_env(char** envp, const char* name) noexcept {
-  std::size_t length = __builtin_strlen(name);
-  for (char** e = envp; e && *e; ++e) {
-    if (__builtin_strncmp(*e, name, length) == 0 && (*e)[length] == '=') return *e + length + 1;
-  }
-  return nullptr;
-}
 
 void after_fork_in_child() noexcept {
   core::meta::reset_after_fork();
@@ -60,7 +53,7 @@ __attribute__((constructor)) void start(int argc, char** argv, char** envp) {
   real::resolve();
   core::clock::init();
   core::meta::capture_start(argc, argv, envp);
-  core::output_dir::resolve(start_env(envp, "PROF_OUTPUT"));
+  core::output_dir::resolve(secure_environment::lookup(envp, "PROF_OUTPUT"));
   recorder::init(envp);
   exec_hooks::resolve();
   // Before the program's main copies environ (bash keeps its own copy), so no child of it loads the shim.

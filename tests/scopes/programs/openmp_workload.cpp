@@ -1,4 +1,5 @@
-// OpenMP threads are recorded like any other: 4 threads of a parallel region each run 10 scopes of 1 ms.
+// OpenMP threads are recorded like any other: 2 threads of a parallel region (no more than the cores, so the
+// scheduler does not preempt a thread between a scope's edge and its spin) each run 10 scopes of 5 ms.
 #include <omp.h>
 
 #include <prof/prof.hpp>
@@ -6,11 +7,11 @@
 #include "busy_wait.hpp"
 
 int main() {
-#pragma omp parallel num_threads(4)
+#pragma omp parallel num_threads(2)
   {
     for (int i = 0; i < 10; ++i) {
       PROF_SCOPE("omp task");
-      prof::test::busy_wait_ms(1.0, "omp task");
+      prof::test::busy_wait_ms(5.0, "omp task");
     }
   }
   prof::test::planted().print();
