@@ -1,9 +1,12 @@
 #include "recorder.hpp"
 
+#include <pthread.h>
 #include <unistd.h>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <string_view>
 
 #include "core/snapshot_writer.hpp"
@@ -18,14 +21,34 @@ constexpr int kNoCode = -1;
 bool g_follow = true;
 long g_root_pid = 0;  // with follow off: the only pid that writes
 std::atomic<int> g_exit_code{kNoCode};
-std::atomic<bool> g_finished{false};
+// The final snapshot of the process: not yet written, being written, written.
+enum FinalSnapshot : int { kNotWritten, kWriting, kWritten };
+std::atomic<int> g_final{kNotWritten};
 
 void finish(const core::ExitStatus& status) noexcept {
-  if (!owns_process() || g_finished.exchange(true)) return;
+  if (!owns_process()) return;
+  int expected = kNotWritten;
+  if (!g_final.compare_exchange_strong(expected, kWriting)) {
+    // Another thread is writing it: a SIGTERM that came meanwhile (a pool's terminate()) must not end the
+    // process before the file is whole. Waited for 2 s at most, so a stuck writer cannot hang the exit.
+    for (int i = 0; i < 2000 && g_final.load(std::memory_order_acquire) == kWriting; ++i) {
+      struct timespec millisecond {
+        0, 1000000
+      };
+      ::nanosleep(&millisecond, nullptr);
+    }
+    return;
+  }
+  // In this thread, signals wait until the snapshot is whole; their handlers then find it written.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
   core::MetaRequest request;
   request.exit = status;
   request.writer = "preload";
   core::write_snapshot(request);
+  g_final.store(kWritten, std::memory_order_release);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 }  // namespace
@@ -43,7 +66,7 @@ void init(char** envp) noexcept {
 
 void reset_after_fork() noexcept {
   g_exit_code.store(kNoCode, std::memory_order_relaxed);
-  g_finished.store(false, std::memory_order_relaxed);
+  g_final.store(kNotWritten, std::memory_order_relaxed);
 }
 
 bool owns_process() noexcept {
@@ -75,7 +98,7 @@ bool write_on_demand(const char* label, int sequence) noexcept {
 }
 
 bool write_before_exec() noexcept {
-  if (!owns_process() || g_finished.load(std::memory_order_relaxed)) return false;
+  if (!owns_process() || g_final.load(std::memory_order_relaxed) != kNotWritten) return false;
   core::MetaRequest request;
   request.exit.kind = core::ExitStatus::Kind::running;
   request.writer = "preload";
