@@ -31,7 +31,7 @@ struct Column {
   std::string title;  // text header
   std::string unit;   // "bytes", "seconds" or "": appended to the csv/json name
   Align align = Align::right;
-  bool elastic = false;  // shrinks (keeping its end) when the text table is wider than the terminal
+  bool elastic = false;   // shrinks (keeping its end) when the text table is wider than the terminal
   bool csv_only = false;  // left out of the 80-column text table; CSV and JSON carry it
   std::string raw_name() const { return unit.empty() ? key : key + "_" + unit; }
 };

@@ -128,8 +128,8 @@ std::vector<Snapshot> final_snapshots(std::vector<Snapshot> snapshots, const std
   std::vector<Snapshot> kept;
   std::size_t left_out = 0;
   for (auto& snapshot : snapshots) {
-    auto earlier = std::find_if(kept.begin(), kept.end(),
-                                [&](const Snapshot& k) { return same_process(k, snapshot); });
+    auto earlier =
+        std::find_if(kept.begin(), kept.end(), [&](const Snapshot& k) { return same_process(k, snapshot); });
     if (earlier == kept.end()) {
       kept.push_back(std::move(snapshot));
       continue;
@@ -138,8 +138,8 @@ std::vector<Snapshot> final_snapshots(std::vector<Snapshot> snapshots, const std
     if (supersedes(snapshot, *earlier)) *earlier = std::move(snapshot);
   }
   if (left_out > 0)
-    fmt::print(stderr, "prof: note: {}: {} on-demand snapshot{} left out; name a file to read it\n", directory,
-               left_out, left_out == 1 ? "" : "s");
+    fmt::print(stderr, "prof: note: {}: {} on-demand snapshot{} left out; name a file to read it\n",
+               directory, left_out, left_out == 1 ? "" : "s");
   return kept;
 }
 

@@ -1,5 +1,6 @@
 // The core under concurrency: threads are counted while other threads run and a snapshot is written, as
-// happens in a real program whose main thread exits while workers still start. Run under ThreadSanitizer in CI.
+// happens in a real program whose main thread exits while workers still start. Run under ThreadSanitizer in
+// CI.
 #include <simdjson.h>
 #include <catch2/catch.hpp>
 
@@ -48,7 +49,8 @@ TEST_CASE("threads counted concurrently with snapshot writing are all in the fin
   MetaRequest running;  // a snapshot taken while the threads still count
   running.sequence = 1;
   REQUIRE(write_snapshot(running));
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
 
   MetaRequest done;
   done.exit.kind = ExitStatus::Kind::exited;

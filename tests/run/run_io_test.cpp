@@ -63,9 +63,9 @@ TEST_CASE("prof run hands the program the signal dispositions prof was given", "
   // inside the profiled program.
   TempDir tmp;
   const auto direct = run_process({"grep", "^SigIgn", "/proc/self/status"}, {}, {});
-  const auto under_prof = run_process({kProf, "run", "-o", tmp.path().string(), "--", "grep", "^SigIgn",
-                                       "/proc/self/status"},
-                                      {}, with_empty_shim());
+  const auto under_prof =
+      run_process({kProf, "run", "-o", tmp.path().string(), "--", "grep", "^SigIgn", "/proc/self/status"}, {},
+                  with_empty_shim());
   REQUIRE(direct.exit_code == 0);
   CHECK(under_prof.out == direct.out);
 }

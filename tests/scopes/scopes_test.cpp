@@ -187,7 +187,8 @@ TEST_CASE("compensation removes at least 75 % of the overhead of a million empty
   std::sort(removed.begin(), removed.end());
   double median = removed[removed.size() / 2];
   if (PROF_TEST_SANITIZED) {
-    // Instrumented code costs what the sanitizer makes it cost at each moment: only soundness is checked here.
+    // Instrumented code costs what the sanitizer makes it cost at each moment: only soundness is checked
+    // here.
     CHECK(median > 0);
     return;
   }
