@@ -35,8 +35,12 @@ TEST_CASE("four threads: one tree each, handed over at thread end, calls exact a
   // 4 threads x 2 x (2 ms + 5 ms) were planted.
   CHECK(truth["worker self"] >= 16e6);
   CHECK(truth["task"] >= 40e6);
-  CHECK(worker_self == Approx(truth["worker self"]).epsilon(0.05));
-  CHECK(task == Approx(truth["task"]).epsilon(0.05));
+  // Under ThreadSanitizer the workload's own bookkeeping (a mutex, taken inside the worker scope) costs
+  // milliseconds with four threads on two cores: times are checked in the plain build, calls in both.
+  if (!PROF_TEST_SANITIZED) {
+    CHECK(worker_self == Approx(truth["worker self"]).epsilon(0.05));
+    CHECK(task == Approx(truth["task"]).epsilon(0.05));
+  }
   CHECK(ids.size() == 4);
   CHECK(tids.size() == 4);
 
