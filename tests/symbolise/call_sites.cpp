@@ -12,7 +12,7 @@ namespace {
 
 __attribute__((always_inline)) inline void* inlined_helper() {
   void* address = returns_its_return_address();  // kInlinedCallLine
-  asm volatile("nop" ::: "memory");                 // no tail call: the return address stays in the caller
+  asm volatile("nop" ::: "memory");              // no tail call: the return address stays in the caller
   return address;
 }
 
