@@ -23,8 +23,10 @@ TEST_CASE("prof run forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to the program"
 
 TEST_CASE("prof run does not forward a signal typed at the terminal", "[run][signal][tty]") {
   TempDir tmp;
+  // `exec`: script runs the command through $SHELL, and a shell that stays (dash does) would sit in the
+  // foreground group, take the Ctrl-C itself and end the session with 130.
   const std::string command =
-      "'" + kProf + "' run -o '" + tmp.path().string() + "' '" + kProbe + "' count-sigint";
+      "exec '" + kProf + "' run -o '" + tmp.path().string() + "' '" + kProbe + "' count-sigint";
   Process script({"script", "-qec", command, "/dev/null"});
   const std::string ready = script.read_stdout_until("\n");
   const auto at = ready.find("ready ");
