@@ -38,13 +38,16 @@ inline std::map<std::uint64_t, std::string> read_offsets(const std::string& out)
 }
 
 // Charges each site to the innermost frame inside a planting function of the program.
-inline Memory read_memory(const fs::path& file, const std::map<std::uint64_t, std::string>& starts) {
+inline Memory read_memory(const fs::path& file, const std::map<std::uint64_t, std::string>& starts,
+                          const std::string& program = "planted") {
+  const std::string suffix = "/" + program;
   simdjson::dom::parser parser;
   simdjson::dom::element doc = parser.load(file.string());
   std::int64_t program_module = -1, index = 0;
   for (auto module : simdjson::dom::array(doc["modules"])) {
     std::string path{std::string_view(module["path"])};
-    if (path.size() >= 8 && path.substr(path.size() - 8) == "/planted") program_module = index;
+    if (path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix)
+      program_module = index;
     ++index;
   }
   std::vector<std::pair<std::int64_t, std::uint64_t>> frames;
