@@ -39,7 +39,8 @@ Section meta_diff(const RunTotals& old_totals, const RunTotals& new_totals) {
                   .present = true,
                   .absent_note = {},
                   .facts = {},
-                  .tables = {}};
+                  .tables = {},
+                  .warnings = {}};
   Table table{.key = "metrics", .title = "", .columns = {}, .rows = {}, .total_rows = 5};
   table.columns = {{"metric", "metric", "", Align::left},
                    {"old", "old", ""},

@@ -30,7 +30,8 @@ Section memory_diff_section(const std::vector<Snapshot>& old_run, const std::vec
                   .present = true,
                   .absent_note = {},
                   .facts = {},
-                  .tables = {}};
+                  .tables = {},
+                  .warnings = {}};
   auto has_memory = [](const std::vector<Snapshot>& run) {
     return std::any_of(run.begin(), run.end(), [](const Snapshot& s) { return s.memory.has_value(); });
   };

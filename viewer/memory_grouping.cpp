@@ -46,13 +46,6 @@ bool is_system_module(std::string_view path) {
   return false;
 }
 
-std::string location(const Snapshot& snapshot, const Frame& frame) {
-  const auto& file = snapshot.string(frame.file);
-  if (file.empty())
-    return describe_frame(snapshot, static_cast<std::uint32_t>(&frame - snapshot.frames.data()));
-  return frame.line ? fmt::format("{}:{}", file, frame.line) : file;
-}
-
 }  // namespace
 
 bool is_system_frame(const Snapshot& snapshot, const Frame& frame) {
@@ -63,63 +56,6 @@ bool is_system_frame(const Snapshot& snapshot, const Frame& frame) {
   return false;
 }
 
-std::vector<MemoryGroup> group_memory_sites(const std::vector<Snapshot>& snapshots, MemoryKey key,
-                                            bool keep_system_frames) {
-  std::vector<MemoryGroup> groups;
-  std::unordered_map<std::string, std::size_t> group_of;
-  for (const auto& snapshot : snapshots) {
-    if (!snapshot.memory) continue;
-    for (const auto& site : snapshot.memory->sites) {
-      auto stack = snapshot.stacks[site.stack];
-      std::vector<std::uint32_t> user;
-      for (auto frame : stack)
-        if (keep_system_frames || !is_system_frame(snapshot, snapshot.frames[frame])) user.push_back(frame);
-      // All system (an allocation made by the runtime itself): charge it to where it happened.
-      if (user.empty() && !stack.empty()) user.push_back(stack[0]);
-      MemoryGroup group;
-      if (!user.empty()) {
-        const auto& frame = snapshot.frames[user[0]];
-        group.file = snapshot.string(frame.file);
-        group.line = frame.line;
-        group.function = snapshot.string(frame.function);
-        if (group.function.empty() && group.file.empty()) group.function = describe_frame(snapshot, user[0]);
-      }
-      std::vector<std::string> chain;
-      for (std::size_t i = 1; i < user.size(); ++i)
-        chain.push_back(describe_frame(snapshot, user[i]));
-      switch (key) {
-        case MemoryKey::line:
-          group.key = user.empty() ? "?" : location(snapshot, snapshot.frames[user[0]]);
-          break;
-        case MemoryKey::function:
-          group.key = group.function.empty() ? "?" : group.function;
-          group.file.clear();
-          group.line = 0;
-          break;
-        case MemoryKey::file:
-          group.key = group.file.empty() ? (user.empty() ? "?" : location(snapshot, snapshot.frames[user[0]]))
-                                         : group.file;
-          group.line = 0;
-          group.function.clear();
-          break;
-        case MemoryKey::traceback: {
-          std::vector<std::string> all;
-          for (auto frame : user)
-            all.push_back(location(snapshot, snapshot.frames[frame]));
-          group.traceback = all.empty() ? "?" : fmt::format("{}", fmt::join(all, " < "));
-          group.key = group.traceback;
-          chain.clear();
-          break;
-        }
-      }
-      auto [it, added] = group_of.emplace(group.key, groups.size());
-      if (added) groups.push_back(std::move(group));
-      auto& target = groups[it->second];
-      target.counts.add(site);
-      target.callers[chain].add(site);
-    }
-  }
-  return groups;
-}
+// group_memory_sites is in memory_merge.cpp: one grouping for report and diff.
 
 }  // namespace prof::viewer

@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "across_table.hpp"
 #include "aggregate.hpp"
 #include "error.hpp"
+#include "memory_merge.hpp"
 #include "units.hpp"
 
 namespace prof::viewer {
@@ -150,15 +152,23 @@ Table caller_tree(const MemoryGroup& group, const MemoryReportOptions& options) 
   return table;
 }
 
-std::vector<MemoryPoint> merged_timeline(const std::vector<Snapshot>& snapshots) {
-  // One process: its series. Several: each one's series side by side is not a sum; show the largest.
-  const Memory* best = nullptr;
-  for (const auto& snapshot : snapshots)
-    if (snapshot.memory && !snapshot.memory->timeline.empty() &&
-        (!best || (snapshot.memory->summary && best->summary &&
-                   snapshot.memory->summary->peak_bytes > best->summary->peak_bytes)))
-      best = &*snapshot.memory;
-  return best ? best->timeline : std::vector<MemoryPoint>{};
+// Each shown group's figure across the processes, in the order of the sites table.
+Table across_sites(const MemoryMerge& merge, const std::vector<std::size_t>& shown,
+                   const MemoryReportOptions& options) {
+  std::vector<AcrossRow> rows;
+  for (auto index : shown) {
+    const auto& group = merge.groups()[index];
+    rows.push_back({.name = group.key,
+                    .lead = {Cell::string(group.file), Cell::count(group.line), Cell::string(group.function)},
+                    .stats = merge.spreads()[index].stats(merge.processes())});
+  }
+  return across_table({.key = "across",
+                       .name_title = "site",
+                       .lead_columns = {{"file", "file", "", Align::left},
+                                        {"line", "line", ""},
+                                        {"function", "function", "", Align::left}},
+                       .unit = ranks_by_count(options.view) ? AcrossUnit::count : AcrossUnit::bytes},
+                      rows, merge.members());
 }
 
 }  // namespace
@@ -204,21 +214,30 @@ std::vector<std::string> timeline_chart(const std::vector<MemoryPoint>& points, 
 }
 
 Section memory_report_section(const std::vector<Snapshot>& snapshots, const MemoryReportOptions& options) {
-  auto merged = merge_memory(snapshots);
-  Section section{
-      .key = "memory", .title = "Memory", .present = true, .absent_note = {}, .facts = {}, .tables = {}};
-  if (merged.processes == 0) {
+  MemoryMerge merge(options);
+  for (const auto& snapshot : snapshots)
+    merge.add(snapshot);
+  return memory_report_section(merge, options);
+}
+
+Section memory_report_section(const MemoryMerge& merge, const MemoryReportOptions& options) {
+  Section section{.key = "memory",
+                  .title = "Memory",
+                  .present = true,
+                  .absent_note = {},
+                  .facts = {},
+                  .tables = {},
+                  .warnings = {}};
+  const auto processes = merge.processes();
+  if (processes == 0) {
     section.present = false;
     section.absent_note = "no memory section (no memory tracer data) in these snapshots";
     return section;
   }
-  const auto& s = merged.summary;
-  std::string peak_label = merged.processes > 1 ? "peak (sum of processes)" : "peak";
+  const auto& s = merge.summary();
+  std::string peak_label = processes > 1 ? "peak (sum of processes)" : "peak";
   std::optional<double> peak_when;
-  if (merged.processes == 1)
-    for (const auto& snapshot : snapshots)
-      if (snapshot.memory && snapshot.memory->summary)
-        peak_when = snapshot.memory->summary->peak_wall_seconds;
+  if (processes == 1) peak_when = merge.peak_wall_seconds();
   section.facts.push_back({"allocations", "allocations", Cell::count(s.allocations)});
   section.facts.push_back({"allocated_bytes", "allocated", Cell::bytes(s.allocated_bytes)});
   section.facts.push_back({"peak_bytes", peak_label, Cell::bytes(s.peak_bytes)});
@@ -230,31 +249,40 @@ Section memory_report_section(const std::vector<Snapshot>& snapshots, const Memo
         {"temporary_allocations", "temporary allocations", Cell::count(*s.temporary_allocations)});
   if (s.tracer_bytes)
     section.facts.push_back({"tracer_bytes", "tracer's own memory", Cell::bytes(*s.tracer_bytes)});
-  if (merged.processes > 1)
-    section.facts.push_back(
-        {"processes", "processes", Cell::count(static_cast<std::int64_t>(merged.processes))});
+  if (processes > 1)
+    section.facts.push_back({"processes", "processes", Cell::count(static_cast<std::int64_t>(processes))});
 
-  auto groups = group_memory_sites(snapshots, options.by, options.keep_system_frames);
+  const auto& all = merge.groups();
   // A view shows the sites that have something in it.
-  std::erase_if(groups, [&](const MemoryGroup& g) {
-    auto v = view_values(g.counts, options.view);
-    return ranks_by_count(options.view) ? v.count == 0 : v.size == 0 && v.count == 0;
-  });
-  std::stable_sort(groups.begin(), groups.end(), [&](const MemoryGroup& a, const MemoryGroup& b) {
-    auto va = view_values(a.counts, options.view), vb = view_values(b.counts, options.view);
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    auto v = view_values(all[i].counts, options.view);
+    if (ranks_by_count(options.view) ? v.count == 0 : v.size == 0 && v.count == 0) continue;
+    order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    auto va = view_values(all[a].counts, options.view), vb = view_values(all[b].counts, options.view);
     if (ranks_by_count(options.view)) return va.count != vb.count ? va.count > vb.count : va.size > vb.size;
     return va.size != vb.size ? va.size > vb.size : va.count > vb.count;
   });
-  const auto total = groups.size();
-  if (groups.size() > options.top) groups.resize(options.top);
+  const auto total = order.size();
+  if (order.size() > options.top) order.resize(options.top);
+  std::vector<MemoryGroup> groups;
+  for (auto index : order)
+    groups.push_back(all[index]);
   auto table = options.text ? text_table(groups, options) : data_table(groups, options);
   table.total_rows = total;
   section.tables.push_back(std::move(table));
+  if (processes > 1 && !options.tree) {
+    auto across = across_sites(merge, order, options);
+    across.total_rows = total;
+    section.tables.push_back(std::move(across));
+  }
   if (options.tree)
     for (const auto& group : groups)
       section.tables.push_back(caller_tree(group, options));
   if (options.timeline) {
-    auto points = merged_timeline(snapshots);
+    const auto& points = merge.timeline();
     Table chart{.key = "timeline", .title = "", .columns = {}, .rows = {}, .total_rows = 0};
     if (options.text) {
       chart.columns = {{"chart", "live heap over time", "", Align::left}};

@@ -33,6 +33,9 @@ struct MemoryViewValues {
 MemoryViewValues view_values(const MemoryCounts& counts, MemoryView view);
 
 Section memory_report_section(const std::vector<Snapshot>& snapshots, const MemoryReportOptions& options);
+// The same from a streamed merge made with the same options.
+class MemoryMerge;
+Section memory_report_section(const MemoryMerge& merge, const MemoryReportOptions& options);
 
 // The live heap over time as lines of a text chart at most `width` columns wide.
 std::vector<std::string> timeline_chart(const std::vector<MemoryPoint>& points, std::size_t width,

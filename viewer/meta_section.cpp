@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "aggregate.hpp"
+#include "process_relations.hpp"
 #include "report_sections.hpp"
 
 namespace prof::viewer {
@@ -25,6 +26,12 @@ Cell exit_cell(const ExitStatus& exit) {
   return Cell::string("?");
 }
 
+bool has_heap(const Snapshot& snapshot) {
+  return snapshot.memory && snapshot.memory->summary;
+}
+
+// In start order; with parents and children among them (a fork pool), as a tree: children indented below
+// their parent.
 Table process_table(const std::vector<Snapshot>& snapshots) {
   Table table{.key = "processes", .title = "", .columns = {}, .rows = {}, .total_rows = snapshots.size()};
   table.columns = {{"pid", "pid", ""},
@@ -34,21 +41,24 @@ Table process_table(const std::vector<Snapshot>& snapshots) {
                    {"wall", "wall", "seconds"},
                    {"cpu", "cpu", "seconds"},
                    {"max_rss", "max rss", "bytes"}};
-  std::vector<const Snapshot*> order;
-  for (const auto& snapshot : snapshots)
-    order.push_back(&snapshot);
-  // Default order: as the processes started.
-  std::stable_sort(order.begin(), order.end(), [](const Snapshot* a, const Snapshot* b) {
-    double x = parse_utc_time(a->meta.start_time), y = parse_utc_time(b->meta.start_time);
-    if (!std::isnan(x) && !std::isnan(y) && x != y) return x < y;
-    return a->meta.pid < b->meta.pid;
-  });
-  for (const auto* snapshot : order) {
-    const auto& meta = snapshot->meta;
-    table.rows.push_back({Cell::count(meta.pid), Cell::count(meta.ppid), Cell::string(meta.program),
+  auto places = process_tree_order(snapshots);
+  // A tree (a fork pool) shows each process's own heap: what a worker adds beside its rss.
+  const bool tree =
+      std::any_of(places.begin(), places.end(), [](const ProcessPlace& p) { return p.depth > 0; });
+  const bool heap = tree && std::any_of(snapshots.begin(), snapshots.end(), has_heap);
+  if (heap) table.columns.push_back({"peak_heap", "peak heap", "bytes"});
+  for (const auto& place : places) {
+    const auto& snapshot = snapshots[place.index];
+    const auto& meta = snapshot.meta;
+    auto program = Cell::string(meta.program);
+    program.text = std::string(2 * place.depth, ' ') + program.text;
+    table.rows.push_back({Cell::count(meta.pid), Cell::count(meta.ppid), std::move(program),
                           exit_cell(meta.exit), Cell::seconds(meta.wall_seconds),
                           Cell::seconds(meta.user_seconds + meta.system_seconds),
                           Cell::bytes(meta.max_rss_bytes)});
+    if (heap)
+      table.rows.back().push_back(has_heap(snapshot) ? Cell::bytes(snapshot.memory->summary->peak_bytes)
+                                                     : Cell{"-", {}});
   }
   return table;
 }
@@ -57,8 +67,13 @@ Table process_table(const std::vector<Snapshot>& snapshots) {
 
 Section meta_section(const std::vector<Snapshot>& snapshots) {
   auto totals = run_totals(snapshots);
-  Section section{
-      .key = "meta", .title = "Processes", .present = true, .absent_note = {}, .facts = {}, .tables = {}};
+  Section section{.key = "meta",
+                  .title = "Processes",
+                  .present = true,
+                  .absent_note = {},
+                  .facts = {},
+                  .tables = {},
+                  .warnings = {}};
   auto cpu = totals.user_seconds + totals.system_seconds;
   section.facts = {
       {"processes", "processes", Cell::count(static_cast<std::int64_t>(totals.processes))},
@@ -69,6 +84,7 @@ Section meta_section(const std::vector<Snapshot>& snapshots) {
       {"max_rss_bytes", "peak rss", Cell::bytes(totals.max_rss_bytes)},
   };
   section.tables.push_back(process_table(snapshots));
+  section.warnings = oversubscription_warnings(snapshots);
   return section;
 }
 

@@ -77,6 +77,13 @@ std::string render_json(const std::vector<Section>& sections) {
       first = false;
       render_table(table, out);
     }
+    if (!section.warnings.empty()) {
+      out += first ? "\n  \"warnings\": [" : ",\n  \"warnings\": [";
+      first = false;
+      for (std::size_t w = 0; w < section.warnings.size(); ++w)
+        out += fmt::format("{}{}", w ? ", " : "", quoted(section.warnings[w]));
+      out += "]";
+    }
     out += "\n}";
   }
   return out + "\n}\n";

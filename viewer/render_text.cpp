@@ -124,6 +124,8 @@ std::string render_text(const std::vector<Section>& sections, const TextStyle& s
       if (!section.facts.empty() || &table != &section.tables.front()) out += "\n";
       render_table(table, style, out);
     }
+    for (const auto& warning : section.warnings)
+      out += fmt::format("{}{} {}\n", kIndent, styler.bold("warning:"), printable(warning));
   }
   return out;
 }

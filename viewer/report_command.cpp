@@ -1,6 +1,7 @@
 // `prof report [options] PATH...`: what one run (or several) did, read from its snapshots.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -8,11 +9,11 @@
 #include "commands.hpp"
 #include "error.hpp"
 #include "memory_report.hpp"
+#include "report_merge.hpp"
 #include "report_render.hpp"
 #include "report_sections.hpp"
 #include "scope_report.hpp"
-#include "snapshot_reader.hpp"
-#include "symbolise_file.hpp"
+#include "snapshot_files.hpp"
 #include "terminal.hpp"
 
 namespace prof::viewer {
@@ -24,7 +25,8 @@ struct ReportOptions {
   std::string format = "text";
   std::size_t top = 20;
   std::string sort;
-  bool meta = false, memory = false, scopes = false, timers = false;
+  bool meta = false, memory = false, scopes = false, timers = false, mpi = false, by_rank = false;
+  std::optional<std::int64_t> rank, pid;  // --rank, --pid: the report of one process
   ScopeReportOptions scope;  // --tree, --callers, --callees, --threads, --no-compensate, --min-percent
   MemoryReportOptions mem;   // --by, --view, --keep-system-frames, --timeline, --tree with --mem
   std::string mem_by = "line", mem_view = "peak";
@@ -37,19 +39,38 @@ OutputFormat parse_format(const std::string& name) {
   throw UserError("--format", fmt::format("unknown format \"{}\" (choose text, csv or json)", name));
 }
 
-std::vector<Section> build_sections(const std::vector<Snapshot>& snapshots, const ReportOptions& options) {
-  const bool chosen = options.meta || options.memory || options.scopes || options.timers;
+std::vector<Section> build_sections(const ReportMerge& merge, const ReportOptions& options) {
+  const auto& processes = merge.processes();
+  const bool chosen =
+      options.meta || options.memory || options.scopes || options.timers || options.mpi || options.by_rank;
   std::vector<Section> sections;
   // Google Benchmark files hold timers only: by default their made-up process is left out of the table.
-  bool only_benchmarks = std::all_of(snapshots.begin(), snapshots.end(),
+  bool only_benchmarks = std::all_of(processes.begin(), processes.end(),
                                      [](const Snapshot& s) { return s.meta.writer == "google-benchmark"; });
-  if ((!chosen && !only_benchmarks) || options.meta) sections.push_back(meta_section(snapshots));
-  if (!chosen || options.scopes) sections.push_back(scope_section(snapshots, options.scope));
-  if (!chosen || options.memory) sections.push_back(memory_report_section(snapshots, options.mem));
-  if (!chosen || options.timers) sections.push_back(timers_section(snapshots));
+  if ((!chosen && !only_benchmarks) || options.meta) sections.push_back(meta_section(processes));
+  if (options.by_rank) sections.push_back(ranks_section(processes));
+  if (!chosen || options.scopes) sections.push_back(scope_section(merge.scopes(), options.scope));
+  if (!chosen || options.memory) sections.push_back(memory_report_section(merge.memory(), options.mem));
+  if (!chosen || options.mpi) sections.push_back(mpi_section(processes));
+  if (!chosen || options.timers) sections.push_back(timers_section(processes));
   // By default a section that is not in the snapshots is simply not mentioned.
   if (!chosen) std::erase_if(sections, [](const Section& s) { return !s.present; });
   return sections;
+}
+
+// --rank R / --pid P: the whole report is about that process.
+std::vector<SnapshotFile> chosen_files(std::vector<SnapshotFile> files, const ReportOptions& options) {
+  if (options.rank) {
+    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.rank != options.rank; });
+    if (files.empty())
+      throw UserError("--rank", fmt::format("no snapshot of rank {} in these paths", *options.rank));
+  }
+  if (options.pid) {
+    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.pid != *options.pid; });
+    if (files.empty())
+      throw UserError("--pid", fmt::format("no snapshot of pid {} in these paths", *options.pid));
+  }
+  return files;
 }
 
 void apply_sort_and_top(std::vector<Section>& sections, const ReportOptions& options) {
@@ -146,12 +167,15 @@ void check_scope_report_flags(const CLI::App& cmd, ReportOptions& options) {
 
 void run_report(const ReportOptions& options) {
   auto format = parse_format(options.format);
-  auto snapshots = load_snapshots(options.paths);
-  symbolise_loaded(snapshots);
+  auto files = chosen_files(list_snapshot_files(options.paths), options);
   auto with_format = options;
   with_format.scope.text = format == OutputFormat::text;
   with_format.mem.text = format == OutputFormat::text;
-  auto sections = build_sections(snapshots, with_format);
+  const bool chosen =
+      options.meta || options.memory || options.scopes || options.timers || options.mpi || options.by_rank;
+  ReportMerge merge(with_format.scope, !chosen || options.scopes, with_format.mem, !chosen || options.memory);
+  merge_files(files, merge);
+  auto sections = build_sections(merge, with_format);
   apply_sort_and_top(sections, options);
   std::string out;
   switch (format) {
@@ -160,8 +184,11 @@ void run_report(const ReportOptions& options) {
       break;
     case OutputFormat::csv:
       // csv holds tables only; a requested section that is absent is said on stderr, keeping stdout clean.
-      for (const auto& section : sections)
+      for (const auto& section : sections) {
         if (!section.present) std::fprintf(stderr, "prof: %s\n", section.absent_note.c_str());
+        for (const auto& warning : section.warnings)
+          std::fprintf(stderr, "prof: warning: %s\n", warning.c_str());
+      }
       out = render_csv(sections);
       break;
     case OutputFormat::json:
@@ -191,6 +218,14 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--scopes", options->scopes, "Show the scopes section");
   cmd->add_flag("--timers", options->timers,
                 "Show the timers section (prof::timeit, prof timeit, Google Benchmark JSON files)");
+  cmd->add_flag("--mpi", options->mpi,
+                "Show the MPI section: per operation calls, bytes, time, and the time across ranks");
+  cmd->add_flag(
+      "--by-rank", options->by_rank,
+      "One row per rank (or process): rank, host, pid, wall, cpu, peak heap, peak rss, MPI time and "
+      "its % of wall");
+  cmd->add_option("--rank", options->rank, "Report only the process of MPI rank R")->type_name("R");
+  cmd->add_option("--pid", options->pid, "Report only the process PID")->type_name("PID");
   add_scope_report_flags(*cmd, *options);
   add_memory_report_flags(*cmd, *options);
   cmd->footer(
@@ -218,7 +253,25 @@ void add_report_command(CLI::App& app, int& exit_code) {
       "  prof report run/ --view leaks --by function   what leaked, per function\n"
       "  prof report run/ --mem --tree --top 3         the stacks below the three biggest sites\n"
       "  prof report run/ --mem --timeline             the live heap over time\n"
-      "  prof report run/ --mem --format csv           file,line,function,allocations,allocated_bytes,...\n");
+      "  prof report run/ --mem --format csv           file,line,function,allocations,allocated_bytes,...\n"
+      "Several processes (MPI ranks, fork pools; merged as a stream, one snapshot in memory at a time):\n"
+      "  prof report run/                              scopes and memory sites get a second table\n"
+      "                                                \"across N ranks\": sum, min (rank), mean, max "
+      "(rank),\n"
+      "                                                cv (stddev / mean), max/mean (imbalance); a process\n"
+      "                                                without the row counts as 0. Per process: cumtime "
+      "for\n"
+      "                                                scopes, the --view's bytes (or count) for memory.\n"
+      "                                                csv/json columns: name, sum, min, min_rank, mean, "
+      "max,\n"
+      "                                                max_rank, cv, imbalance (min_pid/max_pid without "
+      "ranks)\n"
+      "  prof report run/ --by-rank                    rank, host, pid, wall, cpu, peak heap, peak rss, mpi\n"
+      "  prof report run/ --rank 3 --mem               only rank 3 (--pid P: only process P)\n"
+      "  prof report run/ --mpi                        MPI operations: calls, bytes, time, across ranks\n"
+      "The processes section shows parents and children (fork pools) as a tree, and warns when the\n"
+      "processes of a host ran more threads at once than it has cores (csv: on stderr, json: "
+      "\"warnings\").\n");
   cmd->callback([options, cmd, &exit_code] {
     ignore_sigpipe();
     check_memory_report_flags(*cmd, *options);

@@ -11,5 +11,9 @@ namespace prof::viewer {
 Section meta_section(const std::vector<Snapshot>& snapshots);
 Section scopes_section(const std::vector<Snapshot>& snapshots);
 Section timers_section(const std::vector<Snapshot>& snapshots);
+// --by-rank: one row per rank (or process): host, pid, wall, cpu, peak heap, peak rss, MPI time.
+Section ranks_section(const std::vector<Snapshot>& snapshots);
+// The mpi sections: per operation, calls, bytes and time summed, and the time across ranks.
+Section mpi_section(const std::vector<Snapshot>& snapshots);
 
 }  // namespace prof::viewer

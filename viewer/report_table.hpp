@@ -62,6 +62,8 @@ struct Section {
   std::string absent_note;  // one line saying why there is nothing, when !present
   std::vector<Fact> facts;
   std::vector<Table> tables;
+  // Said after the tables in text, as "warnings" in json, on stderr with csv; usually none.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace prof::viewer

@@ -65,7 +65,8 @@ Section scope_diff_section(const std::vector<Snapshot>& old_run, const std::vect
                   .present = true,
                   .absent_note = {},
                   .facts = {},
-                  .tables = {}};
+                  .tables = {},
+                  .warnings = {}};
   if (!has_scopes(old_run) && !has_scopes(new_run)) {
     section.present = false;
     section.absent_note = "no scopes section (no scope profiler data) in either run";

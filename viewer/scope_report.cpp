@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "across_table.hpp"
 #include "report_sections.hpp"
+#include "scope_merge.hpp"
 #include "scope_views.hpp"
 #include "units.hpp"
 
@@ -19,15 +21,12 @@ std::string nanoseconds_text(double low, double high) {
 }
 
 // Whether the times shown had the instrumentation's cost taken out, and how much, per process.
-Fact compensation_fact(const std::vector<Snapshot>& snapshots, ScopeTimes times) {
-  if (times == ScopeTimes::raw)
+Fact compensation_fact(const ScopeMerge& merge) {
+  if (merge.times() == ScopeTimes::raw)
     return {"compensated", "times", {"raw, as measured (--no-compensate)", false}};
-  std::size_t processes = 0, calibrated = 0;
+  std::size_t processes = merge.processes(), calibrated = 0;
   double inner_low = INFINITY, inner_high = 0, outer_low = INFINITY, outer_high = 0;
-  for (const auto& snapshot : snapshots) {
-    if (!snapshot.scopes) continue;
-    ++processes;
-    const auto& overhead = snapshot.scopes->overhead;
+  for (const auto& overhead : merge.overheads()) {
     if (!overhead || !overhead->calibrated) continue;
     ++calibrated;
     inner_low = std::min(inner_low, overhead->inner_ns);
@@ -43,16 +42,10 @@ Fact compensation_fact(const std::vector<Snapshot>& snapshots, ScopeTimes times)
   return {"compensated", "times", {std::move(text), true}};
 }
 
-std::vector<Fact> summary_facts(const std::vector<Snapshot>& snapshots, const ScopeTree& merged,
-                                ScopeTimes times) {
-  std::size_t processes = 0, threads = 0;
-  std::optional<std::int64_t> max_depth;
-  for (const auto& snapshot : snapshots) {
-    if (!snapshot.scopes) continue;
-    ++processes;
-    threads += snapshot.scopes->threads.size();
-    if (snapshot.scopes->max_depth) max_depth = std::max(max_depth.value_or(0), *snapshot.scopes->max_depth);
-  }
+std::vector<Fact> summary_facts(const ScopeMerge& merge) {
+  const auto& merged = merge.tree();
+  std::size_t processes = merge.processes(), threads = merge.threads();
+  auto max_depth = merge.max_depth();
   auto calls = merged.calls(), primitive = merged.primitive_calls();
   auto sites = static_cast<std::int64_t>(scope_site_totals(merged).size());
   // pstats: "N function calls (M primitive calls) in T seconds".
@@ -67,7 +60,7 @@ std::vector<Fact> summary_facts(const std::vector<Snapshot>& snapshots, const Sc
                            {fmt::format("{} in {} thread{} of {} process{}", sites, threads,
                                         threads == 1 ? "" : "s", processes, processes == 1 ? "" : "es"),
                             sites}},
-                          compensation_fact(snapshots, times)};
+                          compensation_fact(merge)};
   bool deeper = std::any_of(merged.sites.begin(), merged.sites.end(),
                             [](const ScopeSiteKey& site) { return site.name == "(deeper)"; });
   if (deeper && max_depth)
@@ -78,8 +71,9 @@ std::vector<Fact> summary_facts(const std::vector<Snapshot>& snapshots, const Sc
   return facts;
 }
 
-std::string thread_title(const Snapshot& snapshot, const ScopeThread& thread) {
-  auto title = fmt::format("pid {} {}, thread {}", snapshot.meta.pid, snapshot.meta.program, thread.id);
+std::string thread_title(const ScopeThreadTree& each) {
+  const auto& thread = each.thread;
+  auto title = fmt::format("pid {} {}, thread {}", each.pid, each.program, thread.id);
   if (!thread.name.empty()) title += fmt::format(" \"{}\"", thread.name);
   if (thread.tid) title += fmt::format(" (tid {}{})", *thread.tid, thread.ended ? ", ended" : "");
   return title;
@@ -100,9 +94,9 @@ std::vector<Table> view_tables(const ScopeTree& tree, const std::set<ScopeSiteKe
 }
 
 // csv and json get one table for all threads, each row led by the thread it belongs to.
-void append_with_thread(std::vector<Table>& into, std::vector<Table> tables, const Snapshot& snapshot,
-                        const ScopeThread& thread) {
-  std::vector<Cell> lead{Cell::count(snapshot.meta.pid), Cell::count(thread.id),
+void append_with_thread(std::vector<Table>& into, std::vector<Table> tables, const ScopeThreadTree& each) {
+  const auto& thread = each.thread;
+  std::vector<Cell> lead{Cell::count(each.pid), Cell::count(thread.id),
                          thread.tid ? Cell::count(*thread.tid) : Cell{"", {}}, Cell::string(thread.name)};
   for (auto& table : tables) {
     auto same = std::find_if(into.begin(), into.end(), [&](const Table& t) { return t.key == table.key; });
@@ -125,20 +119,35 @@ void append_with_thread(std::vector<Table>& into, std::vector<Table> tables, con
   }
 }
 
+// Each site's cumulative time across the processes, biggest sum first.
+Table across_scopes(const ScopeMerge& merge) {
+  std::vector<AcrossRow> rows;
+  for (const auto& [site, spread] : merge.spreads())
+    rows.push_back({.name = site.name,
+                    .lead = {Cell::string(site.file), Cell::count(site.line)},
+                    .stats = spread.stats(merge.processes())});
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const AcrossRow& a, const AcrossRow& b) { return a.stats.sum > b.stats.sum; });
+  return across_table({.key = "across",
+                       .name_title = "scope",
+                       .lead_columns = {{"file", "file", "", Align::left}, {"line", "line", ""}},
+                       .unit = AcrossUnit::seconds},
+                      rows, merge.members());
+}
+
 }  // namespace
 
-Section scope_section(const std::vector<Snapshot>& snapshots, const ScopeReportOptions& options) {
-  bool any =
-      std::any_of(snapshots.begin(), snapshots.end(), [](const Snapshot& s) { return s.scopes.has_value(); });
-  if (!any) {
+Section scope_section(const ScopeMerge& merge, const ScopeReportOptions& options) {
+  if (merge.processes() == 0) {
     return {.key = "scopes",
             .title = "Scopes",
             .present = false,
             .absent_note = "no scopes section (no scope profiler data) in these snapshots",
             .facts = {},
-            .tables = {}};
+            .tables = {},
+            .warnings = {}};
   }
-  auto merged = merged_scope_tree(snapshots, options.times);
+  const auto& merged = merge.tree();
   std::set<ScopeSiteKey> wanted;
   if (options.view == ScopeReportOptions::View::callers || options.view == ScopeReportOptions::View::callees)
     wanted = resolve_scope_name(
@@ -147,25 +156,36 @@ Section scope_section(const std::vector<Snapshot>& snapshots, const ScopeReportO
                   .title = "Scopes",
                   .present = true,
                   .absent_note = {},
-                  .facts = summary_facts(snapshots, merged, options.times),
-                  .tables = {}};
+                  .facts = summary_facts(merge),
+                  .tables = {},
+                  .warnings = {}};
   if (!options.threads) {
     section.tables = view_tables(merged, wanted, options);
+    if (merge.processes() > 1 && options.view == ScopeReportOptions::View::flat)
+      section.tables.push_back(across_scopes(merge));
     return section;
   }
-  for (const auto& [snapshot, thread, tree] : scope_trees_per_thread(snapshots, options.times)) {
-    auto tables = view_tables(tree, wanted, options);
+  for (const auto& each : merge.thread_trees()) {
+    auto tables = view_tables(each.tree, wanted, options);
     if (!options.text) {
-      append_with_thread(section.tables, std::move(tables), *snapshot, *thread);
+      append_with_thread(section.tables, std::move(tables), each);
       continue;
     }
-    auto title = thread_title(*snapshot, *thread);
+    auto title = thread_title(each);
     for (auto& table : tables) {
       table.title = table.title.empty() ? title : title + ": " + table.title;
       section.tables.push_back(std::move(table));
     }
   }
   return section;
+}
+
+Section scope_section(const std::vector<Snapshot>& snapshots, const ScopeReportOptions& options) {
+  ScopeMerge merge(options.times, options.threads);
+  for (const auto& snapshot : snapshots)
+    merge.add(snapshot);
+  merge.finish();
+  return scope_section(merge, options);
 }
 
 // The section of a plain `prof report`, and of the fuzzer: the flat profile.

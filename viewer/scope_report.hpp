@@ -20,7 +20,10 @@ struct ScopeReportOptions {
   bool text = true;          // tables for --format text; false for csv and json
 };
 
+class ScopeMerge;
 Section scope_section(const std::vector<Snapshot>& snapshots, const ScopeReportOptions& options);
+// The same from a streamed merge (finished).
+Section scope_section(const ScopeMerge& merge, const ScopeReportOptions& options);
 
 Section scope_diff_section(const std::vector<Snapshot>& old_run, const std::vector<Snapshot>& new_run,
                            ScopeTimes times, bool text);

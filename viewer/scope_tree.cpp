@@ -6,72 +6,52 @@
 
 namespace prof::viewer {
 
-namespace {
-
-// Folds threads into one tree: the same path of sites (by name, file and line, so that processes agree)
-// lands on the same node.
-class ScopeTreeBuilder {
- public:
-  explicit ScopeTreeBuilder(ScopeTimes times) : times_(times) {}
-
-  void add_thread(const Snapshot& snapshot, const ScopeThread& thread) {
-    const auto& sites = snapshot.scopes->sites;
-    std::vector<std::uint32_t> site_of(sites.size());
-    for (std::size_t i = 0; i < sites.size(); ++i)
-      site_of[i] =
-          site_index({snapshot.string(sites[i].name), snapshot.string(sites[i].file), sites[i].line});
-    std::vector<std::uint32_t> merged(thread.nodes.size());
-    for (std::size_t i = 0; i < thread.nodes.size(); ++i) {
-      const auto& node = thread.nodes[i];
-      // The reader checked that a parent comes before its children.
-      auto parent =
-          node.parent < 0 ? -1 : static_cast<std::int64_t>(merged[static_cast<std::size_t>(node.parent)]);
-      auto index = node_index(parent, site_of[node.site]);
-      auto& into = tree_.nodes[index];
-      const bool raw = times_ == ScopeTimes::raw;
-      into.calls = add_saturating(into.calls, node.calls);
-      into.primitive_calls = add_saturating(into.primitive_calls, node.primitive_calls);
-      into.total_ns = add_saturating(into.total_ns, raw ? node.raw_total_ns : node.total_ns);
-      into.self_ns = add_saturating(into.self_ns, raw ? node.raw_self_ns : node.self_ns);
-      merged[i] = index;
-    }
+void ScopeTreeBuilder::add_thread(const Snapshot& snapshot, const ScopeThread& thread) {
+  const auto& sites = snapshot.scopes->sites;
+  std::vector<std::uint32_t> site_of(sites.size());
+  for (std::size_t i = 0; i < sites.size(); ++i)
+    site_of[i] = site_index({snapshot.string(sites[i].name), snapshot.string(sites[i].file), sites[i].line});
+  std::vector<std::uint32_t> merged(thread.nodes.size());
+  for (std::size_t i = 0; i < thread.nodes.size(); ++i) {
+    const auto& node = thread.nodes[i];
+    // The reader checked that a parent comes before its children.
+    auto parent =
+        node.parent < 0 ? -1 : static_cast<std::int64_t>(merged[static_cast<std::size_t>(node.parent)]);
+    auto index = node_index(parent, site_of[node.site]);
+    auto& into = tree_.nodes[index];
+    const bool raw = times_ == ScopeTimes::raw;
+    into.calls = add_saturating(into.calls, node.calls);
+    into.primitive_calls = add_saturating(into.primitive_calls, node.primitive_calls);
+    into.total_ns = add_saturating(into.total_ns, raw ? node.raw_total_ns : node.total_ns);
+    into.self_ns = add_saturating(into.self_ns, raw ? node.raw_self_ns : node.self_ns);
+    merged[i] = index;
   }
+}
 
-  ScopeTree take() { return std::move(tree_); }
+std::uint32_t ScopeTreeBuilder::site_index(ScopeSiteKey key) {
+  auto [it, added] = site_of_key_.emplace(std::move(key), static_cast<std::uint32_t>(tree_.sites.size()));
+  if (added) tree_.sites.push_back(it->first);
+  return it->second;
+}
 
- private:
-  std::uint32_t site_index(ScopeSiteKey key) {
-    auto [it, added] = site_of_key_.emplace(std::move(key), static_cast<std::uint32_t>(tree_.sites.size()));
-    if (added) tree_.sites.push_back(it->first);
-    return it->second;
-  }
-
-  std::uint32_t node_index(std::int64_t parent, std::uint32_t site) {
-    auto [it, added] = node_of_path_.emplace(std::make_pair(parent, site), 0);
-    if (!added) return it->second;
-    auto index = static_cast<std::uint32_t>(tree_.nodes.size());
-    it->second = index;
-    tree_.nodes.push_back({.parent = parent,
-                           .site = site,
-                           .calls = 0,
-                           .primitive_calls = 0,
-                           .total_ns = 0,
-                           .self_ns = 0,
-                           .children = {}});
-    if (parent < 0)
-      tree_.roots.push_back(index);
-    else
-      tree_.nodes[static_cast<std::size_t>(parent)].children.push_back(index);
-    return index;
-  }
-
-  ScopeTimes times_;
-  ScopeTree tree_;
-  std::map<ScopeSiteKey, std::uint32_t> site_of_key_;
-  std::map<std::pair<std::int64_t, std::uint32_t>, std::uint32_t> node_of_path_;  // (parent, site) -> node
-};
-
-}  // namespace
+std::uint32_t ScopeTreeBuilder::node_index(std::int64_t parent, std::uint32_t site) {
+  auto [it, added] = node_of_path_.emplace(std::make_pair(parent, site), 0);
+  if (!added) return it->second;
+  auto index = static_cast<std::uint32_t>(tree_.nodes.size());
+  it->second = index;
+  tree_.nodes.push_back({.parent = parent,
+                         .site = site,
+                         .calls = 0,
+                         .primitive_calls = 0,
+                         .total_ns = 0,
+                         .self_ns = 0,
+                         .children = {}});
+  if (parent < 0)
+    tree_.roots.push_back(index);
+  else
+    tree_.nodes[static_cast<std::size_t>(parent)].children.push_back(index);
+  return index;
+}
 
 std::int64_t ScopeTree::root_total_ns() const {
   std::int64_t total = 0;

@@ -3,6 +3,7 @@
 // a node is a path of sites from a root, a site being (name, file, line). Every scope report (flat, tree,
 // callers, callees, diff) is computed from such a tree, so they all agree on what was merged.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -36,6 +37,24 @@ struct ScopeTree {
   std::int64_t root_total_ns() const;  // the time the tree covers: its roots' totals
   std::int64_t calls() const;
   std::int64_t primitive_calls() const;
+};
+
+// Folds threads into one tree: the same path of sites (by name, file and line, so that processes agree)
+// lands on the same node. Threads can be added one snapshot at a time, so a merge streams.
+class ScopeTreeBuilder {
+ public:
+  explicit ScopeTreeBuilder(ScopeTimes times) : times_(times) {}
+  void add_thread(const Snapshot& snapshot, const ScopeThread& thread);
+  ScopeTree take() { return std::move(tree_); }
+
+ private:
+  std::uint32_t site_index(ScopeSiteKey key);
+  std::uint32_t node_index(std::int64_t parent, std::uint32_t site);
+
+  ScopeTimes times_;
+  ScopeTree tree_;
+  std::map<ScopeSiteKey, std::uint32_t> site_of_key_;
+  std::map<std::pair<std::int64_t, std::uint32_t>, std::uint32_t> node_of_path_;  // (parent, site) -> node
 };
 
 ScopeTree merged_scope_tree(const std::vector<Snapshot>& snapshots, ScopeTimes times);

@@ -13,5 +13,6 @@ void read_modules(const json::element& value, Snapshot& snapshot);
 Scopes read_scopes(const json::element& value, const Snapshot& snapshot);
 Memory read_memory(const json::element& value, const Snapshot& snapshot);
 Timers read_timers(const json::element& value);
+Mpi read_mpi(const json::element& value);
 
 }  // namespace prof::viewer

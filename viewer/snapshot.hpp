@@ -194,6 +194,23 @@ struct Timers {
   std::vector<Comparison> comparisons;
 };
 
+// The MPI interposer's totals per operation (docs/SNAPSHOT.md, "mpi").
+struct MpiOperation {
+  std::string name;  // "MPI_Bcast"
+  std::int64_t calls = 0;
+  std::int64_t bytes_sent = 0;
+  std::int64_t bytes_received = 0;
+  std::int64_t total_ns = 0;
+};
+
+struct Mpi {
+  std::string library;
+  std::optional<std::int64_t> rank;
+  std::optional<std::int64_t> size;
+  std::vector<MpiOperation> operations;
+  std::int64_t total_ns() const;  // summed over the operations, saturating
+};
+
 struct Snapshot {
   std::string path;
   std::int64_t version = 0;
@@ -205,6 +222,7 @@ struct Snapshot {
   std::optional<Scopes> scopes;
   std::optional<Memory> memory;
   std::optional<Timers> timers;
+  std::optional<Mpi> mpi;
   bool symbolised = false;  // frames were symbolised outside the process (docs/SNAPSHOT.md)
 
   // The string at a checked index; "" for index 0, which the format reserves for "unknown".

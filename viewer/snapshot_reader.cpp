@@ -11,6 +11,7 @@
 #include "error.hpp"
 #include "google_benchmark_reader.hpp"
 #include "section_readers.hpp"
+#include "snapshot_files.hpp"
 
 namespace prof::viewer {
 
@@ -58,6 +59,7 @@ Snapshot read_document(const json::element& document, const std::string& path) {
   if (auto value = json::find(root, "scopes")) snapshot.scopes = read_scopes(*value, snapshot);
   if (auto value = json::find(root, "memory")) snapshot.memory = read_memory(*value, snapshot);
   if (auto value = json::find(root, "timers")) snapshot.timers = read_timers(*value);
+  if (auto value = json::find(root, "mpi")) snapshot.mpi = read_mpi(*value);
   return snapshot;
 }
 
@@ -97,68 +99,10 @@ Snapshot read_snapshot_file(const std::string& path) {
   return parse_padded(contents, path);
 }
 
-namespace {
-
-std::vector<std::string> snapshots_in_directory(const std::string& directory) {
-  std::vector<std::string> files;
-  std::error_code error;
-  for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end;
-       it.increment(error)) {
-    auto name = it->path().filename().string();
-    constexpr std::string_view suffix = ".prof.json";
-    if (name.size() > suffix.size() && name.ends_with(suffix)) files.push_back(it->path().string());
-  }
-  if (error) throw UserError(directory, fmt::format("cannot list directory: {}", error.message()));
-  if (files.empty()) throw UserError(directory, "no *.prof.json snapshots in this directory");
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-// A process that wrote on-demand snapshots (prof::write_snapshot, PROF_SNAPSHOT_*) as well as its final one
-// would be counted twice if a run directory were read whole: keep each process's final snapshot, or, when it
-// has none (killed by SIGKILL, say), its latest on-demand one. Named files are always read as given.
-std::vector<Snapshot> final_snapshots(std::vector<Snapshot> snapshots, const std::string& directory) {
-  auto same_process = [](const Snapshot& a, const Snapshot& b) {
-    return a.meta.pid == b.meta.pid && a.meta.host == b.meta.host && a.meta.start_time == b.meta.start_time;
-  };
-  auto supersedes = [](const Snapshot& a, const Snapshot& b) {  // a is a later word on the process than b
-    if (!a.meta.sequence) return true;
-    return b.meta.sequence && *a.meta.sequence > *b.meta.sequence;
-  };
-  std::vector<Snapshot> kept;
-  std::size_t left_out = 0;
-  for (auto& snapshot : snapshots) {
-    auto earlier =
-        std::find_if(kept.begin(), kept.end(), [&](const Snapshot& k) { return same_process(k, snapshot); });
-    if (earlier == kept.end()) {
-      kept.push_back(std::move(snapshot));
-      continue;
-    }
-    ++left_out;
-    if (supersedes(snapshot, *earlier)) *earlier = std::move(snapshot);
-  }
-  if (left_out > 0)
-    fmt::print(stderr, "prof: note: {}: {} on-demand snapshot{} left out; name a file to read it\n",
-               directory, left_out, left_out == 1 ? "" : "s");
-  return kept;
-}
-
-}  // namespace
-
 std::vector<Snapshot> load_snapshots(const std::vector<std::string>& paths) {
   std::vector<Snapshot> snapshots;
-  for (const auto& path : paths) {
-    std::error_code error;
-    if (std::filesystem::is_directory(path, error)) {
-      std::vector<Snapshot> in_directory;
-      for (const auto& file : snapshots_in_directory(path))
-        in_directory.push_back(read_snapshot_file(file));
-      for (auto& snapshot : final_snapshots(std::move(in_directory), path))
-        snapshots.push_back(std::move(snapshot));
-    } else {
-      snapshots.push_back(read_snapshot_file(path));
-    }
-  }
+  for (const auto& file : list_snapshot_files(paths))
+    snapshots.push_back(read_snapshot_file(file.path));
   return snapshots;
 }
 

@@ -134,20 +134,23 @@ bool symbolise_snapshot_file(const std::string& path) {
 namespace prof::viewer {
 
 void symbolise_loaded(std::vector<Snapshot>& snapshots) {
-  for (auto& snapshot : snapshots) {
-    if (!needs_symbolisation(snapshot)) continue;
-    auto result = symbolise(snapshot);
-    for (const auto& warning : result.warnings)
-      std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
-    // A read-only file (someone else's run) is symbolised again on each read: no error for that. Binaries
-    // that are not on this machine are normal when reading another machine's run: nothing said either.
-    if (result.changed && !snapshot.path.empty() && ::access(snapshot.path.c_str(), W_OK) == 0 &&
-        ::access(std::filesystem::path(snapshot.path).parent_path().empty()
-                     ? "."
-                     : std::filesystem::path(snapshot.path).parent_path().c_str(),
-                 W_OK) == 0)
-      save_symbolised(snapshot.path, snapshot);
-  }
+  for (auto& snapshot : snapshots)
+    symbolise_loaded(snapshot);
+}
+
+void symbolise_loaded(Snapshot& snapshot) {
+  if (!needs_symbolisation(snapshot)) return;
+  auto result = symbolise(snapshot);
+  for (const auto& warning : result.warnings)
+    std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
+  // A read-only file (someone else's run) is symbolised again on each read: no error for that. Binaries
+  // that are not on this machine are normal when reading another machine's run: nothing said either.
+  if (result.changed && !snapshot.path.empty() && ::access(snapshot.path.c_str(), W_OK) == 0 &&
+      ::access(std::filesystem::path(snapshot.path).parent_path().empty()
+                   ? "."
+                   : std::filesystem::path(snapshot.path).parent_path().c_str(),
+               W_OK) == 0)
+    save_symbolised(snapshot.path, snapshot);
 }
 
 }  // namespace prof::viewer

@@ -27,5 +27,6 @@ namespace prof::viewer {
 // For readers (prof report, prof diff): symbolises in memory each snapshot that has raw frames, and saves the
 // symbolised version over its file when it can, so the next read is fast.
 void symbolise_loaded(std::vector<Snapshot>& snapshots);
+void symbolise_loaded(Snapshot& snapshot);
 
 }  // namespace prof::viewer

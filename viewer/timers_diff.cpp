@@ -46,7 +46,8 @@ Section timers_diff_section(const std::vector<Snapshot>& old_run, const std::vec
                   .present = true,
                   .absent_note = {},
                   .facts = {},
-                  .tables = {}};
+                  .tables = {},
+                  .warnings = {}};
   auto before = pool(old_run), after = pool(new_run);
   Table table{.key = "timers", .title = "", .columns = {}, .rows = {}, .total_rows = 0};
   table.columns = {{"name", "timer", "", Align::left, true},

@@ -83,10 +83,16 @@ Section timers_section(const std::vector<Snapshot>& snapshots) {
             .present = false,
             .absent_note = "no timers section (no timer harness data) in these snapshots",
             .facts = {},
-            .tables = {}};
+            .tables = {},
+            .warnings = {}};
   }
-  Section section{
-      .key = "timers", .title = "Timers", .present = true, .absent_note = {}, .facts = {}, .tables = {}};
+  Section section{.key = "timers",
+                  .title = "Timers",
+                  .present = true,
+                  .absent_note = {},
+                  .facts = {},
+                  .tables = {},
+                  .warnings = {}};
   section.facts = timers_facts(snapshots);
   section.tables.push_back(timings_table(snapshots));
   return section;

@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<Snapshot> snapshots;
     snapshots.push_back(parse_snapshot({reinterpret_cast<const char*>(data), size}, "fuzz"));
     std::vector<Section> sections{meta_section(snapshots), scopes_section(snapshots),
-                                  memory_report_section(snapshots, {}), timers_section(snapshots)};
+                                  memory_report_section(snapshots, {}), timers_section(snapshots),
+                                  mpi_section(snapshots)};
     render_text(sections, {.colour = true, .width = 80});
     render_csv(sections);
     render_json(sections);

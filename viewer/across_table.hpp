@@ -1,0 +1,42 @@
+#pragma once
+// The "across N ranks" tables: for rows of a merged report (scopes, memory sites, MPI operations), how the
+// figure spread over the processes: sum, min (rank), mean, max (rank), cv and max/mean.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report_table.hpp"
+#include "snapshot.hpp"
+#include "spread.hpp"
+
+namespace prof::viewer {
+
+// Who a process is in a merged report: its MPI rank when it has one, else its pid.
+struct ProcessLabel {
+  std::optional<std::int64_t> rank;
+  std::int64_t pid = 0;
+};
+ProcessLabel label_of(const Meta& meta);
+
+struct AcrossRow {
+  std::string name;
+  std::vector<Cell> lead;  // csv/json-only cells before the figures (e.g. file, line)
+  SpreadStats stats;
+};
+
+enum class AcrossUnit { seconds, bytes, count };
+
+struct AcrossSpec {
+  std::string key;                   // json key of the table
+  std::string name_title;            // "scope", "site", "operation"
+  std::vector<Column> lead_columns;  // match AcrossRow::lead; csv/json only
+  AcrossUnit unit = AcrossUnit::seconds;
+};
+
+// `members`: the processes the figures came from, by the ordinal given to Spread::add. Rows keep their
+// order (callers sort them by sum, biggest first).
+Table across_table(const AcrossSpec& spec, const std::vector<AcrossRow>& rows,
+                   const std::vector<ProcessLabel>& members);
+
+}  // namespace prof::viewer

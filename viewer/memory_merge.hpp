@@ -1,0 +1,50 @@
+#pragma once
+// The memory sections of many processes folded one snapshot at a time (prof report streams its snapshots):
+// the summed summary, the sites grouped by the chosen key, each group's figure per process for the "across
+// N ranks" table, and the timeline --timeline shows. Nothing here points into a snapshot.
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "across_table.hpp"
+#include "memory_grouping.hpp"
+#include "memory_report.hpp"
+#include "snapshot.hpp"
+#include "spread.hpp"
+
+namespace prof::viewer {
+
+class MemoryMerge {
+ public:
+  explicit MemoryMerge(const MemoryReportOptions& options) : options_(options) {}
+  void add(const Snapshot& snapshot);
+
+  std::size_t processes() const { return members_.size(); }
+  const MemorySummary& summary() const { return summary_; }
+  std::optional<double> peak_wall_seconds() const { return peak_wall_seconds_; }  // of the last process
+  const std::vector<MemoryGroup>& groups() const { return groups_; }
+  std::vector<MemoryGroup> take_groups() { return std::move(groups_); }
+  // Per group (same index): the view's figure (bytes, or a count for allocations and temporary) per process.
+  const std::vector<Spread>& spreads() const { return spreads_; }
+  const std::vector<ProcessLabel>& members() const { return members_; }
+  // One process: its series. Several: each one's series side by side is not a sum; the largest peak's.
+  const std::vector<MemoryPoint>& timeline() const { return timeline_; }
+
+ private:
+  void add_sites(const Snapshot& snapshot, std::size_t ordinal);
+  std::size_t group_for(const Snapshot& snapshot, const std::vector<std::uint32_t>& user);
+
+  MemoryReportOptions options_;
+  MemorySummary summary_;
+  std::optional<double> peak_wall_seconds_;
+  std::vector<MemoryGroup> groups_;
+  std::unordered_map<std::string, std::size_t> group_of_;
+  std::vector<Spread> spreads_;
+  std::vector<ProcessLabel> members_;
+  std::vector<MemoryPoint> timeline_;
+  std::optional<std::int64_t> timeline_peak_;
+  bool have_timeline_ = false;
+};
+
+}  // namespace prof::viewer

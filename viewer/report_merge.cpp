@@ -1,0 +1,36 @@
+#include "report_merge.hpp"
+
+#include "snapshot_reader.hpp"
+#include "symbolise_file.hpp"
+
+namespace prof::viewer {
+
+Snapshot process_summary(const Snapshot& snapshot) {
+  Snapshot summary;
+  summary.path = snapshot.path;
+  summary.version = snapshot.version;
+  summary.meta = snapshot.meta;
+  summary.timers = snapshot.timers;
+  summary.mpi = snapshot.mpi;
+  summary.symbolised = snapshot.symbolised;
+  if (snapshot.memory)
+    summary.memory = Memory{.summary = snapshot.memory->summary, .sites = {}, .timeline = {}};
+  return summary;
+}
+
+void ReportMerge::add(const Snapshot& snapshot) {
+  processes_.push_back(process_summary(snapshot));
+  if (with_scopes_) scopes_.add(snapshot);
+  if (with_memory_) memory_.add(snapshot);
+}
+
+void merge_files(const std::vector<SnapshotFile>& files, ReportMerge& merge) {
+  for (const auto& file : files) {
+    auto snapshot = read_snapshot_file(file.path);
+    symbolise_loaded(snapshot);
+    merge.add(snapshot);
+  }
+  merge.finish();
+}
+
+}  // namespace prof::viewer

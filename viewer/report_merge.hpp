@@ -1,0 +1,45 @@
+#pragma once
+// `prof report` merges its snapshots as a stream: each file is read (and symbolised when raw), folded into
+// the accumulators below and dropped, so a run of 1024 ranks never has 1024 parsed documents in memory.
+// What stays per process is its meta and small sections (timers, mpi, the memory summary).
+#include <vector>
+
+#include "memory_merge.hpp"
+#include "memory_report.hpp"
+#include "scope_merge.hpp"
+#include "scope_report.hpp"
+#include "snapshot.hpp"
+#include "snapshot_files.hpp"
+
+namespace prof::viewer {
+
+// What a report keeps of a process: meta, timers, mpi and the memory summary (no sites, tables or strings).
+Snapshot process_summary(const Snapshot& snapshot);
+
+class ReportMerge {
+ public:
+  // A section that will not be shown is not merged.
+  ReportMerge(const ScopeReportOptions& scope, bool scopes, const MemoryReportOptions& memory,
+              bool with_memory)
+      : scopes_(scope.times, scope.threads),
+        memory_(memory),
+        with_scopes_(scopes),
+        with_memory_(with_memory) {}
+  void add(const Snapshot& snapshot);
+  void finish() { scopes_.finish(); }
+
+  const std::vector<Snapshot>& processes() const { return processes_; }
+  const ScopeMerge& scopes() const { return scopes_; }
+  const MemoryMerge& memory() const { return memory_; }
+
+ private:
+  std::vector<Snapshot> processes_;
+  ScopeMerge scopes_;
+  MemoryMerge memory_;
+  bool with_scopes_, with_memory_;
+};
+
+// Reads, symbolises and folds each file in turn, then finishes the merge.
+void merge_files(const std::vector<SnapshotFile>& files, ReportMerge& merge);
+
+}  // namespace prof::viewer

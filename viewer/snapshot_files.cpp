@@ -1,0 +1,183 @@
+#include "snapshot_files.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "error.hpp"
+#include "section_readers.hpp"
+#include "snapshot_reader.hpp"
+
+namespace prof::viewer {
+
+namespace {
+
+constexpr std::size_t kHeadBytes = 64 * 1024;
+
+std::size_t skip_space(std::string_view text, std::size_t at) {
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\n' || text[at] == '\r' || text[at] == '\t'))
+    ++at;
+  return at;
+}
+
+// The end of the string starting at `at` (a quote), or npos.
+std::size_t skip_string(std::string_view text, std::size_t at) {
+  for (++at; at < text.size(); ++at) {
+    if (text[at] == '\\')
+      ++at;
+    else if (text[at] == '"')
+      return at + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The end of the value starting at `at`, or npos when the head ends first. Only brackets and strings
+// matter: the parser that reads the value afterwards checks the rest.
+std::size_t skip_value(std::string_view text, std::size_t at) {
+  if (at >= text.size()) return std::string_view::npos;
+  if (text[at] == '"') return skip_string(text, at);
+  if (text[at] != '{' && text[at] != '[') {
+    while (at < text.size() && text[at] != ',' && text[at] != '}' && text[at] != ']' && text[at] != ' ' &&
+           text[at] != '\n')
+      ++at;
+    return at < text.size() ? at : std::string_view::npos;
+  }
+  std::size_t depth = 0;
+  while (at < text.size()) {
+    char c = text[at];
+    if (c == '"') {
+      at = skip_string(text, at);
+      if (at == std::string_view::npos) return at;
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    if ((c == '}' || c == ']') && --depth == 0) return at + 1;
+    ++at;
+  }
+  return std::string_view::npos;
+}
+
+std::string read_head(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) return {};
+  std::string head(kHeadBytes, '\0');
+  head.resize(std::fread(head.data(), 1, head.size(), file.get()));
+  return head;
+}
+
+std::optional<Meta> parse_meta_text(std::string_view text) {
+  simdjson::padded_string padded(text);
+  simdjson::dom::parser parser;
+  json::element element;
+  if (parser.parse(padded).get(element) != simdjson::SUCCESS) return std::nullopt;
+  try {
+    return read_meta(element);
+  } catch (const json::FormatError&) {
+    return std::nullopt;  // the full read says what is wrong, in its words
+  }
+}
+
+std::vector<std::string> snapshots_in_directory(const std::string& directory) {
+  std::vector<std::string> files;
+  std::error_code error;
+  for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end;
+       it.increment(error)) {
+    auto name = it->path().filename().string();
+    constexpr std::string_view suffix = ".prof.json";
+    if (name.size() > suffix.size() && name.ends_with(suffix)) files.push_back(it->path().string());
+  }
+  if (error) throw UserError(directory, fmt::format("cannot list directory: {}", error.message()));
+  if (files.empty()) throw UserError(directory, "no *.prof.json snapshots in this directory");
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A process that wrote on-demand snapshots (prof::write_snapshot, PROF_SNAPSHOT_*) as well as its final one
+// would be counted twice if a run directory were read whole: keep each process's final snapshot, or, when it
+// has none (killed by SIGKILL, say), its latest on-demand one. Named files are always read as given.
+std::vector<SnapshotFile> final_snapshots(std::vector<SnapshotFile> files, const std::string& directory) {
+  auto same_process = [](const Meta& a, const Meta& b) {
+    return a.pid == b.pid && a.host == b.host && a.start_time == b.start_time;
+  };
+  auto supersedes = [](const Meta& a, const Meta& b) {  // a is a later word on the process than b
+    if (!a.sequence) return true;
+    return b.sequence && *a.sequence > *b.sequence;
+  };
+  std::vector<SnapshotFile> kept;
+  // (pid, host, start) -> index in kept: a lookup, since a run directory may hold thousands of processes.
+  std::map<std::tuple<std::int64_t, std::string, std::string>, std::size_t> index_of;
+  std::size_t left_out = 0;
+  for (auto& file : files) {
+    auto [it, added] =
+        index_of.emplace(std::tuple(file.meta.pid, file.meta.host, file.meta.start_time), kept.size());
+    if (added) {
+      kept.push_back(std::move(file));
+      continue;
+    }
+    ++left_out;
+    auto& earlier = kept[it->second];
+    if (same_process(file.meta, earlier.meta) && supersedes(file.meta, earlier.meta))
+      earlier = std::move(file);
+  }
+  if (left_out > 0)
+    fmt::print(stderr, "prof: note: {}: {} on-demand snapshot{} left out; name a file to read it\n",
+               directory, left_out, left_out == 1 ? "" : "s");
+  return kept;
+}
+
+}  // namespace
+
+std::string_view find_meta_text(std::string_view head) {
+  auto at = skip_space(head, 0);
+  if (at >= head.size() || head[at] != '{') return {};
+  at = skip_space(head, at + 1);
+  while (at < head.size() && head[at] == '"') {
+    auto key_end = skip_string(head, at);
+    if (key_end == std::string_view::npos) return {};
+    auto key = head.substr(at + 1, key_end - at - 2);
+    at = skip_space(head, key_end);
+    if (at >= head.size() || head[at] != ':') return {};
+    auto value = skip_space(head, at + 1);
+    auto value_end = skip_value(head, value);
+    if (value_end == std::string_view::npos) return {};
+    if (key == "meta") return head.substr(value, value_end - value);
+    at = skip_space(head, value_end);
+    if (at >= head.size() || head[at] != ',') return {};
+    at = skip_space(head, at + 1);
+  }
+  return {};
+}
+
+Meta read_snapshot_meta(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(path, error)) {
+    auto head = read_head(path);
+    if (auto text = find_meta_text(head); !text.empty())
+      if (auto meta = parse_meta_text(text)) return *meta;
+  }
+  return read_snapshot_file(path).meta;
+}
+
+std::vector<SnapshotFile> list_snapshot_files(const std::vector<std::string>& paths) {
+  std::vector<SnapshotFile> files;
+  for (const auto& path : paths) {
+    std::error_code error;
+    if (!std::filesystem::is_directory(path, error)) {
+      files.push_back({path, read_snapshot_meta(path)});
+      continue;
+    }
+    std::vector<SnapshotFile> in_directory;
+    for (const auto& file : snapshots_in_directory(path))
+      in_directory.push_back({file, read_snapshot_meta(file)});
+    for (auto& file : final_snapshots(std::move(in_directory), path))
+      files.push_back(std::move(file));
+  }
+  return files;
+}
+
+}  // namespace prof::viewer

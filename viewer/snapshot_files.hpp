@@ -1,0 +1,28 @@
+#pragma once
+// Which snapshot files a report reads, decided from their `meta` alone: a directory stands for its
+// *.prof.json, of which each process's final snapshot is kept (its on-demand ones are left out). The metas
+// are read from the head of each file, so choosing among 1024 files costs little more than listing them.
+#include <string>
+#include <vector>
+
+#include "snapshot.hpp"
+
+namespace prof::viewer {
+
+struct SnapshotFile {
+  std::string path;
+  Meta meta;
+};
+
+// Each PATH is a snapshot file or a directory (sorted by name). Throws UserError as load_snapshots does.
+std::vector<SnapshotFile> list_snapshot_files(const std::vector<std::string>& paths);
+
+// The meta of a snapshot file, from its first bytes when `meta` is there (as libprof writes it), else from
+// the whole document. Throws UserError for a file that is not a readable snapshot.
+Meta read_snapshot_meta(const std::string& path);
+
+// The text of the top-level "meta" value in the start of a JSON document; empty when it is not complete
+// within `head` (or the head is not the start of an object).
+std::string_view find_meta_text(std::string_view head);
+
+}  // namespace prof::viewer
