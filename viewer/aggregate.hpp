@@ -36,19 +36,6 @@ struct FlatScope {
 std::vector<FlatScope> merge_scopes(const std::vector<Snapshot>& snapshots,
                                     ScopeTimes times = ScopeTimes::compensated);
 
-// One row per allocating stack (same frames), over all processes; `where` is the innermost frame.
-struct MergedMemorySite {
-  std::string where;
-  std::int64_t allocations = 0, allocated_bytes = 0, peak_bytes = 0, leaked_allocations = 0, leaked_bytes = 0,
-               temporary_allocations = 0;
-};
-struct MergedMemory {
-  std::size_t processes = 0;  // that have a memory section
-  MemorySummary summary;      // sums over processes
-  std::vector<MergedMemorySite> sites;
-};
-MergedMemory merge_memory(const std::vector<Snapshot>& snapshots);
-
 // "function file:line", "file:line", or "module+0xOFFSET" for a frame not yet symbolised.
 std::string describe_frame(const Snapshot& snapshot, std::uint32_t frame);
 

@@ -4,6 +4,7 @@
 
 #include "aggregate.hpp"
 #include "fixtures.hpp"
+#include "memory_merge.hpp"
 #include "snapshot_reader.hpp"
 
 using namespace prof::viewer;
@@ -46,22 +47,24 @@ TEST_CASE("scopes are merged by name, file and line over threads and processes")
   CHECK(scope(rows, "main").total_ns == 2000000000);
 }
 
-TEST_CASE("memory is merged by stack over processes; the same stack in two processes sums") {
+TEST_CASE("memory is merged over processes; the same line in two processes sums") {
   auto one = read_snapshot_file(fixture("solver.1001.prof.json"));
-  std::vector<Snapshot> twice;
-  twice.push_back(one);
-  twice.push_back(std::move(one));
-  auto merged = merge_memory(twice);
-  CHECK(merged.processes == 2);
-  CHECK(merged.summary.allocations == 24);
-  CHECK(merged.summary.leaked_bytes == 1024);
-  REQUIRE(merged.sites.size() == 3);
-  CHECK(merged.sites[0].where == "allocate_matrix matrix.hpp:42");
-  CHECK(merged.sites[0].allocations == 20);
-  CHECK(merged.sites[0].peak_bytes == 8192);
-  CHECK(merged.sites[2].where == "solver+0x3000");  // no name yet: module and offset
+  MemoryMerge merged({.by = MemoryKey::function, .keep_system_frames = true});
+  merged.add(one);
+  merged.add(one);
+  CHECK(merged.processes() == 2);
+  CHECK(merged.summary().allocations == 24);
+  CHECK(merged.summary().leaked_bytes == 1024);
+  REQUIRE(merged.groups().size() == 3);
+  const auto& matrix = *std::find_if(merged.groups().begin(), merged.groups().end(),
+                                     [](const MemoryGroup& g) { return g.key == "allocate_matrix"; });
+  CHECK(matrix.counts.allocations == 20);
+  CHECK(matrix.counts.peak_bytes == 8192);
+  CHECK(std::any_of(merged.groups().begin(), merged.groups().end(),
+                    [](const MemoryGroup& g) { return g.key == "solver+0x3000"; }));  // not symbolised yet
 
-  auto different = merge_memory(both_solvers());
-  CHECK(different.summary.allocations == 16);
-  CHECK(different.sites.size() == 4);  // pid 1002's stack has one frame only: another site
+  MemoryMerge different({});
+  for (const auto& snapshot : both_solvers())
+    different.add(snapshot);
+  CHECK(different.summary().allocations == 16);
 }
