@@ -4,6 +4,7 @@
 
 #include <prof/version.hpp>
 
+#include "core/process_meta.hpp"
 #include "core/snapshot_writer.hpp"
 #include "export.hpp"
 #include "recorder.hpp"
@@ -22,4 +23,10 @@ PROF_SHIM_EXPORT int prof_preload_register_section(const char* key, pc::SectionW
 
 PROF_SHIM_EXPORT int prof_preload_write_snapshot(const char* label, int sequence) noexcept {
   return prof::preload::recorder::write_on_demand(label, sequence) ? 1 : 0;
+}
+
+// libprof_mpi confirms the rank at MPI_Init: the shim's meta (which names the snapshot file) takes it too.
+// `source` must outlive the process (a string literal of the MPI layer, which is never unloaded).
+PROF_SHIM_EXPORT void prof_preload_set_rank(long rank, long size, const char* source) noexcept {
+  pc::meta::set_rank(rank, size, source);
 }

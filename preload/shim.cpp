@@ -20,6 +20,7 @@
 #include "on_demand.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
+#include "runtime_threads.hpp"
 #include "secure_environment.hpp"
 
 extern char** environ;
@@ -123,6 +124,6 @@ PROF_SHIM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* att
                                     void* arg) noexcept {
   pp::on_demand::safe_point();
   int rc = pp::real::pthread_create(thread, attr, start, arg);
-  if (rc == 0) prof::core::meta::note_thread_created();
+  if (rc == 0) prof::core::meta::note_thread_created(prof::preload::started_by_mpi_runtime(start));
   return rc;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -40,9 +41,11 @@ const char* unit_name(AcrossUnit unit) {
 
 Table across_table(const AcrossSpec& spec, const std::vector<AcrossRow>& rows,
                    const std::vector<ProcessLabel>& members) {
-  const bool ranks =
-      !members.empty() &&
-      std::all_of(members.begin(), members.end(), [](const ProcessLabel& p) { return p.rank.has_value(); });
+  // Ranks name processes only when each has its own: the workers a rank forks inherit its rank.
+  std::set<std::int64_t> distinct;
+  for (const auto& member : members)
+    if (member.rank) distinct.insert(*member.rank);
+  const bool ranks = !members.empty() && distinct.size() == members.size();
   const std::string who = ranks ? "rank" : "pid";
   auto id_of = [&](std::size_t ordinal) -> std::int64_t {
     if (ordinal >= members.size()) return -1;

@@ -101,8 +101,10 @@ Meta read_meta(const json::element& value) {
   meta.size = fields.optional_count("size");
   meta.rank_source = fields.optional_string("rank_source");
   meta.threads_seen = fields.count("threads_seen");
+  meta.runtime_threads = fields.optional_count("runtime_threads").value_or(0);
   meta.cores_online = fields.count("cores_online");
   meta.cpus_allowed = fields.optional_count("cpus_allowed");
+  meta.cpu_list = fields.optional_string("cpu_list");
   if (auto env = json::find(object, "env")) {
     for (auto [key, text] : json::to_object(*env, "meta.env"))
       meta.env.emplace(std::string(key), std::string(json::to_string(text, json::join("meta.env", key))));

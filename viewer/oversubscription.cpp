@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -39,12 +40,42 @@ std::string who(const Meta& meta) {
 }  // namespace
 
 std::int64_t threads_wanted(const Meta& meta) {
-  std::int64_t threads = std::max<std::int64_t>(1, meta.threads_seen);
+  // An MPI runtime's progress and event threads sleep in poll(): they take no core worth counting.
+  std::int64_t threads = std::max<std::int64_t>(1, meta.threads_seen - meta.runtime_threads);
   for (const char* name : {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"})
     if (auto it = meta.env.find(name); it != meta.env.end())
       threads = std::max(threads, leading_number(it->second));
   return threads;
 }
+
+namespace {
+
+struct Busiest {
+  std::size_t processes = 0;
+  std::int64_t threads = 0;
+};
+
+// The most threads running at once: checked at each process's start, where a maximum begins.
+Busiest busiest_moment(const std::vector<const Running*>& runs) {
+  Busiest most;
+  for (const auto* run : runs) {
+    Busiest now;
+    for (const auto* other : runs)
+      if (other == run ||
+          (overlap(*run, *other) && (std::isnan(other->start) || other->start <= run->start))) {
+        ++now.processes;
+        now.threads += other->threads;
+      }
+    if (now.threads > most.threads) most = now;
+  }
+  return most;
+}
+
+std::string processes_text(std::size_t n) {
+  return fmt::format("{} process{}", n, n == 1 ? "" : "es");
+}
+
+}  // namespace
 
 std::vector<std::string> oversubscription_warnings(const std::vector<Snapshot>& processes) {
   std::map<std::string, std::vector<const Meta*>> by_host;
@@ -52,52 +83,59 @@ std::vector<std::string> oversubscription_warnings(const std::vector<Snapshot>& 
     by_host[process.meta.host].push_back(&process.meta);
   std::vector<std::string> warnings;
   for (const auto& [host, metas] : by_host) {
+    auto where = host.empty() ? std::string("the host") : fmt::format("host {}", host);
     // A parent that waits for its children (a launcher, a fork pool's master) takes no core meanwhile.
     std::vector<Running> runs;
+    std::vector<const Meta*> running;
     std::int64_t cores = 0;
     for (const auto* meta : metas) {
+      if (meta->cores_online > 0) cores = cores ? std::min(cores, meta->cores_online) : meta->cores_online;
       bool is_parent = std::any_of(metas.begin(), metas.end(), [&](const Meta* other) {
         return other != meta && other->ppid == meta->pid;
       });
-      auto cpus = meta->cpus_allowed && *meta->cpus_allowed > 0
-                      ? std::min(meta->cores_online, *meta->cpus_allowed)
-                      : meta->cores_online;
-      if (cpus > 0) cores = cores ? std::min(cores, cpus) : cpus;
       if (is_parent && metas.size() > 1) continue;
       double start = parse_utc_time(meta->start_time);
       runs.push_back({start, start + meta->wall_seconds, threads_wanted(*meta)});
+      running.push_back(meta);
     }
-    // The most threads running at once: checked at each process's start, where a maximum begins.
-    std::size_t most_processes = 0;
-    std::int64_t most_threads = 0;
-    for (const auto& run : runs) {
-      std::size_t count = 0;
-      std::int64_t threads = 0;
-      for (const auto& other : runs)
-        if (&other == &run ||
-            (overlap(run, other) && (std::isnan(other.start) || other.start <= run.start))) {
-          ++count;
-          threads += other.threads;
-        }
-      if (threads > most_threads) {
-        most_threads = threads;
-        most_processes = count;
-      }
-    }
-    auto where = host.empty() ? std::string("the host") : fmt::format("host {}", host);
-    if (cores > 0 && most_threads > cores)
+    std::vector<const Running*> all;
+    for (const auto& run : runs)
+      all.push_back(&run);
+    const Busiest host_most = busiest_moment(all);
+    if (cores > 0 && host_most.threads > cores)
       warnings.push_back(fmt::format(
-          "{}: {} process{} ran at once with {} threads in all, on {} cores: oversubscribed (threads: "
-          "max of threads seen and OMP/OPENBLAS/MKL_NUM_THREADS)",
-          where, most_processes, most_processes == 1 ? "" : "es", most_threads, cores));
+          "{}: {} ran at once with {} threads in all, on {} cores: oversubscribed (threads: max of the "
+          "program's threads and OMP/OPENBLAS/MKL_NUM_THREADS)",
+          where, processes_text(host_most.processes), host_most.threads, cores));
+    // Bound to fewer CPUs than the host has: processes bound to the same CPUs share just those, however many
+    // cores the host has (a rank bound to one core whose forked workers inherit that one core).
+    std::map<std::string, std::vector<const Running*>> by_binding;
+    std::map<std::string, std::int64_t> binding_cpus;
+    for (std::size_t i = 0; i < running.size(); ++i) {
+      const auto* meta = running[i];
+      if (!meta->cpu_list || !meta->cpus_allowed || *meta->cpus_allowed >= meta->cores_online) continue;
+      by_binding[*meta->cpu_list].push_back(&runs[i]);
+      binding_cpus[*meta->cpu_list] = *meta->cpus_allowed;
+    }
+    for (const auto& [list, bound] : by_binding) {
+      const Busiest most = busiest_moment(bound);
+      const auto cpus = binding_cpus[list];
+      if (most.threads > cpus)
+        warnings.push_back(fmt::format(
+            "{}: {} bound to CPU{} {} ran at once with {} threads on {} core{}: oversubscribed (forked "
+            "workers share the cores their parent was bound to; see the launcher's binding options)",
+            where, processes_text(most.processes), cpus == 1 ? "" : "s", list, most.threads, cpus,
+            cpus == 1 ? "" : "s"));
+    }
     std::vector<std::string> threaded;
-    std::size_t ranks = 0;
+    std::set<std::int64_t> rank_numbers;  // the workers a rank forks carry its rank too
     for (const auto* meta : metas) {
       if (!meta->rank) continue;
-      ++ranks;
+      rank_numbers.insert(*meta->rank);
       if (threads_wanted(*meta) > 1)
         threaded.push_back(fmt::format("{} ({})", who(*meta), threads_wanted(*meta)));
     }
+    const std::size_t ranks = rank_numbers.size();
     if (ranks > 1 && !threaded.empty()) {
       if (threaded.size() > 8) {
         auto more = threaded.size() - 8;

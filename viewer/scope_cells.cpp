@@ -11,6 +11,8 @@ std::string scope_label(const ScopeSiteKey& site) {
   const auto slash = site.file.rfind('/');
   const auto base = slash == std::string::npos ? std::string_view(site.file)
                                                : std::string_view(site.file).substr(slash + 1);
+  // Line 0: a site with no line of its own, such as the MPI layer's "(mpi)".
+  if (site.line <= 0) return fmt::format("{}  {}", site.name, base);
   return fmt::format("{}  {}:{}", site.name, base, site.line);
 }
 

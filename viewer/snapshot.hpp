@@ -47,8 +47,10 @@ struct Meta {
   std::optional<std::int64_t> size;
   std::optional<std::string> rank_source;
   std::int64_t threads_seen = 0;
+  std::int64_t runtime_threads = 0;  // of threads_seen: an MPI runtime's own helpers
   std::int64_t cores_online = 0;
   std::optional<std::int64_t> cpus_allowed;
+  std::optional<std::string> cpu_list;  // the affinity mask, "0-3,8"
   std::map<std::string, std::string> env;
   std::optional<std::string> label;
   std::optional<std::int64_t> sequence;

@@ -1,5 +1,6 @@
 #include "core/process_meta.hpp"
 
+#include <sched.h>
 #include <simdjson.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -112,8 +113,8 @@ TEST_CASE("meta records the planted argv, environment subset and exit", "[meta]"
   Env env({"HOME=/root", "OMP_NUM_THREADS=4", "PROF_OUTPUT=/tmp/x", "PROFX=no", "MKL_NUM_THREADS=2",
            "PMI_RANK=1", "PMI_SIZE=4"});
   meta::capture_start(3, argv_holder.envp(), env.envp());
-  meta::note_thread_created();
-  meta::note_thread_created();
+  meta::note_thread_created(false);
+  meta::note_thread_created(true);
   CHECK(std::string(meta::program_file_name()) == "my_solver");
 
   MetaRequest request;
@@ -133,6 +134,7 @@ TEST_CASE("meta records the planted argv, environment subset and exit", "[meta]"
   CHECK(int64_t(m["pid"]) == getpid());
   CHECK(int64_t(m["ppid"]) == getppid());
   CHECK(int64_t(m["threads_seen"]) == 3);
+  CHECK(int64_t(m["runtime_threads"]) == 1);
   CHECK(int64_t(m["rank"]) == 1);
   CHECK(int64_t(m["size"]) == 4);
   CHECK(std::string_view(m["rank_source"]) == "PMI_RANK");
@@ -157,4 +159,31 @@ TEST_CASE("meta records the planted argv, environment subset and exit", "[meta]"
   simdjson::dom::object m2 = parser2.parse(meta_json(request));
   CHECK(int64_t(m2["exit"]["code"]) == 3);
   CHECK(m2["label"].error() == simdjson::NO_SUCH_FIELD);
+}
+
+TEST_CASE("the affinity mask is recorded as a CPU list", "[meta]") {
+  cpu_set_t original;
+  REQUIRE(sched_getaffinity(0, sizeof original, &original) == 0);
+  std::vector<int> allowed;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    if (CPU_ISSET(cpu, &original)) allowed.push_back(cpu);
+  auto cpu_list_with = [&](std::vector<int> cpus) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int cpu : cpus)
+      CPU_SET(cpu, &set);
+    REQUIRE(sched_setaffinity(0, sizeof set, &set) == 0);
+    Env env({"HOME=/root"});
+    meta::capture_start(0, nullptr, env.envp());
+    std::string json = meta_json(MetaRequest{});
+    simdjson::dom::parser parser;
+    simdjson::dom::object m = parser.parse(json);
+    CHECK(int64_t(m["cpus_allowed"]) == static_cast<int64_t>(cpus.size()));
+    return std::string(std::string_view(m["cpu_list"]));
+  };
+  CHECK(cpu_list_with({allowed[0]}) == std::to_string(allowed[0]));
+  if (allowed.size() >= 2 && allowed[1] == allowed[0] + 1)
+    CHECK(cpu_list_with({allowed[0], allowed[1]}) ==
+          std::to_string(allowed[0]) + "-" + std::to_string(allowed[1]));
+  REQUIRE(sched_setaffinity(0, sizeof original, &original) == 0);
 }

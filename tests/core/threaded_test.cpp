@@ -40,7 +40,7 @@ TEST_CASE("threads counted concurrently with snapshot writing are all in the fin
       while (!go.load(std::memory_order_acquire)) {
       }
       for (int i = 0; i < kNotesPerThread; ++i) {
-        meta::note_thread_created();
+        meta::note_thread_created(false);
         (void)clock::now_ticks();
       }
     });

@@ -26,15 +26,20 @@ struct Planted {
   double work_seconds = 1;      // cumtime of the scope "work"
   std::int64_t peak_bytes = 0;  // of the one memory site (solver.cpp:42)
   int threads = 1;
-  std::string omp;  // OMP_NUM_THREADS, "" for none
+  std::string omp{};  // OMP_NUM_THREADS, "" for none
   double start = 0, wall = 10;
   std::int64_t bcast_ns = 0;  // MPI_Bcast time; 0: no mpi section
+  int runtime_threads = 0;    // of threads: an MPI runtime's helpers
+  std::string cpu_list{};  // the affinity mask, "" for all 8 cores
+  int cpus_allowed = 8;
 };
 
 std::string snapshot_text(const Planted& p) {
   auto ns = static_cast<std::int64_t>(p.work_seconds * 1e9);
   std::string rank = p.rank >= 0 ? fmt::format(R"(, "rank": {}, "size": 4)", p.rank) : "";
   std::string env = p.omp.empty() ? "" : fmt::format(R"(, "env": {{"OMP_NUM_THREADS": "{}"}})", p.omp);
+  env += fmt::format(R"(, "runtime_threads": {}, "cpus_allowed": {})", p.runtime_threads, p.cpus_allowed);
+  if (!p.cpu_list.empty()) env += fmt::format(R"(, "cpu_list": "{}")", p.cpu_list);
   std::string mpi =
       p.bcast_ns
           ? fmt::format(R"(, "mpi": {{"library": "Open MPI v4.1.4", "rank": {}, "size": 4, "operations":
@@ -211,6 +216,42 @@ TEST_CASE("oversubscription: said when ranks x threads exceed the cores, not oth
   auto csv = run_prof({"report", "--meta", "--format", "csv", over.str()});
   CHECK_THAT(csv.err, Catch::Contains("prof: warning: host node1: 4 processes"));
   CHECK_THAT(csv.out, !Catch::Contains("warning"));
+}
+
+TEST_CASE("oversubscription: an MPI runtime's helper threads are not the program's") {
+  RunDir dir("helpers");
+  for (int r = 0; r < 4; ++r)
+    dir.add({.rank = r, .pid = 100 + r, .threads = 3, .runtime_threads = 2});
+  CHECK_THAT(run_prof({"report", "--meta", dir.str()}).out, !Catch::Contains("warning"));
+}
+
+TEST_CASE("oversubscription: workers that share their rank's one bound core") {
+  RunDir dir("bound");
+  for (int r = 0; r < 2; ++r) {
+    const int parent = 100 + 10 * r;
+    const std::string core = std::to_string(r);
+    dir.add({.rank = r, .pid = parent, .cpu_list = core, .cpus_allowed = 1});
+    for (int w = 1; w <= 3; ++w)
+      dir.add({.rank = r,
+               .pid = parent + w,
+               .ppid = parent,
+               .start = 1,
+               .wall = 5,
+               .cpu_list = core,
+               .cpus_allowed = 1});
+  }
+  auto text = run_prof({"report", "--meta", dir.str()}).out;
+  // 6 workers on a host of 8 cores: fine for the host, not for the one core each rank's three share.
+  CHECK_THAT(text, !Catch::Contains("in all, on 8 cores"));
+  CHECK_THAT(text,
+             Catch::Contains("host node1: 3 processes bound to CPU 0 ran at once with 3 threads on 1 core"));
+  CHECK_THAT(text,
+             Catch::Contains("host node1: 3 processes bound to CPU 1 ran at once with 3 threads on 1 core"));
+  // Ranks that each have the whole host are not bound: nothing to say.
+  RunDir spread("unbound");
+  for (int w = 1; w <= 3; ++w)
+    spread.add({.rank = 0, .pid = 100 + w, .ppid = 100, .start = 1, .wall = 5, .cpu_list = "0-7"});
+  CHECK_THAT(run_prof({"report", "--meta", spread.str()}).out, !Catch::Contains("warning"));
 }
 
 TEST_CASE("the mpi section is read and shown: operations summed, time across ranks") {

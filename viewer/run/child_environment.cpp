@@ -22,9 +22,9 @@ bool is_replaced(std::string_view entry) {
 
 }  // namespace
 
-ChildEnvironment::ChildEnvironment(const std::filesystem::path& shim, const std::filesystem::path& output_dir,
-                                   bool follow) {
-  if (shim.empty()) {
+ChildEnvironment::ChildEnvironment(const std::vector<std::filesystem::path>& preloads,
+                                   const std::filesystem::path& output_dir, bool follow) {
+  if (preloads.empty()) {
     // Untraced: the environment prof itself was given, unchanged.
     for (char** entry = environ; *entry != nullptr; ++entry)
       entries_.emplace_back(*entry);
@@ -33,7 +33,9 @@ ChildEnvironment::ChildEnvironment(const std::filesystem::path& shim, const std:
     pointers_.push_back(nullptr);
     return;
   }
-  std::string preload = "LD_PRELOAD=" + shim.string();
+  std::string preload = "LD_PRELOAD=";
+  for (const std::filesystem::path& library : preloads)
+    preload += (&library == &preloads.front() ? "" : ":") + library.string();
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
     if (text.starts_with("LD_PRELOAD=") && text.size() > std::strlen("LD_PRELOAD=")) {

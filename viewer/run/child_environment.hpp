@@ -6,12 +6,14 @@
 
 namespace prof::viewer::run {
 
-// The environment the profiled program starts with: prof's own, with the shim preloaded and told where to
-// write (an empty `shim`: prof's environment unchanged, for programs that run untraced). Built before fork,
+// The environment the profiled program starts with: prof's own, with the shim (then the MPI layer, if any)
+// preloaded and told where to write (no `preloads`: prof's environment unchanged, for programs that run
+// untraced). Built before fork,
 // so the child only fills in its own pid (PROF_ROOT_PID) without allocating.
 class ChildEnvironment {
  public:
-  ChildEnvironment(const std::filesystem::path& shim, const std::filesystem::path& output_dir, bool follow);
+  ChildEnvironment(const std::vector<std::filesystem::path>& preloads,
+                   const std::filesystem::path& output_dir, bool follow);
   ChildEnvironment(const ChildEnvironment&) = delete;
   ChildEnvironment& operator=(const ChildEnvironment&) = delete;
 

@@ -16,10 +16,14 @@ Each process of the run (fork children and the programs they exec too, unless --
 snapshot into DIR. stdin, stdout, stderr and the terminal are the program's; SIGINT, SIGTERM, SIGHUP and
 SIGQUIT sent to prof are passed on to it. prof exits with the program's exit code (128+N when signal N
 killed it, 127 when there is no such program, 126 when it cannot be executed).
+MPI: start one prof per rank, as with any program (mpirun -np 4 prof run -o DIR -- ./app). Under an MPI
+launcher (its rank variables in the environment) prof also preloads libprof_mpi.so, which records each MPI
+call as a scope and its bytes in the snapshot's "mpi" section; --mpi asks for it anywhere, --no-mpi never.
 
 Examples:
   prof run ./solver input.dat         snapshots in prof.solver.PID/
   prof run -o out -- make -j4 check   every process of the build writes into out/
+  mpirun -np 4 prof run -o out ./app  one snapshot per rank: out/app.r0000.PID.prof.json, ...
   prof run --no-follow ./driver.sh    only the script's own process writes
   prof report out                     read them
 )";
@@ -33,6 +37,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   struct Parsed {
     run::RunOptions options;
     bool no_follow = false;
+    bool mpi = false;
+    bool no_mpi = false;
     std::string program_placeholder;
   };
   auto parsed = std::make_shared<Parsed>();
@@ -41,6 +47,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->type_name("DIR");
   cmd->add_flag("--no-follow", parsed->no_follow,
                 "Record only the launched process, not its children or the programs it execs");
+  auto* mpi = cmd->add_flag("--mpi", parsed->mpi,
+                            "Preload the MPI layer (libprof_mpi.so: MPI calls as scopes, bytes moved) even "
+                            "without an MPI launcher");
+  cmd->add_flag("--no-mpi", parsed->no_mpi, "Do not preload the MPI layer, even under an MPI launcher")
+      ->excludes(mpi);
   // PROGRAM is shown in the help but never filled: every word from PROGRAM on must reach the program
   // untouched, so the validator refuses it and prefix_command() hands it and the rest over as leftovers, `--`
   // included.
@@ -52,6 +63,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->footer(kRunFooter);
   cmd->callback([cmd, parsed, &exit_code] {
     parsed->options.follow = !parsed->no_follow;
+    parsed->options.mpi = parsed->mpi      ? run::MpiMode::on
+                          : parsed->no_mpi ? run::MpiMode::off
+                                           : run::MpiMode::automatic;
     parsed->options.command = run::program_command(cmd->remaining());
     exit_code = run::run_program(parsed->options);
   });

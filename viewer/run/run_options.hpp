@@ -3,12 +3,15 @@
 #include <string>
 #include <vector>
 
+#include "mpi_layer.hpp"
+
 namespace prof::viewer::run {
 
 // What the user asked `prof run` to do, once the command line is parsed.
 struct RunOptions {
   std::optional<std::string> output_dir;  // -o DIR; unset means prof.PROGRAM.PID in the current directory
   bool follow = true;                     // false with --no-follow: only the launched process writes
+  MpiMode mpi = MpiMode::automatic;       // --mpi / --no-mpi; automatic: when an MPI launcher started prof
   std::vector<std::string> command;       // PROGRAM ARGS..., never empty
 };
 

@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "child_environment.hpp"
 #include "exit_status.hpp"
 #include "launch.hpp"
+#include "mpi_layer.hpp"
 #include "output_dir.hpp"
 #include "run_summary.hpp"
 #include "shim_location.hpp"
@@ -32,6 +37,12 @@ int run_untraced(const RunOptions& options, const std::string& reason) {
   return exit_code_of_wait_status(signals.wait_for(launch.pid));
 }
 
+// Under an MPI launcher every rank's prof shares the output directory: each one counts and symbolises only
+// its own rank's snapshots (their names carry the rank), never another prof's file while it works on it.
+bool is_own_snapshot(const std::string& name, long rank) {
+  return rank < 0 || name.find(fmt::format(".r{:04d}.", rank)) != std::string::npos;
+}
+
 }  // namespace
 
 int run_program(const RunOptions& options) {
@@ -43,7 +54,12 @@ int run_program(const RunOptions& options) {
   // A reused directory may hold snapshots of earlier runs: count only the names that appear now.
   const std::set<std::string> before = snapshot_names(dir.absolute);
 
-  ChildEnvironment environment(shim, dir.absolute, options.follow);
+  std::vector<std::filesystem::path> preloads{shim};
+  if (std::filesystem::path mpi = mpi_layer_to_preload(options.mpi, shim); !mpi.empty())
+    preloads.push_back(mpi);
+  const long rank = launcher_rank();
+
+  ChildEnvironment environment(preloads, dir.absolute, options.follow);
   const SignalForwarding signals;
   const Launch launch = launch_program(options.command, environment, signals);
   if (launch.exec_error != 0) {
@@ -54,11 +70,13 @@ int run_program(const RunOptions& options) {
   const int status = signals.wait_for(launch.pid);
 
   const std::set<std::string> after = snapshot_names(dir.absolute);
-  const auto appeared = std::count_if(after.begin(), after.end(),
-                                      [&](const std::string& name) { return !before.contains(name); });
+  const auto is_new = [&](const std::string& name) {
+    return !before.contains(name) && is_own_snapshot(name, rank);
+  };
+  const auto appeared = std::count_if(after.begin(), after.end(), is_new);
   // Symbols are looked up now, outside the program and after it ended, while its binaries are still here.
   for (const auto& name : after)
-    if (!before.contains(name)) symbolise_snapshot_file((dir.absolute / name).string());
+    if (is_new(name)) symbolise_snapshot_file((dir.absolute / name).string());
   std::fprintf(stderr, "%s\n", summary_line(static_cast<std::size_t>(appeared), dir.shown).c_str());
   return exit_code_of_wait_status(status);
 }

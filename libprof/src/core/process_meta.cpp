@@ -39,6 +39,7 @@ struct StartState {
   timespec start_real{};
   timespec start_mono{};
   long cpus_allowed = 0;
+  char cpu_list[256] = {};  // the affinity mask as Linux prints CPU lists: "0-3,8"
   RankInfo rank;
   const char* env[kMaxEnv] = {};  // "NAME=value" entries of the start environment
   int env_count = 0;
@@ -46,6 +47,7 @@ struct StartState {
 
 StartState g_start;
 std::atomic<long> g_threads_created{0};
+std::atomic<long> g_runtime_threads_created{0};
 
 const char* find_env(char** envp, std::string_view name) noexcept {
   if (!envp) return nullptr;
@@ -76,10 +78,26 @@ bool is_recorded_env(std::string_view entry) noexcept {
          name.substr(0, 5) == "PROF_";
 }
 
-long count_allowed_cpus() noexcept {
+// The affinity mask: its size, and the list ("0-3,8") that tells processes bound to the same CPUs (an MPI
+// launcher's binding, inherited by the workers a rank forks) from processes bound apart.
+long read_allowed_cpus(char (&list)[sizeof StartState::cpu_list]) noexcept {
+  list[0] = '\0';
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+  TextBuffer out(list, sizeof list);
+  bool first = true;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (!CPU_ISSET(cpu, &set) || (cpu > 0 && CPU_ISSET(cpu - 1, &set))) continue;
+    int last = cpu;
+    while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set))
+      ++last;
+    out.text(first ? "" : ",").number(cpu);
+    if (last > cpu) out.text("-").number(last);
+    first = false;
+  }
+  // A list too long to keep is left out rather than cut.
+  if (out.finish() == 0) list[0] = '\0';
   return CPU_COUNT(&set);
 }
 
@@ -176,13 +194,14 @@ void capture_start(int argc, char** argv, char** envp) noexcept {
   g_start.pid = ::getpid();
   g_start.ppid = ::getppid();
   capture_times();
-  g_start.cpus_allowed = count_allowed_cpus();
+  g_start.cpus_allowed = read_allowed_cpus(g_start.cpu_list);
   g_start.rank = detect_rank(envp);
   g_start.env_count = 0;
   for (char** e = envp; e && *e && g_start.env_count < kMaxEnv; ++e) {
     if (is_recorded_env(*e)) g_start.env[g_start.env_count++] = *e;
   }
   g_threads_created.store(0, std::memory_order_relaxed);
+  g_runtime_threads_created.store(0, std::memory_order_relaxed);
   errno = saved;
 }
 
@@ -192,11 +211,13 @@ void reset_after_fork() noexcept {
   g_start.ppid = ::getppid();
   capture_times();
   g_threads_created.store(0, std::memory_order_relaxed);
+  g_runtime_threads_created.store(0, std::memory_order_relaxed);
   errno = saved;
 }
 
-void note_thread_created() noexcept {
+void note_thread_created(bool runtime_helper) noexcept {
   g_threads_created.fetch_add(1, std::memory_order_relaxed);
+  if (runtime_helper) g_runtime_threads_created.fetch_add(1, std::memory_order_relaxed);
 }
 
 void set_rank(long rank, long size, const char* source) noexcept {
@@ -294,9 +315,11 @@ void write_json(JsonWriter& out, const MetaRequest& request) noexcept {
     if (g_start.rank.source) out.field("rank_source", g_start.rank.source);
   }
   out.field("threads_seen", 1 + g_threads_created.load(std::memory_order_relaxed));
+  out.field("runtime_threads", g_runtime_threads_created.load(std::memory_order_relaxed));
   long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
   out.field("cores_online", cores >= 1 ? cores : 1L);
   if (g_start.cpus_allowed >= 1) out.field("cpus_allowed", g_start.cpus_allowed);
+  if (g_start.cpu_list[0]) out.field("cpu_list", g_start.cpu_list);
   out.key("env");
   out.begin_object();
   for (int i = 0; i < g_start.env_count; ++i) {

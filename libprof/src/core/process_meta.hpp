@@ -38,8 +38,10 @@ void capture_start(int argc, char** argv, char** envp) noexcept;
 // In a fork child: the child is a new process with its own pid, parent, start and threads.
 void reset_after_fork() noexcept;
 
-// Counts a thread the process created (threads_seen = 1 + created).
-void note_thread_created() noexcept;
+// Counts a thread the process created (threads_seen = 1 + created). `runtime_helper`: started by an MPI
+// runtime for itself (progress and event threads), which mostly sleep; runtime_threads counts them apart so
+// an oversubscription check does not take them for the program's own parallelism.
+void note_thread_created(bool runtime_helper) noexcept;
 
 // MPI_Init knows better than the launcher's environment.
 void set_rank(long rank, long size, const char* source) noexcept;

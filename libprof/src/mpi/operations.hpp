@@ -1,0 +1,73 @@
+#pragma once
+// The MPI calls libprof_mpi wraps, and their per-process totals (the snapshot's `mpi.operations`). The hot
+// path is four relaxed atomic additions on the operation's own cache line: no lock, no allocation.
+
+#include <atomic>
+#include <cstdint>
+
+namespace prof::mpi {
+
+enum class Operation : int {
+  init,
+  init_thread,
+  finalize,
+  send,
+  recv,
+  isend,
+  irecv,
+  sendrecv,
+  wait,
+  waitall,
+  waitany,
+  waitsome,
+  test,
+  probe,
+  bcast,
+  reduce,
+  allreduce,
+  gather,
+  gatherv,
+  scatter,
+  scatterv,
+  allgather,
+  allgatherv,
+  alltoall,
+  alltoallv,
+  reduce_scatter,
+  barrier,
+  count
+};
+
+inline constexpr int kOperationCount = static_cast<int>(Operation::count);
+
+// The call's name: the scope's name in `scopes` and the `name` in `mpi.operations`.
+inline constexpr const char* kOperationNames[kOperationCount] = {
+    "MPI_Init",      "MPI_Init_thread",    "MPI_Finalize", "MPI_Send",      "MPI_Recv",       "MPI_Isend",
+    "MPI_Irecv",     "MPI_Sendrecv",       "MPI_Wait",     "MPI_Waitall",   "MPI_Waitany",    "MPI_Waitsome",
+    "MPI_Test",      "MPI_Probe",          "MPI_Bcast",    "MPI_Reduce",    "MPI_Allreduce",  "MPI_Gather",
+    "MPI_Gatherv",   "MPI_Scatter",        "MPI_Scatterv", "MPI_Allgather", "MPI_Allgatherv", "MPI_Alltoall",
+    "MPI_Alltoallv", "MPI_Reduce_scatter", "MPI_Barrier"};
+
+struct alignas(64) OperationTotals {
+  std::atomic<std::uint64_t> calls{0};
+  std::atomic<std::uint64_t> bytes_sent{0};
+  std::atomic<std::uint64_t> bytes_received{0};
+  std::atomic<std::uint64_t> ticks{0};  // libprof's clock (TSC cycles or nanoseconds)
+};
+
+extern OperationTotals g_operation_totals[kOperationCount];
+
+inline void add_call(Operation operation, std::uint64_t ticks, std::uint64_t sent,
+                     std::uint64_t received) noexcept {
+  OperationTotals& totals = g_operation_totals[static_cast<int>(operation)];
+  totals.calls.fetch_add(1, std::memory_order_relaxed);
+  totals.ticks.fetch_add(ticks, std::memory_order_relaxed);
+  if (sent != 0) totals.bytes_sent.fetch_add(sent, std::memory_order_relaxed);
+  if (received != 0) totals.bytes_received.fetch_add(received, std::memory_order_relaxed);
+}
+
+// A fork child is a process of its own: it starts from zero (its parent's calls are in the parent's
+// snapshot).
+void reset_operation_totals() noexcept;
+
+}  // namespace prof::mpi

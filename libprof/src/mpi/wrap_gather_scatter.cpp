@@ -1,0 +1,102 @@
+// Gather, scatter and all-to-all calls. A rank's bytes are those of the buffers it passed: the root's gather
+// buffer holds recvcount elements from each of the communicator's ranks (or the sum of recvcounts for the v
+// variants); arguments significant only at the root are read only there. Written for intracommunicators.
+#include <mpi.h>
+
+#include "mpi/byte_counts.hpp"
+#include "mpi/call_record.hpp"
+#include "mpi/next_function.hpp"
+
+using prof::mpi::bytes_of;
+using prof::mpi::CallRecord;
+using prof::mpi::is_buffer;
+using prof::mpi::Operation;
+using prof::mpi::rank_in;
+using prof::mpi::size_of;
+
+namespace {
+
+bool is_root(int root, MPI_Comm comm) noexcept {
+  return root == MPI_ROOT || (root != MPI_PROC_NULL && rank_in(comm) == root);
+}
+
+}  // namespace
+
+extern "C" int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                          int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
+  CallRecord<Operation::gather> record;
+  if (is_buffer(sendbuf) && root != MPI_ROOT && root != MPI_PROC_NULL)
+    record.sent(bytes_of(sendcount, sendtype));
+  if (is_root(root, comm))
+    record.received(bytes_of(recvcount, recvtype) * static_cast<unsigned>(size_of(comm)));
+  return PROF_MPI_NEXT(MPI_Gather)(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm);
+}
+
+extern "C" int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                           const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
+                           MPI_Comm comm) {
+  CallRecord<Operation::gatherv> record;
+  if (is_buffer(sendbuf) && root != MPI_ROOT && root != MPI_PROC_NULL)
+    record.sent(bytes_of(sendcount, sendtype));
+  if (is_root(root, comm)) record.received(bytes_of(recvcounts, size_of(comm), recvtype));
+  return PROF_MPI_NEXT(MPI_Gatherv)(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root,
+                                    comm);
+}
+
+extern "C" int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                           int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
+  CallRecord<Operation::scatter> record;
+  if (is_root(root, comm)) record.sent(bytes_of(sendcount, sendtype) * static_cast<unsigned>(size_of(comm)));
+  if (is_buffer(recvbuf) && root != MPI_ROOT && root != MPI_PROC_NULL)
+    record.received(bytes_of(recvcount, recvtype));
+  return PROF_MPI_NEXT(MPI_Scatter)(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm);
+}
+
+extern "C" int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[],
+                            MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                            int root, MPI_Comm comm) {
+  CallRecord<Operation::scatterv> record;
+  if (is_root(root, comm)) record.sent(bytes_of(sendcounts, size_of(comm), sendtype));
+  if (is_buffer(recvbuf) && root != MPI_ROOT && root != MPI_PROC_NULL)
+    record.received(bytes_of(recvcount, recvtype));
+  return PROF_MPI_NEXT(MPI_Scatterv)(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype,
+                                     root, comm);
+}
+
+extern "C" int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                             int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
+  CallRecord<Operation::allgather> record;
+  if (is_buffer(sendbuf)) record.sent(bytes_of(sendcount, sendtype));
+  record.received(bytes_of(recvcount, recvtype) * static_cast<unsigned>(size_of(comm)));
+  return PROF_MPI_NEXT(MPI_Allgather)(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
+}
+
+extern "C" int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                              const int recvcounts[], const int displs[], MPI_Datatype recvtype,
+                              MPI_Comm comm) {
+  CallRecord<Operation::allgatherv> record;
+  if (is_buffer(sendbuf)) record.sent(bytes_of(sendcount, sendtype));
+  record.received(bytes_of(recvcounts, size_of(comm), recvtype));
+  return PROF_MPI_NEXT(MPI_Allgatherv)(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype,
+                                       comm);
+}
+
+extern "C" int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                            int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
+  CallRecord<Operation::alltoall> record;
+  const auto ranks = static_cast<unsigned>(size_of(comm));
+  if (is_buffer(sendbuf)) record.sent(bytes_of(sendcount, sendtype) * ranks);
+  record.received(bytes_of(recvcount, recvtype) * ranks);
+  return PROF_MPI_NEXT(MPI_Alltoall)(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
+}
+
+extern "C" int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls[],
+                             MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                             const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm) {
+  CallRecord<Operation::alltoallv> record;
+  const int ranks = size_of(comm);
+  if (is_buffer(sendbuf)) record.sent(bytes_of(sendcounts, ranks, sendtype));
+  record.received(bytes_of(recvcounts, ranks, recvtype));
+  return PROF_MPI_NEXT(MPI_Alltoallv)(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls,
+                                      recvtype, comm);
+}

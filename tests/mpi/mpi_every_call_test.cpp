@@ -1,0 +1,87 @@
+// Every wrapped call's bytes, exactly, on each of 4 ranks (programs/mpi_every_call.cpp: ints are 4 bytes,
+// longs and doubles 8; rank i passes i + 1 elements to the v variants). The program links libprof::mpi and
+// runs under plain mpirun, so this also runs in the sanitized build.
+#include <cstdlib>
+#include <map>
+
+#include "mpi_test_support.hpp"
+#include "temp_dir.hpp"
+
+namespace prof::test {
+
+namespace {
+
+struct Expected {
+  std::int64_t calls, sent, received;
+};
+
+std::map<std::string, Expected> expected_for(std::int64_t r, std::int64_t n) {
+  const std::int64_t triangle = n * (n + 1) / 2;  // sum of i + 1 over the ranks
+  const bool root = r == 0;
+  return {
+      {"MPI_Init_thread", {1, 0, 0}},
+      {"MPI_Finalize", {1, 0, 0}},
+      {"MPI_Isend", {3, 4 * (10 + 5 + 1), 0}},
+      {"MPI_Recv", {1, 0, 4 * 10}},
+      {"MPI_Irecv", {3, 0, 4 * (20 + 5 + 1)}},
+      {"MPI_Send", {1, 4 * 20, 0}},
+      {"MPI_Sendrecv", {1, 4 * 30, 4 * 30}},
+      {"MPI_Wait", {2, 0, 0}},
+      {"MPI_Waitall", {1, 0, 0}},
+      {"MPI_Waitany", {1, 0, 0}},
+      {"MPI_Waitsome", {1, 0, 0}},
+      {"MPI_Probe", {1, 0, 0}},
+      {"MPI_Bcast", {1, r == 1 ? 64 : 0, r == 1 ? 0 : 64}},
+      {"MPI_Reduce", {2, root ? 24 : 48, root ? 48 : 0}},
+      {"MPI_Allreduce", {2, 16, 32}},
+      {"MPI_Gather", {1, 8, root ? 8 * n : 0}},
+      {"MPI_Gatherv", {1, 4 * (r + 1), root ? 4 * triangle : 0}},
+      {"MPI_Scatter", {1, root ? 12 * n : 0, 12}},
+      {"MPI_Scatterv", {1, root ? 4 * triangle : 0, 4 * (r + 1)}},
+      {"MPI_Allgather", {1, 8, 8 * n}},
+      {"MPI_Allgatherv", {1, 4 * (r + 1), 4 * triangle}},
+      {"MPI_Alltoall", {1, 4 * n, 4 * n}},
+      {"MPI_Alltoallv", {1, 8 * n, 8 * n}},
+      {"MPI_Reduce_scatter", {1, 8 * n, 8}},
+      {"MPI_Barrier", {1, 0, 0}},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("every wrapped call counts its calls and the bytes of the buffers this rank passed") {
+  TempDir dir;
+  std::vector<std::string> argv = mpirun(4);
+  if (sanitized_build()) {  // the Open MPI runtime never frees some of its memory
+    const char* options = std::getenv("ASAN_OPTIONS");
+    argv.insert(argv.end(),
+                {"-x", std::string("ASAN_OPTIONS=") + (options ? options : "") + ":detect_leaks=0"});
+  }
+  argv.insert(argv.end(),
+              {"-x", "PROF_OUTPUT=" + dir.path().string(), PROF_MPI_PROGRAMS_DIR "/mpi_every_call"});
+  const ProcessResult result = run_clean(argv);
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto files = snapshot_files(dir.path());
+  REQUIRE(files.size() == 4);
+  require_valid_snapshots(dir.path());
+  for (const auto& file : files) {
+    RankSnapshot s(file);
+    const std::int64_t rank = s.meta_int("rank");
+    CHECK(s.meta_text("rank_source") == "MPI_Init");
+    for (const auto& [name, expected] : expected_for(rank, 4)) {
+      INFO("rank " << rank << ", " << name);
+      const MpiOperation measured = s.operation(name);
+      CHECK(measured.calls == expected.calls);
+      CHECK(measured.bytes_sent == expected.sent);
+      CHECK(measured.bytes_received == expected.received);
+      CHECK(s.scope_total_ns(name, "") >= 0);  // and a scope of the same name at the root of the tree
+    }
+    const MpiOperation test = s.operation("MPI_Test");
+    CHECK(test.calls >= 1);
+    CHECK(test.bytes_sent + test.bytes_received == 0);
+    CHECK(s.operation("MPI_Init").calls == 0);  // MPI_Init_thread is its own operation
+  }
+}
+
+}  // namespace prof::test

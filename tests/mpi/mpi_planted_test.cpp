@@ -1,0 +1,172 @@
+// Planted costs under real `mpirun -np 4 prof run -o DIR -- mpi_planted` (programs/mpi_planted.cpp): barrier
+// imbalance per rank, exact bytes of a Bcast and a Gather, the rank confirmed by MPI_Init, memory per rank.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "mpi_test_support.hpp"
+#include "temp_dir.hpp"
+
+namespace prof::test {
+
+namespace {
+
+constexpr int kRanks = 4;
+constexpr std::int64_t kStepNs = 50'000'000;
+
+struct PlantedRun {
+  TempDir dir;
+  ProcessResult result;
+  std::vector<std::filesystem::path> files;
+};
+
+// One mpirun for all the checks below (each takes a second or two of MPI start-up).
+PlantedRun& planted_run() {
+  static PlantedRun run;
+  static const bool started = [] {
+    run.result = mpirun_under_prof(kRanks, run.dir.path(), {PROF_MPI_PROGRAMS_DIR "/mpi_planted"});
+    run.files = snapshot_files(run.dir.path());
+    return true;
+  }();
+  (void)started;
+  return run;
+}
+
+std::int64_t column(simdjson::dom::array columns, std::string_view name) {
+  std::int64_t i = 0;
+  for (auto c : columns) {
+    if (std::string_view(c) == name) return i;
+    ++i;
+  }
+  FAIL("no column " << name);
+  return -1;
+}
+
+struct MemorySite {
+  std::int64_t allocations = 0, allocated_bytes = 0, leaked_bytes = 0;
+  int count = 0;
+};
+
+// The memory sites whose stack passes through `function`.
+MemorySite sites_through(RankSnapshot& s, const std::string& function) {
+  simdjson::dom::object memory = s.doc["memory"];
+  simdjson::dom::array frame_rows = s.doc["frames"]["rows"];
+  const auto function_column = column(s.doc["frames"]["columns"], "function");
+  simdjson::dom::array stacks = s.doc["stacks"];
+  simdjson::dom::array columns = memory["sites"]["columns"];
+  const auto stack_at = column(columns, "stack"), allocations_at = column(columns, "allocations"),
+             bytes_at = column(columns, "allocated_bytes"), leaked_at = column(columns, "leaked_bytes");
+  MemorySite found;
+  for (auto row_value : simdjson::dom::array(memory["sites"]["rows"])) {
+    simdjson::dom::array row = row_value;
+    bool through = false;
+    for (auto frame :
+         simdjson::dom::array(stacks.at(std::size_t(std::int64_t(row.at(std::size_t(stack_at))))))) {
+      simdjson::dom::array frame_row = frame_rows.at(std::size_t(std::int64_t(frame)));
+      through =
+          through || s.string_at(std::int64_t(frame_row.at(std::size_t(function_column)))).find(function) !=
+                         std::string::npos;
+    }
+    if (!through) continue;
+    ++found.count;
+    found.allocations += std::int64_t(row.at(std::size_t(allocations_at)));
+    found.allocated_bytes += std::int64_t(row.at(std::size_t(bytes_at)));
+    found.leaked_bytes += std::int64_t(row.at(std::size_t(leaked_at)));
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("every rank writes a snapshot named after its rank, confirmed by MPI_Init") {
+  if (sanitized_build()) return;
+  PlantedRun& run = planted_run();
+  INFO(run.result.out << run.result.err);
+  REQUIRE(run.result.exit_code == 0);
+  REQUIRE(run.files.size() == kRanks);
+  require_valid_snapshots(run.dir.path());
+  std::map<std::int64_t, int> ranks_seen;
+  for (const auto& file : run.files) {
+    RankSnapshot s(file);
+    const std::int64_t rank = s.meta_int("rank");
+    ++ranks_seen[rank];
+    char tag[16];
+    std::snprintf(tag, sizeof tag, ".r%04d.", static_cast<int>(rank));
+    CHECK(file.filename().string().find(tag) != std::string::npos);
+    CHECK(s.meta_int("size") == kRanks);
+    CHECK(s.meta_text("rank_source") == "MPI_Init");
+    // The planted program runs one thread of its own; the rest are Open MPI's helpers.
+    CHECK(s.meta_int("runtime_threads") >= 1);
+    CHECK(s.meta_int("threads_seen") - s.meta_int("runtime_threads") == 1);
+    CHECK(std::int64_t(s.doc["mpi"]["rank"]) == rank);
+    CHECK(std::int64_t(s.doc["mpi"]["size"]) == kRanks);
+    CHECK(std::string_view(s.doc["mpi"]["library"]).find("MPI") != std::string_view::npos);
+  }
+  CHECK(ranks_seen == std::map<std::int64_t, int>{{0, 1}, {1, 1}, {2, 1}, {3, 1}});
+}
+
+TEST_CASE("the imbalanced MPI_Barrier lasts (3 - rank) x 50 ms on each rank") {
+  if (sanitized_build()) return;
+  PlantedRun& run = planted_run();
+  REQUIRE(run.files.size() == kRanks);
+  std::map<std::int64_t, std::int64_t> barrier_ns;  // by rank
+  for (const auto& file : run.files) {
+    RankSnapshot s(file);
+    barrier_ns[s.meta_int("rank")] = s.scope_total_ns("MPI_Barrier", "imbalanced");
+    CHECK(s.operation("MPI_Barrier").calls == 2);  // lined up + imbalanced
+  }
+  REQUIRE(barrier_ns.size() == kRanks);
+  // The last rank to arrive waits only for the barrier to complete: a wake-up latency every rank shares
+  // (they all wait for it), at most a fifth of a step even on a loaded machine.
+  const std::int64_t shared_latency = barrier_ns[kRanks - 1];
+  CHECK(shared_latency >= 0);
+  CHECK(shared_latency <= kStepNs / 5);
+  for (const auto& [rank, measured] : barrier_ns) {
+    const std::int64_t planted = (kRanks - 1 - rank) * kStepNs;
+    INFO("rank " << rank << ": " << measured << " ns, planted " << planted << " ns");
+    // Within 10 % of the planted time (10 % of one step for the last rank, planted 0).
+    CHECK(std::abs(measured - planted) <= std::max(planted, kStepNs) / 10 + shared_latency);
+  }
+}
+
+TEST_CASE("the mpi section counts the bytes of a planted Bcast and Gather exactly") {
+  if (sanitized_build()) return;
+  PlantedRun& run = planted_run();
+  REQUIRE(run.files.size() == kRanks);
+  for (const auto& file : run.files) {
+    RankSnapshot s(file);
+    const std::int64_t rank = s.meta_int("rank");
+    INFO("rank " << rank);
+    const MpiOperation bcast = s.operation("MPI_Bcast");
+    CHECK(bcast.calls == 1);
+    CHECK(bcast.bytes_sent == (rank == 0 ? 4000 : 0));  // 1000 ints from the root
+    CHECK(bcast.bytes_received == (rank == 0 ? 0 : 4000));
+    const MpiOperation gather = s.operation("MPI_Gather");
+    CHECK(gather.calls == 1);
+    CHECK(gather.bytes_sent == 2000);  // 250 doubles from every rank
+    CHECK(gather.bytes_received == (rank == 0 ? 8000 : 0));
+    CHECK(s.operation("MPI_Init").calls == 1);
+    CHECK(s.operation("MPI_Finalize").calls == 1);
+    CHECK(s.operation("MPI_Send").calls == 0);  // never called: not listed
+    CHECK(s.scope_total_ns("MPI_Bcast", "") >= 0);
+  }
+}
+
+TEST_CASE("each rank's snapshot holds the memory that rank planted") {
+  if (sanitized_build()) return;
+  PlantedRun& run = planted_run();
+  REQUIRE(run.files.size() == kRanks);
+  for (const auto& file : run.files) {
+    RankSnapshot s(file);
+    const std::int64_t rank = s.meta_int("rank");
+    INFO("rank " << rank);
+    const MemorySite planted = sites_through(s, "plant_rank_memory");
+    CHECK(planted.count == 1);
+    CHECK(planted.allocations == 1);
+    CHECK(planted.allocated_bytes == (rank + 1) << 20);
+    CHECK(planted.leaked_bytes == (rank + 1) << 20);
+    CHECK(std::int64_t(s.doc["memory"]["summary"]["allocated_bytes"]) >= (rank + 1) << 20);
+  }
+}
+
+}  // namespace prof::test
