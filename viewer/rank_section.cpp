@@ -2,12 +2,56 @@
 // memory and the MPI waiting went per rank.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "report_sections.hpp"
 
 namespace prof::viewer {
+
+namespace {
+
+// The rank the others waited for: the most time outside MPI (wall minus every MPI call, MPI_Init and
+// MPI_Finalize included, so what is left is the rank's own work). Said for two ranks or more, each with an
+// mpi section; the imbalance is that rank's time over the mean, as for the across tables.
+void add_slowest_rank(Section& section, const std::vector<const Snapshot*>& order) {
+  struct Work {
+    std::int64_t rank;
+    double outside, in_mpi;
+  };
+  std::map<std::int64_t, std::int64_t> rank_of_pid;
+  for (const auto* snapshot : order)
+    if (snapshot->meta.rank) rank_of_pid[snapshot->meta.pid] = *snapshot->meta.rank;
+  std::vector<Work> ranks;
+  for (const auto* snapshot : order) {
+    if (!snapshot->meta.rank || !snapshot->mpi) continue;
+    // The workers a rank forks carry its number: the rank is the process whose parent is not that rank.
+    auto parent = rank_of_pid.find(snapshot->meta.ppid);
+    if (parent != rank_of_pid.end() && parent->second == *snapshot->meta.rank) continue;
+    const double in_mpi = static_cast<double>(snapshot->mpi->total_ns()) / 1e9;
+    ranks.push_back({*snapshot->meta.rank, std::max(0.0, snapshot->meta.wall_seconds - in_mpi), in_mpi});
+  }
+  if (ranks.size() < 2) return;
+  double mean = 0;
+  for (const auto& r : ranks)
+    mean += r.outside / static_cast<double>(ranks.size());
+  const auto slowest = *std::max_element(ranks.begin(), ranks.end(),
+                                         [](const Work& a, const Work& b) { return a.outside < b.outside; });
+  const auto waited = *std::max_element(ranks.begin(), ranks.end(),
+                                        [](const Work& a, const Work& b) { return a.in_mpi < b.in_mpi; });
+  section.facts.push_back({"slowest_rank", "slowest rank", Cell::count(slowest.rank)});
+  section.facts.push_back(
+      {"slowest_outside_mpi_seconds", "its time outside MPI", Cell::seconds(slowest.outside)});
+  section.facts.push_back({"mean_outside_mpi_seconds", "mean outside MPI", Cell::seconds(mean)});
+  if (mean > 0)
+    section.facts.push_back({"imbalance",
+                             "imbalance (max/mean)",
+                             {fmt::format("{:.2f}", slowest.outside / mean), slowest.outside / mean}});
+  section.facts.push_back({"most_waiting_rank", "waited longest in MPI", Cell::count(waited.rank)});
+}
+
+}  // namespace
 
 Section ranks_section(const std::vector<Snapshot>& snapshots) {
   Section section{.key = "ranks",
@@ -64,6 +108,7 @@ Section ranks_section(const std::vector<Snapshot>& snapshots) {
     table.rows.push_back(std::move(row));
   }
   section.tables.push_back(std::move(table));
+  add_slowest_rank(section, order);
   return section;
 }
 

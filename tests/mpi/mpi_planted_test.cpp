@@ -170,3 +170,76 @@ TEST_CASE("each rank's snapshot holds the memory that rank planted") {
 }
 
 }  // namespace prof::test
+
+namespace prof::test {
+
+namespace {
+
+// The row of a csv table whose first cell is `name`, split at commas (no cell here holds a comma).
+std::vector<std::string> csv_row(const std::string& csv, const std::string& header_start,
+                                 const std::string& name) {
+  const auto table = csv.find("\n" + header_start);
+  REQUIRE(table != std::string::npos);
+  const auto row = csv.find("\n" + name + ",", table + 1);
+  REQUIRE(row != std::string::npos);
+  const std::string line = csv.substr(row + 1, csv.find('\n', row + 1) - row - 1);
+  std::vector<std::string> cells;
+  std::size_t start = 0;
+  for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
+    cells.push_back(line.substr(start, comma - start));
+  cells.push_back(line.substr(start));
+  return cells;
+}
+
+}  // namespace
+
+TEST_CASE("prof report of the run names the slowest rank, the waits per rank and the imbalance") {
+  if (sanitized_build()) return;
+  PlantedRun& run = planted_run();
+  REQUIRE(run.files.size() == kRanks);
+  const std::string prof = PROF_TEST_BIN_DIR "/prof";
+  const std::string dir = run.dir.path().string();
+
+  // Rank 3 slept 150 ms while the others waited: its time outside MPI is the longest, twice the mean.
+  auto by_rank = run_clean({prof, "report", "--by-rank", "--format", "json", dir});
+  REQUIRE(by_rank.exit_code == 0);
+  simdjson::dom::parser parser;
+  simdjson::dom::element ranks = parser.parse(by_rank.out)["ranks"];
+  CHECK(std::int64_t(ranks["slowest_rank"]) == 3);
+  CHECK(std::int64_t(ranks["most_waiting_rank"]) == 0);
+  CHECK(double(ranks["imbalance"]) == Approx(2.0).epsilon(0.10));
+  CHECK(double(ranks["slowest_outside_mpi_seconds"]) >= 0.150);
+
+  // The scope around the second barrier: (3 - r) x 50 ms on rank r, longest on rank 0, shortest on rank 3.
+  auto scopes = run_clean({prof, "report", "--scopes", "--format", "csv", dir});
+  REQUIRE(scopes.exit_code == 0);
+  // name,file,line,sum_seconds,min_seconds,min_rank,mean_seconds,max_seconds,max_rank,cv,imbalance
+  auto imbalanced = csv_row(scopes.out, "name,file,line,sum_seconds", "imbalanced");
+  REQUIRE(imbalanced.size() == 11);
+  CHECK(std::stod(imbalanced[4]) < 0.1 * kStepNs / 1e9);
+  CHECK(imbalanced[5] == "3");
+  CHECK(std::stod(imbalanced[6]) == Approx(1.5 * kStepNs / 1e9).epsilon(0.10));
+  CHECK(std::stod(imbalanced[7]) == Approx(3.0 * kStepNs / 1e9).epsilon(0.10));
+  CHECK(imbalanced[8] == "0");
+  CHECK(std::stod(imbalanced[10]) == Approx(2.0).epsilon(0.10));
+
+  // (r + 1) MiB per rank, merged exactly: 10 MiB in all, 1 MiB on rank 0 to 4 MiB on rank 3, max/mean 1.6.
+  auto memory = run_clean({prof, "report", "--mem", "--format", "csv", dir});
+  REQUIRE(memory.exit_code == 0);
+  const auto site = memory.out.find("mpi_planted.cpp:22,");
+  REQUIRE(site != std::string::npos);
+  const auto line_start = memory.out.rfind('\n', site) + 1;
+  const std::string name = memory.out.substr(line_start, memory.out.find(',', line_start) - line_start);
+  // name,file,line,function,sum_bytes,min_bytes,min_rank,mean_bytes,max_bytes,max_rank,cv,imbalance
+  auto planted = csv_row(memory.out, "name,file,line,function,sum_bytes", name);
+  REQUIRE(planted.size() == 12);
+  CHECK(planted[3] == "plant_rank_memory");
+  CHECK(planted[4] == "10485760");
+  CHECK(planted[5] == "1048576");
+  CHECK(planted[6] == "0");
+  CHECK(planted[8] == "4194304");
+  CHECK(planted[9] == "3");
+  CHECK(std::stod(planted[11]) == Approx(1.6));
+}
+
+}  // namespace prof::test

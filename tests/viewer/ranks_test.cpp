@@ -30,7 +30,7 @@ struct Planted {
   double start = 0, wall = 10;
   std::int64_t bcast_ns = 0;  // MPI_Bcast time; 0: no mpi section
   int runtime_threads = 0;    // of threads: an MPI runtime's helpers
-  std::string cpu_list{};  // the affinity mask, "" for all 8 cores
+  std::string cpu_list{};     // the affinity mask, "" for all 8 cores
   int cpus_allowed = 8;
 };
 
@@ -252,6 +252,21 @@ TEST_CASE("oversubscription: workers that share their rank's one bound core") {
   for (int w = 1; w <= 3; ++w)
     spread.add({.rank = 0, .pid = 100 + w, .ppid = 100, .start = 1, .wall = 5, .cpu_list = "0-7"});
   CHECK_THAT(run_prof({"report", "--meta", spread.str()}).out, !Catch::Contains("warning"));
+}
+
+TEST_CASE("--by-rank names the slowest rank: the most time outside MPI, over the mean") {
+  RunDir dir("slowest");
+  four_ranks(dir);  // wall 10 s each, MPI (r + 1) s: outside MPI 9, 8, 7, 6 s
+  auto json = run_prof({"report", "--by-rank", "--format", "json", dir.str()});
+  REQUIRE(json.exit_code == 0);
+  CHECK_THAT(json.out, Catch::Contains("\"slowest_rank\": 0,"));
+  CHECK_THAT(json.out, Catch::Contains("\"slowest_outside_mpi_seconds\": 9,"));
+  CHECK_THAT(json.out, Catch::Contains("\"mean_outside_mpi_seconds\": 7.5,"));
+  CHECK_THAT(json.out, Catch::Contains("\"imbalance\": 1.2,"));
+  CHECK_THAT(json.out, Catch::Contains("\"most_waiting_rank\": 3,"));
+  auto text = run_prof({"report", "--by-rank", dir.str()}).out;
+  CHECK_THAT(text, Catch::Contains("slowest rank           0\n"));
+  CHECK_THAT(text, Catch::Contains("imbalance (max/mean)   1.20\n"));
 }
 
 TEST_CASE("the mpi section is read and shown: operations summed, time across ranks") {
