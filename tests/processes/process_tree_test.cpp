@@ -1,6 +1,8 @@
 // A fork pool under `prof run`: one snapshot per process, each worker's figures its own and exact.
 #include <catch2/catch.hpp>
 #include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -63,4 +65,31 @@ TEST_CASE("a fork pool of 4 workers is 5 processes, each worker with exactly its
     CHECK(kept == w + 1);
   }
   CHECK(workers_by_tasks == std::map<std::int64_t, int>{{0, 1}, {1, 1}, {2, 1}, {3, 1}});
+
+  // The report: the parent first, its four workers below it, each with its own peak heap.
+  auto csv = prof::test::run({kProf, "report", "--meta", "--format", "csv", out.string()}, {}, dir.path());
+  REQUIRE(csv.code() == 0);
+  std::istringstream lines(csv.out);
+  std::string line;
+  std::getline(lines, line);
+  CHECK(line == "pid,ppid,program,exit,wall_seconds,cpu_seconds,max_rss_bytes,peak_heap_bytes");
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cells;
+    std::istringstream fields(line);
+    for (std::string cell; std::getline(fields, cell, ',');)
+      cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0][0] == std::to_string(parent->meta.pid));
+  std::set<std::string> worker_heaps;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    CHECK(rows[i][1] == std::to_string(parent->meta.pid));
+    worker_heaps.insert(rows[i][7]);
+  }
+  CHECK(worker_heaps == std::set<std::string>{"65536", "131072", "196608", "262144"});
+  auto text = prof::test::run({kProf, "report", "--meta", out.string()}, {}, dir.path());
+  CHECK(text.out.find("  " + std::to_string(parent->meta.pid) + "  ") != std::string::npos);
+  CHECK(text.out.find("    fork_pool") != std::string::npos);  // the workers, indented below the parent
 }
