@@ -1,5 +1,7 @@
 #include "memory_grouping.hpp"
 
+#include <filesystem>
+
 #include <array>
 #include <string_view>
 #include <unordered_map>
@@ -49,7 +51,11 @@ bool is_system_module(std::string_view path) {
 }  // namespace
 
 bool is_system_frame(const Snapshot& snapshot, const Frame& frame) {
-  const auto& file = snapshot.string(frame.file);
+  const auto& written = snapshot.string(frame.file);
+  // Snapshots symbolised before paths were normalised may still say "/usr/bin/../lib/gcc/.../include/...".
+  const std::string file = written.find("/.") == std::string::npos
+                               ? written
+                               : std::filesystem::path(written).lexically_normal().string();
   if (file.starts_with("/usr/include/") || file.starts_with("/usr/lib/gcc/")) return true;
   if (frame.module >= 0 && is_system_module(snapshot.modules[static_cast<std::size_t>(frame.module)].path))
     return true;

@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 namespace prof::viewer {
@@ -126,6 +128,18 @@ std::string SymbolModule::build_id() const {
   return hex;
 }
 
+namespace {
+
+// clang records the headers it found through its own directory: "/usr/bin/../lib/gcc/x86_64-linux-gnu/12/
+// ../../../../include/c++/12/bits/new_allocator.h" is /usr/include/c++/12/bits/new_allocator.h, and must be
+// recognised as such (a system header) and shown as such.
+std::string normal_path(const std::string& file) {
+  if (file.find("/.") == std::string::npos) return file;
+  return std::filesystem::path(file).lexically_normal().string();
+}
+
+}  // namespace
+
 std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
   std::vector<SourceFrame> frames;
   Dwfl_Module* module = handles_->module;
@@ -175,6 +189,8 @@ std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
     if (symbol || !file.empty())
       frames.push_back({symbol ? demangle(symbol) : std::string(), file, line, false});
   }
+  for (auto& frame : frames)
+    frame.file = normal_path(frame.file);
   return frames;
 }
 
