@@ -254,7 +254,7 @@ TEST_CASE("oversubscription: workers that share their rank's one bound core") {
   CHECK_THAT(run_prof({"report", "--meta", spread.str()}).out, !Catch::Contains("warning"));
 }
 
-TEST_CASE("--by-rank names the slowest rank: the most time outside MPI, over the mean") {
+TEST_CASE("by rank: the slowest rank has the most time outside MPI, its imbalance over the mean") {
   RunDir dir("slowest");
   four_ranks(dir);  // wall 10 s each, MPI (r + 1) s: outside MPI 9, 8, 7, 6 s
   auto json = run_prof({"report", "--by-rank", "--format", "json", dir.str()});
