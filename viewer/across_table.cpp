@@ -9,7 +9,18 @@
 namespace prof::viewer {
 
 ProcessLabel label_of(const Meta& meta) {
-  return {meta.rank, meta.pid};
+  return {meta.rank, meta.pid, meta.ppid};
+}
+
+std::vector<bool> parents_of(const std::vector<ProcessLabel>& members) {
+  std::set<std::int64_t> parent_pids;
+  for (const auto& member : members)
+    parent_pids.insert(member.ppid);
+  std::vector<bool> parent;
+  parent.reserve(members.size());
+  for (const auto& member : members)
+    parent.push_back(parent_pids.count(member.pid) > 0);
+  return parent;
 }
 
 namespace {
@@ -51,8 +62,13 @@ Table across_table(const AcrossSpec& spec, const std::vector<AcrossRow>& rows,
     if (ordinal >= members.size()) return -1;
     return ranks ? *members[ordinal].rank : members[ordinal].pid;
   };
+  // Rows spread over one kind of process only (a pool's workers, or their parents) say how many.
+  const bool uneven = std::any_of(
+      rows.begin(), rows.end(), [&](const AcrossRow& row) { return row.stats.processes != members.size(); });
   Table table{.key = spec.key,
-              .title = fmt::format("across {} {}", members.size(), ranks ? "ranks" : "processes"),
+              .title = uneven ? fmt::format("across {} (n: the processes that do that work)",
+                                            ranks ? "ranks" : "processes")
+                              : fmt::format("across {} {}", members.size(), ranks ? "ranks" : "processes"),
               .columns = {},
               .rows = {},
               .total_rows = rows.size()};
@@ -70,6 +86,7 @@ Table across_table(const AcrossSpec& spec, const std::vector<AcrossRow>& rows,
   table.columns.push_back({"max_" + who, "max_" + who, "", Align::right, false, true});
   table.columns.push_back({"cv", "cv", ""});
   table.columns.push_back({"imbalance", "max/mean", ""});
+  if (uneven) table.columns.push_back({"processes", "n", ""});
   for (const auto& row : rows) {
     const auto& s = row.stats;
     auto min = figure(s.min, spec.unit), max = figure(s.max, spec.unit);
@@ -86,6 +103,7 @@ Table across_table(const AcrossSpec& spec, const std::vector<AcrossRow>& rows,
     cells.push_back(Cell::count(id_of(s.max_process)));
     cells.push_back(Cell::number(s.cv));
     cells.push_back(Cell::number(s.imbalance));
+    if (uneven) cells.push_back(Cell::count(static_cast<std::int64_t>(s.processes)));
     table.rows.push_back(std::move(cells));
   }
   return table;

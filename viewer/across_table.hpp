@@ -16,8 +16,12 @@ namespace prof::viewer {
 struct ProcessLabel {
   std::optional<std::int64_t> rank;
   std::int64_t pid = 0;
+  std::int64_t ppid = 0;
 };
 ProcessLabel label_of(const Meta& meta);
+
+// Which members started other members (fork pools, ranks with forked workers), for Spread::stats.
+std::vector<bool> parents_of(const std::vector<ProcessLabel>& members);
 
 struct AcrossRow {
   std::string name;

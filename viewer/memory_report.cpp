@@ -156,14 +156,18 @@ Table caller_tree(const MemoryGroup& group, const MemoryReportOptions& options) 
 Table across_sites(const MemoryMerge& merge, const std::vector<std::size_t>& shown,
                    const MemoryReportOptions& options) {
   std::vector<AcrossRow> rows;
+  const auto parent = parents_of(merge.members());
   for (auto index : shown) {
     const auto& group = merge.groups()[index];
-    // In text the sites table above gives the whole path; this column is narrow and the file name tells enough.
-    const bool by_line = options.text && options.by == MemoryKey::line && !group.file.empty() && group.line > 0;
+    // In text the sites table above gives the whole path; this column is narrow and the file name tells
+    // enough.
+    const bool by_line =
+        options.text && options.by == MemoryKey::line && !group.file.empty() && group.line > 0;
     const auto slash = group.file.rfind('/');
-    rows.push_back({.name = by_line ? fmt::format("{}:{}", group.file.substr(slash + 1), group.line) : group.key,
-                    .lead = {Cell::string(group.file), Cell::count(group.line), Cell::string(group.function)},
-                    .stats = merge.spreads()[index].stats(merge.processes())});
+    rows.push_back(
+        {.name = by_line ? fmt::format("{}:{}", group.file.substr(slash + 1), group.line) : group.key,
+         .lead = {Cell::string(group.file), Cell::count(group.line), Cell::string(group.function)},
+         .stats = merge.spreads()[index].stats(parent)});
   }
   return across_table({.key = "across",
                        .name_title = "site",

@@ -71,12 +71,13 @@ Section mpi_section(const std::vector<Snapshot>& snapshots) {
                    {"bytes_received", "received", "bytes"},
                    {"total", "time", "seconds"}};
   std::vector<AcrossRow> across;
+  const auto parent = parents_of(members);
   for (const auto& name : first_seen) {
     const auto& row = totals[name];
     table.rows.push_back({Cell::string(name), Cell::count(row.calls), Cell::bytes(row.bytes_sent),
                           Cell::bytes(row.bytes_received),
                           Cell::seconds(static_cast<double>(row.total_ns) / 1e9)});
-    across.push_back({.name = name, .lead = {}, .stats = row.time.stats(members.size())});
+    across.push_back({.name = name, .lead = {}, .stats = row.time.stats(parent)});
   }
   section.tables.push_back(std::move(table));
   if (members.size() > 1) {

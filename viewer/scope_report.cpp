@@ -122,10 +122,11 @@ void append_with_thread(std::vector<Table>& into, std::vector<Table> tables, con
 // Each site's cumulative time across the processes, biggest sum first.
 Table across_scopes(const ScopeMerge& merge) {
   std::vector<AcrossRow> rows;
+  const auto parent = parents_of(merge.members());
   for (const auto& [site, spread] : merge.spreads())
     rows.push_back({.name = site.name,
                     .lead = {Cell::string(site.file), Cell::count(site.line)},
-                    .stats = spread.stats(merge.processes())});
+                    .stats = spread.stats(parent)});
   std::stable_sort(rows.begin(), rows.end(),
                    [](const AcrossRow& a, const AcrossRow& b) { return a.stats.sum > b.stats.sum; });
   return across_table({.key = "across",

@@ -120,6 +120,35 @@ TEST_CASE("a spread over processes: sum, min, mean, max with their process, cv a
   CHECK(g.max_process == 0);
 }
 
+TEST_CASE("a spread in a fork pool: what only the workers did is over the workers, the rest over all") {
+  const std::vector<bool> parent = {true, false, false, false};  // process 0 forked 1, 2 and 3
+  Spread work;                                                   // the workers' own work
+  work.add(1, 1);
+  work.add(2, 2);
+  work.add(3, 3);
+  auto w = work.stats(parent);
+  CHECK(w.processes == 3);
+  CHECK(w.mean == 2);
+  CHECK(w.min == 1);
+  CHECK(w.min_process == 1);
+  CHECK(w.imbalance == Approx(1.5));
+  Spread gather;  // the parent's alone
+  gather.add(0, 4);
+  CHECK(gather.stats(parent).processes == 1);
+  CHECK(gather.stats(parent).imbalance == 1);
+  Spread both;  // done by the parent and one worker: over all four, the others count as 0
+  both.add(0, 2);
+  both.add(2, 2);
+  auto b = both.stats(parent);
+  CHECK(b.processes == 4);
+  CHECK(b.mean == 1);
+  CHECK(b.min == 0);
+  CHECK(b.min_process == 1);
+  // Without parents every process is a peer: stats(n) and stats(all false) agree.
+  CHECK(work.stats(std::vector<bool>(4, false)).mean == work.stats(4).mean);
+  CHECK(work.stats(std::vector<bool>(4, false)).min_process == 0);
+}
+
 TEST_CASE("across ranks: scope cumtime and memory peak per rank, exact") {
   RunDir dir("across");
   four_ranks(dir);
