@@ -10,7 +10,14 @@ namespace {
 
 constexpr char kPrefix[] = "LD_PRELOAD=";
 constexpr std::size_t kPrefixLength = sizeof kPrefix - 1;
+// The shim, and the MPI layer `prof run` preloads beside it: a process that is not followed loads neither
+// (the layer would bring libprof, which writes a snapshot of its own at exit).
 constexpr char kShimName[] = "libprof_preload.so";
+constexpr char kMpiLayerName[] = "libprof_mpi.so";
+
+bool named(const char* base, std::size_t length, const char* name, std::size_t name_length) noexcept {
+  return length == name_length && std::memcmp(base, name, length) == 0;
+}
 
 bool is_separator(char c) noexcept {
   return c == ':' || c == ' ';
@@ -22,7 +29,8 @@ bool is_shim(const char* entry, std::size_t length) noexcept {
     if (entry[i] == '/') base = entry + i + 1;
   }
   std::size_t base_length = length - static_cast<std::size_t>(base - entry);
-  return base_length == sizeof kShimName - 1 && std::memcmp(base, kShimName, base_length) == 0;
+  return named(base, base_length, kShimName, sizeof kShimName - 1) ||
+         named(base, base_length, kMpiLayerName, sizeof kMpiLayerName - 1);
 }
 
 bool is_preload(const char* entry) noexcept {
@@ -30,7 +38,7 @@ bool is_preload(const char* entry) noexcept {
 }
 
 bool mentions_shim(const char* value) noexcept {
-  return std::strstr(value, kShimName) != nullptr;
+  return std::strstr(value, kShimName) != nullptr || std::strstr(value, kMpiLayerName) != nullptr;
 }
 
 }  // namespace

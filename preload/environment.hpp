@@ -7,8 +7,8 @@
 
 namespace prof::preload::environment {
 
-// Removes every LD_PRELOAD entry whose file name is libprof_preload.so from `value` (entries separated by
-// ':' or ' '), in place. Returns true when something was removed.
+// Removes every LD_PRELOAD entry whose file name is libprof_preload.so or libprof_mpi.so from `value`
+// (entries separated by ':' or ' '), in place. Returns true when something was removed.
 bool remove_shim(char* value) noexcept;
 
 // Edits environ's LD_PRELOAD in place (the process start: its strings are on the writable initial stack).

@@ -157,6 +157,21 @@ TEST_CASE("prof run --mpi on a program without MPI changes nothing and loads no 
   CHECK_FALSE(libmpi);
 }
 
+TEST_CASE("prof run --no-follow --mpi: the children load neither the shim nor the MPI layer") {
+  if (sanitized_build()) return;
+  TempDir dir;
+  // The child prints its LD_PRELOAD: nothing of libprof may be left in it, and only sh leaves a snapshot.
+  const ProcessResult result =
+      run_clean({kProf, "run", "--no-follow", "--mpi", "-o", dir.path().string(), "--", "/bin/sh", "-c",
+                 "/usr/bin/env | grep ^LD_PRELOAD= ; exit 0"});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("libprof") == std::string::npos);
+  const auto files = snapshot_files(dir.path());
+  REQUIRE(files.size() == 1);
+  CHECK(files.front().filename().string().rfind("sh.", 0) == 0);
+}
+
 TEST_CASE("prof run: --mpi and --no-mpi exclude each other, --help mentions them") {
   const ProcessResult both = run_clean({kProf, "run", "--mpi", "--no-mpi", "--", "/bin/true"});
   CHECK(both.exit_code == 2);

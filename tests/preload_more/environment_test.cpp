@@ -25,6 +25,8 @@ TEST_CASE("remove_shim drops every entry named libprof_preload.so and keeps the 
   // Look-alikes stay untouched.
   CHECK(removed("/a/libprof_preload.so.1:/b/mylibprof_preload.so") ==
         "/a/libprof_preload.so.1:/b/mylibprof_preload.so");
+  // The MPI layer prof run preloads beside the shim goes too.
+  CHECK(removed("/a/libprof_preload.so:/a/libprof_mpi.so:/x/liba.so") == "/x/liba.so");
   std::string untouched = "/x/liba.so";
   CHECK_FALSE(env::remove_shim(untouched.data()));
 }
