@@ -7,10 +7,9 @@
 #include "commands.hpp"
 #include "error.hpp"
 #include "memory_diff.hpp"
+#include "report_merge.hpp"
 #include "report_render.hpp"
 #include "scope_report.hpp"
-#include "snapshot_reader.hpp"
-#include "symbolise_file.hpp"
 #include "terminal.hpp"
 #include "timers_diff.hpp"
 
@@ -75,25 +74,26 @@ void run_diff(const DiffOptions& options) {
   else if (options.format != "text")
     throw UserError("--format",
                     fmt::format("unknown format \"{}\" (choose text, csv or json)", options.format));
-  auto old_run = load_snapshots({options.old_path});
-  auto new_run = load_snapshots({options.new_path});
-  symbolise_loaded(old_run);
-  symbolise_loaded(new_run);
-  std::vector<Section> sections;
-  if (options.timers) sections.push_back(timers_diff_section(old_run, new_run, options.threshold));
-  if (options.scopes)
-    sections.push_back(scope_diff_section(old_run, new_run,
-                                          options.no_compensate ? ScopeTimes::raw : ScopeTimes::compensated,
-                                          format == OutputFormat::text));
-  if (options.memory) {
-    MemoryReportOptions mem;
+  ScopeReportOptions scope;
+  scope.times = options.no_compensate ? ScopeTimes::raw : ScopeTimes::compensated;
+  MemoryReportOptions mem;
+  if (options.memory) {  // --by and --view without --mem are ignored
     mem.by = parse_memory_key(options.mem_by);
     mem.view = parse_memory_view(options.mem_view);
-    mem.top = options.mem_top;
-    mem.text = format == OutputFormat::text;
-    sections.push_back(memory_diff_section(old_run, new_run, mem));
   }
-  if (sections.empty()) sections.push_back(meta_diff(run_totals(old_run), run_totals(new_run)));
+  mem.top = options.mem_top;
+  mem.text = format == OutputFormat::text;
+  // One side at a time, one snapshot at a time: only the accumulators and the processes' summaries stay.
+  auto old_run = merge_run(options.old_path, scope, options.scopes, mem, options.memory);
+  auto new_run = merge_run(options.new_path, scope, options.scopes, mem, options.memory);
+  std::vector<Section> sections;
+  if (options.timers)
+    sections.push_back(timers_diff_section(old_run.processes(), new_run.processes(), options.threshold));
+  if (options.scopes)
+    sections.push_back(scope_diff_section(old_run.scopes(), new_run.scopes(), format == OutputFormat::text));
+  if (options.memory) sections.push_back(memory_diff_section(old_run.memory(), new_run.memory(), mem));
+  if (sections.empty())
+    sections.push_back(meta_diff(run_totals(old_run.processes()), run_totals(new_run.processes())));
   std::string out;
   if (format == OutputFormat::text)
     out = render_text(sections, {.colour = stdout_wants_colour(), .width = 80});

@@ -23,7 +23,7 @@ struct DiffRow {
 
 }  // namespace
 
-Section memory_diff_section(const std::vector<Snapshot>& old_run, const std::vector<Snapshot>& new_run,
+Section memory_diff_section(const MemoryMerge& old_run, const MemoryMerge& new_run,
                             const MemoryReportOptions& options) {
   Section section{.key = "memory",
                   .title = "Memory (NEW - OLD)",
@@ -32,21 +32,16 @@ Section memory_diff_section(const std::vector<Snapshot>& old_run, const std::vec
                   .facts = {},
                   .tables = {},
                   .warnings = {}};
-  auto has_memory = [](const std::vector<Snapshot>& run) {
-    return std::any_of(run.begin(), run.end(), [](const Snapshot& s) { return s.memory.has_value(); });
-  };
-  if (!has_memory(old_run) || !has_memory(new_run)) {
+  if (old_run.processes() == 0 || new_run.processes() == 0) {
     section.present = false;
     section.absent_note = fmt::format("no memory section (no memory tracer data) in the {} run",
-                                      has_memory(old_run) ? "NEW" : "OLD");
+                                      old_run.processes() > 0 ? "NEW" : "OLD");
     return section;
   }
-  auto old_groups = group_memory_sites(old_run, options.by, options.keep_system_frames);
-  auto new_groups = group_memory_sites(new_run, options.by, options.keep_system_frames);
   std::map<std::string, DiffRow> rows;
-  for (const auto& group : old_groups)
+  for (const auto& group : old_run.groups())
     rows[group.key] = {&group, view_values(group.counts, options.view), {}};
-  for (const auto& group : new_groups) {
+  for (const auto& group : new_run.groups()) {
     auto& row = rows[group.key];
     row.group = &group;
     row.new_values = view_values(group.counts, options.view);

@@ -62,6 +62,4 @@ bool is_system_frame(const Snapshot& snapshot, const Frame& frame) {
   return false;
 }
 
-// group_memory_sites is in memory_merge.cpp: one grouping for report and diff.
-
 }  // namespace prof::viewer

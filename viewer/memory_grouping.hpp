@@ -32,7 +32,4 @@ struct MemoryGroup {
 // libc, libstdc++, libunwind, the shim, ld.so and /usr/include: not the user's code.
 bool is_system_frame(const Snapshot& snapshot, const Frame& frame);
 
-std::vector<MemoryGroup> group_memory_sites(const std::vector<Snapshot>& snapshots, MemoryKey key,
-                                            bool keep_system_frames);
-
 }  // namespace prof::viewer

@@ -168,16 +168,4 @@ void MemoryMerge::add_sites(const Snapshot& snapshot, std::size_t ordinal) {
   }
 }
 
-std::vector<MemoryGroup> group_memory_sites(const std::vector<Snapshot>& snapshots, MemoryKey key,
-                                            bool keep_system_frames) {
-  MemoryReportOptions options;
-  options.by = key;
-  options.keep_system_frames = keep_system_frames;
-  options.tree = true;
-  MemoryMerge merge(options);
-  for (const auto& snapshot : snapshots)
-    merge.add(snapshot);
-  return merge.take_groups();
-}
-
 }  // namespace prof::viewer

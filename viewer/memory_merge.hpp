@@ -24,7 +24,6 @@ class MemoryMerge {
   const MemorySummary& summary() const { return summary_; }
   std::optional<double> peak_wall_seconds() const { return peak_wall_seconds_; }  // of the last process
   const std::vector<MemoryGroup>& groups() const { return groups_; }
-  std::vector<MemoryGroup> take_groups() { return std::move(groups_); }
   // Per group (same index): the view's figure (bytes, or a count for allocations and temporary) per process.
   const std::vector<Spread>& spreads() const { return spreads_; }
   const std::vector<ProcessLabel>& members() const { return members_; }

@@ -33,4 +33,11 @@ void merge_files(const std::vector<SnapshotFile>& files, ReportMerge& merge) {
   merge.finish();
 }
 
+ReportMerge merge_run(const std::string& path, const ScopeReportOptions& scope, bool scopes,
+                      const MemoryReportOptions& memory, bool with_memory) {
+  ReportMerge merge(scope, scopes, memory, with_memory);
+  merge_files(list_snapshot_files({path}), merge);
+  return merge;
+}
+
 }  // namespace prof::viewer

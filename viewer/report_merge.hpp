@@ -42,4 +42,9 @@ class ReportMerge {
 // Reads, symbolises and folds each file in turn, then finishes the merge.
 void merge_files(const std::vector<SnapshotFile>& files, ReportMerge& merge);
 
+// One run named by PATH (a snapshot file or a run directory), its files chosen and folded as prof report
+// does: prof diff reads OLD and NEW this way, so it holds two sets of accumulators, never the documents.
+ReportMerge merge_run(const std::string& path, const ScopeReportOptions& scope, bool scopes,
+                      const MemoryReportOptions& memory, bool with_memory);
+
 }  // namespace prof::viewer

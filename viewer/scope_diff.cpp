@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "scope_merge.hpp"
 #include "scope_report.hpp"
 #include "scope_views.hpp"
 #include "units.hpp"
@@ -19,19 +20,17 @@ struct SiteChange {
   std::int64_t change_ns() const { return new_run.total_ns - old_run.total_ns; }
 };
 
-std::vector<SiteChange> site_changes(const std::vector<Snapshot>& old_run,
-                                     const std::vector<Snapshot>& new_run, ScopeTimes times) {
+std::vector<SiteChange> site_changes(const ScopeTree& old_tree, const ScopeTree& new_tree) {
   std::map<ScopeSiteKey, SiteChange> by_site;
-  auto add = [&](const std::vector<Snapshot>& snapshots, bool is_new) {
-    auto tree = merged_scope_tree(snapshots, times);
+  auto add = [&](const ScopeTree& tree, bool is_new) {
     for (const auto& totals : scope_site_totals(tree)) {
       auto& change = by_site[tree.sites[totals.site]];
       change.site = tree.sites[totals.site];
       (is_new ? change.new_run : change.old_run) = totals;
     }
   };
-  add(old_run, false);
-  add(new_run, true);
+  add(old_tree, false);
+  add(new_tree, true);
   std::vector<SiteChange> changes;
   for (auto& [site, change] : by_site)
     changes.push_back(std::move(change));
@@ -55,11 +54,7 @@ Cell change_cell(std::int64_t ns) {
 
 }  // namespace
 
-Section scope_diff_section(const std::vector<Snapshot>& old_run, const std::vector<Snapshot>& new_run,
-                           ScopeTimes times, bool text) {
-  auto has_scopes = [](const std::vector<Snapshot>& run) {
-    return std::any_of(run.begin(), run.end(), [](const Snapshot& s) { return s.scopes.has_value(); });
-  };
+Section scope_diff_section(const ScopeMerge& old_run, const ScopeMerge& new_run, bool text) {
   Section section{.key = "scopes",
                   .title = "Scopes (NEW / OLD, biggest change in cumulative time first)",
                   .present = true,
@@ -67,19 +62,19 @@ Section scope_diff_section(const std::vector<Snapshot>& old_run, const std::vect
                   .facts = {},
                   .tables = {},
                   .warnings = {}};
-  if (!has_scopes(old_run) && !has_scopes(new_run)) {
+  if (old_run.processes() == 0 && new_run.processes() == 0) {
     section.present = false;
     section.absent_note = "no scopes section (no scope profiler data) in either run";
     return section;
   }
-  auto old_total = merged_scope_tree(old_run, times).root_total_ns();
-  auto new_total = merged_scope_tree(new_run, times).root_total_ns();
+  auto old_total = old_run.tree().root_total_ns();
+  auto new_total = new_run.tree().root_total_ns();
   section.facts = {{"old_total_seconds", "old total", ns_cell(old_total)},
                    {"new_total_seconds", "new total", ns_cell(new_total)},
                    {"ratio", "new/old", Cell::ratio(ratio(new_total, old_total))}};
-  if (times == ScopeTimes::raw)
+  if (new_run.times() == ScopeTimes::raw)
     section.facts.push_back({"compensated", "times", {"raw, as measured", false}});
-  auto changes = site_changes(old_run, new_run, times);
+  auto changes = site_changes(old_run.tree(), new_run.tree());
   Table table{.key = "scopes", .title = "", .columns = {}, .rows = {}, .total_rows = changes.size()};
   if (text) {
     table.columns = {{"old", "old", "seconds"},

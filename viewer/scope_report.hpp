@@ -25,7 +25,7 @@ Section scope_section(const std::vector<Snapshot>& snapshots, const ScopeReportO
 // The same from a streamed merge (finished).
 Section scope_section(const ScopeMerge& merge, const ScopeReportOptions& options);
 
-Section scope_diff_section(const std::vector<Snapshot>& old_run, const std::vector<Snapshot>& new_run,
-                           ScopeTimes times, bool text);
+// `prof diff --scopes` from the two runs' finished merges (made with the same ScopeTimes).
+Section scope_diff_section(const ScopeMerge& old_run, const ScopeMerge& new_run, bool text);
 
 }  // namespace prof::viewer

@@ -10,6 +10,7 @@ namespace prof::viewer {
 
 inline constexpr double kDefaultDiffThreshold = 0.05;
 
+// Each run's processes: prof diff passes the summaries its streamed merges keep (timers are kept whole).
 // `threshold` is the smallest change (a fraction, 0.05 = 5 %) called a regression or an improvement.
 Section timers_diff_section(const std::vector<Snapshot>& old_run, const std::vector<Snapshot>& new_run,
                             double threshold);
