@@ -9,60 +9,34 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "planted_run.hpp"
 #include "report_merge.hpp"
 #include "run_prof.hpp"
 
 using namespace prof::viewer;
 using prof::test::run_prof;
+using prof::test::RunDir;
 namespace fs = std::filesystem;
 
 namespace {
 
-// One rank: the scope "work" (app.cpp:10) called `calls` times for `work_ns`, and one memory site
-// (solver.cpp:42, function assemble) with `allocations` allocations and `peak_bytes` live at the peak.
-std::string rank_snapshot(int rank, std::int64_t work_ns, std::int64_t calls, std::int64_t peak_bytes,
-                          std::int64_t allocations) {
-  return fmt::format(
-      R"({{"format": "libprof-snapshot", "version": 1, "meta": {{"program": "solver", "argv": ["solver"],
-    "pid": {}, "ppid": 1, "host": "node1", "start_time": "2026-01-01T00:00:00Z", "wall_seconds": 10,
-    "user_seconds": 1, "system_seconds": 0, "max_rss_bytes": 1000, "exit": {{"status": "exited", "code": 0}},
-    "libprof_version": "0.1.0", "writer": "preload", "clock": {{"source": "clock_gettime", "clock":
-    "CLOCK_MONOTONIC"}}, "threads_seen": 1, "cores_online": 8, "rank": {}, "size": 3}},
-  "strings": ["", "work", "app.cpp", "assemble", "/src/app/solver.cpp"],
-  "modules": [{{"path": "/app/solver", "build_id": "aa", "base": 4096, "size": 65536, "unloaded": false}}],
-  "frames": {{"columns": ["function", "file", "line", "module", "offset", "inlined"],
-             "rows": [[3, 4, 42, 0, 100, false]]}},
-  "stacks": [[0]], "symbolised": true,
-  "scopes": {{"sites": {{"columns": ["name", "file", "line"], "rows": [[1, 2, 10]]}},
-             "threads": [{{"id": 0, "nodes": {{"columns": ["parent", "site", "calls", "primitive_calls",
-               "total_ns", "self_ns"], "rows": [[-1, 0, {}, {}, {}, {}]]}}}}]}},
-  "memory": {{"summary": {{"allocations": {}, "allocated_bytes": {}, "peak_bytes": {}, "leaked_allocations": 0,
-    "leaked_bytes": 0}}, "sites": {{"columns": ["stack", "allocations", "allocated_bytes", "peak_bytes",
-    "leaked_allocations", "leaked_bytes"], "rows": [[0, {}, {}, {}, 0, 0]]}}}}}})",
-      200 + rank, rank, calls, calls, work_ns, work_ns, allocations, peak_bytes, peak_bytes, allocations,
-      peak_bytes, peak_bytes);
-}
-
-struct RunDir {
-  fs::path path;
-  explicit RunDir(const std::string& name)
-      : path(fs::temp_directory_path() / fmt::format("prof-diff-stream-test-{}-{}", name, ::getpid())) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~RunDir() { fs::remove_all(path); }
-  std::string str() const { return path.string(); }
-};
-
 // Rank r of OLD: work takes (r+1) s in 10 calls, the site peaks at 100 (r+1) bytes in 2 allocations.
 // NEW scales them: work (r+1) * 1.5 s in 20 calls, the site 300 (r+1) bytes in 5 allocations.
 // Summed over ranks 0..2: work 6 s -> 9 s, the site 600 B -> 1800 B and 6 -> 15 allocations.
-void plant(const RunDir& old_run, const RunDir& new_run) {
+void plant(RunDir& old_run, RunDir& new_run) {
   for (int r = 0; r < 3; ++r) {
-    std::ofstream(old_run.path / fmt::format("solver.r{:04}.{}.prof.json", r, 200 + r))
-        << rank_snapshot(r, (r + 1) * 1'000'000'000LL, 10, 100 * (r + 1), 2);
-    std::ofstream(new_run.path / fmt::format("solver.r{:04}.{}.prof.json", r, 200 + r))
-        << rank_snapshot(r, (r + 1) * 1'500'000'000LL, 20, 300 * (r + 1), 5);
+    old_run.add({.rank = r,
+                 .pid = 200 + r,
+                 .work_seconds = r + 1.0,
+                 .peak_bytes = 100 * (r + 1),
+                 .calls = 10,
+                 .allocations = 2});
+    new_run.add({.rank = r,
+                 .pid = 200 + r,
+                 .work_seconds = 1.5 * (r + 1),
+                 .peak_bytes = 300 * (r + 1),
+                 .calls = 20,
+                 .allocations = 5});
   }
 }
 
