@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "merge_checks.hpp"
 #include "planted_run.hpp"
 #include "report_merge.hpp"
 #include "run_prof.hpp"
@@ -270,15 +271,5 @@ TEST_CASE("the streamed merge keeps no snapshot's tables, only each process's su
   four_ranks(dir);
   ReportMerge merge({}, true, {}, true);
   merge_files(list_snapshot_files({dir.str()}), merge);
-  REQUIRE(merge.processes().size() == 4);
-  for (const auto& process : merge.processes()) {
-    CHECK(process.strings.empty());
-    CHECK(process.frames.empty());
-    CHECK(process.stacks.size() == 0);
-    CHECK(!process.scopes);
-    REQUIRE(process.memory);
-    CHECK(process.memory->sites.empty());
-  }
-  CHECK(merge.scopes().processes() == 4);
-  CHECK(merge.memory().groups().size() == 1);
+  prof::test::check_keeps_only_summaries(merge, 4);
 }
