@@ -6,7 +6,7 @@
 
 #include <simdjson.h>
 
-#include "snapshot_reader.hpp"
+#include "read/snapshot_reader.hpp"
 
 #if PROF_BENCH_NLOHMANN
 #include <nlohmann/json.hpp>

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "core/snapshot_writer.hpp"
-#include "secure_environment.hpp"
+#include "process/secure_environment.hpp"
 
 namespace prof::preload::recorder {
 
@@ -89,21 +89,12 @@ void finish_exited() noexcept {
 
 bool write_on_demand(const char* label, int sequence) noexcept {
   if (!owns_process()) return false;
-  core::MetaRequest request;
-  request.exit.kind = core::ExitStatus::Kind::running;
-  request.writer = "preload";
-  request.label = label;
-  request.sequence = sequence;
-  return core::write_snapshot(request);
+  return core::write_snapshot(core::MetaRequest::running("preload", label, sequence));
 }
 
 bool write_before_exec() noexcept {
   if (!owns_process() || g_final.load(std::memory_order_relaxed) != kNotWritten) return false;
-  core::MetaRequest request;
-  request.exit.kind = core::ExitStatus::Kind::running;
-  request.writer = "preload";
-  request.label = "exec";
-  return core::write_snapshot(request);
+  return core::write_snapshot(core::MetaRequest::running("preload", "exec"));
 }
 
 bool follows_children() noexcept {

@@ -12,16 +12,16 @@
 #include "core/clock.hpp"
 #include "core/output_dir.hpp"
 #include "core/process_meta.hpp"
-#include "environment.hpp"
-#include "exec_hooks.hpp"
 #include "export.hpp"
-#include "fatal_signals.hpp"
-#include "memory_tracer.hpp"
-#include "on_demand.hpp"
+#include "memory/tracer.hpp"
+#include "process/environment.hpp"
+#include "process/exec_hooks.hpp"
+#include "process/fatal_signals.hpp"
+#include "process/on_demand.hpp"
+#include "process/runtime_threads.hpp"
+#include "process/secure_environment.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
-#include "runtime_threads.hpp"
-#include "secure_environment.hpp"
 
 extern char** environ;
 

@@ -3,15 +3,16 @@
 
 #include <fmt/format.h>
 
-#include "aggregate.hpp"
 #include "commands.hpp"
 #include "error.hpp"
-#include "memory_diff.hpp"
-#include "report_merge.hpp"
-#include "report_render.hpp"
-#include "scope_report.hpp"
+#include "merge/report_merge.hpp"
+#include "merge/run_totals.hpp"
+#include "merge/scope_tree.hpp"
+#include "render/render.hpp"
+#include "report/memory/memory_diff.hpp"
+#include "report/scopes/scope_section.hpp"
+#include "report/timers/timers_diff.hpp"
 #include "terminal.hpp"
-#include "timers_diff.hpp"
 
 namespace prof::viewer {
 
@@ -84,8 +85,8 @@ void run_diff(const DiffOptions& options) {
   mem.top = options.mem_top;
   mem.text = format == OutputFormat::text;
   // One side at a time, one snapshot at a time: only the accumulators and the processes' summaries stay.
-  auto old_run = merge_run(options.old_path, scope, options.scopes, mem, options.memory);
-  auto new_run = merge_run(options.new_path, scope, options.scopes, mem, options.memory);
+  auto old_run = merge_run(options.old_path, scope.times, scope.threads, options.scopes, mem, options.memory);
+  auto new_run = merge_run(options.new_path, scope.times, scope.threads, options.scopes, mem, options.memory);
   std::vector<Section> sections;
   if (options.timers)
     sections.push_back(timers_diff_section(old_run.processes(), new_run.processes(), options.threshold));

@@ -8,12 +8,15 @@
 
 #include "commands.hpp"
 #include "error.hpp"
-#include "memory_report.hpp"
-#include "report_merge.hpp"
-#include "report_render.hpp"
-#include "report_sections.hpp"
-#include "scope_report.hpp"
-#include "snapshot_files.hpp"
+#include "merge/report_merge.hpp"
+#include "read/snapshot_files.hpp"
+#include "render/render.hpp"
+#include "report/memory/memory_section.hpp"
+#include "report/mpi/mpi_section.hpp"
+#include "report/processes/processes_section.hpp"
+#include "report/processes/ranks_section.hpp"
+#include "report/scopes/scope_section.hpp"
+#include "report/timers/timers_section.hpp"
 #include "terminal.hpp"
 
 namespace prof::viewer {
@@ -47,10 +50,10 @@ std::vector<Section> build_sections(const ReportMerge& merge, const ReportOption
   // Google Benchmark files hold timers only: by default their made-up process is left out of the table.
   bool only_benchmarks = std::all_of(processes.begin(), processes.end(),
                                      [](const Snapshot& s) { return s.meta.writer == "google-benchmark"; });
-  if ((!chosen && !only_benchmarks) || options.meta) sections.push_back(meta_section(processes));
+  if ((!chosen && !only_benchmarks) || options.meta) sections.push_back(processes_section(processes));
   if (options.by_rank) sections.push_back(ranks_section(processes));
   if (!chosen || options.scopes) sections.push_back(scope_section(merge.scopes(), options.scope));
-  if (!chosen || options.memory) sections.push_back(memory_report_section(merge.memory(), options.mem));
+  if (!chosen || options.memory) sections.push_back(memory_section(merge.memory(), options.mem));
   if (!chosen || options.mpi) sections.push_back(mpi_section(processes));
   if (!chosen || options.timers) sections.push_back(timers_section(processes));
   // By default a section that is not in the snapshots is simply not mentioned.
@@ -173,7 +176,8 @@ void run_report(const ReportOptions& options) {
   with_format.mem.text = format == OutputFormat::text;
   const bool chosen =
       options.meta || options.memory || options.scopes || options.timers || options.mpi || options.by_rank;
-  ReportMerge merge(with_format.scope, !chosen || options.scopes, with_format.mem, !chosen || options.memory);
+  ReportMerge merge(with_format.scope.times, with_format.scope.threads, !chosen || options.scopes,
+                    with_format.mem, !chosen || options.memory);
   merge_files(files, merge);
   auto sections = build_sections(merge, with_format);
   apply_sort_and_top(sections, options);

@@ -10,9 +10,9 @@
 #include "error.hpp"
 #include "terminal.hpp"
 #include "timeit/statistics.hpp"
-#include "timeit_command_results.hpp"
-#include "timeit_command_runner.hpp"
-#include "timeit_command_snapshot.hpp"
+#include "timeit_command/results.hpp"
+#include "timeit_command/runner.hpp"
+#include "timeit_command/snapshot.hpp"
 #include "units.hpp"
 
 namespace prof::viewer {

@@ -1,4 +1,4 @@
-#include "memory_allocator.hpp"
+#include "memory/allocator.hpp"
 
 #include <dlfcn.h>
 #include <atomic>

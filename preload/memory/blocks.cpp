@@ -1,7 +1,7 @@
-#include "memory_blocks.hpp"
+#include "memory/blocks.hpp"
 
-#include "memory_pages.hpp"
-#include "memory_spin_lock.hpp"
+#include "memory/pages.hpp"
+#include "memory/spin_lock.hpp"
 
 namespace prof::preload::memory::blocks {
 
@@ -117,13 +117,11 @@ std::uint64_t live_blocks() noexcept {
 }
 
 void lock_all() noexcept {
-  for (Shard& shard : g_shards)
-    shard.lock.lock();
+  lock_shards(g_shards);
 }
 
 void unlock_all() noexcept {
-  for (Shard& shard : g_shards)
-    shard.lock.unlock();
+  unlock_shards(g_shards);
 }
 
 void reset() noexcept {

@@ -1,4 +1,4 @@
-#include "memory_frame_rules.hpp"
+#include "memory/frame_rules.hpp"
 
 #include <cstring>
 

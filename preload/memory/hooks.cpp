@@ -10,9 +10,9 @@
 #include <cstring>
 
 #include "export.hpp"
-#include "memory_allocator.hpp"
-#include "memory_tracer.hpp"
-#include "on_demand.hpp"
+#include "memory/allocator.hpp"
+#include "memory/tracer.hpp"
+#include "process/on_demand.hpp"
 
 namespace mem = prof::preload::memory;
 namespace alloc = prof::preload::memory::allocator;

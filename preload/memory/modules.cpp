@@ -1,4 +1,4 @@
-#include "memory_modules.hpp"
+#include "memory/modules.hpp"
 
 #include <elf.h>
 #include <link.h>

@@ -1,4 +1,4 @@
-#include "memory_pages.hpp"
+#include "memory/pages.hpp"
 
 #include <sys/mman.h>
 #include <atomic>

@@ -1,15 +1,15 @@
-#include "memory_section.hpp"
+#include "memory/section.hpp"
 
 #include <cstdint>
 
 #include "core/clock.hpp"
 #include "core/json_writer.hpp"
 #include "core/snapshot_writer.hpp"
-#include "memory_modules.hpp"
-#include "memory_pages.hpp"
-#include "memory_sites.hpp"
-#include "memory_timeline.hpp"
-#include "memory_unloaded_modules.hpp"
+#include "memory/modules.hpp"
+#include "memory/pages.hpp"
+#include "memory/sites.hpp"
+#include "memory/timeline.hpp"
+#include "memory/unloaded_modules.hpp"
 
 namespace prof::preload::memory::section {
 

@@ -1,12 +1,12 @@
-#include "memory_sites.hpp"
+#include "memory/sites.hpp"
 
 #include <pthread.h>
 #include <atomic>
 #include <cstring>
 
 #include "core/clock.hpp"
-#include "memory_pages.hpp"
-#include "memory_spin_lock.hpp"
+#include "memory/pages.hpp"
+#include "memory/spin_lock.hpp"
 
 namespace prof::preload::memory::sites {
 
@@ -265,13 +265,11 @@ std::uint64_t bytes_at_peak(const Site& s) noexcept {
 }
 
 void lock_all() noexcept {
-  for (Shard& shard : g_shards)
-    shard.lock.lock();
+  lock_shards(g_shards);
 }
 
 void unlock_all() noexcept {
-  for (Shard& shard : g_shards)
-    shard.lock.unlock();
+  unlock_shards(g_shards);
 }
 
 void reset() noexcept {

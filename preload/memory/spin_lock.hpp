@@ -30,6 +30,19 @@ class SpinLock {
   std::atomic<bool> locked_{false};
 };
 
+// Every shard of a table, always in index order so two callers cannot deadlock (fork and snapshots take all).
+template <class Shards>
+void lock_shards(Shards& shards) noexcept {
+  for (auto& shard : shards)
+    shard.lock.lock();
+}
+
+template <class Shards>
+void unlock_shards(Shards& shards) noexcept {
+  for (auto& shard : shards)
+    shard.lock.unlock();
+}
+
 class SpinGuard {
  public:
   explicit SpinGuard(SpinLock& lock) noexcept : lock_(lock) { lock_.lock(); }

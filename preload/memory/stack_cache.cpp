@@ -1,9 +1,9 @@
-#include "memory_stack_cache.hpp"
+#include "memory/stack_cache.hpp"
 
 #include <atomic>
 
-#include "memory_frame_rules.hpp"
-#include "memory_sites.hpp"
+#include "memory/frame_rules.hpp"
+#include "memory/sites.hpp"
 
 namespace prof::preload::memory::stack_cache {
 

@@ -1,9 +1,9 @@
-#include "memory_timeline.hpp"
+#include "memory/timeline.hpp"
 
 #include <atomic>
 
 #include "core/clock.hpp"
-#include "memory_spin_lock.hpp"
+#include "memory/spin_lock.hpp"
 
 namespace prof::preload::memory::timeline {
 

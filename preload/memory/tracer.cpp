@@ -1,4 +1,4 @@
-#include "memory_tracer.hpp"
+#include "memory/tracer.hpp"
 
 #define UNW_LOCAL_ONLY
 #include <dlfcn.h>
@@ -12,13 +12,13 @@
 #include <cstring>
 
 #include "core/clock.hpp"
-#include "memory_blocks.hpp"
-#include "memory_modules.hpp"
-#include "memory_section.hpp"
-#include "memory_sites.hpp"
-#include "memory_stack_cache.hpp"
-#include "memory_timeline.hpp"
-#include "memory_unloaded_modules.hpp"
+#include "memory/blocks.hpp"
+#include "memory/modules.hpp"
+#include "memory/section.hpp"
+#include "memory/sites.hpp"
+#include "memory/stack_cache.hpp"
+#include "memory/timeline.hpp"
+#include "memory/unloaded_modules.hpp"
 
 namespace prof::preload::memory {
 

@@ -1,4 +1,4 @@
-#include "memory_unloaded_modules.hpp"
+#include "memory/unloaded_modules.hpp"
 
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "memory_spin_lock.hpp"
-#include "memory_stack_cache.hpp"
+#include "memory/spin_lock.hpp"
+#include "memory/stack_cache.hpp"
 
 namespace prof::preload::memory::unloaded_modules {
 

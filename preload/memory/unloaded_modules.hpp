@@ -3,7 +3,7 @@
 // name the module those addresses were in. dlclose is interposed (dl_hooks.cpp); the modules that vanish
 // across the real call are copied here, paths included (the loader frees its own copy).
 
-#include "memory_modules.hpp"
+#include "memory/modules.hpp"
 
 namespace prof::preload::memory::unloaded_modules {
 

@@ -6,8 +6,8 @@
 #include <cerrno>
 
 #include "export.hpp"
-#include "memory_tracer.hpp"
-#include "memory_unloaded_modules.hpp"
+#include "memory/tracer.hpp"
+#include "memory/unloaded_modules.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "exec_hooks.hpp"
+#include "process/exec_hooks.hpp"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -6,8 +6,8 @@
 #include <cstdarg>
 #include <cstddef>
 
-#include "environment.hpp"
 #include "export.hpp"
+#include "process/environment.hpp"
 #include "recorder.hpp"
 
 extern char** environ;
@@ -58,15 +58,28 @@ int missing() noexcept {
   return -1;
 }
 
-// Collects execl's variadic arguments (argv[0] first) into `argv`; false when there are too many.
-bool collect(const char* first, va_list args, char** argv, std::size_t capacity) noexcept {
-  std::size_t count = 0;
-  argv[count++] = const_cast<char*>(first);
-  while (argv[count - 1]) {
-    if (count == capacity) return false;
-    argv[count++] = va_arg(args, char*);
+// The argument list of execl, execlp and execle as an argv. `args` is taken by reference so that execle can
+// read its envp after the list.
+struct ArgList {
+  char* argv[kMaxEntries];
+  bool fits = true;
+
+  void collect(const char* first, va_list& args) noexcept {
+    std::size_t count = 0;
+    argv[count++] = const_cast<char*>(first);
+    while (argv[count - 1]) {
+      if (count == kMaxEntries) {
+        fits = false;
+        return;
+      }
+      argv[count++] = va_arg(args, char*);
+    }
   }
-  return true;
+};
+
+int too_many_arguments() noexcept {
+  errno = E2BIG;
+  return -1;
 }
 
 }  // namespace
@@ -123,41 +136,29 @@ PROF_SHIM_EXPORT int fexecve(int fd, char* const argv[], char* const envp[]) noe
 }
 
 PROF_SHIM_EXPORT int execl(const char* path, const char* arg, ...) noexcept {
-  char* argv[ex::kMaxEntries];
+  ex::ArgList list;
   va_list args;
   va_start(args, arg);
-  bool fits = ex::collect(arg, args, argv, ex::kMaxEntries);
+  list.collect(arg, args);
   va_end(args);
-  if (!fits) {
-    errno = E2BIG;
-    return -1;
-  }
-  return ex::run_execve(path, argv, environ);
+  return list.fits ? ex::run_execve(path, list.argv, environ) : ex::too_many_arguments();
 }
 
 PROF_SHIM_EXPORT int execlp(const char* file, const char* arg, ...) noexcept {
-  char* argv[ex::kMaxEntries];
+  ex::ArgList list;
   va_list args;
   va_start(args, arg);
-  bool fits = ex::collect(arg, args, argv, ex::kMaxEntries);
+  list.collect(arg, args);
   va_end(args);
-  if (!fits) {
-    errno = E2BIG;
-    return -1;
-  }
-  return ex::run_execvpe(file, argv, environ);
+  return list.fits ? ex::run_execvpe(file, list.argv, environ) : ex::too_many_arguments();
 }
 
 PROF_SHIM_EXPORT int execle(const char* path, const char* arg, ...) noexcept {
-  char* argv[ex::kMaxEntries];
+  ex::ArgList list;
   va_list args;
   va_start(args, arg);
-  bool fits = ex::collect(arg, args, argv, ex::kMaxEntries);
-  char* const* envp = fits ? va_arg(args, char* const*) : nullptr;
+  list.collect(arg, args);
+  char* const* envp = list.fits ? va_arg(args, char* const*) : nullptr;
   va_end(args);
-  if (!fits) {
-    errno = E2BIG;
-    return -1;
-  }
-  return ex::run_execve(path, argv, envp);
+  return list.fits ? ex::run_execve(path, list.argv, envp) : ex::too_many_arguments();
 }

@@ -1,4 +1,4 @@
-#include "fatal_signals.hpp"
+#include "process/fatal_signals.hpp"
 
 #include <unistd.h>
 #include <atomic>

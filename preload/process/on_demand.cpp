@@ -1,4 +1,4 @@
-#include "on_demand.hpp"
+#include "process/on_demand.hpp"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "memory_tracer.hpp"
+#include "memory/tracer.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
 

@@ -1,4 +1,4 @@
-#include "runtime_threads.hpp"
+#include "process/runtime_threads.hpp"
 
 #include <dlfcn.h>
 

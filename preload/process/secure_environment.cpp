@@ -1,4 +1,4 @@
-#include "secure_environment.hpp"
+#include "process/secure_environment.hpp"
 
 #include <sys/auxv.h>
 #include <cstddef>

@@ -5,18 +5,21 @@
 #include <string_view>
 
 #include "error.hpp"
-#include "memory_report.hpp"
-#include "report_render.hpp"
-#include "report_sections.hpp"
-#include "snapshot_reader.hpp"
+#include "read/snapshot_reader.hpp"
+#include "render/render.hpp"
+#include "report/memory/memory_section.hpp"
+#include "report/mpi/mpi_section.hpp"
+#include "report/processes/processes_section.hpp"
+#include "report/scopes/scope_section.hpp"
+#include "report/timers/timers_section.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace prof::viewer;
   try {
     std::vector<Snapshot> snapshots;
     snapshots.push_back(parse_snapshot({reinterpret_cast<const char*>(data), size}, "fuzz"));
-    std::vector<Section> sections{meta_section(snapshots), scopes_section(snapshots),
-                                  memory_report_section(snapshots, {}), timers_section(snapshots),
+    std::vector<Section> sections{processes_section(snapshots), scope_section(snapshots, {}),
+                                  memory_section(snapshots, {}), timers_section(snapshots),
                                   mpi_section(snapshots)};
     render_text(sections, {.colour = true, .width = 80});
     render_csv(sections);

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "secure_environment.hpp"
+#include "process/secure_environment.hpp"
 
 namespace senv = prof::preload::secure_environment;
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "environment.hpp"
+#include "process/environment.hpp"
 
 namespace env = prof::preload::environment;
 

@@ -8,8 +8,8 @@
 #include <map>
 #include <set>
 
-#include "snapshot_reader.hpp"
-#include "test_support.hpp"
+#include "../core/snapshot_reader.hpp"
+#include "../core/test_support.hpp"
 
 using namespace prof::test;
 
@@ -18,7 +18,7 @@ namespace {
 const std::string kShim = std::string(PROF_TEST_LIB_DIR) + "/libprof_preload.so";
 
 std::string program(const char* name) {
-  return std::string(PROF_CORE_PROGRAMS_DIR) + "/" + name;
+  return std::string(PROF_PRELOAD_PROGRAMS_DIR) + "/" + name;
 }
 
 struct ShimRun {

@@ -1,7 +1,7 @@
 // Threads an MPI runtime starts for itself are told apart by the module of their start routine.
 #include <catch2/catch.hpp>
 
-#include "runtime_threads.hpp"
+#include "process/runtime_threads.hpp"
 
 using prof::preload::is_mpi_runtime_module;
 

@@ -13,7 +13,7 @@ namespace prof::test {
 inline const std::string kShimPath = std::string(PROF_TEST_LIB_DIR) + "/libprof_preload.so";
 
 inline std::string more_program(const char* name) {
-  return std::string(PROF_MORE_PROGRAMS_DIR) + "/" + name;
+  return std::string(PROF_PRELOAD_PROGRAMS_DIR) + "/" + name;
 }
 
 struct SnapshotFacts {

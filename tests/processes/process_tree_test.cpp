@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "../core/test_support.hpp"  // tests/core has a snapshot_reader.hpp of its own: not on the path
-#include "snapshot_reader.hpp"
+#include "read/snapshot_reader.hpp"
 
 namespace {
 

@@ -12,10 +12,10 @@
 #include <catch2/catch.hpp>
 
 #include "call_sites.hpp"
-#include "snapshot_reader.hpp"
-#include "symbolise.hpp"
-#include "symbolise_file.hpp"
-#include "symbolise_module.hpp"
+#include "read/snapshot_reader.hpp"
+#include "symbolise/frames.hpp"
+#include "symbolise/module.hpp"
+#include "symbolise/symbolised_file.hpp"
 
 using namespace prof::viewer;
 

@@ -5,7 +5,7 @@
 
 #include <cstddef>
 
-#include "report_merge.hpp"
+#include "merge/report_merge.hpp"
 
 namespace prof::test {
 

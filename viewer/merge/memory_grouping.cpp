@@ -1,4 +1,4 @@
-#include "memory_grouping.hpp"
+#include "merge/memory_grouping.hpp"
 
 #include <filesystem>
 
@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 
-#include "aggregate.hpp"
 #include "units.hpp"
 
 namespace prof::viewer {

@@ -1,10 +1,10 @@
-#include "memory_merge.hpp"
+#include "merge/memory_merge.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "aggregate.hpp"
+#include "model/describe_frame.hpp"
 #include "units.hpp"
 
 namespace prof::viewer {

@@ -7,11 +7,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "across_table.hpp"
-#include "memory_grouping.hpp"
-#include "memory_report.hpp"
-#include "snapshot.hpp"
-#include "spread.hpp"
+#include "merge/memory_grouping.hpp"
+#include "merge/memory_view.hpp"
+#include "merge/process_label.hpp"
+#include "merge/spread.hpp"
+#include "model/snapshot.hpp"
 
 namespace prof::viewer {
 

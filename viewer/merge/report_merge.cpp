@@ -1,7 +1,7 @@
-#include "report_merge.hpp"
+#include "merge/report_merge.hpp"
 
-#include "snapshot_reader.hpp"
-#include "symbolise_file.hpp"
+#include "read/snapshot_reader.hpp"
+#include "symbolise/symbolised_file.hpp"
 
 namespace prof::viewer {
 
@@ -33,9 +33,9 @@ void merge_files(const std::vector<SnapshotFile>& files, ReportMerge& merge) {
   merge.finish();
 }
 
-ReportMerge merge_run(const std::string& path, const ScopeReportOptions& scope, bool scopes,
+ReportMerge merge_run(const std::string& path, ScopeTimes times, bool threads, bool scopes,
                       const MemoryReportOptions& memory, bool with_memory) {
-  ReportMerge merge(scope, scopes, memory, with_memory);
+  ReportMerge merge(times, threads, scopes, memory, with_memory);
   merge_files(list_snapshot_files({path}), merge);
   return merge;
 }

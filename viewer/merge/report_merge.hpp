@@ -4,12 +4,11 @@
 // What stays per process is its meta and small sections (timers, mpi, the memory summary).
 #include <vector>
 
-#include "memory_merge.hpp"
-#include "memory_report.hpp"
-#include "scope_merge.hpp"
-#include "scope_report.hpp"
-#include "snapshot.hpp"
-#include "snapshot_files.hpp"
+#include "merge/memory_merge.hpp"
+#include "merge/memory_view.hpp"
+#include "merge/scope_merge.hpp"
+#include "model/snapshot.hpp"
+#include "read/snapshot_files.hpp"
 
 namespace prof::viewer {
 
@@ -19,12 +18,10 @@ Snapshot process_summary(const Snapshot& snapshot);
 class ReportMerge {
  public:
   // A section that will not be shown is not merged.
-  ReportMerge(const ScopeReportOptions& scope, bool scopes, const MemoryReportOptions& memory,
+  // `threads`: keep each thread's tree too (--threads).
+  ReportMerge(ScopeTimes times, bool threads, bool scopes, const MemoryReportOptions& memory,
               bool with_memory)
-      : scopes_(scope.times, scope.threads),
-        memory_(memory),
-        with_scopes_(scopes),
-        with_memory_(with_memory) {}
+      : scopes_(times, threads), memory_(memory), with_scopes_(scopes), with_memory_(with_memory) {}
   void add(const Snapshot& snapshot);
   void finish() { scopes_.finish(); }
 
@@ -44,7 +41,7 @@ void merge_files(const std::vector<SnapshotFile>& files, ReportMerge& merge);
 
 // One run named by PATH (a snapshot file or a run directory), its files chosen and folded as prof report
 // does: prof diff reads OLD and NEW this way, so it holds two sets of accumulators, never the documents.
-ReportMerge merge_run(const std::string& path, const ScopeReportOptions& scope, bool scopes,
+ReportMerge merge_run(const std::string& path, ScopeTimes times, bool threads, bool scopes,
                       const MemoryReportOptions& memory, bool with_memory);
 
 }  // namespace prof::viewer

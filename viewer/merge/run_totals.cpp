@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "aggregate.hpp"
+#include "merge/run_totals.hpp"
 
 namespace prof::viewer {
 

@@ -1,4 +1,4 @@
-#include "scope_merge.hpp"
+#include "merge/scope_merge.hpp"
 
 #include <algorithm>
 

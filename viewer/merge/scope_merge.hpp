@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "across_table.hpp"
-#include "scope_tree.hpp"
-#include "snapshot.hpp"
-#include "spread.hpp"
+#include "merge/process_label.hpp"
+#include "merge/scope_tree.hpp"
+#include "merge/spread.hpp"
+#include "model/snapshot.hpp"
 
 namespace prof::viewer {
 

@@ -1,4 +1,4 @@
-#include "scope_tree.hpp"
+#include "merge/scope_tree.hpp"
 
 #include <map>
 
@@ -145,6 +145,22 @@ std::vector<ScopeEdge> scope_edges(const ScopeTree& tree) {
     if (outermost[i]) edge.total_ns = add_saturating(edge.total_ns, node.total_ns);
   }
   return edges;
+}
+
+std::vector<FlatScope> merge_scopes(const std::vector<Snapshot>& snapshots, ScopeTimes times) {
+  auto tree = merged_scope_tree(snapshots, times);
+  std::vector<FlatScope> rows;
+  for (const auto& totals : scope_site_totals(tree)) {
+    const auto& site = tree.sites[totals.site];
+    rows.push_back({.name = site.name,
+                    .file = site.file,
+                    .line = site.line,
+                    .calls = totals.calls,
+                    .primitive_calls = totals.primitive_calls,
+                    .self_ns = totals.self_ns,
+                    .total_ns = totals.total_ns});
+  }
+  return rows;
 }
 
 }  // namespace prof::viewer

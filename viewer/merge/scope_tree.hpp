@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "snapshot.hpp"
+#include "model/snapshot.hpp"
 
 namespace prof::viewer {
 
@@ -111,5 +111,18 @@ struct ScopeEdge {
   std::int64_t total_ns = 0;  // a recursive edge counted once, at its outermost occurrence on a path
 };
 std::vector<ScopeEdge> scope_edges(const ScopeTree& tree);
+
+// The flat profile as plain rows, for callers (and tests) that want no tables.
+// One row per scope (same name, file and line), over all threads and processes.
+struct FlatScope {
+  std::string name, file;
+  std::int64_t line = 0;
+  std::int64_t calls = 0;
+  std::int64_t primitive_calls = 0;  // calls not inside another call of the same scope
+  std::int64_t self_ns = 0;
+  std::int64_t total_ns = 0;  // recursive calls are counted once, at their outermost node
+};
+std::vector<FlatScope> merge_scopes(const std::vector<Snapshot>& snapshots,
+                                    ScopeTimes times = ScopeTimes::compensated);
 
 }  // namespace prof::viewer

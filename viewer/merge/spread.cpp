@@ -1,4 +1,4 @@
-#include "spread.hpp"
+#include "merge/spread.hpp"
 
 #include <cmath>
 

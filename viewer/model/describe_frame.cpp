@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "aggregate.hpp"
+#include "model/describe_frame.hpp"
 
 namespace prof::viewer {
 

@@ -1,4 +1,4 @@
-#include "google_benchmark_reader.hpp"
+#include "read/google_benchmark_reader.hpp"
 
 #include <algorithm>
 #include <map>

@@ -3,8 +3,8 @@
 // holds only timers, so `prof report` and `prof diff` treat its benchmarks like prof::timeit's timings.
 #include <string>
 
-#include "json_access.hpp"
-#include "snapshot.hpp"
+#include "model/snapshot.hpp"
+#include "read/json_access.hpp"
 
 namespace prof::viewer {
 

@@ -1,4 +1,4 @@
-#include "json_access.hpp"
+#include "read/json_access.hpp"
 
 #include <fmt/format.h>
 
@@ -95,6 +95,12 @@ element require(const object& parent, std::string_view key, std::string_view whe
 
 std::string join(std::string_view where, std::string_view key) {
   return where.empty() ? std::string(key) : fmt::format("{}.{}", where, key);
+}
+
+std::optional<double> optional_number(const object& parent, std::string_view key, std::string_view where) {
+  auto value = find(parent, key);
+  if (!value) return std::nullopt;
+  return to_number(*value, join(where, key));
 }
 
 }  // namespace prof::viewer::json

@@ -39,5 +39,7 @@ std::optional<element> find(const object& parent, std::string_view key);
 element require(const object& parent, std::string_view key, std::string_view where);
 
 std::string join(std::string_view where, std::string_view key);
+// The number at `key`, or nothing when the key is absent; throws UserError when it is there but no number.
+std::optional<double> optional_number(const object& parent, std::string_view key, std::string_view where);
 
 }  // namespace prof::viewer::json

@@ -1,19 +1,12 @@
 // Reads the memory section (docs/SNAPSHOT.md); scope_reader.cpp reads scopes, timers_reader.cpp timers.
 #include <fmt/format.h>
 
-#include "section_readers.hpp"
-#include "table_reader.hpp"
+#include "read/memory_reader.hpp"
+#include "read/table_reader.hpp"
 
 namespace prof::viewer {
 
 namespace {
-
-std::optional<double> optional_number(const json::object& object, std::string_view key,
-                                      std::string_view where) {
-  auto value = json::find(object, key);
-  if (!value) return std::nullopt;
-  return json::to_number(*value, json::join(where, key));
-}
 
 std::int64_t required_count(const json::object& object, std::string_view key, std::string_view where) {
   return json::to_count(json::require(object, key, where), json::join(where, key));
@@ -64,7 +57,7 @@ Memory read_memory(const json::element& value, const Snapshot& snapshot) {
         .allocations = required_count(summary, "allocations", where),
         .allocated_bytes = required_count(summary, "allocated_bytes", where),
         .peak_bytes = required_count(summary, "peak_bytes", where),
-        .peak_wall_seconds = optional_number(summary, "peak_wall_seconds", where),
+        .peak_wall_seconds = json::optional_number(summary, "peak_wall_seconds", where),
         .leaked_allocations = required_count(summary, "leaked_allocations", where),
         .leaked_bytes = required_count(summary, "leaked_bytes", where),
         .temporary_allocations = optional_count(summary, "temporary_allocations", where),

@@ -1,7 +1,7 @@
 // Reads `meta` (docs/SNAPSHOT.md "meta").
 #include <fmt/format.h>
 
-#include "section_readers.hpp"
+#include "read/meta_reader.hpp"
 
 namespace prof::viewer {
 

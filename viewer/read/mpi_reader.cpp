@@ -1,7 +1,7 @@
 // Reads the optional `mpi` section (docs/SNAPSHOT.md): what the MPI interposer counted per operation.
 #include <fmt/format.h>
 
-#include "section_readers.hpp"
+#include "read/mpi_reader.hpp"
 #include "units.hpp"
 
 namespace prof::viewer {

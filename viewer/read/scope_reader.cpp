@@ -1,8 +1,8 @@
 // Reads the scope profiler's section (docs/SNAPSHOT.md, "scopes") into the model, checking every index.
 #include <fmt/format.h>
 
-#include "section_readers.hpp"
-#include "table_reader.hpp"
+#include "read/scope_reader.hpp"
+#include "read/table_reader.hpp"
 
 namespace prof::viewer {
 

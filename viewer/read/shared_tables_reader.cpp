@@ -1,8 +1,8 @@
 // Reads the shared tables every instrument refers to: modules, frames, stacks.
 #include <fmt/format.h>
 
-#include "section_readers.hpp"
-#include "table_reader.hpp"
+#include "read/shared_tables_reader.hpp"
+#include "read/table_reader.hpp"
 
 namespace prof::viewer {
 

@@ -1,4 +1,4 @@
-#include "snapshot_files.hpp"
+#include "read/snapshot_files.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
-#include "section_readers.hpp"
-#include "snapshot_reader.hpp"
+#include "read/meta_reader.hpp"
+#include "read/snapshot_reader.hpp"
 
 namespace prof::viewer {
 

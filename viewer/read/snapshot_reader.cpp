@@ -1,4 +1,4 @@
-#include "snapshot_reader.hpp"
+#include "read/snapshot_reader.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,9 +9,14 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
-#include "google_benchmark_reader.hpp"
-#include "section_readers.hpp"
-#include "snapshot_files.hpp"
+#include "read/google_benchmark_reader.hpp"
+#include "read/memory_reader.hpp"
+#include "read/meta_reader.hpp"
+#include "read/mpi_reader.hpp"
+#include "read/scope_reader.hpp"
+#include "read/shared_tables_reader.hpp"
+#include "read/snapshot_files.hpp"
+#include "read/timers_reader.hpp"
 
 namespace prof::viewer {
 

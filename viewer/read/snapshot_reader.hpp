@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "snapshot.hpp"
+#include "model/snapshot.hpp"
 
 namespace prof::viewer {
 

@@ -1,4 +1,4 @@
-#include "table_reader.hpp"
+#include "read/table_reader.hpp"
 
 #include <algorithm>
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "json_access.hpp"
+#include "read/json_access.hpp"
 
 namespace prof::viewer {
 

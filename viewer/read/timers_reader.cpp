@@ -2,18 +2,11 @@
 // the writer computed, and comparisons with their interval and verdict.
 #include <fmt/format.h>
 
-#include "section_readers.hpp"
+#include "read/timers_reader.hpp"
 
 namespace prof::viewer {
 
 namespace {
-
-std::optional<double> optional_number(const json::object& object, std::string_view key,
-                                      std::string_view where) {
-  auto value = json::find(object, key);
-  if (!value) return std::nullopt;
-  return json::to_number(*value, json::join(where, key));
-}
 
 std::vector<double> optional_numbers(const json::object& object, std::string_view key,
                                      std::string_view where) {
@@ -47,14 +40,14 @@ Timing read_timing(const json::element& entry, const std::string& where) {
   timing.loops = positive_count(object, "loops", where);
   json::require(object, "samples", where);
   timing.samples = optional_numbers(object, "samples", where);
-  timing.min = optional_number(object, "min", where);
-  timing.median = optional_number(object, "median", where);
-  timing.mean = optional_number(object, "mean", where);
-  timing.stddev = optional_number(object, "stddev", where);
-  timing.mad = optional_number(object, "mad", where);
-  timing.ci_low = optional_number(object, "ci_low", where);
-  timing.ci_high = optional_number(object, "ci_high", where);
-  timing.loop_overhead = optional_number(object, "loop_overhead", where);
+  timing.min = json::optional_number(object, "min", where);
+  timing.median = json::optional_number(object, "median", where);
+  timing.mean = json::optional_number(object, "mean", where);
+  timing.stddev = json::optional_number(object, "stddev", where);
+  timing.mad = json::optional_number(object, "mad", where);
+  timing.ci_low = json::optional_number(object, "ci_low", where);
+  timing.ci_high = json::optional_number(object, "ci_high", where);
+  timing.loop_overhead = json::optional_number(object, "loop_overhead", where);
   if (auto noisy = json::find(object, "noisy"))
     timing.noisy = json::to_bool(*noisy, json::join(where, "noisy"));
   timing.noisy_reason = optional_string(object, "noisy_reason", where);
@@ -76,8 +69,8 @@ Comparison read_comparison(const json::element& entry, const std::string& where)
   comparison.high = number("high");
   if (auto significant = json::find(object, "significant"))
     comparison.significant = json::to_bool(*significant, json::join(where, "significant"));
-  comparison.confidence = optional_number(object, "confidence", where);
-  comparison.threshold = optional_number(object, "threshold", where);
+  comparison.confidence = json::optional_number(object, "confidence", where);
+  comparison.threshold = json::optional_number(object, "threshold", where);
   if (auto rounds = json::find(object, "rounds"))
     comparison.rounds = json::to_count(*rounds, json::join(where, "rounds"));
   comparison.verdict = optional_string(object, "verdict", where);

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "report_table.hpp"
+#include "report/table.hpp"
 
 namespace prof::viewer {
 

@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "report_render.hpp"
+#include "render/render.hpp"
 
 namespace prof::viewer {
 

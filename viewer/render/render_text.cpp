@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "report_render.hpp"
+#include "render/render.hpp"
 
 namespace prof::viewer {
 

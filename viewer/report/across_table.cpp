@@ -1,4 +1,4 @@
-#include "across_table.hpp"
+#include "report/across_table.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,21 +7,6 @@
 #include <fmt/format.h>
 
 namespace prof::viewer {
-
-ProcessLabel label_of(const Meta& meta) {
-  return {meta.rank, meta.pid, meta.ppid};
-}
-
-std::vector<bool> parents_of(const std::vector<ProcessLabel>& members) {
-  std::set<std::int64_t> parent_pids;
-  for (const auto& member : members)
-    parent_pids.insert(member.ppid);
-  std::vector<bool> parent;
-  parent.reserve(members.size());
-  for (const auto& member : members)
-    parent.push_back(parent_pids.count(member.pid) > 0);
-  return parent;
-}
 
 namespace {
 

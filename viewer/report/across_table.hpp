@@ -6,22 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "report_table.hpp"
-#include "snapshot.hpp"
-#include "spread.hpp"
+#include "merge/process_label.hpp"
+#include "merge/spread.hpp"
+#include "report/table.hpp"
 
 namespace prof::viewer {
-
-// Who a process is in a merged report: its MPI rank when it has one, else its pid.
-struct ProcessLabel {
-  std::optional<std::int64_t> rank;
-  std::int64_t pid = 0;
-  std::int64_t ppid = 0;
-};
-ProcessLabel label_of(const Meta& meta);
-
-// Which members started other members (fork pools, ranks with forked workers), for Spread::stats.
-std::vector<bool> parents_of(const std::vector<ProcessLabel>& members);
 
 struct AcrossRow {
   std::string name;

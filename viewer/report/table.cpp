@@ -1,4 +1,4 @@
-#include "report_table.hpp"
+#include "report/table.hpp"
 
 #include <algorithm>
 

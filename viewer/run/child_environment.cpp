@@ -1,4 +1,4 @@
-#include "child_environment.hpp"
+#include "run/child_environment.hpp"
 
 #include <cstring>
 #include <initializer_list>

@@ -1,4 +1,4 @@
-#include "command_line.hpp"
+#include "run/command_line.hpp"
 
 #include "error.hpp"
 

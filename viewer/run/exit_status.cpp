@@ -1,4 +1,4 @@
-#include "exit_status.hpp"
+#include "run/exit_status.hpp"
 
 #include <sys/wait.h>
 

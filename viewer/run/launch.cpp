@@ -1,4 +1,4 @@
-#include "launch.hpp"
+#include "run/launch.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "child_environment.hpp"
-#include "signal_forwarding.hpp"
+#include "run/child_environment.hpp"
+#include "run/signal_forwarding.hpp"
 
 namespace prof::viewer::run {
 

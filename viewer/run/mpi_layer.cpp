@@ -1,4 +1,4 @@
-#include "mpi_layer.hpp"
+#include "run/mpi_layer.hpp"
 
 #include <cstdio>
 #include <string>

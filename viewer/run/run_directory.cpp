@@ -1,4 +1,4 @@
-#include "output_dir.hpp"
+#include "run/run_directory.hpp"
 
 #include <unistd.h>
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "mpi_layer.hpp"
+#include "run/mpi_layer.hpp"
 
 namespace prof::viewer::run {
 

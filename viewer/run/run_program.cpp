@@ -1,4 +1,4 @@
-#include "run_program.hpp"
+#include "run/run_program.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -8,16 +8,16 @@
 
 #include <fmt/format.h>
 
-#include "child_environment.hpp"
-#include "exit_status.hpp"
-#include "launch.hpp"
-#include "mpi_layer.hpp"
-#include "output_dir.hpp"
-#include "run_summary.hpp"
-#include "shim_location.hpp"
-#include "signal_forwarding.hpp"
-#include "symbolise_file.hpp"
-#include "untraceable.hpp"
+#include "run/child_environment.hpp"
+#include "run/exit_status.hpp"
+#include "run/launch.hpp"
+#include "run/mpi_layer.hpp"
+#include "run/run_directory.hpp"
+#include "run/run_summary.hpp"
+#include "run/shim_location.hpp"
+#include "run/signal_forwarding.hpp"
+#include "run/untraceable.hpp"
+#include "symbolise/symbolised_file.hpp"
 
 namespace prof::viewer::run {
 

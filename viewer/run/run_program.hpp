@@ -1,5 +1,5 @@
 #pragma once
-#include "run_options.hpp"
+#include "run/run_options.hpp"
 
 namespace prof::viewer::run {
 

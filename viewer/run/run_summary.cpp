@@ -1,4 +1,4 @@
-#include "run_summary.hpp"
+#include "run/run_summary.hpp"
 
 #include <fmt/format.h>
 

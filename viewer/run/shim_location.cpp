@@ -1,4 +1,4 @@
-#include "shim_location.hpp"
+#include "run/shim_location.hpp"
 
 #include <cstdlib>
 #include <string>

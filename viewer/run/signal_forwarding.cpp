@@ -1,4 +1,4 @@
-#include "signal_forwarding.hpp"
+#include "run/signal_forwarding.hpp"
 
 #include <sys/wait.h>
 

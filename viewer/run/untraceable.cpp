@@ -1,4 +1,4 @@
-#include "untraceable.hpp"
+#include "run/untraceable.hpp"
 
 #include <elf.h>
 #include <fcntl.h>

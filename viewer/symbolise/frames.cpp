@@ -1,4 +1,4 @@
-#include "symbolise.hpp"
+#include "symbolise/frames.hpp"
 
 #include <map>
 #include <memory>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "symbolise_module.hpp"
+#include "symbolise/module.hpp"
 
 namespace prof::viewer {
 

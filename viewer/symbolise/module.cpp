@@ -1,4 +1,4 @@
-#include "symbolise_module.hpp"
+#include "symbolise/module.hpp"
 
 #include <cxxabi.h>
 #include <dwarf.h>

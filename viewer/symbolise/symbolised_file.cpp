@@ -1,4 +1,4 @@
-#include "symbolise_file.hpp"
+#include "symbolise/symbolised_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,8 +13,8 @@
 #include <simdjson.h>
 
 #include "error.hpp"
-#include "snapshot_reader.hpp"
-#include "symbolise.hpp"
+#include "read/snapshot_reader.hpp"
+#include "symbolise/frames.hpp"
 
 namespace prof::viewer {
 

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
-#include "timeit_command_snapshot.hpp"
+#include "timeit_command/snapshot.hpp"
 
 namespace prof::viewer {
 

@@ -1,4 +1,4 @@
-#include "timeit_command_results.hpp"
+#include "timeit_command/results.hpp"
 
 #include <algorithm>
 #include <cmath>

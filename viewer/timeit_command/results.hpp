@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "snapshot.hpp"
+#include "model/snapshot.hpp"
 
 namespace prof::viewer {
 

@@ -1,4 +1,4 @@
-#include "timeit_command_runner.hpp"
+#include "timeit_command/runner.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>

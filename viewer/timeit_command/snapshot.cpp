@@ -1,4 +1,4 @@
-#include "timeit_command_snapshot.hpp"
+#include "timeit_command/snapshot.hpp"
 
 #include <sched.h>
 #include <sys/resource.h>

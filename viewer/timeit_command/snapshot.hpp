@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "timeit_command_results.hpp"
+#include "timeit_command/results.hpp"
 
 namespace prof::viewer {
 

@@ -20,6 +20,16 @@ struct MetaRequest {
   const char* writer = "library";  // "preload", "library" or "prof"
   const char* label = nullptr;     // on-demand snapshots only
   int sequence = 0;                // on-demand snapshots only, from 1
+
+  // A snapshot taken while the process runs on: on demand (label, sequence) or before an exec.
+  static MetaRequest running(const char* writer, const char* label, int sequence = 0) noexcept {
+    MetaRequest request;
+    request.exit.kind = ExitStatus::Kind::running;
+    request.writer = writer;
+    request.label = label;
+    request.sequence = sequence;
+    return request;
+  }
 };
 
 struct RankInfo {

@@ -28,12 +28,7 @@ bool enabled() noexcept {
 bool write_snapshot(const char* label) noexcept {
   int sequence = g_sequence.fetch_add(1) + 1;
   if (scopes::shim_connected()) return scopes::shim_write_snapshot(label, sequence);
-  core::MetaRequest request;
-  request.exit.kind = core::ExitStatus::Kind::running;
-  request.writer = "library";
-  request.label = label;
-  request.sequence = sequence;
-  return core::write_snapshot(request);
+  return core::write_snapshot(core::MetaRequest::running("library", label, sequence));
 }
 
 void reset() noexcept {

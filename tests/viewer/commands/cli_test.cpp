@@ -7,36 +7,16 @@
 
 #include "fixtures.hpp"
 #include "run_prof.hpp"
+#include "scratch_dir.hpp"
 
 using prof::test::fixture;
+using prof::test::read_file;
 using prof::test::run_prof;
+using prof::test::ScratchDir;
 
 namespace fs = std::filesystem;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/prof-viewer-test.XXXXXX";
-    path_ = mkdtemp(name);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name, const std::string& contents) const {
-    auto path = path_ / name;
-    std::ofstream(path, std::ios::binary) << contents;
-    return path.string();
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 void check_user_error(const std::vector<std::string>& args, const std::string& start) {
   INFO("prof " << Catch::Detail::stringify(args));
@@ -51,12 +31,12 @@ void check_user_error(const std::vector<std::string>& args, const std::string& s
 }  // namespace
 
 TEST_CASE("every kind of bad input is one error line and exit code 2") {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937 random(42);
   std::string noise(4096, '\0');
   for (auto& c : noise)
     c = static_cast<char>(random());
-  auto good = read(fixture("solver.1001.prof.json"));
+  auto good = read_file(fixture("solver.1001.prof.json"));
   std::string newer = good;
   newer.replace(newer.find("\"version\": 1"), 12, "\"version\": 3");
   std::string wrong_type = good;
@@ -79,7 +59,7 @@ TEST_CASE("every kind of bad input is one error line and exit code 2") {
                    dir.path() + "/type.prof.json: meta.pid: expected an integer, found a string");
   check_user_error({"report", dir.file("index.prof.json", bad_index)},
                    dir.path() + "/index.prof.json: stacks[0]: frame 9 is out of range");
-  TempDir empty_dir;
+  ScratchDir empty_dir;
   empty_dir.file(".solver.1.abcdef.tmp", good);
   check_user_error({"report", empty_dir.path()}, empty_dir.path() + ": no *.prof.json snapshots");
   check_user_error({"report", "--bogus", fixture("minimal.prof.json")}, "--bogus: unknown option");
@@ -95,9 +75,9 @@ TEST_CASE("every kind of bad input is one error line and exit code 2") {
 }
 
 TEST_CASE("a run directory is read whole, skipping files that are not snapshots") {
-  TempDir dir;
-  dir.file("solver.1001.prof.json", read(fixture("solver.1001.prof.json")));
-  dir.file("solver.1002.prof.json", read(fixture("solver.1002.prof.json")));
+  ScratchDir dir;
+  dir.file("solver.1001.prof.json", read_file(fixture("solver.1001.prof.json")));
+  dir.file("solver.1002.prof.json", read_file(fixture("solver.1002.prof.json")));
   dir.file(".solver.1003.Xy12ab.tmp", "{\"half\": ");
   dir.file("notes.txt", "hello");
   auto result = run_prof({"report", "--meta", "--format", "csv", dir.path()});

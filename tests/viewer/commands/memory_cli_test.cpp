@@ -10,7 +10,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "snapshot_reader.hpp"
+#include "read/snapshot_reader.hpp"
 
 #include "fixtures.hpp"
 #include "run_prof.hpp"

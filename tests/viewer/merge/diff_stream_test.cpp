@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "merge/report_merge.hpp"
 #include "merge_checks.hpp"
 #include "planted_run.hpp"
-#include "report_merge.hpp"
 #include "run_prof.hpp"
 
 using namespace prof::viewer;
@@ -69,7 +69,7 @@ TEST_CASE("prof diff keeps each run's accumulators and the processes' summaries,
   RunDir old_run("kept-old"), new_run("kept-new");
   plant(old_run, new_run);
   for (const auto& dir : {old_run.str(), new_run.str()}) {
-    auto merge = merge_run(dir, {}, true, {}, true);
+    auto merge = merge_run(dir, ScopeTimes::compensated, false, true, {}, true);
     prof::test::check_keeps_only_summaries(merge, 3);
     CHECK(merge.scopes().tree().nodes.size() == 1);
   }

@@ -2,10 +2,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "aggregate.hpp"
 #include "fixtures.hpp"
-#include "memory_merge.hpp"
-#include "snapshot_reader.hpp"
+#include "merge/memory_merge.hpp"
+#include "merge/run_totals.hpp"
+#include "merge/scope_tree.hpp"
+#include "read/snapshot_reader.hpp"
 
 using namespace prof::viewer;
 using prof::test::fixture;

@@ -8,11 +8,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "aggregate.hpp"
 #include "error.hpp"
 #include "fixtures.hpp"
-#include "scope_tree.hpp"
-#include "snapshot_reader.hpp"
+#include "merge/scope_tree.hpp"
+#include "read/snapshot_reader.hpp"
 
 using namespace prof::viewer;
 using prof::test::fixture;

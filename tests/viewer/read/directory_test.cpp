@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "snapshot_reader.hpp"
+#include "read/snapshot_reader.hpp"
 
 using namespace prof::viewer;
 namespace fs = std::filesystem;

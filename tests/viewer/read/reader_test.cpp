@@ -2,7 +2,7 @@
 
 #include "error.hpp"
 #include "fixtures.hpp"
-#include "snapshot_reader.hpp"
+#include "read/snapshot_reader.hpp"
 
 using namespace prof::viewer;
 using prof::test::fixture;

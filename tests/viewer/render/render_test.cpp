@@ -1,18 +1,19 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures.hpp"
-#include "memory_report.hpp"
-#include "report_render.hpp"
-#include "report_sections.hpp"
-#include "scope_report.hpp"
-#include "snapshot_reader.hpp"
+#include "read/snapshot_reader.hpp"
+#include "render/render.hpp"
+#include "report/memory/memory_section.hpp"
+#include "report/processes/processes_section.hpp"
+#include "report/scopes/scope_section.hpp"
+#include "report/timers/timers_section.hpp"
 
 using namespace prof::viewer;
 using prof::test::fixture;
 
 TEST_CASE("csv holds plain numbers in bytes and seconds") {
   auto snapshots = load_snapshots({fixture("solver.1001.prof.json"), fixture("solver.1002.prof.json")});
-  CHECK(render_csv({meta_section(snapshots)}) ==
+  CHECK(render_csv({processes_section(snapshots)}) ==
         "pid,ppid,program,exit,wall_seconds,cpu_seconds,max_rss_bytes\n"
         "1001,1000,solver,0,2.5,3.75,1572864\n"
         "1002,1000,solver,SIGTERM,3,1.25,3145728\n");
@@ -31,7 +32,7 @@ TEST_CASE("csv holds plain numbers in bytes and seconds") {
 
 TEST_CASE("text fits 80 columns and uses human units") {
   auto snapshots = load_snapshots({fixture("solver.1001.prof.json")});
-  auto text = render_text({meta_section(snapshots), memory_report_section(snapshots, {})},
+  auto text = render_text({processes_section(snapshots), memory_section(snapshots, {})},
                           {.colour = false, .width = 80});
   CHECK_THAT(text, Catch::Contains("1.50 MiB"));
   CHECK_THAT(text, Catch::Contains("3.75 s"));
@@ -47,7 +48,7 @@ TEST_CASE("text fits 80 columns and uses human units") {
 
 TEST_CASE("json carries raw values and null for a missing section") {
   auto snapshots = load_snapshots({fixture("minimal.prof.json")});
-  auto json = render_json({meta_section(snapshots), memory_report_section(snapshots, {})});
+  auto json = render_json({processes_section(snapshots), memory_section(snapshots, {})});
   CHECK_THAT(json, Catch::Contains("\"max_rss_bytes\": 1536"));
   CHECK_THAT(json, Catch::Contains("\"memory\": null"));
 }

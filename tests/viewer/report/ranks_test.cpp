@@ -9,12 +9,12 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "merge/report_merge.hpp"
+#include "merge/spread.hpp"
 #include "merge_checks.hpp"
 #include "planted_run.hpp"
-#include "report_merge.hpp"
+#include "read/snapshot_files.hpp"
 #include "run_prof.hpp"
-#include "snapshot_files.hpp"
-#include "spread.hpp"
 
 using namespace prof::viewer;
 using prof::test::Planted;
@@ -269,7 +269,7 @@ TEST_CASE("the mpi section is read and shown: operations summed, time across ran
 TEST_CASE("the streamed merge keeps no snapshot's tables, only each process's summary") {
   RunDir dir("stream");
   four_ranks(dir);
-  ReportMerge merge({}, true, {}, true);
+  ReportMerge merge(ScopeTimes::compensated, false, true, {}, true);
   merge_files(list_snapshot_files({dir.str()}), merge);
   prof::test::check_keeps_only_summaries(merge, 4);
 }

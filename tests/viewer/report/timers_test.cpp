@@ -6,11 +6,11 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures.hpp"
-#include "report_render.hpp"
-#include "report_sections.hpp"
-#include "snapshot_reader.hpp"
-#include "timers_diff.hpp"
-#include "timers_statistics.hpp"
+#include "read/snapshot_reader.hpp"
+#include "render/render.hpp"
+#include "report/timers/timers_diff.hpp"
+#include "report/timers/timers_section.hpp"
+#include "report/timers/timing_statistics.hpp"
 
 using namespace prof::viewer;
 using prof::test::fixture;

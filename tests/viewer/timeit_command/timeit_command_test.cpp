@@ -5,45 +5,30 @@
 
 #include <catch2/catch.hpp>
 
+#include "read/snapshot_reader.hpp"
 #include "run_prof.hpp"
-#include "snapshot_reader.hpp"
-#include "timeit_command_results.hpp"
-#include "timeit_command_snapshot.hpp"
+#include "scratch_dir.hpp"
+#include "timeit_command/results.hpp"
+#include "timeit_command/snapshot.hpp"
 
 using namespace prof::viewer;
+using prof::test::read_file;
 using prof::test::run_prof;
+using prof::test::ScratchDir;
 
 namespace fs = std::filesystem;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/prof-timeit-test.XXXXXX";
-    path_ = mkdtemp(name);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 int validate(const std::string& path) {
   auto command = std::string(PROF_TEST_PYTHON) + " " + PROF_TEST_VALIDATOR + " '" + path + "'";
   return std::system(command.c_str());
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 TEST_CASE("prof timeit finds 'sleep 0.1' about twice as slow as 'sleep 0.05' and records it") {
-  TempDir dir;
+  ScratchDir dir;
   auto out = dir.path("sleeps.prof.json");
   auto result = run_prof({"timeit", "--runs", "5", "-o", out, "sleep 0.05", "sleep 0.1"});
   REQUIRE(result.exit_code == 0);
@@ -80,7 +65,7 @@ TEST_CASE("prof timeit finds 'sleep 0.1' about twice as slow as 'sleep 0.05' and
 }
 
 TEST_CASE("a failing command stops prof timeit with one line and exit 2, unless failures are allowed") {
-  TempDir dir;
+  ScratchDir dir;
   auto failed = run_prof({"timeit", "--runs", "2", "-o", dir.path("f.prof.json"), "exit 3"});
   CHECK(failed.exit_code == 2);
   CHECK(failed.err ==
@@ -93,14 +78,14 @@ TEST_CASE("a failing command stops prof timeit with one line and exit 2, unless 
 }
 
 TEST_CASE("prof timeit refuses bad options and an existing output file in one line") {
-  TempDir dir;
+  ScratchDir dir;
   auto existing = dir.path("taken.json");
   std::ofstream(existing) << "mine";
   auto taken = run_prof({"timeit", "-o", existing, "true"});
   CHECK(taken.exit_code == 2);
   CHECK(taken.err_lines().size() == 1);
   CHECK_THAT(taken.err, Catch::Contains("already exists"));
-  CHECK(read(existing) == "mine");
+  CHECK(read_file(existing) == "mine");
   auto zero = run_prof({"timeit", "--runs", "0", "true"});
   CHECK(zero.exit_code == 2);
   CHECK(zero.err_lines().size() == 1);
@@ -111,7 +96,7 @@ TEST_CASE("prof timeit refuses bad options and an existing output file in one li
 
 TEST_CASE(
     "a taken default name gets -2, as the snapshot format's writers do; a chosen name is never replaced") {
-  TempDir dir;
+  ScratchDir dir;
   auto name = dir.path("prof.timeit.42.prof.json");
   CHECK(publish_new_file(name, "{}", true) == name);
   CHECK(publish_new_file(name, "{}", true) == dir.path("prof.timeit.42-2.prof.json"));

@@ -1,4 +1,4 @@
-#include "memory_diff.hpp"
+#include "report/memory/memory_diff.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,8 +1,8 @@
 #pragma once
 // `prof diff OLD NEW --mem`: tracemalloc's compare_to: each site's size and count in NEW with their
 // differences from OLD, biggest change of size first.
-#include "memory_merge.hpp"
-#include "memory_report.hpp"
+#include "merge/memory_merge.hpp"
+#include "report/memory/memory_section.hpp"
 
 namespace prof::viewer {
 

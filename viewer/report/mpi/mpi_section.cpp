@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "across_table.hpp"
-#include "report_sections.hpp"
+#include "report/across_table.hpp"
+#include "report/mpi/mpi_section.hpp"
 #include "units.hpp"
 
 namespace prof::viewer {

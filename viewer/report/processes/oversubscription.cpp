@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "aggregate.hpp"
-#include "process_relations.hpp"
+#include "merge/run_totals.hpp"
+#include "report/processes/oversubscription.hpp"
 
 namespace prof::viewer {
 

@@ -4,8 +4,8 @@
 #include <map>
 #include <utility>
 
-#include "aggregate.hpp"
-#include "process_relations.hpp"
+#include "merge/run_totals.hpp"
+#include "report/processes/process_tree.hpp"
 
 namespace prof::viewer {
 

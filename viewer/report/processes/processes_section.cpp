@@ -3,9 +3,10 @@
 
 #include <fmt/format.h>
 
-#include "aggregate.hpp"
-#include "process_relations.hpp"
-#include "report_sections.hpp"
+#include "merge/run_totals.hpp"
+#include "report/processes/oversubscription.hpp"
+#include "report/processes/process_tree.hpp"
+#include "report/processes/processes_section.hpp"
 
 namespace prof::viewer {
 
@@ -65,7 +66,7 @@ Table process_table(const std::vector<Snapshot>& snapshots) {
 
 }  // namespace
 
-Section meta_section(const std::vector<Snapshot>& snapshots) {
+Section processes_section(const std::vector<Snapshot>& snapshots) {
   auto totals = run_totals(snapshots);
   Section section{.key = "meta",
                   .title = "Processes",

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "report_sections.hpp"
+#include "report/processes/ranks_section.hpp"
 
 namespace prof::viewer {
 

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
-#include "scope_views.hpp"
+#include "report/scopes/callers_view.hpp"
+#include "report/scopes/cells.hpp"
 
 namespace prof::viewer {
 

@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "scope_views.hpp"
+#include "report/scopes/cells.hpp"
 #include "units.hpp"
 
 namespace prof::viewer {

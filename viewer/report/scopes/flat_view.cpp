@@ -1,5 +1,6 @@
 // The flat profile, as pstats prints it: one row per scope, merged over every node of its site.
-#include "scope_views.hpp"
+#include "report/scopes/flat_view.hpp"
+#include "report/scopes/cells.hpp"
 
 namespace prof::viewer {
 

@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "scope_merge.hpp"
-#include "scope_report.hpp"
-#include "scope_views.hpp"
+#include "merge/scope_merge.hpp"
+#include "report/scopes/cells.hpp"
+#include "report/scopes/scope_section.hpp"
 #include "units.hpp"
 
 namespace prof::viewer {

@@ -5,10 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "across_table.hpp"
-#include "report_sections.hpp"
-#include "scope_merge.hpp"
-#include "scope_views.hpp"
+#include "merge/scope_merge.hpp"
+#include "report/across_table.hpp"
+#include "report/scopes/callers_view.hpp"
+#include "report/scopes/flat_view.hpp"
+#include "report/scopes/tree_view.hpp"
 #include "units.hpp"
 
 namespace prof::viewer {
@@ -187,11 +188,6 @@ Section scope_section(const std::vector<Snapshot>& snapshots, const ScopeReportO
     merge.add(snapshot);
   merge.finish();
   return scope_section(merge, options);
-}
-
-// The section of a plain `prof report`, and of the fuzzer: the flat profile.
-Section scopes_section(const std::vector<Snapshot>& snapshots) {
-  return scope_section(snapshots, {});
 }
 
 }  // namespace prof::viewer

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "report_table.hpp"
-#include "scope_tree.hpp"
-#include "snapshot.hpp"
+#include "merge/scope_tree.hpp"
+#include "model/snapshot.hpp"
+#include "report/table.hpp"
 
 namespace prof::viewer {
 

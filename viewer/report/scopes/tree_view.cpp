@@ -4,7 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "scope_views.hpp"
+#include "report/scopes/cells.hpp"
+#include "report/scopes/tree_view.hpp"
 
 namespace prof::viewer {
 

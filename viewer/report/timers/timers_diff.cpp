@@ -1,11 +1,11 @@
-#include "timers_diff.hpp"
+#include "report/timers/timers_diff.hpp"
 
 #include <map>
 
 #include <fmt/format.h>
 
+#include "report/timers/timing_statistics.hpp"
 #include "timeit/statistics.hpp"
-#include "timers_statistics.hpp"
 
 namespace prof::viewer {
 

@@ -3,8 +3,8 @@
 // the Mann-Whitney U test on the samples with a practical threshold (timers_statistics.hpp).
 #include <vector>
 
-#include "report_table.hpp"
-#include "snapshot.hpp"
+#include "model/snapshot.hpp"
+#include "report/table.hpp"
 
 namespace prof::viewer {
 

@@ -1,8 +1,8 @@
 // `prof report --timers`: one row per timing with its spread and interval, the comparisons as sentences.
 #include <fmt/format.h>
 
-#include "report_sections.hpp"
-#include "timers_statistics.hpp"
+#include "report/timers/timers_section.hpp"
+#include "report/timers/timing_statistics.hpp"
 
 namespace prof::viewer {
 

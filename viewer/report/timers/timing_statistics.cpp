@@ -1,4 +1,4 @@
-#include "timers_statistics.hpp"
+#include "report/timers/timing_statistics.hpp"
 
 #include <algorithm>
 #include <cmath>

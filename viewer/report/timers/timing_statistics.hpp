@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-#include "snapshot.hpp"
+#include "model/snapshot.hpp"
 
 namespace prof::viewer {
 
