@@ -64,18 +64,35 @@ class Symboliser {
     return it->second;
   }
 
-  // The module's symbols, or null (said once) when its frames must stay raw.
-  const SymbolModule* module(std::int64_t index) {
-    auto [it, added] = modules_.try_emplace(index);
-    if (!added) return it->second.get();
+  // A module's file opened once, whatever number of module entries name it: a snapshot may list one binary
+  // thousands of times (crafted, or a library mapped at many bases), and libdwfl's handles are large.
+  struct OpenedFile {
+    std::unique_ptr<SymbolModule> symbols;  // null when the file cannot be read
+    std::int64_t base = 0;                  // where `symbols` believes the file is loaded
+    std::string build_id;
+  };
+
+  // The symbols of module `index` and the base they were opened at, or null (said once per module entry)
+  // when its frames must stay raw.
+  const OpenedFile* module(std::int64_t index) {
+    auto [it, added] = module_files_.try_emplace(index, nullptr);
+    if (!added) return it->second;
     const auto& recorded = snapshot_.modules[static_cast<std::size_t>(index)];
-    auto opened = std::make_unique<SymbolModule>(recorded.path, recorded.base);
-    if (!opened->error().empty()) {
-      result_.unreadable.push_back(
-          fmt::format("{}: cannot read symbols ({}); its frames stay raw", recorded.path, opened->error()));
-      return nullptr;
+    auto [file, first] = files_.try_emplace(recorded.path);
+    if (first) {
+      ++result_.files_opened;
+      auto opened = std::make_unique<SymbolModule>(recorded.path, recorded.base);
+      if (!opened->error().empty()) {
+        result_.unreadable.push_back(
+            fmt::format("{}: cannot read symbols ({}); its frames stay raw", recorded.path, opened->error()));
+        return nullptr;
+      }
+      file->second.build_id = opened->build_id();
+      file->second.base = recorded.base;
+      file->second.symbols = std::move(opened);
     }
-    auto actual = opened->build_id();
+    if (!file->second.symbols) return nullptr;
+    const auto& actual = file->second.build_id;
     if (!recorded.build_id.empty() && !actual.empty() && actual != recorded.build_id) {
       result_.warnings.push_back(
           fmt::format("{}: build id {} differs from the recorded {} (the file changed since the run); its "
@@ -83,20 +100,21 @@ class Symboliser {
                       recorded.path, actual, recorded.build_id));
       return nullptr;
     }
-    it->second = std::move(opened);
-    return it->second.get();
+    it->second = &file->second;
+    return it->second;
   }
 
   std::vector<std::uint32_t> expand(std::uint32_t index) {
     const Frame raw = snapshot_.frames[index];
     if (!is_raw(raw)) return {add_frame(raw)};
-    const SymbolModule* symbols = module(raw.module);
-    if (!symbols) return {add_frame(raw)};
+    const OpenedFile* file = module(raw.module);
+    if (!file) return {add_frame(raw)};
     // Every recorded frame is a return address (the innermost one returns from the allocator into the
     // allocating line): it points after the call, maybe at the next line's code, so look just before it.
-    auto base = static_cast<std::uint64_t>(snapshot_.modules[static_cast<std::size_t>(raw.module)].base);
+    // The address is taken at the base the file was opened at, which may be another entry's.
+    auto base = static_cast<std::uint64_t>(file->base);
     auto address = base + static_cast<std::uint64_t>(raw.offset) - (raw.offset == 0 ? 0 : 1);
-    auto found = symbols->lookup(address);
+    auto found = file->symbols->lookup(address);
     if (found.empty()) return {add_frame(raw)};
     std::vector<std::uint32_t> expanded;
     ++resolved_;
@@ -119,7 +137,8 @@ class Symboliser {
            std::uint32_t>
       frame_index_;
   std::vector<Frame> frames_;
-  std::map<std::int64_t, std::unique_ptr<SymbolModule>> modules_;
+  std::map<std::string, OpenedFile> files_;                           // by path
+  std::unordered_map<std::int64_t, const OpenedFile*> module_files_;  // by module index
 };
 
 }  // namespace

@@ -14,6 +14,7 @@ struct SymbolisationResult {
   bool changed = false;                 // some frame got a name: the snapshot is now symbolised
   std::vector<std::string> warnings;    // one per module left raw because its build id differs
   std::vector<std::string> unreadable;  // one per module left raw because its file cannot be read
+  std::size_t files_opened = 0;         // module files opened: once per distinct path
 };
 
 // True when the snapshot has raw frames (module known, no function, file or line) and is not marked

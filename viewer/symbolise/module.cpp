@@ -5,7 +5,13 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include <filesystem>
 
@@ -102,16 +108,54 @@ struct SymbolModule::Handles {
   }
 };
 
+namespace {
+
+// Larger than any real binary with its debug information; a bound on what one module may cost to read.
+constexpr off_t kMaxModuleBytes = off_t{16} << 30;
+
+// The module's file, opened only when it is a regular file of a sane size: a module path in a snapshot is
+// untrusted, and a FIFO or a device there would block the open or the reads for ever. O_NONBLOCK makes the
+// open of a FIFO return at once; the descriptor is checked with fstat, so a file swapped after a stat cannot
+// slip through. Returns -1 with `error` set.
+int open_module_file(const std::string& path, std::string& error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return -1;
+  }
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    error = "not a regular file";
+  } else if (status.st_size <= 0 || status.st_size > kMaxModuleBytes) {
+    error = fmt::format("unlikely size for a binary: {} bytes", static_cast<long long>(status.st_size));
+  } else {
+    // Back to blocking reads: a regular file never blocks, and libelf expects ordinary reads.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+  }
+  ::close(fd);
+  return -1;
+}
+
+}  // namespace
+
 SymbolModule::SymbolModule(const std::string& path, std::int64_t base) : handles_(new Handles) {
+  int fd = open_module_file(path, error_);
+  if (fd < 0) return;
   handles_->dwfl = dwfl_begin(&offline_callbacks);
   if (!handles_->dwfl) {
     error_ = dwfl_errmsg(-1);
+    ::close(fd);
     return;
   }
   dwfl_report_begin(handles_->dwfl);
+  // On success libdwfl owns the descriptor (closed by dwfl_end).
   handles_->module =
-      dwfl_report_elf(handles_->dwfl, path.c_str(), path.c_str(), -1, static_cast<Dwarf_Addr>(base), false);
-  if (!handles_->module) error_ = dwfl_errmsg(-1);
+      dwfl_report_elf(handles_->dwfl, path.c_str(), path.c_str(), fd, static_cast<Dwarf_Addr>(base), false);
+  if (!handles_->module) {
+    error_ = dwfl_errmsg(-1);
+    ::close(fd);
+  }
   dwfl_report_end(handles_->dwfl, nullptr, nullptr);
 }
 
