@@ -13,9 +13,11 @@ constexpr const char* kRunFooter =
     R"(PROGRAM is looked up in PATH. Everything after it belongs to the program, options included;
 put -- before a PROGRAM whose name starts with -.
 Each process of the run (fork children and the programs they exec too, unless --no-follow) writes its own
-snapshot into DIR. stdin, stdout, stderr and the terminal are the program's; SIGINT, SIGTERM, SIGHUP and
-SIGQUIT sent to prof are passed on to it. prof exits with the program's exit code (128+N when signal N
-killed it, 127 when there is no such program, 126 when it cannot be executed).
+snapshot into DIR (by default a new directory: one that exists already is refused). stdin, stdout, stderr
+and the terminal are the program's; every signal sent to prof that a program can catch (SIGINT, SIGTERM,
+SIGUSR1, SIGWINCH, realtime signals...) is passed on to it, and when the program stops (Ctrl-Z, SIGSTOP)
+prof stops too, so the shell's job control works as without prof. prof exits with the program's exit code
+(128+N when signal N killed it, 127 when there is no such program, 126 when it cannot be executed).
 MPI: start one prof per rank, as with any program (mpirun -np 4 prof run -o DIR -- ./app). Under an MPI
 launcher (its rank variables in the environment) prof also preloads libprof_mpi.so, which records each MPI
 call as a scope and its bytes in the snapshot's "mpi" section; --mpi asks for it anywhere, --no-mpi never.

@@ -1,7 +1,11 @@
 // What the program finds in its environment, and where its snapshots go.
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -80,4 +84,42 @@ TEST_CASE("prof run refuses an output path that is not a directory", "[run]") {
   const auto result = run_process({kProf, "run", "-o", file.string(), "true"}, {}, with_empty_shim());
   CHECK(result.exit_code == 2);
   CHECK(result.err.starts_with("prof: error: " + file.string() + ": "));
+}
+
+TEST_CASE("prof run refuses a default directory planted before it started", "[run]") {
+  // In a shared directory another user can guess prof.PROGRAM.PID: a symlink there would send the snapshots
+  // to their directory, a directory of theirs would have their files read back. `exec` gives prof the
+  // shell's pid, so the shell plants exactly the name prof will pick.
+  const std::string planted = GENERATE(as<std::string>{}, "ln -s victim", "mkdir");
+  CAPTURE(planted);
+  TempDir tmp;
+  std::filesystem::create_directory(tmp.path() / "victim");
+  ProcessOptions options = with_empty_shim();
+  options.cwd = tmp.path();
+  const auto result = run_process(
+      {"sh", "-c", planted + " prof.sh.$$ && exec \"$0\" run sh -c 'touch \"$PROF_OUTPUT/sh.1.prof.json\"'",
+       kProf},
+      {}, options);
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.starts_with("prof: error: prof.sh."));
+  CHECK(result.err.ends_with(": exists already, not created by this run (remove it, or choose -o DIR)\n"));
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+  CHECK(std::filesystem::is_empty(tmp.path() / "victim"));
+}
+
+TEST_CASE("prof run reads back only the snapshots its processes wrote", "[run]") {
+  TempDir tmp;
+  const auto dir = tmp.path() / "D";
+  const auto elsewhere = tmp.path() / "elsewhere.prof.json";
+  std::ofstream(elsewhere) << "not a snapshot";
+  // A symlink named like a snapshot is not one of ours: prof neither counts nor symbolises (rewrites) it.
+  const auto result = run_process(
+      {kProf, "run", "-o", dir.string(), "sh", "-c",
+       "cd \"$PROF_OUTPUT\" && ln -s '" + elsewhere.string() + "' evil.1.prof.json && touch sh.2.prof.json"},
+      {}, with_empty_shim());
+  CHECK(result.exit_code == 0);
+  CHECK(result.err ==
+        "prof: 1 snapshot in " + dir.string() + " (read it: prof report " + dir.string() + ")\n");
+  std::ifstream text(elsewhere);
+  CHECK(std::string(std::istreambuf_iterator<char>(text), {}) == "not a snapshot");
 }

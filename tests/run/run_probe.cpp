@@ -1,9 +1,16 @@
 // A program for prof run's tests to launch: it reports what it sees and reacts to signals in ways the tests
 // can check. Modes:
-//   trap CODE      exits with CODE on SIGINT, SIGTERM, SIGHUP or SIGQUIT; prints "ready" once they are
-//   trapped tty            prints whether stdin/stdout are terminals and whether it is in the terminal's
-//   foreground group count-sigint   counts SIGINTs, exits 10+count on SIGTERM; prints "ready PARENT_PID" once
-//   both are trapped
+//   trap CODE        exits with CODE on SIGINT, SIGTERM, SIGHUP or SIGQUIT; prints "ready" once they are
+//   trapped tty              prints whether stdin/stdout are terminals and whether it is in the terminal's
+//   foreground
+//                    group
+//   count-sigint     counts SIGINTs, exits 10+count on SIGTERM; prints "ready PARENT_PID" once both are
+//   trapped fence N          notes signal N, exits 42 on SIGRTMIN+5 if N came first, else 41; prints "ready"
+//   stop-self CODE   prints "pid PID", stops itself with SIGSTOP, exits with CODE once continued
+//   fill-stderr CODE prints "pid PID", waits for a line on stdin, fills stderr (a pipe) to the brim and exits
+//                    with CODE: whoever writes to that pipe next blocks until it is read
+//   segv             dies of a segmentation fault
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -16,6 +23,7 @@ namespace {
 
 volatile sig_atomic_t trap_exit_code = 0;
 volatile sig_atomic_t sigint_count = 0;
+volatile sig_atomic_t fenced_signal_came = 0;
 
 void exit_with_trap_code(int) {
   _exit(trap_exit_code);
@@ -38,6 +46,32 @@ void on_signal(int signal, void (*handler)(int)) {
   // instead of a later handler interrupting an earlier one.
   sigfillset(&action.sa_mask);
   sigaction(signal, &action, nullptr);
+}
+
+void note_fenced_signal(int) {
+  fenced_signal_came = 1;
+}
+
+void exit_at_fence(int) {
+  _exit(fenced_signal_came ? 42 : 41);
+}
+
+void fill_stderr() {
+  const int flags = fcntl(STDERR_FILENO, F_GETFL);
+  fcntl(STDERR_FILENO, F_SETFL, flags | O_NONBLOCK);
+  static const char block[4096] = {};
+  // Whole blocks first (a pipe takes them only whole), then single bytes into what is left.
+  for (std::size_t size : {sizeof block, std::size_t{1}}) {
+    while (write(STDERR_FILENO, block, size) > 0) {
+    }
+  }
+  // The file description is shared with the next writer: it must block there, as on any full pipe.
+  fcntl(STDERR_FILENO, F_SETFL, flags);
+}
+
+void print_pid() {
+  std::printf("pid %ld\n", static_cast<long>(getpid()));
+  std::fflush(stdout);
 }
 
 [[noreturn]] void wait_for_signals() {
@@ -70,6 +104,34 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     wait_for_signals();
   }
-  std::fprintf(stderr, "usage: run_probe trap CODE | tty | count-sigint\n");
+  if (argc == 3 && std::strcmp(argv[1], "fence") == 0) {
+    // Signals pending together are delivered lowest first, realtime ones after the standard ones: when prof
+    // forwards N and then the fence, N is handled before the fence even if both arrive at once.
+    on_signal(std::atoi(argv[2]), note_fenced_signal);
+    on_signal(SIGRTMIN + 5, exit_at_fence);
+    std::printf("ready\n");
+    std::fflush(stdout);
+    wait_for_signals();
+  }
+  if (argc == 3 && std::strcmp(argv[1], "stop-self") == 0) {
+    print_pid();
+    kill(getpid(), SIGSTOP);
+    return std::atoi(argv[2]);
+  }
+  if (argc == 3 && std::strcmp(argv[1], "fill-stderr") == 0) {
+    print_pid();
+    char line[16];
+    if (read(STDIN_FILENO, line, sizeof line) <= 0) return 3;
+    fill_stderr();
+    return std::atoi(argv[2]);
+  }
+  if (argc == 2 && std::strcmp(argv[1], "segv") == 0) {
+    volatile int* volatile nowhere = nullptr;
+    *nowhere = 1;
+    return 0;
+  }
+  std::fprintf(stderr,
+               "usage: run_probe trap CODE | tty | count-sigint | fence N | stop-self CODE | "
+               "fill-stderr CODE | segv\n");
   return 2;
 }

@@ -45,3 +45,30 @@ TEST_CASE("prof run does not forward a signal typed at the terminal", "[run][sig
   CHECK(result.exit_code == 10);
   CHECK(snapshots_under_are_valid(tmp.path()));
 }
+
+TEST_CASE("prof run forwards every signal a user can send, and survives them", "[run][signal]") {
+  // Behind the last one prof forwards a fence (SIGRTMIN+5): the probe exits 42 when SIGNAL reached it first.
+  // Without forwarding, prof died of SIGUSR1 (138) or SIGRTMIN+5, or let SIGWINCH and SIGCONT go nowhere.
+  const int signal = GENERATE(SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM, SIGURG, SIGTSTP, SIGRTMIN + 2);
+  CAPTURE(signal);
+  TempDir tmp;
+  Process prof({kProf, "run", "-o", tmp.path().string(), "--", kProbe, "fence", std::to_string(signal)},
+               with_empty_shim());
+  REQUIRE(prof.read_stdout_until("ready\n") == "ready\n");
+  REQUIRE(::kill(prof.pid(), signal) == 0);
+  REQUIRE(::kill(prof.pid(), SIGRTMIN + 5) == 0);
+  const auto result = prof.finish();
+  CHECK(result.exit_code == 42);
+}
+
+TEST_CASE("prof run passes a realtime signal's value on", "[run][signal]") {
+  TempDir tmp;
+  Process prof({kProf, "run", "-o", tmp.path().string(), "--", kProbe, "fence", std::to_string(SIGRTMIN + 1)},
+               with_empty_shim());
+  REQUIRE(prof.read_stdout_until("ready\n") == "ready\n");
+  union sigval value {};
+  value.sival_int = 7;
+  REQUIRE(::sigqueue(prof.pid(), SIGRTMIN + 1, value) == 0);
+  REQUIRE(::kill(prof.pid(), SIGRTMIN + 5) == 0);
+  CHECK(prof.finish().exit_code == 42);
+}

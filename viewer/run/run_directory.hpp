@@ -13,15 +13,17 @@ struct OutputDir {
   std::filesystem::path created_root;  // the outermost directory prof created for it; empty when it existed
 };
 
-// -o DIR, or prof.PROGRAM.PID in the current directory; created (with its parents) when missing.
-// Throws UserError when it cannot be a directory.
+// -o DIR, created (with its parents) when missing; or prof.PROGRAM.PID in the current directory, which must
+// not exist yet (a symlink or a directory planted there is refused). Throws UserError when it cannot be a
+// directory.
 OutputDir prepare_output_dir(const std::optional<std::string>& requested, const std::string& program);
 
 // Removes the directories prof created for the run, when nothing was written there (the program never
 // started).
 void discard_if_unused(const OutputDir& dir);
 
-// Names of the snapshots (`*.prof.json`) now in the directory.
+// Names of the snapshots (`*.prof.json`) now in the directory that a process of ours wrote: regular files
+// owned by our user, never a symlink or another user's file dropped there.
 std::set<std::string> snapshot_names(const std::filesystem::path& dir);
 
 }  // namespace prof::viewer::run

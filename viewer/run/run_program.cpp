@@ -28,7 +28,7 @@ int run_untraced(const RunOptions& options, const std::string& reason) {
   const std::string& program = options.command.front();
   std::fprintf(stderr, "prof: %s is %s: it runs untraced, no snapshot\n", program.c_str(), reason.c_str());
   ChildEnvironment environment({}, {}, true);
-  const SignalForwarding signals;
+  SignalForwarding signals;
   const Launch launch = launch_program(options.command, environment, signals);
   if (launch.exec_error != 0) {
     std::fprintf(stderr, "prof: error: %s: %s\n", program.c_str(), std::strerror(launch.exec_error));
@@ -60,13 +60,14 @@ int run_program(const RunOptions& options) {
   const long rank = launcher_rank();
 
   ChildEnvironment environment(preloads, dir.absolute, options.follow);
-  const SignalForwarding signals;
+  SignalForwarding signals;
   const Launch launch = launch_program(options.command, environment, signals);
   if (launch.exec_error != 0) {
     discard_if_unused(dir);
     std::fprintf(stderr, "prof: error: %s: %s\n", program.c_str(), std::strerror(launch.exec_error));
     return exit_code_of_exec_error(launch.exec_error);
   }
+  // wait_for gives prof its own signals back: SIGTERM or SIGINT end the symbolising below, like any program.
   const int status = signals.wait_for(launch.pid);
 
   const std::set<std::string> after = snapshot_names(dir.absolute);
@@ -77,7 +78,7 @@ int run_program(const RunOptions& options) {
   // Symbols are looked up now, outside the program and after it ended, while its binaries are still here.
   for (const auto& name : after)
     if (is_new(name)) symbolise_snapshot_file((dir.absolute / name).string());
-  std::fprintf(stderr, "%s\n", summary_line(static_cast<std::size_t>(appeared), dir.shown).c_str());
+  std::fprintf(stderr, "%s\n", summary_line(static_cast<std::size_t>(appeared), dir.shown, status).c_str());
   return exit_code_of_wait_status(status);
 }
 

@@ -3,6 +3,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -65,12 +66,19 @@ bool is_static_elf(const std::string& path) {
 
 }  // namespace
 
+bool has_file_capabilities(const std::string& path) {
+  // The kernel runs such a binary in secure-execution mode (AT_SECURE), like a setuid one: the loader then
+  // ignores LD_PRELOAD paths.
+  return ::getxattr(path.c_str(), "security.capability", nullptr, 0) > 0;
+}
+
 std::string untraceable_reason(const std::string& program) {
   const std::string path = resolve(program);
   struct stat info;
   if (path.empty() || ::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return "";
   if (info.st_mode & S_ISUID) return "setuid";
   if (info.st_mode & S_ISGID) return "setgid";
+  if (has_file_capabilities(path)) return "a binary with file capabilities";
   if (is_static_elf(path)) return "a static binary";
   return "";
 }
