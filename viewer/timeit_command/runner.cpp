@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -51,14 +52,18 @@ class SpawnActions {
 
 }  // namespace
 
-CommandRun run_command_once(const std::string& command, bool show_output) {
+CommandRun run_command_once(const Invocation& invocation, bool show_output) {
   SpawnActions actions(show_output);
-  std::string shell = "/bin/sh", dash_c = "-c", text = command;
-  char* argv[] = {shell.data(), dash_c.data(), text.data(), nullptr};
+  std::vector<std::string> words = invocation.argv;
+  std::vector<char*> argv;
+  for (auto& word : words)
+    argv.push_back(word.data());
+  argv.push_back(nullptr);
+  const std::string where = invocation.through_shell ? "/bin/sh" : fmt::format("'{}'", invocation.command);
   pid_t pid = 0;
   double start = now_seconds();
-  if (int error = posix_spawn(&pid, "/bin/sh", actions.get(), nullptr, argv, environ); error != 0)
-    throw UserError("/bin/sh", fmt::format("cannot start the shell: {}", std::strerror(error)));
+  if (int error = posix_spawnp(&pid, argv[0], actions.get(), nullptr, argv.data(), environ); error != 0)
+    throw UserError(where, fmt::format("cannot start {}: {}", words[0], std::strerror(error)));
   int status = 0;
   rusage usage{};
   pid_t waited = 0;
@@ -67,7 +72,7 @@ CommandRun run_command_once(const std::string& command, bool show_output) {
   } while (waited < 0 && errno == EINTR);
   double end = now_seconds();
   if (waited < 0)
-    throw UserError("/bin/sh", fmt::format("cannot wait for the shell: {}", std::strerror(errno)));
+    throw UserError(where, fmt::format("cannot wait for {}: {}", words[0], std::strerror(errno)));
   CommandRun run;
   run.wall_seconds = end - start;
   run.user_seconds = to_seconds(usage.ru_utime);

@@ -1,7 +1,9 @@
 #pragma once
-// One run of a shell command for `prof timeit`, measured as hyperfine does: wall time on CLOCK_MONOTONIC
+// One run of a command for `prof timeit`, measured as hyperfine does: wall time on CLOCK_MONOTONIC
 // around fork..wait, user and system time from wait4's rusage (the command and every child it waited for).
 #include <string>
+
+#include "timeit_command/command_words.hpp"
 
 namespace prof::viewer {
 
@@ -14,8 +16,8 @@ struct CommandRun {
   bool failed() const { return exit_code != 0 || signal != 0; }
 };
 
-// Runs `/bin/sh -c command` with stdin from /dev/null and, unless `show_output`, stdout and stderr to
-// /dev/null. Throws UserError when the shell cannot be started.
-CommandRun run_command_once(const std::string& command, bool show_output);
+// Runs the invocation (a program looked up in PATH, or the shell) with stdin from /dev/null and, unless
+// `show_output`, stdout and stderr to /dev/null. Throws UserError when it cannot be started.
+CommandRun run_command_once(const Invocation& invocation, bool show_output);
 
 }  // namespace prof::viewer
