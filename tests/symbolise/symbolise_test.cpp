@@ -1,6 +1,7 @@
 // Symbolisation of raw frames at known addresses of call_sites.cpp (built -O2 -g): exact function names,
 // file base names, lines, inline expansion; a build id that does not match leaves frames raw.
 #include <dlfcn.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -226,4 +227,75 @@ TEST_CASE("a module without debug info gets function names from its symbol table
   CHECK_THAT(snapshot.string(frame.function),
              Catch::EndsWith("qsort"));  // libc may name an alias, __GI_qsort
   CHECK_FALSE(frame.inlined);
+}
+
+namespace {
+
+// A raw snapshot of this program's call sites (stack 0 ends in plain_caller), as the shim writes it.
+void write_raw_snapshot(const std::string& path) {
+  auto module = this_program();
+  auto model = raw_snapshot(module, "");
+  std::ofstream out(path);
+  out << R"({"format": "libprof-snapshot", "version": 1,
+ "meta": {"program": "t", "argv": ["t"], "pid": 3, "ppid": 0, "host": "h",
+          "start_time": "2026-01-01T00:00:00Z", "wall_seconds": 1, "user_seconds": 0, "system_seconds": 0,
+          "max_rss_bytes": 1, "exit": {"status": "exited", "code": 0}, "libprof_version": "0.1.0",
+          "writer": "preload", "clock": {"source": "clock_gettime", "clock": "CLOCK_MONOTONIC"},
+          "threads_seen": 1, "cores_online": 2},)";
+  out << fmt::format(R"( "modules": [{{"path": "{}", "base": {}}}],)", module.path, module.base);
+  out << R"( "frames": {"columns": ["function", "file", "line", "module", "offset"], "rows": [)";
+  for (std::size_t i = 0; i < model.frames.size(); ++i)
+    out << (i ? "," : "") << fmt::format("[0,0,0,0,{}]", model.frames[i].offset);
+  out << R"(]}, "stacks": [[0, 1], [0, 2]]})";
+}
+
+// Reads PATH as `prof report` does: symbolised in memory, saved when allowed.
+Snapshot read_as_report(const std::string& path) {
+  auto loaded = load_snapshots({path});
+  symbolise_loaded(loaded);
+  REQUIRE(loaded[0].symbolised);
+  CHECK(loaded[0].string(loaded[0].frames[loaded[0].stacks[0][1]].function) == "symtest::plain_caller()");
+  return loaded[0];
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a saved symbolised snapshot keeps the original's mode and a symlink and its target stay as they were") {
+  auto dir = std::filesystem::temp_directory_path() / fmt::format("prof-symbolise-modes-{}", getpid());
+  std::filesystem::create_directories(dir);
+  // A private snapshot stays private: before, every saved file became 0644.
+  auto private_file = (dir / "private.3.prof.json").string();
+  write_raw_snapshot(private_file);
+  REQUIRE(::chmod(private_file.c_str(), 0600) == 0);
+  read_as_report(private_file);
+  struct stat status {};
+  REQUIRE(::stat(private_file.c_str(), &status) == 0);
+  CHECK((status.st_mode & 07777) == 0600);
+  CHECK(read_snapshot_file(private_file).symbolised);  // it was saved
+
+  // A symlink is read through and never replaced by a regular copy; its target is not rewritten either.
+  auto target = (dir / "target.4.prof.json").string();
+  auto link = (dir / "link.4.prof.json").string();
+  write_raw_snapshot(target);
+  std::filesystem::create_symlink(target, link);
+  auto before = std::filesystem::last_write_time(target);
+  read_as_report(link);
+  CHECK(std::filesystem::is_symlink(link));
+  CHECK_FALSE(read_snapshot_file(target).symbolised);
+  CHECK(std::filesystem::last_write_time(target) == before);
+
+  // Root reading another user's run: the file keeps its owner and contents (symbolised in memory only).
+  if (::geteuid() == 0) {
+    auto theirs = (dir / "theirs.5.prof.json").string();
+    write_raw_snapshot(theirs);
+    REQUIRE(::chown(theirs.c_str(), 65534, 65534) == 0);
+    REQUIRE(::chmod(theirs.c_str(), 0400) == 0);
+    read_as_report(theirs);
+    REQUIRE(::stat(theirs.c_str(), &status) == 0);
+    CHECK(status.st_uid == 65534);
+    CHECK((status.st_mode & 07777) == 0400);
+    CHECK_FALSE(read_snapshot_file(theirs).symbolised);
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -1,6 +1,7 @@
 #include "symbolise/symbolised_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,8 +38,10 @@ std::string json_quoted(std::string_view text) {
 
 void append_tables(std::string& out, const Snapshot& snapshot) {
   out += "\"strings\":[";
-  for (std::size_t i = 0; i < snapshot.strings.size(); ++i)
-    out += (i ? "," : "") + json_quoted(snapshot.strings[i]);
+  for (std::size_t i = 0; i < snapshot.strings.size(); ++i) {
+    if (i) out += ',';  // not `"," + std::string`: a false -Wrestrict in libstdc++ under g++ 12 -O3
+    out += json_quoted(snapshot.strings[i]);
+  }
   out +=
       "],\n\"frames\":{\"columns\":[\"function\",\"file\",\"line\",\"module\",\"offset\",\"inlined\"],"
       "\"rows\":[";
@@ -54,8 +57,9 @@ void append_tables(std::string& out, const Snapshot& snapshot) {
 }
 
 // The format's file rules: a new file no one else can have prepared (O_EXCL, O_NOFOLLOW) next to the
-// target, renamed over it once complete, so a reader sees the old or the new file, never half of one.
-bool replace_file(const std::string& path, const std::string& contents) {
+// target, renamed over it once complete, so a reader sees the old or the new file, never half of one. The
+// new file gets the original's mode and group (`original`), so a 0600 snapshot does not become readable.
+bool replace_file(const std::string& path, const std::string& contents, const struct stat& original) {
   auto directory = std::filesystem::path(path).parent_path();
   if (directory.empty()) directory = ".";
   std::random_device random;
@@ -65,10 +69,18 @@ bool replace_file(const std::string& path, const std::string& contents) {
     temp =
         (directory / fmt::format(".{}.{:08x}.tmp", std::filesystem::path(path).filename().string(), random()))
             .string();
-    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) return false;
   }
   if (fd < 0) return false;
+  // The group first (it may clear set-id bits), then the mode exactly, whatever the umask; a group we may
+  // not give the file means no replacement rather than a changed one.
+  if (::fchown(fd, static_cast<uid_t>(-1), original.st_gid) != 0 ||
+      ::fchmod(fd, original.st_mode & 07777) != 0) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return false;
+  }
   std::size_t done = 0;
   while (done < contents.size()) {
     auto wrote = ::write(fd, contents.data() + done, contents.size() - done);
@@ -102,10 +114,16 @@ std::string symbolised_document(std::string_view raw_json, const Snapshot& symbo
 }
 
 bool save_symbolised(const std::string& path, const Snapshot& symbolised) {
+  // Only our own regular files are replaced: a symlink stays a symlink (its target is left alone), and a file
+  // of another user (root reading someone's run) is never rewritten. Those are symbolised in memory on each
+  // read instead (README, "Symbols").
+  struct stat original {};
+  if (::lstat(path.c_str(), &original) != 0 || !S_ISREG(original.st_mode) || original.st_uid != ::geteuid())
+    return false;
   auto raw = simdjson::padded_string::load(path);
   if (raw.error() != simdjson::SUCCESS) return false;
   try {
-    return replace_file(path, symbolised_document(std::string_view(raw.value()), symbolised));
+    return replace_file(path, symbolised_document(std::string_view(raw.value()), symbolised), original);
   } catch (const UserError&) {
     return false;
   }
