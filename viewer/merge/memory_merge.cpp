@@ -1,6 +1,7 @@
 #include "merge/memory_merge.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -122,9 +123,21 @@ void MemoryMerge::add_sites(const Snapshot& snapshot, std::size_t ordinal) {
   std::vector<MemoryCounts> own;  // this process's counts per group
   std::vector<char> in_own;
   std::vector<std::size_t> touched;
-  std::vector<std::uint32_t> user;
+  // Sites sharing a stack share its group and callers' chain: their counts are summed per stack first, so the
+  // frames of a stack are walked once however many sites name it (a crafted file: one stack of depth 40 000
+  // shared by 40 000 sites was quadratic in time, and in memory with --tree).
+  std::vector<std::uint32_t> stack_order;  // distinct stacks, first seen first: groups keep their order
+  std::unordered_map<std::uint32_t, MemoryCounts> per_stack;
   for (const auto& site : snapshot.memory->sites) {
-    auto stack = snapshot.stacks[site.stack];
+    auto [it, added] = per_stack.try_emplace(site.stack);
+    if (added) stack_order.push_back(site.stack);
+    it->second.add(site);
+  }
+  stacks_walked_ += stack_order.size();
+  std::vector<std::uint32_t> user;
+  for (auto stack_index : stack_order) {
+    const auto& site = per_stack[stack_index];
+    auto stack = snapshot.stacks[stack_index];
     user.clear();
     for (auto frame : stack)
       if (!system[frame]) user.push_back(frame);

@@ -29,6 +29,9 @@ class MemoryMerge {
   const std::vector<ProcessLabel>& members() const { return members_; }
   // One process: its series. Several: each one's series side by side is not a sum; the largest peak's.
   const std::vector<MemoryPoint>& timeline() const { return timeline_; }
+  // Distinct stacks whose frames were walked, over all processes: the work grows with the stacks, not with
+  // the sites that share them.
+  std::size_t stacks_walked() const { return stacks_walked_; }
 
  private:
   void add_sites(const Snapshot& snapshot, std::size_t ordinal);
@@ -43,6 +46,7 @@ class MemoryMerge {
   std::vector<ProcessLabel> members_;
   std::vector<MemoryPoint> timeline_;
   std::optional<std::int64_t> timeline_peak_;
+  std::size_t stacks_walked_ = 0;
   bool have_timeline_ = false;
 };
 

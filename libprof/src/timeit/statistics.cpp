@@ -109,10 +109,21 @@ double binomial_cdf(std::size_t k, std::size_t n, double p) {
 std::size_t median_interval_rank(std::size_t n, double confidence) {
   if (n == 0) return 0;
   double alpha = 1.0 - confidence;
+  // P(X <= k) for X ~ Binomial(n, 1/2), one term added per step (the terms of binomial_cdf, in its order):
+  // linear in n, where calling binomial_cdf at each k was quadratic (200 000 samples took 20 s).
+  auto term = [n](std::size_t i) {
+    double log_term = std::lgamma(static_cast<double>(n) + 1) - std::lgamma(static_cast<double>(i) + 1) -
+                      std::lgamma(static_cast<double>(n - i) + 1);
+    log_term += static_cast<double>(i) * std::log(0.5) + static_cast<double>(n - i) * std::log1p(-0.5);
+    return std::exp(log_term);
+  };
+  double cdf = term(0) + (n > 1 ? term(1) : 0.0);
   std::size_t k = 1;
   // Moving inwards from [x_(k), x_(n+1-k)] to [x_(k+1), x_(n-k)] loses coverage 2 * P(X = k).
-  while (k + 1 <= (n + 1) / 2 && 2.0 * binomial_cdf(k, n, 0.5) <= alpha)
+  while (k + 1 <= (n + 1) / 2 && 2.0 * std::min(cdf, 1.0) <= alpha) {
     ++k;
+    cdf += term(k);
+  }
   return k;
 }
 
