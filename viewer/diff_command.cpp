@@ -1,5 +1,7 @@
 // `prof diff OLD NEW`: two runs side by side, with NEW/OLD ratios.
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -27,6 +29,7 @@ struct DiffOptions {
   bool memory = false;
   std::string mem_by = "line", mem_view = "peak";
   std::size_t mem_top = 10;
+  bool top_given = false;
 };
 
 double ratio(double new_value, double old_value) {
@@ -82,7 +85,8 @@ void run_diff(const DiffOptions& options) {
     mem.by = parse_memory_key(options.mem_by);
     mem.view = parse_memory_view(options.mem_view);
   }
-  mem.top = options.mem_top;
+  // Text shows 10 sites; csv and json carry every row unless --top is given.
+  mem.top = options.top_given || format == OutputFormat::text ? options.mem_top : SIZE_MAX;
   mem.text = format == OutputFormat::text;
   // One side at a time, one snapshot at a time: only the accumulators and the processes' summaries stay.
   auto old_run = merge_run(options.old_path, scope.times, scope.threads, options.scopes, mem, options.memory);
@@ -122,6 +126,13 @@ void add_diff_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--threshold", options->threshold,
                   "With --timers: smallest change called a regression or an improvement, as a fraction "
                   "(default 0.05 = 5 %)")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            // CLI::Range lets NaN through (every comparison with it is false).
+            return std::isnan(std::strtod(text.c_str(), nullptr)) ? std::string("not a number")
+                                                                  : std::string();
+          },
+          "", "finite"))
       ->check(CLI::Range(0.0, 10.0));
   cmd->add_flag("--scopes", options->scopes,
                 "Compare the scopes: cumulative time old, new, change and ratio, biggest change first");
@@ -134,7 +145,8 @@ void add_diff_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--by", options->mem_by, "With --mem: line (default), function, file or traceback");
   cmd->add_option("--view", options->mem_view,
                   "With --mem: peak (default), leaks, allocations, temporary or total");
-  cmd->add_option("--top", options->mem_top, "With --mem: rows shown (default 10)");
+  cmd->add_option("--top", options->mem_top,
+                  "With --mem: rows shown (text: 10; csv and json: all rows unless --top is given)");
   cmd->footer(
       "Examples:\n"
       "  prof diff before/ after/                  two run directories\n"
@@ -145,8 +157,9 @@ void add_diff_command(CLI::App& app, int& exit_code) {
       "  prof diff before/ after/ --scopes         scopes by the size of their change, with ratios\n"
       "  prof diff a/ b/ --scopes --format csv     name,file,line,old_calls,...,change_seconds,ratio\n"
       "  prof diff before/ after/ --mem            memory sites: size=, count= and their changes\n");
-  cmd->callback([options, &exit_code] {
+  cmd->callback([options, cmd, &exit_code] {
     ignore_sigpipe();
+    options->top_given = cmd->get_option("--top")->count() > 0;
     run_diff(*options);
     exit_code = 0;
   });

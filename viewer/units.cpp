@@ -10,9 +10,14 @@ namespace prof::viewer {
 
 namespace {
 
-// `value` with three significant digits (all of its integer digits when it has more).
+// Beyond this, all integer digits would be noise (a crafted 1e308 s is 309 digits): three significant digits
+// in scientific notation instead.
+constexpr double kLargestPlain = 999999.5;
+
+// `value` with three significant digits (all of its integer digits when it has more, up to six).
 std::string significant(double value) {
   double magnitude = std::fabs(value);
+  if (magnitude >= kLargestPlain) return fmt::format("{:.2e}", value);
   int decimals = magnitude < 9.995 ? 2 : magnitude < 99.95 ? 1 : 0;
   return fmt::format("{:.{}f}", value, decimals);
 }
@@ -27,7 +32,8 @@ std::string scaled(double value, const std::array<std::string_view, N>& units, d
     value /= step;
     ++unit;
   }
-  if (unit == 0 && integer_first) return fmt::format("{:.0f} {}", value, units[unit]);
+  if (unit == 0 && integer_first && std::fabs(value) < kLargestPlain)
+    return fmt::format("{:.0f} {}", value, units[unit]);
   return fmt::format("{} {}", significant(value), units[unit]);
 }
 

@@ -152,3 +152,10 @@ TEST_CASE("output piped into a reader that stops early ends quietly") {
   CHECK(pclose(pipe) == 0);
   CHECK(errors.empty());
 }
+
+TEST_CASE("prof diff --threshold refuses nan in one line (issue 11, item 19)") {
+  for (std::string bad : {"nan", "NaN", "-nan"})
+    check_user_error({"diff", "--timers", "--threshold", bad, fixture("timers/gbench.old.json"),
+                      fixture("timers/gbench.new.json")},
+                     "--threshold");
+}

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 
 #include <catch2/catch.hpp>
 
@@ -40,4 +41,15 @@ TEST_CASE("ratios have three significant digits and none when the base is zero")
 TEST_CASE("sums of untrusted counts saturate instead of overflowing") {
   CHECK(add_saturating(INT64_MAX, 1) == INT64_MAX);
   CHECK(add_saturating(2, 3) == 5);
+}
+
+TEST_CASE("huge values print in scientific notation, not as hundreds of digits") {
+  // A crafted snapshot may hold 1e308 seconds or bytes: before, 309 digits.
+  CHECK(format_seconds(1e308) == "1.00e+308 s");
+  CHECK(format_seconds(-1e308) == "-1.00e+308 s");
+  CHECK(format_seconds(999999) == "999999 s");
+  CHECK(format_seconds(1234567) == "1.23e+06 s");
+  CHECK(format_bytes(1e308) == "8.88e+292 PiB");
+  CHECK(format_ratio(1e308) == "1.00e+308x");
+  CHECK(format_seconds(std::numeric_limits<double>::infinity()) == "-");
 }
