@@ -67,3 +67,32 @@ TEST_CASE("prof run ends on SIGTERM once the program ended", "[run][signal]") {
   REQUIRE(::kill(prof.pid(), SIGTERM) == 0);
   CHECK(prof.finish().exit_code == 143);
 }
+
+TEST_CASE("prof run gives an interactive shell its prompt back on Ctrl-Z and fg resumes both",
+          "[run][signal][tty]") {
+  if (run_process({"sh", "-c", "command -v bash"}).exit_code != 0) {
+    WARN("no bash for an interactive shell with job control: not tested");
+    return;
+  }
+  TempDir tmp;
+  // script gives the shell a pseudo-terminal, so it runs prof as a job in the terminal's foreground.
+  Process script({"script", "-qc", "bash --norc --noprofile -i", "/dev/null"}, with_empty_shim());
+  script.write_stdin("'" + kProf + "' run -o '" + tmp.path().string() + "' '" + kProbe + "' trap 42\n");
+  script.read_stdout_until("ready");
+  script.write_stdin("\x1a");  // Ctrl-Z: SIGTSTP from the terminal to prof and the program
+  script.read_stdout_until("Stopped");
+  // Before the fix the terminal hung here: prof kept waiting and the shell for prof.
+  // `e""nd`: the terminal echoes the line as typed, so only the shell's output holds "end".
+  script.write_stdin("echo status=$? job=$(jobs -p) e\"\"nd\n");
+  const std::string out = script.read_stdout_until(" end");
+  CHECK(out.find("status=148") != std::string::npos);  // 128+SIGTSTP, as for the program alone
+  const auto at = out.rfind("job=");
+  REQUIRE(at != std::string::npos);
+  const pid_t prof = std::stoi(out.substr(at + 4));
+  script.write_stdin("fg\n");
+  // Held by prof while the job is stopped, forwarded once fg continued both: the probe's trap exits 42.
+  REQUIRE(::kill(prof, SIGTERM) == 0);
+  script.write_stdin("echo after=$?\nexit\n");
+  const auto result = script.finish();
+  CHECK(result.out.find("after=42") != std::string::npos);
+}
