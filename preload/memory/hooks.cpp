@@ -53,11 +53,11 @@ void* allocate(const Caller& caller, std::size_t size, Call call, Fallback fallb
   return block;
 }
 
-void release(void* block, bool from_realloc) noexcept {
+void release(void* block, bool from_realloc, mem::Released* released = nullptr) noexcept {
   if (!block || alloc::in_arena(block)) return;
   if (mem::enter()) {
     int saved = errno;
-    mem::on_free(block, from_realloc);
+    mem::on_free(block, from_realloc, released);
     errno = saved;
     mem::leave();
   }
@@ -104,10 +104,19 @@ PROF_SHIM_EXPORT void* realloc(void* block, std::size_t size) noexcept {
   const alloc::Functions* real = alloc::real();
   if (!real) return nullptr;
   // The old block leaves the map before the real call: once realloc frees it, another thread may get it back.
-  release(block, true);
-  return allocate(
+  mem::Released released;
+  release(block, true, &released);
+  void* moved = allocate(
       PROF_CALLER(3), size, [&](const alloc::Functions& f) { return f.realloc(block, size); },
       [] { return nullptr; });
+  // realloc(p, 0) frees p and returns null; any other null is a failure that left p live and unchanged.
+  if (!moved && size != 0 && mem::enter()) {
+    int saved = errno;
+    mem::on_realloc_failed(block, released);
+    errno = saved;
+    mem::leave();
+  }
+  return moved;
 }
 
 PROF_SHIM_EXPORT void* reallocarray(void* block, std::size_t count, std::size_t size) noexcept {

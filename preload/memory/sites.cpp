@@ -233,6 +233,18 @@ void record_free(std::uint32_t index, std::uint64_t size, bool temporary) noexce
   change_live(-static_cast<std::int64_t>(size));
 }
 
+void restore_free(std::uint32_t index, std::uint64_t size) noexcept {
+  if (index >= g_site_count.load(std::memory_order_acquire)) return;
+  Site& s = g_sites[index];
+  {
+    SpinGuard guard(g_shards[s.hash & (kShards - 1)].lock);
+    save_peak_share(s);
+    bump(s.live_blocks, std::uint64_t{1});
+    bump(s.live_bytes, size);
+  }
+  add_live(size);
+}
+
 std::uint64_t live_bytes() noexcept {
   std::int64_t live = g_live.load(std::memory_order_relaxed);
   return live > 0 ? static_cast<std::uint64_t>(live) : 0;

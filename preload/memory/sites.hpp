@@ -35,6 +35,8 @@ std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::ui
 // The same for a site already known (found by the stack cache).
 void record_allocation_at(std::uint32_t site, std::uint64_t size) noexcept;
 void record_free(std::uint32_t site, std::uint64_t size, bool temporary) noexcept;
+// Undoes a non-temporary record_free (a realloc that failed: the block was never freed).
+void restore_free(std::uint32_t site, std::uint64_t size) noexcept;
 
 // The global live heap and its peak. While one thread has allocated they are exact; once several have, each
 // thread hands its changes over in batches of up to 64 KiB (one shared counter touched by every event would

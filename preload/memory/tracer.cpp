@@ -19,6 +19,7 @@
 #include "memory/stack_cache.hpp"
 #include "memory/timeline.hpp"
 #include "memory/unloaded_modules.hpp"
+#include "memory/unwind_validation.hpp"
 
 namespace prof::preload::memory {
 
@@ -146,6 +147,8 @@ void start() noexcept {
   g_depth = read_depth();
   const char* check = ::secure_getenv("PROF_MEMORY_CHECK_CACHE");
   g_check_cache = check && check[0] == '1' && check[1] == '\0';
+  // Before libunwind's first call, which would open its validation pipe among the program's descriptors.
+  unwind_validation::install();
   // Per-thread unwind caches: no global lock (and no signal-mask syscalls) around each unwind.
   unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   if (sites::init()) {
@@ -244,13 +247,21 @@ void on_allocation(void* block, std::size_t size, std::uintptr_t return_address,
   timeline::maybe_sample(sites::live_bytes());
 }
 
-void on_free(void* block, bool from_realloc) noexcept {
+void on_free(void* block, bool from_realloc, Released* released) noexcept {
   if (!block) return;
   blocks::Block found;
   if (!blocks::remove(block, found)) return;
+  if (released) *released = Released{found.size, found.site, true};
   bool temporary = !from_realloc && block == tl_last;
   if (block == tl_last) tl_last = nullptr;
   sites::record_free(found.site, found.size, temporary);
+  timeline::maybe_sample(sites::live_bytes());
+}
+
+void on_realloc_failed(void* block, const Released& released) noexcept {
+  if (!block || !released.known) return;
+  if (!blocks::insert(block, released.size, released.site)) return;
+  sites::restore_free(released.site, released.size);
   timeline::maybe_sample(sites::live_bytes());
 }
 

@@ -19,7 +19,19 @@ void leave() noexcept;
 // interposed function it is.
 void on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
                    std::uint32_t entry) noexcept;
-// `realloc` frees are not temporary allocations: the data lives on in the new block.
-void on_free(void* block, bool from_realloc) noexcept;
+// What the books held for a block on_free took out: realloc takes the old block out before the real call
+// (once the allocator frees it, another thread may get it back) and puts it back when the call fails.
+struct Released {
+  std::uint64_t size = 0;
+  std::uint32_t site = 0;
+  bool known = false;
+};
+
+// `realloc` frees are not temporary allocations: the data lives on in the new block. `released` (optional)
+// receives what the books held for the block.
+void on_free(void* block, bool from_realloc, Released* released = nullptr) noexcept;
+// A realloc that failed left `block` live and unchanged: it goes back to its site with its size, neither a
+// new allocation nor a free.
+void on_realloc_failed(void* block, const Released& released) noexcept;
 
 }  // namespace prof::preload::memory

@@ -79,6 +79,22 @@ PLANT void plant_thread() {
     free(p);
   }
 }
+// Issue 11: realloc to a size no allocator gives fails with ENOMEM and leaves the block live and unchanged.
+PLANT void plant_realloc_kept() {
+  void* p = malloc(1 << 20);
+  std::memset(p, 2, 1 << 20);
+  volatile size_t huge = static_cast<size_t>(-1) / 2;  // opaque, or the compiler may fold the call
+  errno = 0;
+  void* q = realloc(p, huge);
+  if (q) {
+    std::printf("realloc failed wrong: it succeeded\n");
+    g_kept[18] = q;
+    return;
+  }
+  std::printf("realloc failed %s %s\n", errno == ENOMEM ? "enomem" : "wrong",
+              static_cast<unsigned char*>(p)[12345] == 2 ? "kept" : "lost");
+  g_kept[18] = p;
+}
 PLANT void plant_child() {
   g_sink = malloc(30);
   g_sink = malloc(30);
@@ -106,6 +122,7 @@ int main(int argc, char** argv) {
   OFFSET(plant_caller_a);
   OFFSET(plant_caller_b);
   OFFSET(plant_child);
+  OFFSET(plant_realloc_kept);
   OFFSET(print_offset);
   OFFSET(main);
   std::fflush(stdout);
@@ -134,6 +151,11 @@ int main(int argc, char** argv) {
     std::printf("errno %s %s\n", failed_errno == ENOMEM ? "enomem" : "wrong",
                 errno == EDOM ? "kept" : "lost");
     return 3;
+  }
+  if (std::strcmp(mode, "failed_realloc") == 0) {
+    plant_realloc_kept();  // stays live to the end: a leak of 1 MiB
+    plant_peak_b();        // the peak is after the failure: both blocks live
+    return 0;
   }
   if (std::strcmp(mode, "two_callers") == 0) {
     for (int i = 0; i < 1000; ++i) {
