@@ -26,7 +26,8 @@ namespace {
 struct ReportOptions {
   std::vector<std::string> paths;
   std::string format = "text";
-  std::size_t top = 20;
+  std::size_t top = 20;  // text; csv and json keep every row unless --top is given
+  bool across = false;   // --across: only the "across N processes" tables
   std::string sort;
   bool meta = false, memory = false, scopes = false, timers = false, mpi = false, by_rank = false;
   std::optional<std::int64_t> rank, pid;  // --rank, --pid: the report of one process
@@ -96,6 +97,29 @@ void apply_sort_and_top(std::vector<Section>& sections, const ReportOptions& opt
   for (auto& section : sections)
     for (auto& table : section.tables)
       table.keep_top(options.top);
+}
+
+// One csv output holds one table: the "across N processes" tables are a view of their own (--across) there.
+// Text and json show both by default; --across shows only them in every format.
+void choose_across(std::vector<Section>& sections, const ReportOptions& options, OutputFormat format) {
+  bool any = false;
+  for (auto& section : sections) {
+    if (options.across || format == OutputFormat::csv)
+      std::erase_if(section.tables, [&](const Table& t) { return (t.key == "across") != options.across; });
+    for (const auto& table : section.tables)
+      any = any || table.key == "across";
+  }
+  if (options.across && !any)
+    throw UserError("--across",
+                    "no table across processes: these snapshots hold one process, or the "
+                    "sections shown have none (scopes, memory sites and MPI operations do)");
+}
+
+// Text is for people: 20 rows a table, 10 memory sites. Machine formats carry every row unless --top says.
+void apply_default_top(const CLI::App& cmd, ReportOptions& options) {
+  if (cmd.get_option("--top")->count() > 0 || options.format == "text") return;
+  options.top = SIZE_MAX;
+  options.mem.top = SIZE_MAX;
 }
 
 void add_scope_report_flags(CLI::App& cmd, ReportOptions& options) {
@@ -180,6 +204,7 @@ void run_report(const ReportOptions& options) {
                     with_format.mem, !chosen || options.memory);
   merge_files(files, merge);
   auto sections = build_sections(merge, with_format);
+  choose_across(sections, options, format);
   apply_sort_and_top(sections, options);
   std::string out;
   switch (format) {
@@ -211,7 +236,12 @@ void add_report_command(CLI::App& app, int& exit_code) {
                   "Snapshot files, or directories of *.prof.json (merged into one report)")
       ->required();
   cmd->add_option("--format", options->format, "Output: text (default), csv (tables only) or json");
-  cmd->add_option("--top", options->top, "Rows kept in each table (default 20)");
+  cmd->add_option("--top", options->top,
+                  "Rows kept in each table (text: 20, memory sites 10, --tree all; csv and json: all rows "
+                  "unless --top is given)");
+  cmd->add_flag("--across", options->across,
+                "Only the tables across processes (sum, min, mean, max, cv, max/mean per scope, memory site "
+                "or MPI operation); csv shows them only with --across, one table per output");
   cmd->add_option(
       "--sort", options->sort,
       "Sort tables by this column: pid, ppid, program, exit, wall, cpu, max_rss; scopes: total (cumtime, "
@@ -269,7 +299,9 @@ void add_report_command(CLI::App& app, int& exit_code) {
       "                                                csv/json columns: name, sum, min, min_rank, mean, "
       "max,\n"
       "                                                max_rank, cv, imbalance (min_pid/max_pid without "
-      "ranks)\n"
+      "ranks;\n"
+      "                                                cv, imbalance empty when every process has 0)\n"
+      "  prof report run/ --scopes --across --format csv   only the across table (csv: one table each)\n"
       "  prof report run/ --by-rank                    rank, host, pid, wall, cpu, peak heap, peak rss, mpi\n"
       "  prof report run/ --rank 3 --mem               only rank 3 (--pid P: only process P)\n"
       "  prof report run/ --mpi                        MPI operations: calls, bytes, time, across ranks\n"
@@ -280,6 +312,7 @@ void add_report_command(CLI::App& app, int& exit_code) {
     ignore_sigpipe();
     check_memory_report_flags(*cmd, *options);
     check_scope_report_flags(*cmd, *options);
+    apply_default_top(*cmd, *options);
     run_report(*options);
     exit_code = 0;
   });

@@ -211,10 +211,10 @@ TEST_CASE("prof report of the run names the slowest rank, the waits per rank and
   CHECK(double(ranks["slowest_outside_mpi_seconds"]) >= 0.150);
 
   // The scope around the second barrier: (3 - r) x 50 ms on rank r, longest on rank 0, shortest on rank 3.
-  auto scopes = run_clean({prof, "report", "--scopes", "--format", "csv", dir});
+  auto scopes = run_clean({prof, "report", "--scopes", "--across", "--format", "csv", dir});
   REQUIRE(scopes.exit_code == 0);
   // name,file,line,sum_seconds,min_seconds,min_rank,mean_seconds,max_seconds,max_rank,cv,imbalance
-  auto imbalanced = csv_row(scopes.out, "name,file,line,sum_seconds", "imbalanced");
+  auto imbalanced = csv_row("\n" + scopes.out, "name,file,line,sum_seconds", "imbalanced");
   REQUIRE(imbalanced.size() == 11);
   CHECK(std::stod(imbalanced[4]) < 0.1 * kStepNs / 1e9);
   CHECK(imbalanced[5] == "3");
@@ -224,14 +224,14 @@ TEST_CASE("prof report of the run names the slowest rank, the waits per rank and
   CHECK(std::stod(imbalanced[10]) == Approx(2.0).epsilon(0.10));
 
   // (r + 1) MiB per rank, merged exactly: 10 MiB in all, 1 MiB on rank 0 to 4 MiB on rank 3, max/mean 1.6.
-  auto memory = run_clean({prof, "report", "--mem", "--format", "csv", dir});
+  auto memory = run_clean({prof, "report", "--mem", "--across", "--format", "csv", dir});
   REQUIRE(memory.exit_code == 0);
   const auto site = memory.out.find("mpi_planted.cpp:22,");
   REQUIRE(site != std::string::npos);
   const auto line_start = memory.out.rfind('\n', site) + 1;
   const std::string name = memory.out.substr(line_start, memory.out.find(',', line_start) - line_start);
   // name,file,line,function,sum_bytes,min_bytes,min_rank,mean_bytes,max_bytes,max_rank,cv,imbalance
-  auto planted = csv_row(memory.out, "name,file,line,function,sum_bytes", name);
+  auto planted = csv_row("\n" + memory.out, "name,file,line,function,sum_bytes", name);
   REQUIRE(planted.size() == 12);
   CHECK(planted[3] == "plant_rank_memory");
   CHECK(planted[4] == "10485760");

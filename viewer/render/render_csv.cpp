@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "render/render.hpp"
@@ -18,7 +20,8 @@ std::string quoted(const std::string& text) {
 
 std::string raw_text(const RawValue& value) {
   if (auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
-  if (auto* d = std::get_if<double>(&value)) return fmt::format("{}", *d);
+  // No number (a cv of rows zero everywhere): an empty field, which pandas and spreadsheets read as missing.
+  if (auto* d = std::get_if<double>(&value)) return std::isfinite(*d) ? fmt::format("{}", *d) : "";
   if (auto* s = std::get_if<std::string>(&value)) return quoted(*s);
   if (auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
   return "";
@@ -33,12 +36,18 @@ std::string render_csv(const std::vector<Section>& sections) {
     for (const auto& table : section.tables) {
       if (!first) out += "\n";
       first = false;
-      for (std::size_t c = 0; c < table.columns.size(); ++c)
-        out += (c ? "," : "") + table.columns[c].raw_name();
+      // Appended piece by piece: `"," + std::string` makes g++ 12 at -O3 raise a false -Wrestrict inside
+      // libstdc++ (its insert at offset 0), and it saves a temporary per cell.
+      for (std::size_t c = 0; c < table.columns.size(); ++c) {
+        if (c) out += ',';
+        out += table.columns[c].raw_name();
+      }
       out += "\n";
       for (const auto& row : table.rows) {
-        for (std::size_t c = 0; c < row.size(); ++c)
-          out += (c ? "," : "") + raw_text(row[c].raw);
+        for (std::size_t c = 0; c < row.size(); ++c) {
+          if (c) out += ',';
+          out += raw_text(row[c].raw);
+        }
         out += "\n";
       }
     }

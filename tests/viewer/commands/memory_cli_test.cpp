@@ -88,15 +88,16 @@ TEST_CASE("keep-system-frames charges the allocator frames") {
 
 TEST_CASE("memory is merged over processes") {
   auto result = run_prof({"report", "--mem", "--format", "csv", kOld, kNew});
-  // Then each site across the two processes: peak 5 MiB in pid 1001 and 6 MiB in 1002; load is 10 KiB in
-  // both.
-  CHECK_THAT(result.out,
+  // One table per csv: the sites merged, nothing after them.
+  CHECK(result.out == kHeader +
+                          "/src/app/solver.cpp,42,assemble,5054,22020096,11534336,1,1024,3500\n"
+                          "/src/app/io.cpp,7,load,220,245760,20480,4,8192,180\n");
+  // Each site across the two processes (--across): peak 5 MiB in pid 1001 and 6 MiB in 1002; load is 10 KiB
+  // in both.
+  auto across = run_prof({"report", "--mem", "--across", "--format", "csv", kOld, kNew});
+  CHECK_THAT(across.out,
              Catch::Contains("\n/src/app/solver.cpp:42,/src/app/solver.cpp,42,assemble,11534336,5242880,"
                              "1001,5767168,6291456,1002,"));
-  CHECK(first_csv_table(result.out) ==
-        kHeader +
-            "/src/app/solver.cpp,42,assemble,5054,22020096,11534336,1,1024,3500\n"
-            "/src/app/io.cpp,7,load,220,245760,20480,4,8192,180\n");
 }
 
 TEST_CASE("the tree shows the stacks below each site and the timeline the live heap") {
