@@ -12,6 +12,8 @@ namespace {
 
 std::atomic<SigactionFn> g_sigaction{nullptr};
 std::atomic<SignalFn> g_signal{nullptr};
+std::atomic<SignalFn> g_sysv_signal{nullptr};
+std::atomic<SignalFn> g_sigset{nullptr};
 std::atomic<ExitFn> g_exit{nullptr};
 std::atomic<ExitFn> g_quick_exit{nullptr};
 std::atomic<AbortFn> g_abort{nullptr};
@@ -35,6 +37,8 @@ Fn lookup(std::atomic<Fn>& slot, const char* name) noexcept {
 void resolve() noexcept {
   lookup(g_sigaction, "sigaction");
   lookup(g_signal, "signal");
+  lookup(g_sysv_signal, "sysv_signal");
+  lookup(g_sigset, "sigset");
   lookup(g_exit, "exit");
   lookup(g_quick_exit, "quick_exit");
   lookup(g_abort, "abort");
@@ -52,6 +56,18 @@ sighandler_t signal(int signal, sighandler_t handler) noexcept {
   if (auto fn = lookup(g_signal, "signal")) return fn(signal, handler);
   errno = ENOSYS;
   return SIG_ERR;
+}
+
+SignalFn signal_function(SignalKind kind) noexcept {
+  switch (kind) {
+    case SignalKind::sysv:
+      return lookup(g_sysv_signal, "sysv_signal");
+    case SignalKind::sigset:
+      return lookup(g_sigset, "sigset");
+    case SignalKind::bsd:
+      break;
+  }
+  return lookup(g_signal, "signal");
 }
 
 void exit(int code) noexcept {

@@ -19,6 +19,10 @@ void resolve() noexcept;
 
 int sigaction(int signal, const struct sigaction* act, struct sigaction* old) noexcept;
 sighandler_t signal(int signal, sighandler_t handler) noexcept;
+// The real functions behind the program's other ways to set a handler: bsd (signal, bsd_signal, ssignal),
+// sysv (sysv_signal) and sigset; null when libc has none.
+enum class SignalKind { bsd, sysv, sigset };
+SignalFn signal_function(SignalKind kind) noexcept;
 [[noreturn]] void exit(int code) noexcept;
 [[noreturn]] void quick_exit(int code) noexcept;
 [[noreturn]] void exit_now(int code) noexcept;  // _exit and _Exit

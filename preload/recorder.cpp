@@ -9,7 +9,11 @@
 #include <ctime>
 #include <string_view>
 
+#include "core/atomic_file.hpp"
+#include "core/output_dir.hpp"
 #include "core/snapshot_writer.hpp"
+#include "core/text_buffer.hpp"
+#include "process/own_stack.hpp"
 #include "process/secure_environment.hpp"
 
 namespace prof::preload::recorder {
@@ -24,6 +28,13 @@ std::atomic<int> g_exit_code{kNoCode};
 // The final snapshot of the process: not yet written, being written, written.
 enum FinalSnapshot : int { kNotWritten, kWriting, kWritten };
 std::atomic<int> g_final{kNotWritten};
+// The file written before an exec, until the exec succeeds (then this image is gone) or fails (then the file
+// is removed: the process goes on, and its final snapshot is the one file for the pid).
+char g_exec_snapshot[core::AtomicFile::kMaxName];
+
+void write_final(void* request) {
+  core::write_snapshot(*static_cast<const core::MetaRequest*>(request));
+}
 
 void finish(const core::ExitStatus& status) noexcept {
   if (!owns_process()) return;
@@ -46,7 +57,8 @@ void finish(const core::ExitStatus& status) noexcept {
   core::MetaRequest request;
   request.exit = status;
   request.writer = "preload";
-  core::write_snapshot(request);
+  // On the shim's own stack: the thread ending the process may have a tiny one (a SIGTERM landing on it).
+  own_stack::run(write_final, &request);
   g_final.store(kWritten, std::memory_order_release);
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
@@ -67,6 +79,7 @@ void init(char** envp) noexcept {
 void reset_after_fork() noexcept {
   g_exit_code.store(kNoCode, std::memory_order_relaxed);
   g_final.store(kNotWritten, std::memory_order_relaxed);
+  g_exec_snapshot[0] = '\0';
 }
 
 bool owns_process() noexcept {
@@ -94,7 +107,21 @@ bool write_on_demand(const char* label, int sequence) noexcept {
 
 bool write_before_exec() noexcept {
   if (!owns_process() || g_final.load(std::memory_order_relaxed) != kNotWritten) return false;
-  return core::write_snapshot(core::MetaRequest::running("preload", "exec"));
+  if (!core::write_snapshot(core::MetaRequest::running("preload", "exec"))) return false;
+  core::TextBuffer(g_exec_snapshot, sizeof g_exec_snapshot).text(core::last_snapshot_name()).finish();
+  return true;
+}
+
+void exec_failed() noexcept {
+  if (!owns_process() || g_exec_snapshot[0] == '\0') return;
+  int saved = errno;
+  int dir = core::output_dir::open_or_create();
+  if (dir >= 0) {
+    ::unlinkat(dir, g_exec_snapshot, 0);
+    ::close(dir);
+  }
+  g_exec_snapshot[0] = '\0';
+  errno = saved;
 }
 
 bool follows_children() noexcept {

@@ -27,8 +27,10 @@ void finish_exited() noexcept;
 bool write_on_demand(const char* label, int sequence) noexcept;
 
 // Writes the snapshot of the image about to be replaced by exec: exit status "running", label "exec", no
-// sequence. If the exec fails the process goes on, and its exit snapshot takes the next free name (-2).
+// sequence. If the exec fails, exec_failed() removes it: the process goes on, and its own exit snapshot
+// (the true exit, every allocation) must be the only one for the pid, under the plain name.
 bool write_before_exec() noexcept;
+void exec_failed() noexcept;
 
 // False with --no-follow (PROF_FOLLOW=0): the programs this process execs must not load the shim.
 bool follows_children() noexcept;

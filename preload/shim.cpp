@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/output_dir.hpp"
 #include "core/process_meta.hpp"
+#include "core/snapshot_writer.hpp"
 #include "export.hpp"
 #include "memory/tracer.hpp"
 #include "process/environment.hpp"
@@ -20,6 +21,7 @@
 #include "process/on_demand.hpp"
 #include "process/runtime_threads.hpp"
 #include "process/secure_environment.hpp"
+#include "process/warning.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
 
@@ -51,6 +53,9 @@ int main_recording_exit(int argc, char** argv, char** envp) {
 __attribute__((constructor)) void start(int argc, char** argv, char** envp) {
   int saved = errno;
   if (!envp) envp = environ;
+  // Before anything could warn: which file stderr is, so that a later fd 2 of the program's own stays clean.
+  warning::remember_stderr();
+  core::set_warning_writer(warning::write_line);
   real::resolve();
   core::clock::init();
   core::meta::capture_start(argc, argv, envp);
@@ -113,8 +118,25 @@ PROF_SHIM_EXPORT void _Exit(int code) noexcept {
 
 // A program that calls abort() itself still leaves its snapshot; the SIGABRT that follows is the real one.
 // (abort from inside libc, as assert's, does not come through here: no snapshot, as for any crash.)
+// When the program has its own SIGABRT handler, that handler may siglongjmp out and the process go on: the
+// first step of glibc's abort (unblock, raise) is done here, before anything is written, and only when the
+// handler returns is the end certain; then, as glibc does, the default action is restored so that the
+// handler runs once in all.
 PROF_SHIM_EXPORT void abort() noexcept {
   int saved = errno;
+  struct sigaction current;
+  if (pp::real::sigaction(SIGABRT, nullptr, &current) == 0 &&
+      ((current.sa_flags & SA_SIGINFO) || (current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN))) {
+    sigset_t abrt;
+    sigemptyset(&abrt);
+    sigaddset(&abrt, SIGABRT);
+    pthread_sigmask(SIG_UNBLOCK, &abrt, nullptr);
+    ::raise(SIGABRT);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigfillset(&dfl.sa_mask);
+    pp::real::sigaction(SIGABRT, &dfl, nullptr);
+  }
   pp::recorder::finish_signaled(SIGABRT);
   errno = saved;
   pp::real::abort();

@@ -42,6 +42,12 @@ void before_exec() noexcept {
   errno = saved;
 }
 
+// An exec that returns has failed: the snapshot written before it goes (errno kept for the caller).
+int after_exec(int rc) noexcept {
+  recorder::exec_failed();
+  return rc;
+}
+
 // Holds the rewritten environment for the duration of one exec call.
 struct ExecEnvironment {
   char* slots[kMaxEnvironment];
@@ -96,7 +102,7 @@ int run_execve(const char* path, char* const* argv, char* const* envp) noexcept 
   if (!g_execve) return missing();
   before_exec();
   ExecEnvironment env;
-  return g_execve(path, argv, env.prepare(envp));
+  return after_exec(g_execve(path, argv, env.prepare(envp)));
 }
 
 int run_execvpe(const char* file, char* const* argv, char* const* envp) noexcept {
@@ -104,7 +110,7 @@ int run_execvpe(const char* file, char* const* argv, char* const* envp) noexcept
   if (!g_execvpe) return missing();
   before_exec();
   ExecEnvironment env;
-  return g_execvpe(file, argv, env.prepare(envp));
+  return after_exec(g_execvpe(file, argv, env.prepare(envp)));
 }
 
 }  // namespace prof::preload::exec_hooks
@@ -132,7 +138,7 @@ PROF_SHIM_EXPORT int fexecve(int fd, char* const argv[], char* const envp[]) noe
   if (!ex::g_fexecve) return ex::missing();
   ex::before_exec();
   ex::ExecEnvironment env;
-  return ex::g_fexecve(fd, argv, env.prepare(envp));
+  return ex::after_exec(ex::g_fexecve(fd, argv, env.prepare(envp)));
 }
 
 PROF_SHIM_EXPORT int execl(const char* path, const char* arg, ...) noexcept {

@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "memory/tracer.hpp"
+#include "process/settings.hpp"
+#include "process/warning.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
 
@@ -20,6 +22,7 @@ namespace {
 // Calls between two looks at the clock, per thread: a coarse clock read is a few ns, this makes it noise.
 constexpr int kCallsPerClockRead = 1024;
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
+constexpr long kMaxIntervalSeconds = 366L * 24 * 3600;  // a year
 
 std::int64_t g_interval_ns = 0;
 std::atomic<std::int64_t> g_deadline_ns{0};
@@ -30,9 +33,42 @@ struct SignalName {
   const char* name;
   int number;
 };
-constexpr SignalName kNames[] = {{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"HUP", SIGHUP},
-                                 {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"TERM", SIGTERM},
-                                 {"ALRM", SIGALRM}, {"PWR", SIGPWR},   {"WINCH", SIGWINCH}};
+// Signals whose default action is to ignore or to terminate and that nothing else sends for a reason of its
+// own: taking one over changes nothing the program or the system relies on. Not SIGTERM, SIGINT, SIGHUP,
+// SIGQUIT (they must still end the program), SIGALRM (sleep and alarm), the crash signals (a handler that
+// returns makes the fault recur forever), SIGCHLD, SIGCONT and the stop signals (job control).
+constexpr SignalName kNames[] = {{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"WINCH", SIGWINCH}, {"PWR", SIGPWR}};
+constexpr const char kAccepted[] =
+    "a signal the shim can take (SIGUSR1, SIGUSR2, SIGWINCH, SIGPWR, SIGRTMIN+N)";
+
+bool is_safe(int signal) noexcept {
+  for (const SignalName& entry : kNames)
+    if (entry.number == signal) return true;
+  return signal >= SIGRTMIN && signal <= SIGRTMAX;
+}
+
+// Digits only, below NSIG; -1 otherwise.
+int small_number(const char* text) noexcept {
+  if (!*text) return -1;
+  int number = 0;
+  for (const char* c = text; *c; ++c) {
+    if (*c < '0' || *c > '9' || number >= NSIG) return -1;
+    number = number * 10 + (*c - '0');
+  }
+  return number < NSIG ? number : -1;
+}
+
+// "RTMIN", "RTMIN+N", "RTMAX", "RTMAX-N"; 0 when it is none of these.
+int realtime(const char* text) noexcept {
+  bool from_min = std::strncmp(text, "RTMIN", 5) == 0;
+  if (!from_min && std::strncmp(text, "RTMAX", 5) != 0) return 0;
+  text += 5;
+  if (*text == '\0') return from_min ? SIGRTMIN : SIGRTMAX;
+  if (*text != (from_min ? '+' : '-')) return 0;
+  int offset = small_number(text + 1);
+  if (offset < 0) return 0;
+  return from_min ? SIGRTMIN + offset : SIGRTMAX - offset;
+}
 
 std::int64_t coarse_now_ns() noexcept {
   timespec now{};
@@ -42,17 +78,6 @@ std::int64_t coarse_now_ns() noexcept {
 
 void on_snapshot_signal(int) {
   g_state.fetch_or(kSignalled, std::memory_order_relaxed);
-}
-
-// Whole seconds, at least 1; 0 when unset or not a number.
-std::int64_t parse_seconds(const char* text) noexcept {
-  if (!text || !*text) return 0;
-  std::int64_t seconds = 0;
-  for (const char* c = text; *c; ++c) {
-    if (*c < '0' || *c > '9' || seconds > 1'000'000'000) return 0;
-    seconds = seconds * 10 + (*c - '0');
-  }
-  return seconds;
 }
 
 void install_handler(int signal) noexcept {
@@ -99,25 +124,28 @@ void write_numbered() noexcept {
 
 int parse_signal(const char* text) noexcept {
   if (!text || !*text) return 0;
-  if (*text >= '0' && *text <= '9') {
-    int number = 0;
-    for (const char* c = text; *c; ++c) {
-      if (*c < '0' || *c > '9' || number >= NSIG) return 0;
-      number = number * 10 + (*c - '0');
+  int number = small_number(text);
+  if (number < 0) {
+    if (std::strncmp(text, "SIG", 3) == 0) text += 3;
+    number = realtime(text);
+    for (const SignalName& entry : kNames) {
+      if (std::strcmp(text, entry.name) == 0) number = entry.number;
     }
-    return number > 0 && number < NSIG && number != SIGKILL && number != SIGSTOP ? number : 0;
   }
-  if (std::strncmp(text, "SIG", 3) == 0) text += 3;
-  for (const SignalName& entry : kNames) {
-    if (std::strcmp(text, entry.name) == 0) return entry.number;
-  }
-  return 0;
+  return number > 0 && is_safe(number) ? number : 0;
 }
 
 void start() noexcept {
   int saved = errno;
-  if (int signal = parse_signal(::secure_getenv("PROF_SNAPSHOT_SIGNAL"))) install_handler(signal);
-  g_interval_ns = parse_seconds(::secure_getenv("PROF_SNAPSHOT_INTERVAL")) * kNanosPerSecond;
+  const char* signal_text = ::secure_getenv("PROF_SNAPSHOT_SIGNAL");
+  if (int signal = parse_signal(signal_text)) {
+    install_handler(signal);
+  } else if (signal_text && *signal_text) {
+    warning::bad_setting("PROF_SNAPSHOT_SIGNAL", signal_text, kAccepted, "none (no snapshot on a signal)");
+  }
+  g_interval_ns = settings::whole_number("PROF_SNAPSHOT_INTERVAL", kMaxIntervalSeconds, 0,
+                                         "none (no snapshots on an interval)") *
+                  kNanosPerSecond;
   arm_interval();
   errno = saved;
 }

@@ -13,7 +13,8 @@ inline constexpr unsigned kSignalled = 1u;
 inline constexpr unsigned kTimed = 2u;
 extern std::atomic<unsigned> g_state;
 
-// Reads PROF_SNAPSHOT_SIGNAL and PROF_SNAPSHOT_INTERVAL (secure_getenv) and installs the signal handler.
+// Reads PROF_SNAPSHOT_SIGNAL and PROF_SNAPSHOT_INTERVAL (secure_getenv) and installs the signal handler; a
+// value it cannot use is said once on stderr (process/warning.hpp).
 void start() noexcept;
 
 // A fork child starts its own numbering and its own interval.
@@ -26,7 +27,8 @@ inline void safe_point() noexcept {
   if (__builtin_expect(g_state.load(std::memory_order_relaxed) != 0, 0)) check();
 }
 
-// Parses a signal given by number ("12") or name ("SIGUSR2", "USR2"); 0 when it is not one.
+// Parses a signal given by number ("12") or name ("SIGUSR2", "USR2", "SIGRTMIN+3"); 0 when it is not one, or
+// not one the shim can take without changing the program (only USR1, USR2, WINCH, PWR and the realtime ones).
 int parse_signal(const char* text) noexcept;
 
 }  // namespace prof::preload::on_demand

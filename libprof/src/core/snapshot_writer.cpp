@@ -32,6 +32,7 @@ std::atomic<int> g_section_count{0};
 std::atomic_flag g_busy = ATOMIC_FLAG_INIT;  // one writer at a time owns the buffer below
 std::atomic<bool> g_warned{false};
 std::atomic<SectionForwarder> g_forward{nullptr};
+std::atomic<WarningWriter> g_warning_writer{nullptr};
 char g_buffer[64 * 1024];
 char g_last_name[AtomicFile::kMaxName];
 
@@ -62,6 +63,10 @@ void warn_once(int error) noexcept {
   text.text("\n");
   std::size_t n = text.finish();
   if (n == 0) return;
+  if (WarningWriter writer = g_warning_writer.load(std::memory_order_acquire)) {
+    writer(line, n);
+    return;
+  }
   ssize_t ignored = ::write(STDERR_FILENO, line, n);
   (void)ignored;
 }
@@ -148,6 +153,10 @@ void forward_sections_to(SectionForwarder forward) noexcept {
   g_section_count.store(0, std::memory_order_release);
   g_forward.store(forward, std::memory_order_release);
   unlock();
+}
+
+void set_warning_writer(WarningWriter writer) noexcept {
+  g_warning_writer.store(writer, std::memory_order_release);
 }
 
 int registered_section_count() noexcept {

@@ -2,6 +2,8 @@
 // Writes a whole snapshot (docs/SNAPSHOT.md) into the output directory: format, version, meta, then every
 // section an instrument registered. Allocation-free; safe to call at exit and from a fatal-signal handler.
 
+#include <cstddef>
+
 #include "core/process_meta.hpp"
 
 namespace prof::core {
@@ -18,6 +20,11 @@ bool register_section(const char* key, SectionWriter write, void* context) noexc
 // uses it under the preload shim, whose copy of the core writes the process's only snapshot.
 using SectionForwarder = bool (*)(const char* key, SectionWriter write, void* context);
 void forward_sections_to(SectionForwarder forward) noexcept;
+
+// Where the warning line goes instead of fd 2: the shim writes it only while fd 2 is still the process's
+// stderr (preload/process/warning.hpp).
+using WarningWriter = void (*)(const char* line, std::size_t length);
+void set_warning_writer(WarningWriter writer) noexcept;
 
 // Sections registered here (not forwarded).
 int registered_section_count() noexcept;
