@@ -146,6 +146,7 @@ int patch_relocations(const link_map* module, const Range& relro, const ElfW(Rel
 
 bool readable(const void* address) noexcept {
   auto word = reinterpret_cast<std::uintptr_t>(address) & ~std::uintptr_t{7};
+  if (word == 0) return false;  // a null new mask is "no change" to the kernel, not a fault
   long rc = ::syscall(SYS_rt_sigprocmask, kInvalidHow, word, 0L, 8L);
   return !(rc == -1 && errno == EFAULT);
 }

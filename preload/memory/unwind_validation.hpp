@@ -12,7 +12,7 @@ namespace prof::preload::memory::unwind_validation {
 // libunwind's slots were not found (then libunwind keeps its pipe, as before).
 bool install() noexcept;
 
-// For the tests: whether an address can be read, as the redirected validation answers it.
+// Whether the 8-byte word holding `address` can be read: the answer libunwind's validation now gets.
 bool readable(const void* address) noexcept;
 
 }  // namespace prof::preload::memory::unwind_validation
