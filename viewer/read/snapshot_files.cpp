@@ -11,6 +11,7 @@
 
 #include "error.hpp"
 #include "read/meta_reader.hpp"
+#include "read/path_bytes.hpp"
 #include "read/snapshot_reader.hpp"
 
 namespace prof::viewer {
@@ -71,12 +72,15 @@ std::string read_head(const std::string& path) {
 }
 
 std::optional<Meta> parse_meta_text(std::string_view text) {
-  simdjson::padded_string padded(text);
+  auto rewritten = with_byte_escapes_rewritten(text);
+  simdjson::padded_string padded(rewritten ? std::string_view(*rewritten) : text);
   simdjson::dom::parser parser;
   json::element element;
   if (parser.parse(padded).get(element) != simdjson::SUCCESS) return std::nullopt;
   try {
-    return read_meta(element);
+    auto meta = read_meta(element);
+    restore_bytes(meta);
+    return meta;
   } catch (const json::FormatError&) {
     return std::nullopt;  // the full read says what is wrong, in its words
   }

@@ -13,6 +13,7 @@
 #include "read/memory_reader.hpp"
 #include "read/meta_reader.hpp"
 #include "read/mpi_reader.hpp"
+#include "read/path_bytes.hpp"
 #include "read/scope_reader.hpp"
 #include "read/shared_tables_reader.hpp"
 #include "read/snapshot_files.hpp"
@@ -68,8 +69,19 @@ Snapshot read_document(const json::element& document, const std::string& path) {
   return snapshot;
 }
 
+Snapshot parse_rewritten(const simdjson::padded_string& json, const std::string& path);
+
 Snapshot parse_padded(const simdjson::padded_string& json, const std::string& path) {
   if (json.size() == 0) throw UserError(path, "empty file, not a snapshot");
+  // Bytes of paths that are not UTF-8, escaped as \udcXX: rewritten for the parser, restored in the model.
+  if (auto rewritten = with_byte_escapes_rewritten(std::string_view(json))) {
+    simdjson::padded_string padded(*rewritten);
+    return parse_rewritten(padded, path);
+  }
+  return parse_rewritten(json, path);
+}
+
+Snapshot parse_rewritten(const simdjson::padded_string& json, const std::string& path) {
   // A parser per file: keeping one for all files would save allocating its buffers (about 6 bytes per byte of
   // input) again, but would hold them while the report is built, raising the peak RSS (docs/PERFORMANCE.md).
   simdjson::dom::parser parser;
@@ -77,7 +89,9 @@ Snapshot parse_padded(const simdjson::padded_string& json, const std::string& pa
   if (auto error = parser.parse(json).get(document); error != simdjson::SUCCESS)
     throw UserError(path, fmt::format("not valid JSON ({})", simdjson::error_message(error)));
   try {
-    return read_document(document, path);
+    auto snapshot = read_document(document, path);
+    restore_bytes(snapshot);
+    return snapshot;
   } catch (const json::FormatError& e) {
     throw UserError(path, e.what());
   }

@@ -13,7 +13,9 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "core/json_writer.hpp"
 #include "error.hpp"
+#include "read/path_bytes.hpp"
 #include "read/snapshot_reader.hpp"
 #include "symbolise/frames.hpp"
 
@@ -21,18 +23,11 @@ namespace prof::viewer {
 
 namespace {
 
+// Strings are bytes: what is not UTF-8 is escaped as the shim escapes it, so the file stays valid JSON and
+// reads back to the same bytes (docs/SNAPSHOT.md, "Strings are bytes").
 std::string json_quoted(std::string_view text) {
   std::string result = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      result += '\\';
-      result += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      result += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-    } else {
-      result += c;
-    }
-  }
+  core::put_json_string_body(text, [&](std::string_view piece) { result += piece; });
   return result + "\"";
 }
 
@@ -98,7 +93,10 @@ bool replace_file(const std::string& path, const std::string& contents, const st
 }  // namespace
 
 std::string symbolised_document(std::string_view raw_json, const Snapshot& symbolised) {
-  simdjson::padded_string padded(raw_json);
+  // The members kept are re-serialised from the parse: escaped bytes come out as U+10FFXX, which the reader
+  // maps back to the same bytes.
+  auto rewritten = with_byte_escapes_rewritten(raw_json);
+  simdjson::padded_string padded(rewritten ? std::string_view(*rewritten) : raw_json);
   simdjson::dom::parser parser;
   simdjson::dom::object root;
   if (parser.parse(padded).get(root) != simdjson::SUCCESS)

@@ -12,21 +12,16 @@
 #include <fmt/format.h>
 #include <prof/version.hpp>
 
+#include "core/json_writer.hpp"
+
 namespace prof::viewer {
 
 namespace {
 
+// A command line is bytes: what is not UTF-8 is escaped as \udcXX, as the shim does (docs/SNAPSHOT.md).
 std::string json_string(std::string_view text) {
   std::string out = "\"";
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\')
-      out += {'\\', ch};
-    else if (c < 0x20)
-      out += fmt::format("\\u{:04x}", c);
-    else
-      out += ch;
-  }
+  core::put_json_string_body(text, [&](std::string_view piece) { out += piece; });
   return out + "\"";
 }
 

@@ -7,36 +7,6 @@
 
 namespace prof::core {
 
-namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629: no overlongs, no surrogates,
-// nothing above U+10FFFF), or 0 when the first byte does not start one.
-std::size_t utf8_sequence_length(std::string_view s) noexcept {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  auto continuation = [&](std::size_t i) { return i < s.size() && (byte(i) & 0xC0) == 0x80; };
-  unsigned char b0 = byte(0);
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) return continuation(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (!continuation(1) || !continuation(2)) return 0;
-    if (b0 == 0xE0 && byte(1) < 0xA0) return 0;   // overlong
-    if (b0 == 0xED && byte(1) >= 0xA0) return 0;  // UTF-16 surrogate
-    return 3;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
-    if (b0 == 0xF0 && byte(1) < 0x90) return 0;   // overlong
-    if (b0 == 0xF4 && byte(1) >= 0x90) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-}  // namespace
-
 JsonWriter::JsonWriter(int fd, char* buffer, std::size_t capacity) noexcept
     : fd_(fd), buffer_(buffer), capacity_(capacity) {}
 
@@ -108,50 +78,7 @@ void JsonWriter::key(std::string_view name) noexcept {
 
 void JsonWriter::put_string(std::string_view text) noexcept {
   put('"');
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      put('\\');
-      put(static_cast<char>(c));
-    } else if (c < 0x20) {
-      put('\\');
-      switch (c) {
-        case '\n':
-          put('n');
-          break;
-        case '\t':
-          put('t');
-          break;
-        case '\r':
-          put('r');
-          break;
-        case '\b':
-          put('b');
-          break;
-        case '\f':
-          put('f');
-          break;
-        default:
-          put("u00");
-          put(kHex[c >> 4]);
-          put(kHex[c & 0xF]);
-      }
-    } else if (c < 0x80) {
-      put(static_cast<char>(c));
-    } else {
-      std::size_t n = utf8_sequence_length(text.substr(i));
-      if (n == 0) {
-        put(kReplacement);
-        ++i;
-        continue;
-      }
-      put(text.substr(i, n));
-      i += n;
-      continue;
-    }
-    ++i;
-  }
+  put_json_string_body(text, [this](std::string_view piece) { put(piece); });
   put('"');
 }
 

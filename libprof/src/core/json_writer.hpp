@@ -8,6 +8,79 @@
 
 namespace prof::core {
 
+// Length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629: no overlongs, no surrogates,
+// nothing above U+10FFFF), or 0 when the first byte does not start one.
+constexpr std::size_t utf8_sequence_length(std::string_view s) noexcept {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto continuation = [&](std::size_t i) { return i < s.size() && (byte(i) & 0xC0) == 0x80; };
+  unsigned char b0 = byte(0);
+  if (b0 < 0x80) return 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) return continuation(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (!continuation(1) || !continuation(2)) return 0;
+    if (b0 == 0xE0 && byte(1) < 0xA0) return 0;   // overlong
+    if (b0 == 0xED && byte(1) >= 0xA0) return 0;  // UTF-16 surrogate
+    return 3;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
+    if (b0 == 0xF0 && byte(1) < 0x90) return 0;   // overlong
+    if (b0 == 0xF4 && byte(1) >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+// The body of a JSON string (no quotes) for `bytes`, handed to `put` (callable with std::string_view) piece
+// by piece, without allocating. Paths are bytes, not text: a byte that is not part of well-formed UTF-8 is
+// written as the escape \udcXX (U+DC80..U+DCFF, Python's surrogateescape), which prof's reader maps back to
+// the byte (docs/SNAPSHOT.md, "Strings are bytes"). The code points U+10FF80..U+10FFFF, which the reader also
+// maps to bytes, are escaped byte by byte the same way, so every string of bytes comes back unchanged.
+template <typename Put>
+void put_json_string_body(std::string_view bytes, Put&& put) noexcept {
+  constexpr char kHex[] = "0123456789abcdef";
+  auto escape_byte = [&](unsigned char c, const char* prefix) {
+    const char text[6] = {'\\', 'u', prefix[0], prefix[1], kHex[c >> 4], kHex[c & 0xF]};
+    put(std::string_view(text, 6));
+  };
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    auto c = static_cast<unsigned char>(bytes[i]);
+    if (c == '"' || c == '\\') {
+      const char text[2] = {'\\', static_cast<char>(c)};
+      put(std::string_view(text, 2));
+    } else if (c == '\n') {
+      put("\\n");
+    } else if (c == '\t') {
+      put("\\t");
+    } else if (c == '\r') {
+      put("\\r");
+    } else if (c == '\b') {
+      put("\\b");
+    } else if (c == '\f') {
+      put("\\f");
+    } else if (c < 0x20) {
+      escape_byte(c, "00");
+    } else if (c < 0x80) {
+      put(bytes.substr(i, 1));
+    } else {
+      std::size_t n = utf8_sequence_length(bytes.substr(i));
+      bool reserved = n == 4 && c == 0xF4 && static_cast<unsigned char>(bytes[i + 1]) == 0x8F &&
+                      static_cast<unsigned char>(bytes[i + 2]) >= 0xBE;
+      if (n == 0) n = 1, reserved = true;
+      if (reserved) {
+        for (std::size_t k = 0; k < n; ++k)
+          escape_byte(static_cast<unsigned char>(bytes[i + k]), "dc");
+      } else {
+        put(bytes.substr(i, n));
+      }
+      i += n;
+      continue;
+    }
+    ++i;
+  }
+}
+
 class JsonWriter {
  public:
   // `buffer` must outlive the writer; `fd` receives the output on flush().
