@@ -1,9 +1,9 @@
-#include "process/settings.hpp"
+#include "settings.hpp"
 
 #include <stdlib.h>
 
 #include "core/text_buffer.hpp"
-#include "process/warning.hpp"
+#include "warning.hpp"
 
 namespace prof::preload::settings {
 

@@ -21,9 +21,9 @@
 #include "process/on_demand.hpp"
 #include "process/runtime_threads.hpp"
 #include "process/secure_environment.hpp"
-#include "process/warning.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
+#include "warning.hpp"
 
 extern char** environ;
 

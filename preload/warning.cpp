@@ -1,4 +1,4 @@
-#include "process/warning.hpp"
+#include "warning.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>

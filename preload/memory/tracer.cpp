@@ -20,6 +20,7 @@
 #include "memory/timeline.hpp"
 #include "memory/unloaded_modules.hpp"
 #include "memory/unwind_validation.hpp"
+#include "settings.hpp"
 
 namespace prof::preload::memory {
 
@@ -51,16 +52,9 @@ bool own_frame(std::uintptr_t address) noexcept {
   return false;
 }
 
+// A bad PROF_DEPTH is said once on stderr with the depth used instead (settings.hpp).
 int read_depth() noexcept {
-  const char* text = ::secure_getenv("PROF_DEPTH");
-  if (!text || !*text) return kDefaultDepth;
-  int depth = 0;
-  for (const char* c = text; *c; ++c) {
-    if (*c < '0' || *c > '9') return kDefaultDepth;
-    depth = depth * 10 + (*c - '0');
-    if (depth > sites::kMaxDepth) return sites::kMaxDepth;
-  }
-  return depth > 0 ? depth : kDefaultDepth;
+  return static_cast<int>(settings::whole_number("PROF_DEPTH", sites::kMaxDepth, kDefaultDepth, "64"));
 }
 
 void find_own_ranges() noexcept {

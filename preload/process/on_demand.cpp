@@ -8,10 +8,10 @@
 #include <cstring>
 
 #include "memory/tracer.hpp"
-#include "process/settings.hpp"
-#include "process/warning.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
+#include "settings.hpp"
+#include "warning.hpp"
 
 namespace prof::preload::on_demand {
 

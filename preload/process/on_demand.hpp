@@ -14,7 +14,7 @@ inline constexpr unsigned kTimed = 2u;
 extern std::atomic<unsigned> g_state;
 
 // Reads PROF_SNAPSHOT_SIGNAL and PROF_SNAPSHOT_INTERVAL (secure_getenv) and installs the signal handler; a
-// value it cannot use is said once on stderr (process/warning.hpp).
+// value it cannot use is said once on stderr (preload/warning.hpp).
 void start() noexcept;
 
 // A fork child starts its own numbering and its own interval.

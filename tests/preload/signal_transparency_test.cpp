@@ -108,14 +108,18 @@ TEST_CASE("PROF_SNAPSHOT_SIGNAL=SIGRTMIN+2 is taken: the signal no longer ends t
   CHECK(shim.result.err.empty());
 }
 
-TEST_CASE("bad PROF_SNAPSHOT_INTERVAL and PROF_SNAPSHOT_SIGNAL values are said once, with the value used",
-          "[preload][settings]") {
+TEST_CASE(
+    "bad PROF_DEPTH, PROF_SNAPSHOT_INTERVAL, PROF_SNAPSHOT_SIGNAL values are said once, with the value used",
+    "[preload][settings]") {
   struct Case {
     std::string setting, line;
   };
   const std::string interval = "is not a whole number from 1 to 31622400; using ";
+  const std::string depth = "is not a whole number from 1 to 256; using ";
   for (const Case& c :
-       {Case{"PROF_SNAPSHOT_INTERVAL=-1", interval + "none (no snapshots on an interval)"},
+       {Case{"PROF_DEPTH=-1", depth + "64"}, Case{"PROF_DEPTH=abc", depth + "64"},
+        Case{"PROF_DEPTH=0", depth + "64"}, Case{"PROF_DEPTH=100000000000000000000", depth + "256"},
+        Case{"PROF_SNAPSHOT_INTERVAL=-1", interval + "none (no snapshots on an interval)"},
         Case{"PROF_SNAPSHOT_INTERVAL=abc", interval + "none (no snapshots on an interval)"},
         Case{"PROF_SNAPSHOT_INTERVAL=0", interval + "none (no snapshots on an interval)"},
         Case{"PROF_SNAPSHOT_INTERVAL=99999999999999999999999", interval + "31622400"},
@@ -132,7 +136,7 @@ TEST_CASE("bad PROF_SNAPSHOT_INTERVAL and PROF_SNAPSHOT_SIGNAL values are said o
   // Good values and unset ones say nothing.
   ShimResult quiet;
   run_with_shim(quiet, {"/bin/sh", "-c", "exit 3"},
-                {"PROF_SNAPSHOT_INTERVAL=60", "PROF_SNAPSHOT_SIGNAL=USR1"});
+                {"PROF_SNAPSHOT_INTERVAL=60", "PROF_SNAPSHOT_SIGNAL=USR1", "PROF_DEPTH=256"});
   CHECK(quiet.result.code() == 3);
   CHECK(quiet.result.err.empty());
 }

@@ -22,7 +22,7 @@ using SectionForwarder = bool (*)(const char* key, SectionWriter write, void* co
 void forward_sections_to(SectionForwarder forward) noexcept;
 
 // Where the warning line goes instead of fd 2: the shim writes it only while fd 2 is still the process's
-// stderr (preload/process/warning.hpp).
+// stderr (preload/warning.hpp).
 using WarningWriter = void (*)(const char* line, std::size_t length);
 void set_warning_writer(WarningWriter writer) noexcept;
 
