@@ -114,8 +114,14 @@ std::string describe(const CommandTiming& command) {
   out += fmt::format("  {} runs: median {} +- {} (MAD), mean {}, stddev {}, min {}, max {}\n", t.runs,
                      format_seconds(*t.median), format_seconds(*t.mad), format_seconds(*t.mean),
                      format_seconds(*t.stddev), format_seconds(*t.min), format_seconds(max));
-  out += fmt::format("  median's 95 % CI {} - {}; user {}, system {} (medians per run)\n",
-                     format_seconds(*t.ci_low), format_seconds(*t.ci_high),
+  // Order statistics give the median's interval only discrete coverage (1 - 2 / 2^n at best): say which,
+  // and give none from a single run.
+  double coverage = stats::median_interval(t.samples, 0.95).confidence;
+  auto interval = coverage > 0 ? fmt::format("median's {:.{}f} % CI {} - {}", 100 * std::min(coverage, 0.95),
+                                             coverage >= 0.95 ? 0 : 1, format_seconds(*t.ci_low),
+                                             format_seconds(*t.ci_high))
+                               : std::string("no CI of the median from 1 run");
+  out += fmt::format("  {}; user {}, system {} (medians per run)\n", interval,
                      format_seconds(stats::median(t.user_seconds)),
                      format_seconds(stats::median(t.system_seconds)));
   for (auto i : command.outliers)

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "timeit/rounds_interval.hpp"
 #include "timeit/statistics.hpp"
 
 namespace prof::viewer {
@@ -64,13 +65,14 @@ Comparison compare_commands(const CommandTiming& a, const CommandTiming& b) {
   c.b = b.timing.name;
   c.threshold = kCommandThreshold;
   c.rounds = static_cast<std::int64_t>(log_ratios.size());
-  if (log_ratios.empty()) {
-    c.ratio = c.low = c.high = 1;
-    c.confidence = 0.95;
+  // The rounds ran one after the other, like prof::compare's: the same interval, blocks against drift.
+  auto interval = stats::rounds_interval(log_ratios, 0.95);
+  c.ratio = log_ratios.empty() ? 1.0 : std::exp(stats::median(log_ratios));
+  if (log_ratios.size() < stats::kFewestRounds) {
+    c.low = c.high = c.ratio;
+    c.confidence = 0.0;
     c.significant = false;
   } else {
-    auto interval = stats::median_interval(log_ratios, 0.95);
-    c.ratio = std::exp(stats::median(log_ratios));
     c.low = std::exp(interval.low);
     c.high = std::exp(interval.high);
     c.confidence = interval.confidence;
@@ -83,11 +85,13 @@ Comparison compare_commands(const CommandTiming& a, const CommandTiming& b) {
 }
 
 std::string comparison_sentence(const Comparison& c) {
-  // Order statistics give discrete coverage: with few rounds it can be below 95 %, and then the sentence
-  // says what it is.
   double confidence = c.confidence.value_or(0.95);
-  auto level = confidence >= 0.95 ? std::string("95 % CI") : fmt::format("{:.1f} % CI", 100 * confidence);
   auto a = fmt::format("'{}'", c.a), b = fmt::format("'{}'", c.b);
+  // With fewer runs than an interval needs there is no interval, so no verdict either way.
+  if (!(confidence > 0))
+    return fmt::format("too few runs to compare {} and {} ({} paired, an interval needs {})", a, b,
+                       c.rounds.value_or(0), stats::kFewestRounds);
+  auto level = fmt::format("{:.0f} % CI", 100 * confidence);
   if (!c.significant.value_or(false))
     return fmt::format("no significant difference between {} and {} (ratio {:.2f}, {:.2f}-{:.2f}, {})", a, b,
                        c.ratio, c.low, c.high, level);

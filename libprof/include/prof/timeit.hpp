@@ -95,7 +95,9 @@ struct CompareOptions {
   std::size_t max_rounds = 1000;
   // Narrow enough: high / low - 1 at most this.
   double precision = 0.01;
-  // Stop adding rounds after this long (calibration included), whatever the precision.
+  // The whole comparison (calibration and warm-up included) stays within this, whatever the precision and
+  // min_rounds: a round that would end past it is not started. With slow callables a round then makes one run
+  // per side; fewer than 6 rounds leave no interval ("too few rounds to compare").
   Seconds time_budget = 3.0;
   double confidence = 0.95;
   // A difference smaller than this fraction is not called significant even when the interval excludes 1.
@@ -109,16 +111,20 @@ struct Comparison {
   std::string name_a;
   std::string name_b;
   double ratio = 1;  // time of a / time of b: median of the per-round ratios
-  double low = 1;    // confidence interval of the ratio (sign test on the per-round log ratios)
+  // Confidence interval of the ratio: blocks of consecutive rounds, a t interval over the blocks' median log
+  // ratios corrected for drift between them (rounds measured one after the other are not independent). NaN
+  // with fewer than 6 rounds.
+  double low = 1;
   double high = 1;
-  double confidence = 0.95;  // coverage of [low, high] actually achieved
+  double confidence = 0.95;  // level of [low, high]; 0 when there were too few rounds for one
   double threshold = 0.01;
   std::size_t rounds = 0;
   bool significant = false;    // [low, high] excludes 1 and |ratio - 1| > threshold
   std::vector<double> ratios;  // one per round
   double a_seconds = 0;        // median seconds per call of a over the rounds
   double b_seconds = 0;
-  // "a is 1.98x slower than b (1.96-2.00, 95 % CI)", "... faster ...", or "no significant difference ...".
+  // "a is 1.98x slower than b (1.96-2.00, 95 % CI)", "... faster ...", "no significant difference ...", or
+  // "too few rounds to compare ...".
   std::string verdict() const;
 };
 

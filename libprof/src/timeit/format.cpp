@@ -6,6 +6,8 @@
 
 #include <prof/timeit.hpp>
 
+#include "timeit/rounds_interval.hpp"
+
 namespace prof::timeit_internal {
 
 Unit unit_for(double seconds) {
@@ -71,6 +73,11 @@ std::ostream& operator<<(std::ostream& out, const Timing& t) {
 }
 
 std::string Comparison::verdict() const {
+  // Without an interval (fewer rounds than one needs, or none) there is nothing to conclude.
+  if (!(confidence > 0) || std::isnan(low) || std::isnan(high)) {
+    return "too few rounds to compare " + name_a + " and " + name_b + " (" + format_count(rounds) +
+           " in the time budget; an interval needs " + format_count(stats::kFewestRounds) + ")";
+  }
   std::string level =
       format_number(confidence * 100, confidence * 100 == std::floor(confidence * 100) ? 0 : 1);
   std::string interval_suffix = ", " + level + " % CI)";
