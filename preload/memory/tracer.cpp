@@ -21,6 +21,7 @@
 #include "memory/unloaded_modules.hpp"
 #include "memory/unwind_validation.hpp"
 #include "settings.hpp"
+#include "warning.hpp"
 
 namespace prof::preload::memory {
 
@@ -44,6 +45,46 @@ thread_local bool tl_busy __attribute__((tls_model("initial-exec"))) = false;
 thread_local void* tl_last __attribute__((tls_model("initial-exec"))) = nullptr;
 
 modules::Module g_start_modules[modules::kMaxModules];
+
+// The shim's own runtime blocks (tracer.hpp, RuntimePool): a handful at most, all made by the static
+// libstdc++'s initializers. A slot is claimed by bumping the count and cleared (block null) when freed.
+struct RuntimeBlock {
+  std::atomic<void*> block{nullptr};
+  std::uint64_t size = 0;
+  std::uint32_t site = 0;
+};
+constexpr int kMaxRuntimeBlocks = 8;
+RuntimeBlock g_runtime_blocks[kMaxRuntimeBlocks];
+std::atomic<int> g_runtime_count{0};
+
+// Called from the shim's own code (not the program's): the caller's return address is in the shim.
+bool shim_called(std::uintptr_t return_address) noexcept {
+  return return_address >= g_skip_low[0] && return_address < g_skip_high[0];
+}
+
+void remember_runtime_block(void* block, std::uint64_t size, std::uint32_t site) noexcept {
+  int slot = g_runtime_count.load(std::memory_order_relaxed);
+  if (slot >= kMaxRuntimeBlocks) return;  // more than a runtime pool: left among the leaks
+  g_runtime_blocks[slot].size = size;
+  g_runtime_blocks[slot].site = site;
+  g_runtime_blocks[slot].block.store(block, std::memory_order_relaxed);
+  g_runtime_count.store(slot + 1, std::memory_order_release);
+}
+
+void forget_runtime_block(void* block) noexcept {
+  int count = g_runtime_count.load(std::memory_order_acquire);
+  for (int i = 0; i < count; ++i) {
+    void* expected = block;
+    if (g_runtime_blocks[i].block.compare_exchange_strong(expected, nullptr, std::memory_order_relaxed))
+      return;
+  }
+}
+
+void forget_runtime_blocks() noexcept {
+  for (RuntimeBlock& b : g_runtime_blocks)
+    b.block.store(nullptr, std::memory_order_relaxed);
+  g_runtime_count.store(0, std::memory_order_relaxed);
+}
 
 bool own_frame(std::uintptr_t address) noexcept {
   for (int i = 0; i < 2; ++i) {
@@ -94,8 +135,7 @@ bool shim_owns_malloc() noexcept {
   static const char kTail[] = ", ahead of the shim\n";
   std::memcpy(line + length, kTail, sizeof kTail - 1);
   length += sizeof kTail - 1;
-  ssize_t ignored = ::write(2, line, length);
-  (void)ignored;
+  warning::write_line(line, length);  // not into a data file the program put on fd 2
   return false;
 }
 
@@ -123,6 +163,7 @@ void fork_child() noexcept {
   timeline::start(core::clock::now_ticks());
   stack_cache::clear();
   unloaded_modules::reset_after_fork();
+  forget_runtime_blocks();  // the child's books start empty: its pools are no block of its own
   tl_last = nullptr;
   tl_busy = false;
 }
@@ -199,8 +240,7 @@ bool same_as_site(std::uint32_t site, const std::uintptr_t* frames, int depth) n
 void report_mismatch() noexcept {
   if (g_cache_mismatch_reported.exchange(true)) return;
   static const char kLine[] = "libprof: stack cache mismatch\n";
-  ssize_t ignored = ::write(2, kLine, sizeof kLine - 1);
-  (void)ignored;
+  warning::write_line(kLine, sizeof kLine - 1);
 }
 
 }  // namespace
@@ -237,6 +277,7 @@ void on_allocation(void* block, std::size_t size, std::uintptr_t return_address,
     sites::record_free(site, size, false);
     return;
   }
+  if (shim_called(return_address)) remember_runtime_block(block, size, site);
   tl_last = block;
   timeline::maybe_sample(sites::live_bytes());
 }
@@ -245,6 +286,7 @@ void on_free(void* block, bool from_realloc, Released* released) noexcept {
   if (!block) return;
   blocks::Block found;
   if (!blocks::remove(block, found)) return;
+  if (g_runtime_count.load(std::memory_order_relaxed) != 0) forget_runtime_block(block);
   if (released) *released = Released{found.size, found.site, true};
   bool temporary = !from_realloc && block == tl_last;
   if (block == tl_last) tl_last = nullptr;
@@ -257,6 +299,18 @@ void on_realloc_failed(void* block, const Released& released) noexcept {
   if (!blocks::insert(block, released.size, released.site)) return;
   sites::restore_free(released.site, released.size);
   timeline::maybe_sample(sites::live_bytes());
+}
+
+RuntimePool runtime_pools(std::uint32_t site) noexcept {
+  RuntimePool pool;
+  int count = g_runtime_count.load(std::memory_order_acquire);
+  for (int i = 0; i < count; ++i) {
+    const RuntimeBlock& b = g_runtime_blocks[i];
+    if (!b.block.load(std::memory_order_relaxed) || (site != kAllSites && b.site != site)) continue;
+    ++pool.blocks;
+    pool.bytes += b.size;
+  }
+  return pool;
 }
 
 }  // namespace prof::preload::memory
