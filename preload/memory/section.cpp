@@ -9,6 +9,7 @@
 #include "memory/pages.hpp"
 #include "memory/sites.hpp"
 #include "memory/timeline.hpp"
+#include "memory/tracer.hpp"
 #include "memory/unloaded_modules.hpp"
 
 namespace prof::preload::memory::section {
@@ -178,8 +179,12 @@ void write_summary(core::JsonWriter& out) noexcept {
   out.field("allocated_bytes", bytes);
   out.field("peak_bytes", sites::peak_bytes());
   out.field("peak_wall_seconds", sites::peak_bytes() ? seconds_since_start(sites::peak_ticks()) : 0.0);
-  out.field("leaked_allocations", leaked);
-  out.field("leaked_bytes", leaked_bytes);
+  // The shim's own runtime pools are live but no leak of the program's: shown apart (tracer.hpp).
+  RuntimePool pools = runtime_pools();
+  out.field("leaked_allocations", leaked - (pools.blocks < leaked ? pools.blocks : leaked));
+  out.field("leaked_bytes", leaked_bytes - (pools.bytes < leaked_bytes ? pools.bytes : leaked_bytes));
+  out.field("runtime_pool_allocations", pools.blocks);
+  out.field("runtime_pool_bytes", pools.bytes);
   out.field("temporary_allocations", temporary);
   out.field("tracer_bytes", pages::tracer_bytes());
   out.end_object();
@@ -203,8 +208,11 @@ void write_sites(core::JsonWriter& out) noexcept {
     out.value(__atomic_load_n(&s.allocations, __ATOMIC_RELAXED));
     out.value(__atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED));
     out.value(sites::bytes_at_peak(s));
-    out.value(__atomic_load_n(&s.live_blocks, __ATOMIC_RELAXED));
-    out.value(__atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED));
+    std::uint64_t live_blocks = __atomic_load_n(&s.live_blocks, __ATOMIC_RELAXED);
+    std::uint64_t live_bytes = __atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED);
+    RuntimePool pools = runtime_pools(i);
+    out.value(live_blocks - (pools.blocks < live_blocks ? pools.blocks : live_blocks));
+    out.value(live_bytes - (pools.bytes < live_bytes ? pools.bytes : live_bytes));
     out.value(__atomic_load_n(&s.temporary, __ATOMIC_RELAXED));
     out.end_array();
   }

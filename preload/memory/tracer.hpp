@@ -34,4 +34,17 @@ void on_free(void* block, bool from_realloc, Released* released = nullptr) noexc
 // new allocation nor a free.
 void on_realloc_failed(void* block, const Released& released) noexcept;
 
+// Runtime pools: live blocks the shim's own code allocated, i.e. the emergency exception pool (71 KiB) of the
+// libstdc++ linked statically into the shim, made by its initializer and never freed. They are counted as
+// allocations and in the peak like any block (heaptrack and valgrind count them too), but they are not the
+// program's leaks: those tools free such pools at exit (__gnu_cxx::__freeres) before counting; the shim,
+// whose snapshot may be written in a signal handler, cannot free, so it sets them apart instead.
+struct RuntimePool {
+  std::uint64_t blocks = 0;
+  std::uint64_t bytes = 0;
+};
+// The runtime pools' live blocks charged to `site`, or to every site when `site` is kAllSites.
+constexpr std::uint32_t kAllSites = ~0u;
+RuntimePool runtime_pools(std::uint32_t site = kAllSites) noexcept;
+
 }  // namespace prof::preload::memory
