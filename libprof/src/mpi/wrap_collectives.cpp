@@ -5,6 +5,7 @@
 
 #include "mpi/byte_counts.hpp"
 #include "mpi/call_record.hpp"
+#include "mpi/library_check.hpp"
 #include "mpi/next_function.hpp"
 
 using prof::mpi::bytes_of;
@@ -25,6 +26,7 @@ bool is_root(int root, MPI_Comm comm) noexcept {
 }  // namespace
 
 extern "C" int MPI_Bcast(void* buffer, int count, MPI_Datatype type, int root, MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Bcast, buffer, count, type, root, comm);
   CallRecord<Operation::bcast> record;
   if (root != MPI_PROC_NULL) {
     if (is_root(root, comm))
@@ -37,6 +39,7 @@ extern "C" int MPI_Bcast(void* buffer, int count, MPI_Datatype type, int root, M
 
 extern "C" int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,
                           int root, MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Reduce, sendbuf, recvbuf, count, type, op, root, comm);
   CallRecord<Operation::reduce> record;
   if (root != MPI_PROC_NULL) {
     const bool root_here = is_root(root, comm);
@@ -48,6 +51,7 @@ extern "C" int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Dat
 
 extern "C" int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,
                              MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Allreduce, sendbuf, recvbuf, count, type, op, comm);
   CallRecord<Operation::allreduce> record;
   if (is_buffer(sendbuf)) record.sent(bytes_of(count, type));
   record.received(bytes_of(count, type));
@@ -56,6 +60,7 @@ extern "C" int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_
 
 extern "C" int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[],
                                   MPI_Datatype type, MPI_Op op, MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Reduce_scatter, sendbuf, recvbuf, recvcounts, type, op, comm);
   CallRecord<Operation::reduce_scatter> record;
   const int rank = rank_in(comm);
   if (is_buffer(sendbuf)) record.sent(bytes_of(recvcounts, prof::mpi::size_of(comm), type));
@@ -64,6 +69,7 @@ extern "C" int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int 
 }
 
 extern "C" int MPI_Barrier(MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Barrier, comm);
   CallRecord<Operation::barrier> record;
   return PROF_MPI_NEXT(MPI_Barrier)(comm);
 }

@@ -5,6 +5,7 @@
 
 #include "mpi/byte_counts.hpp"
 #include "mpi/call_record.hpp"
+#include "mpi/library_check.hpp"
 #include "mpi/next_function.hpp"
 
 using prof::mpi::bytes_of;
@@ -24,6 +25,7 @@ bool is_root(int root, MPI_Comm comm) noexcept {
 
 extern "C" int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
                           int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Gather, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm);
   CallRecord<Operation::gather> record;
   if (is_buffer(sendbuf) && root != MPI_ROOT && root != MPI_PROC_NULL)
     record.sent(bytes_of(sendcount, sendtype));
@@ -35,6 +37,8 @@ extern "C" int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendt
 extern "C" int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
                            const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
                            MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Gatherv, sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root,
+                      comm);
   CallRecord<Operation::gatherv> record;
   if (is_buffer(sendbuf) && root != MPI_ROOT && root != MPI_PROC_NULL)
     record.sent(bytes_of(sendcount, sendtype));
@@ -45,6 +49,7 @@ extern "C" int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype send
 
 extern "C" int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
                            int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Scatter, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm);
   CallRecord<Operation::scatter> record;
   if (is_root(root, comm)) record.sent(bytes_of(sendcount, sendtype) * static_cast<unsigned>(size_of(comm)));
   if (is_buffer(recvbuf) && root != MPI_ROOT && root != MPI_PROC_NULL)
@@ -55,6 +60,8 @@ extern "C" int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype send
 extern "C" int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[],
                             MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
                             int root, MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Scatterv, sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root,
+                      comm);
   CallRecord<Operation::scatterv> record;
   if (is_root(root, comm)) record.sent(bytes_of(sendcounts, size_of(comm), sendtype));
   if (is_buffer(recvbuf) && root != MPI_ROOT && root != MPI_PROC_NULL)
@@ -65,6 +72,7 @@ extern "C" int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const i
 
 extern "C" int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
                              int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Allgather, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
   CallRecord<Operation::allgather> record;
   if (is_buffer(sendbuf)) record.sent(bytes_of(sendcount, sendtype));
   record.received(bytes_of(recvcount, recvtype) * static_cast<unsigned>(size_of(comm)));
@@ -74,6 +82,8 @@ extern "C" int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype se
 extern "C" int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
                               const int recvcounts[], const int displs[], MPI_Datatype recvtype,
                               MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Allgatherv, sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype,
+                      comm);
   CallRecord<Operation::allgatherv> record;
   if (is_buffer(sendbuf)) record.sent(bytes_of(sendcount, sendtype));
   record.received(bytes_of(recvcounts, size_of(comm), recvtype));
@@ -83,6 +93,7 @@ extern "C" int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype s
 
 extern "C" int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
                             int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Alltoall, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
   CallRecord<Operation::alltoall> record;
   const auto ranks = static_cast<unsigned>(size_of(comm));
   if (is_buffer(sendbuf)) record.sent(bytes_of(sendcount, sendtype) * ranks);
@@ -93,6 +104,8 @@ extern "C" int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sen
 extern "C" int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls[],
                              MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
                              const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm) {
+  PROF_MPI_STEP_ASIDE(MPI_Alltoallv, sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls,
+                      recvtype, comm);
   CallRecord<Operation::alltoallv> record;
   const int ranks = size_of(comm);
   if (is_buffer(sendbuf)) record.sent(bytes_of(sendcounts, ranks, sendtype));

@@ -2,6 +2,7 @@
 #include <mpi.h>
 
 #include "mpi/call_record.hpp"
+#include "mpi/library_check.hpp"
 #include "mpi/next_function.hpp"
 #include "mpi/start_recording.hpp"
 
@@ -9,6 +10,7 @@ using prof::mpi::CallRecord;
 using prof::mpi::Operation;
 
 extern "C" int MPI_Init(int* argc, char*** argv) {
+  PROF_MPI_STEP_ASIDE(MPI_Init, argc, argv);
   int result;
   {
     CallRecord<Operation::init> record;
@@ -19,6 +21,7 @@ extern "C" int MPI_Init(int* argc, char*** argv) {
 }
 
 extern "C" int MPI_Init_thread(int* argc, char*** argv, int required, int* provided) {
+  PROF_MPI_STEP_ASIDE(MPI_Init_thread, argc, argv, required, provided);
   int result;
   {
     CallRecord<Operation::init_thread> record;
@@ -29,6 +32,7 @@ extern "C" int MPI_Init_thread(int* argc, char*** argv, int required, int* provi
 }
 
 extern "C" int MPI_Finalize() {
+  PROF_MPI_STEP_ASIDE(MPI_Finalize);
   CallRecord<Operation::finalize> record;
   return PROF_MPI_NEXT(MPI_Finalize)();
 }
