@@ -85,4 +85,11 @@ TEST_CASE("under RLIMIT_NOFILE 5 the program's own two opens succeed with the sh
   CHECK(traced.result.out == plain.result.out);
   CHECK(traced.result.out.find("input fd 3 output fd 4") != std::string::npos);
   CHECK(traced.output == input);
+  // With only fds 3 and 4 free at the end, the writer still leaves whole snapshots (the one before the exec
+  // and the final one) with their /proc figures, and says nothing: it reads /proc first and then holds
+  // two descriptors at most, the directory and the temporary file (issue 12).
+  CHECK(traced.result.err == plain.result.err);
+  CHECK(traced.result.err.find("Too many open files") == std::string::npos);
+  CHECK(prof::test::snapshots_in(traced_dir.path()).size() == 2);
+  CHECK(prof::test::validate(traced_dir.path()) == 0);
 }

@@ -117,6 +117,10 @@ long long read_vm_hwm() noexcept {
   return parse_vm_hwm(text, static_cast<unsigned long>(used));
 }
 
+// VmHWM read ahead by read_proc_figures for the next write_json (the snapshot writer's lock orders them).
+constexpr long long kNotRead = -2;
+long long g_read_vm_hwm = kNotRead;
+
 void write_signal_name(JsonWriter& out, int signal) noexcept {
   char name[32];
   TextBuffer text(name, sizeof name);
@@ -301,7 +305,8 @@ void write_json(JsonWriter& out, const MetaRequest& request) noexcept {
   ::getrusage(RUSAGE_SELF, &usage);
   out.field("user_seconds", seconds_of(usage.ru_utime));
   out.field("system_seconds", seconds_of(usage.ru_stime));
-  long long rss = read_vm_hwm();
+  long long rss = g_read_vm_hwm != kNotRead ? g_read_vm_hwm : read_vm_hwm();
+  g_read_vm_hwm = kNotRead;
   out.field("max_rss_bytes", rss >= 0 ? rss : static_cast<long long>(usage.ru_maxrss) * 1024);
   out.key("exit");
   write_exit(out, request.exit);
@@ -332,6 +337,10 @@ void write_json(JsonWriter& out, const MetaRequest& request) noexcept {
   if (request.sequence > 0) out.field("sequence", request.sequence);
   out.end_object();
   errno = saved;
+}
+
+void read_proc_figures() noexcept {
+  g_read_vm_hwm = read_vm_hwm();
 }
 
 }  // namespace prof::core::meta

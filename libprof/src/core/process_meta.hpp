@@ -66,6 +66,10 @@ const char* program_file_name() noexcept;
 
 // Writes the whole "meta" object (value only; the caller writes the key).
 void write_json(JsonWriter& out, const MetaRequest& request) noexcept;
+// Reads what the next write_json takes from /proc (VmHWM) now, one file opened and closed at once: the
+// snapshot writer calls it before it opens the directory and the temporary file, so a program near
+// RLIMIT_NOFILE still gets its figures (write_json reads them itself when this was not called).
+void read_proc_figures() noexcept;
 
 // "2026-11-24T21:58:06.123456Z" into `out` (at least 28 bytes); exposed for tests.
 void format_utc_time(long long seconds, long microseconds, char* out) noexcept;

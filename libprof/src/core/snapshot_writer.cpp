@@ -72,7 +72,10 @@ void warn_once(int error) noexcept {
 }
 
 // Returns 0 or the errno that stopped it.
+// Descriptors: /proc files are read first (each closed at once), then the directory and the temporary file
+// are the only two open, so a program that leaves the writer two free descriptors gets a whole snapshot.
 int write_locked(const MetaRequest& request) noexcept {
+  meta::read_proc_figures();
   int dir = output_dir::open_or_create();
   if (dir < 0) return errno;
   AtomicFile file;
