@@ -53,6 +53,8 @@ TEST_CASE("a budget too small for six rounds gives no interval and says so", "[b
   CHECK(c.rounds < 6);
   CHECK_FALSE(c.significant);
   CHECK(c.confidence == 0);
+  CHECK(c.low == c.ratio);
+  CHECK(c.high == c.ratio);
   CHECK(c.verdict() == "too few rounds to compare a and b (" + std::to_string(c.rounds) +
                            " in the time budget; an interval needs 6)");
 }

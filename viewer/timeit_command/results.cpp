@@ -73,6 +73,8 @@ Comparison compare_commands(const CommandTiming& a, const CommandTiming& b) {
     c.confidence = 0.0;
     c.significant = false;
   } else {
+    // The centre of the interval (mean of the block medians), as prof::compare: always inside it.
+    c.ratio = std::exp((interval.low + interval.high) / 2);
     c.low = std::exp(interval.low);
     c.high = std::exp(interval.high);
     c.confidence = interval.confidence;

@@ -27,9 +27,9 @@ CommandTiming summarize_command(const std::string& command, const std::vector<do
 std::vector<std::size_t> mad_outliers(const std::vector<double>& samples);
 
 // `a` against `b` from their walls in the same rounds (a_wall[i] and b_wall[i] ran back to back): the
-// median of the per-round ratios with prof::compare's interval (timeit/rounds_interval.hpp: blocks of
-// consecutive rounds, so drift between rounds does not make it too narrow). Below 6 rounds there is no
-// interval: confidence 0, never significant.
+// ratio (centre of its interval: mean of the blocks' median ratios) with prof::compare's interval
+// (timeit/rounds_interval.hpp: blocks of consecutive rounds, so drift between rounds does not make it too
+// narrow). Below 6 rounds there is no interval: confidence 0, never significant.
 Comparison compare_commands(const CommandTiming& a, const CommandTiming& b);
 
 // "'sleep 0.1' is 2.00x slower than 'sleep 0.05' (1.98-2.02, 95 % CI)", or "... faster ...", or "no

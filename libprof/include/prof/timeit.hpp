@@ -110,10 +110,10 @@ struct CompareOptions {
 struct Comparison {
   std::string name_a;
   std::string name_b;
-  double ratio = 1;  // time of a / time of b: median of the per-round ratios
+  double ratio = 1;  // time of a / time of b: centre of [low, high] (mean of the rounds' block medians)
   // Confidence interval of the ratio: blocks of consecutive rounds, a t interval over the blocks' median log
-  // ratios corrected for drift between them (rounds measured one after the other are not independent). NaN
-  // with fewer than 6 rounds.
+  // ratios corrected for drift between them (rounds measured one after the other are not independent).
+  // [ratio, ratio] with confidence 0 when there were fewer than 6 rounds.
   double low = 1;
   double high = 1;
   double confidence = 0.95;  // level of [low, high]; 0 when there were too few rounds for one

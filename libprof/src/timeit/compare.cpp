@@ -105,13 +105,19 @@ Comparison compare(std::string_view name_a, Loop a, std::string_view name_b, Loo
   c.name_a = std::string(name_a);
   c.name_b = std::string(name_b);
   c.rounds = log_ratios.size();
-  c.ratio = log_ratios.empty() ? 1.0 : std::exp(stats::median(log_ratios));
-  c.low = std::exp(interval.low);
-  c.high = std::exp(interval.high);
-  // 0 when there were too few rounds for an interval (NaN bounds): the verdict then says so.
+  // The ratio is the centre of its interval (the mean of the block medians, robust like a median), so it
+  // always lies inside it. With too few rounds for an interval: the median round, [ratio, ratio] at
+  // confidence 0 (what `prof timeit` records too, and numbers a snapshot reader accepts), and the verdict
+  // says there were too few rounds.
+  bool has_interval = interval.confidence > 0;
+  c.ratio = has_interval         ? std::exp((interval.low + interval.high) / 2)
+            : log_ratios.empty() ? 1.0
+                                 : std::exp(stats::median(log_ratios));
+  c.low = has_interval ? std::exp(interval.low) : c.ratio;
+  c.high = has_interval ? std::exp(interval.high) : c.ratio;
   c.confidence = interval.confidence;
   c.threshold = options.threshold;
-  c.significant = (c.low > 1 || c.high < 1) && std::fabs(c.ratio - 1) > options.threshold;
+  c.significant = has_interval && (c.low > 1 || c.high < 1) && std::fabs(c.ratio - 1) > options.threshold;
   for (double r : log_ratios)
     c.ratios.push_back(std::exp(r));
   c.a_seconds = stats::median(side_a.per_call);

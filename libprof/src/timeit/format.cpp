@@ -74,7 +74,7 @@ std::ostream& operator<<(std::ostream& out, const Timing& t) {
 
 std::string Comparison::verdict() const {
   // Without an interval (fewer rounds than one needs, or none) there is nothing to conclude.
-  if (!(confidence > 0) || std::isnan(low) || std::isnan(high)) {
+  if (!(confidence > 0)) {
     return "too few rounds to compare " + name_a + " and " + name_b + " (" + format_count(rounds) +
            " in the time budget; an interval needs " + format_count(stats::kFewestRounds) + ")";
   }
