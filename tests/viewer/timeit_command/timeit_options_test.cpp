@@ -74,7 +74,7 @@ TEST_CASE("prof timeit -N runs programs without a shell; a shell's start-up is s
   CHECK(missing.err_lines().size() == 1);
 }
 
-TEST_CASE("--prepare runs before every run, --setup once per command; both untimed") {
+TEST_CASE("prof timeit runs --prepare before every run, --setup once per command; both untimed") {
   ScratchDir dir;
   auto prepared = dir.path("prepare.log"), set_up = dir.path("setup.log");
   auto result =
@@ -88,7 +88,7 @@ TEST_CASE("--prepare runs before every run, --setup once per command; both untim
   CHECK_THAT(failing.err, Catch::Contains("--prepare"));
 }
 
-TEST_CASE("--parameter-list times one command per value; exports carry every command") {
+TEST_CASE("prof timeit --parameter-list times one command per value; exports carry every command") {
   ScratchDir dir;
   auto json = dir.path("r.json"), csv = dir.path("r.csv"), md = dir.path("r.md");
   auto result = run_prof({"timeit", "--runs", "3", "--warmup", "0", "-o", dir.path("q.prof.json"),
