@@ -18,13 +18,12 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
   return count;
 }
 
-}  // namespace
-
-TEST_CASE("under MPICH the Open MPI layer steps aside: the ranks run as without it, one line each") {
+// Runs `program` plain and under prof run with mpirun.mpich -np 2; `rank_line(r)` is what rank r prints.
+template <typename RankLine>
+void check_steps_aside(const std::string& program, RankLine rank_line) {
   const std::string mpirun_mpich = PROF_TEST_MPIRUN_MPICH;
-  const std::string program = PROF_TEST_MPICH_PROGRAM;
   if (sanitized_build() || mpirun_mpich.empty() || program.empty() || !std::filesystem::exists(program)) {
-    WARN("mpicc.mpich / mpirun.mpich not installed: skipped");
+    WARN("mpicc.mpich / mpifort.mpich / mpirun.mpich not installed: skipped");
     return;
   }
   const ProcessResult alone = run_clean({mpirun_mpich, "-np", "2", program});
@@ -36,8 +35,8 @@ TEST_CASE("under MPICH the Open MPI layer steps aside: the ranks run as without 
       {mpirun_mpich, "-np", "2", PROF_TEST_BIN_DIR "/prof", "run", "-o", dir.path().string(), "--", program});
   INFO(traced.out << traced.err);
   CHECK(traced.exit_code == 0);
-  CHECK(count_of(traced.out, "rank 0 of 2: sum 3") == 1);
-  CHECK(count_of(traced.out, "rank 1 of 2: sum 3") == 1);
+  CHECK(count_of(traced.out, rank_line(0)) == 1);
+  CHECK(count_of(traced.out, rank_line(1)) == 1);
   // One line per rank, naming the library the program really uses.
   CHECK(count_of(traced.err, "prof: libprof_mpi.so was built for Open MPI but this program uses ") == 2);
   CHECK(count_of(traced.err, "libmpich") == 2);
@@ -54,6 +53,18 @@ TEST_CASE("under MPICH the Open MPI layer steps aside: the ranks run as without 
   }
   std::sort(ranks.begin(), ranks.end());
   CHECK(ranks == std::vector<std::int64_t>{0, 1});
+}
+
+}  // namespace
+
+TEST_CASE("under MPICH the Open MPI layer steps aside: the ranks run as without it, one line each") {
+  check_steps_aside(PROF_TEST_MPICH_PROGRAM,
+                    [](int rank) { return "rank " + std::to_string(rank) + " of 2: sum 3\n"; });
+}
+
+TEST_CASE("under MPICH the Fortran entry points step aside too (mpifort.mpich, `use mpi`)") {
+  check_steps_aside(PROF_TEST_MPICH_FORTRAN_PROGRAM,
+                    [](int rank) { return "rank " + std::to_string(rank) + ": sum 3.0\n"; });
 }
 
 }  // namespace prof::test
