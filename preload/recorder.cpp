@@ -32,8 +32,22 @@ std::atomic<int> g_final{kNotWritten};
 // is removed: the process goes on, and its final snapshot is the one file for the pid).
 char g_exec_snapshot[core::AtomicFile::kMaxName];
 
-void write_final(void* request) {
-  core::write_snapshot(*static_cast<const core::MetaRequest*>(request));
+// Every snapshot is written on the shim's own stack: the thread writing it may have a tiny one (a SIGTERM
+// landing on it, an allocation's safe point in it, its exec), and the writer needs about 10 KiB.
+struct Write {
+  const core::MetaRequest* request;
+  bool ok;
+};
+
+void run_write(void* context) {
+  auto* job = static_cast<Write*>(context);
+  job->ok = core::write_snapshot(*job->request);
+}
+
+bool write_on_shim_stack(const core::MetaRequest& request) noexcept {
+  Write job{&request, false};
+  own_stack::run(run_write, &job);
+  return job.ok;
 }
 
 void finish(const core::ExitStatus& status) noexcept {
@@ -57,8 +71,7 @@ void finish(const core::ExitStatus& status) noexcept {
   core::MetaRequest request;
   request.exit = status;
   request.writer = "preload";
-  // On the shim's own stack: the thread ending the process may have a tiny one (a SIGTERM landing on it).
-  own_stack::run(write_final, &request);
+  write_on_shim_stack(request);
   g_final.store(kWritten, std::memory_order_release);
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
@@ -102,12 +115,12 @@ void finish_exited() noexcept {
 
 bool write_on_demand(const char* label, int sequence) noexcept {
   if (!owns_process()) return false;
-  return core::write_snapshot(core::MetaRequest::running("preload", label, sequence));
+  return write_on_shim_stack(core::MetaRequest::running("preload", label, sequence));
 }
 
 bool write_before_exec() noexcept {
   if (!owns_process() || g_final.load(std::memory_order_relaxed) != kNotWritten) return false;
-  if (!core::write_snapshot(core::MetaRequest::running("preload", "exec"))) return false;
+  if (!write_on_shim_stack(core::MetaRequest::running("preload", "exec"))) return false;
   core::TextBuffer(g_exec_snapshot, sizeof g_exec_snapshot).text(core::last_snapshot_name()).finish();
   return true;
 }

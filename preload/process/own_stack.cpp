@@ -3,14 +3,16 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <atomic>
 #include <cerrno>
 
 namespace prof::preload::own_stack {
 
 namespace {
 
-// One call at a time (the final snapshot is written once), so the state lives in globals: getcontext returns
-// twice, and nothing of the caller's frame may be relied on across it.
+// One call at a time (g_busy; a second caller meanwhile runs on its own stack), so the state lives in
+// globals: getcontext returns twice, and nothing of the caller's frame may be relied on across it.
+std::atomic_flag g_busy = ATOMIC_FLAG_INIT;
 ucontext_t g_caller;
 ucontext_t g_callee;
 void (*g_fn)(void*) = nullptr;
@@ -34,6 +36,10 @@ __attribute__((noinline)) bool switch_and_run() noexcept {
 }  // namespace
 
 void run(void (*fn)(void*), void* argument) noexcept {
+  if (g_busy.test_and_set(std::memory_order_acquire)) {
+    fn(argument);
+    return;
+  }
   int saved = errno;
   long page_size = ::sysconf(_SC_PAGESIZE);
   unsigned long page = page_size > 0 ? static_cast<unsigned long>(page_size) : 4096;
@@ -50,6 +56,7 @@ void run(void (*fn)(void*), void* argument) noexcept {
   }
   if (base != MAP_FAILED) ::munmap(base, total);
   errno = saved;
+  g_busy.clear(std::memory_order_release);
   if (!ran) fn(argument);
 }
 

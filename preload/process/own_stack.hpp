@@ -8,7 +8,7 @@
 namespace prof::preload::own_stack {
 
 // Calls fn(argument) on a fresh private stack (kSize bytes, a guard page below); on the caller's stack when
-// the mapping cannot be made. Async-signal-safe; not reentrant: one call at a time in the process.
+// the mapping cannot be made or another call is using the private one. Async-signal-safe.
 void run(void (*fn)(void*), void* argument) noexcept;
 
 // The snapshot writer was measured to need about 10 KiB (10 216 bytes for a small program); a quarter of a
