@@ -1,10 +1,12 @@
 // Small crafted inputs whose cost must stay near-linear in their size (issue 11, item 18): the work done is
 // counted, never timed.
+#include <algorithm>
 #include <cmath>
 
 #include <catch2/catch.hpp>
 
 #include "merge/memory_merge.hpp"
+#include "report/memory/memory_section.hpp"
 #include "timeit/statistics.hpp"
 
 using namespace prof::viewer;
@@ -45,6 +47,29 @@ TEST_CASE("one deep stack shared by as many sites is walked once, with and witho
       CHECK(group.callers.size() == (tree ? 1u : 0u));
       if (tree && by == MemoryKey::line) CHECK(group.callers.begin()->first.size() == kDepth - 1);
     }
+}
+
+TEST_CASE(
+    "the memory call tree of one deep stack has rows of bounded width, the depth written past a few levels") {
+  // Before: each row was indented by 2 x its depth (40 000 levels: 1.6 GB of spaces; a 160 KB file reached
+  // 509 MB), and the tree was walked by recursion as deep as the stack.
+  constexpr std::uint32_t kDepth = 40000;
+  auto snapshot = one_deep_stack(kDepth, 3);
+  MemoryReportOptions options{.tree = true};
+  MemoryMerge merged(options);
+  merged.add(snapshot);
+  auto section = memory_section(merged, options);
+  const Table* tree = nullptr;
+  for (const auto& table : section.tables)
+    if (table.key == "tree") tree = &table;
+  REQUIRE(tree != nullptr);
+  REQUIRE(tree->rows.size() == kDepth - 1);
+  std::size_t widest = 0;
+  for (const auto& row : tree->rows)
+    widest = std::max(widest, row.back().text.size());
+  CHECK(widest < 60);
+  CHECK(tree->rows.back().back().text.find("[39998] f a.c:40000") != std::string::npos);
+  CHECK(tree->rows[1].back().text == "  f a.c:3");
 }
 
 TEST_CASE("sites on different stacks keep their own groups, summed as before") {

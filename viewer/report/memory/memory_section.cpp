@@ -102,17 +102,31 @@ Table caller_tree(const MemoryGroup& group, const MemoryReportOptions& options) 
   table.columns = {
       {"size", "size", "bytes"}, {"count", "count", ""}, {"caller", "called from", "", Align::left, true}};
   auto size_of = [&](const Node& n) { return view_values(n.counts, options.view).size; };
-  auto walk = [&](auto& self, Node& node, std::size_t depth) -> void {
+  // Past kDrawnLevels the depth is written instead of drawn, as in the scopes' --tree: a crafted stack 40 000
+  // deep drew 2 x depth spaces per row (quadratic: 500 MB for a 160 KB file). Walked with an explicit stack
+  // of work, so the depth of a stack is not the depth of recursion.
+  static constexpr std::size_t kDrawnLevels = 13;
+  auto indent = [](std::size_t depth) {
+    std::string prefix(2 * std::min(depth, kDrawnLevels), ' ');
+    if (depth > kDrawnLevels) prefix += fmt::format("[{}] ", depth);
+    return prefix;
+  };
+  std::vector<std::pair<Node*, std::size_t>> work;  // to visit, last first
+  auto push_children = [&](Node& node, std::size_t depth) {
     std::stable_sort(node.children.begin(), node.children.end(),
                      [&](const Node& a, const Node& b) { return size_of(a) > size_of(b); });
-    for (auto& child : node.children) {
-      auto v = view_values(child.counts, options.view);
-      table.rows.push_back({Cell::bytes(v.size), Cell::count(v.count),
-                            Cell::string(std::string(2 * depth, ' ') + child.name)});
-      self(self, child, depth + 1);
-    }
+    for (auto it = node.children.rbegin(); it != node.children.rend(); ++it)
+      work.emplace_back(&*it, depth);
   };
-  walk(walk, root, 0);
+  push_children(root, 0);
+  while (!work.empty()) {
+    auto [node, depth] = work.back();
+    work.pop_back();
+    auto v = view_values(node->counts, options.view);
+    table.rows.push_back(
+        {Cell::bytes(v.size), Cell::count(v.count), Cell::string(indent(depth) + node->name)});
+    push_children(*node, depth + 1);
+  }
   table.total_rows = table.rows.size();
   return table;
 }
