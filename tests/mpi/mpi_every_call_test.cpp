@@ -1,6 +1,7 @@
 // Every wrapped call's bytes, exactly, on each of 4 ranks (programs/mpi_every_call.cpp: ints are 4 bytes,
 // longs and doubles 8; rank i passes i + 1 elements to the v variants). The program links libprof::mpi and
-// runs under plain mpirun, so this also runs in the sanitized build.
+// runs under plain mpirun, so this also runs in the sanitized build. The Fortran twin of the program runs
+// under prof run.
 #include <cstdlib>
 #include <map>
 
@@ -47,24 +48,11 @@ std::map<std::string, Expected> expected_for(std::int64_t r, std::int64_t n) {
   };
 }
 
-}  // namespace
-
-TEST_CASE("every wrapped call counts its calls and the bytes of the buffers this rank passed") {
-  TempDir dir;
-  std::vector<std::string> argv = mpirun(4);
-  if (sanitized_build()) {  // the Open MPI runtime never frees some of its memory
-    const char* options = std::getenv("ASAN_OPTIONS");
-    argv.insert(argv.end(),
-                {"-x", std::string("ASAN_OPTIONS=") + (options ? options : "") + ":detect_leaks=0"});
-  }
-  argv.insert(argv.end(),
-              {"-x", "PROF_OUTPUT=" + dir.path().string(), PROF_MPI_PROGRAMS_DIR "/mpi_every_call"});
-  const ProcessResult result = run_clean(argv);
-  INFO(result.out << result.err);
-  REQUIRE(result.exit_code == 0);
-  const auto files = snapshot_files(dir.path());
+// Each of the 4 ranks' snapshots in `dir` holds exactly the calls and bytes of expected_for.
+void check_every_call(const std::filesystem::path& dir) {
+  const auto files = snapshot_files(dir);
   REQUIRE(files.size() == 4);
-  require_valid_snapshots(dir.path());
+  require_valid_snapshots(dir);
   for (const auto& file : files) {
     RankSnapshot s(file);
     const std::int64_t rank = s.meta_int("rank");
@@ -81,6 +69,44 @@ TEST_CASE("every wrapped call counts its calls and the bytes of the buffers this
     CHECK(test.calls >= 1);
     CHECK(test.bytes_sent + test.bytes_received == 0);
     CHECK(s.operation("MPI_Init").calls == 0);  // MPI_Init_thread is its own operation
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every wrapped call counts its calls and the bytes of the buffers this rank passed") {
+  TempDir dir;
+  std::vector<std::string> argv = mpirun(4);
+  if (sanitized_build()) {  // the Open MPI runtime never frees some of its memory
+    const char* options = std::getenv("ASAN_OPTIONS");
+    argv.insert(argv.end(),
+                {"-x", std::string("ASAN_OPTIONS=") + (options ? options : "") + ":detect_leaks=0"});
+  }
+  argv.insert(argv.end(),
+              {"-x", "PROF_OUTPUT=" + dir.path().string(), PROF_MPI_PROGRAMS_DIR "/mpi_every_call"});
+  const ProcessResult result = run_clean(argv);
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  check_every_call(dir.path());
+}
+
+// The same calls from Fortran (programs/fortran_every_call.F90, built by mpifort), under prof run: the
+// layer's Fortran entry points count them as the C ones, each binding's handles converted to C's for the
+// sizes.
+TEST_CASE("every wrapped call from Fortran, `use mpi` and `use mpi_f08`, counts as from C") {
+  for (const std::string binding : {"mpi", "f08"}) {
+    const std::filesystem::path program =
+        std::filesystem::path(PROF_MPI_PROGRAMS_DIR) / ("fortran_every_call_" + binding);
+    if (sanitized_build() || !std::filesystem::exists(program)) {
+      WARN("sanitized build, or mpifort not installed: skipped");
+      return;
+    }
+    INFO("use " << (binding == "f08" ? "mpi_f08" : "mpi"));
+    TempDir dir;
+    const ProcessResult traced = mpirun_under_prof(4, dir.path(), {program.string()});
+    INFO(traced.out << traced.err);
+    REQUIRE(traced.exit_code == 0);
+    check_every_call(dir.path());
   }
 }
 

@@ -23,7 +23,7 @@ template <typename RankLine>
 void check_steps_aside(const std::string& program, RankLine rank_line) {
   const std::string mpirun_mpich = PROF_TEST_MPIRUN_MPICH;
   if (sanitized_build() || mpirun_mpich.empty() || program.empty() || !std::filesystem::exists(program)) {
-    WARN("mpicc.mpich / mpifort.mpich / mpirun.mpich not installed: skipped");
+    WARN("sanitized build, or mpicc.mpich / mpifort.mpich / mpirun.mpich not installed: skipped");
     return;
   }
   const ProcessResult alone = run_clean({mpirun_mpich, "-np", "2", program});

@@ -35,7 +35,7 @@ std::vector<std::string> csv_row(const std::string& text, const std::string& nam
 void check_fortran_binding(const std::string& binding) {
   const std::string program = fortran_program(binding);
   if (sanitized_build() || program.empty()) {
-    WARN("mpifort not installed: skipped");
+    WARN("sanitized build, or mpifort not installed: skipped");
     return;
   }
   TempDir dir;
