@@ -24,6 +24,7 @@ VIEWER = {
     "render": {"render", "report/table.hpp"},
     "timeit_command": {"timeit_command", "render", "model"},
     "run": {"run", "symbolise", "read", "model"},
+    "flamegraph": {"flamegraph", "merge", "model"},
 }
 # preload/: the shim's own files at the top are shared by both rooms; process/ may reach the memory tracer
 # (dlopen and exec tell it about modules and snapshots), never the other way round.

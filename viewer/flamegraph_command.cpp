@@ -1,0 +1,164 @@
+// `prof flamegraph [options] PATH... -o FILE`: the run's scopes (cumulative time) or memory (--mem, --view)
+// as a flame graph: an interactive self-contained HTML page (default), a static SVG, or a compact text flame
+// for a terminal. Merged over threads and processes as `prof report` merges (streamed, one snapshot at a
+// time), or one process with --rank/--pid; --diff OLD NEW colours what grew and what shrank.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "error.hpp"
+#include "flamegraph/flame_sources.hpp"
+#include "flamegraph/html_writer.hpp"
+#include "flamegraph/output_file.hpp"
+#include "flamegraph/svg_writer.hpp"
+#include "flamegraph/text_flame.hpp"
+#include "merge/report_merge.hpp"
+#include "read/snapshot_files.hpp"
+#include "terminal.hpp"
+
+namespace prof::viewer {
+
+namespace {
+
+struct FlameOptions {
+  std::vector<std::string> paths;
+  std::string output, format = "html", view = "peak";
+  bool memory = false, scopes = false, diff = false, force = false, keep_system_frames = false;
+  bool no_compensate = false;
+  double min_percent = 1;
+  std::optional<std::int64_t> rank, pid;
+};
+
+enum class Source { scopes, memory };
+
+// --rank R / --pid P: the graph of that process only, as in prof report.
+std::vector<SnapshotFile> chosen_files(const std::string& path, const FlameOptions& options) {
+  auto files = list_snapshot_files({path});
+  if (options.rank) {
+    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.rank != options.rank; });
+    if (files.empty()) throw UserError(path, fmt::format("no snapshot of rank {} here", *options.rank));
+  }
+  if (options.pid) {
+    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.pid != *options.pid; });
+    if (files.empty()) throw UserError(path, fmt::format("no snapshot of pid {} here", *options.pid));
+  }
+  return files;
+}
+
+// One side's tree: its files folded as prof report does, then the chosen accumulator made a flame tree.
+FlameTree flame_of(const std::vector<std::string>& paths, const FlameOptions& options,
+                   std::optional<Source>& source) {
+  auto view = parse_memory_view(options.view);
+  std::vector<SnapshotFile> files;
+  for (const auto& path : paths)
+    for (auto& file : chosen_files(path, options))
+      files.push_back(std::move(file));
+  bool want_scopes = !options.memory, want_memory = !options.scopes;
+  ReportMerge merge(options.no_compensate ? ScopeTimes::raw : ScopeTimes::compensated, false, want_scopes,
+                    memory_flame_options(view, options.keep_system_frames), want_memory);
+  merge_files(files, merge);
+  if (!source) {
+    // Neither flag: the scopes when the snapshots have any, else the memory sites.
+    if (want_scopes && merge.scopes().processes() > 0)
+      source = Source::scopes;
+    else if (want_memory && merge.memory().processes() > 0)
+      source = Source::memory;
+    else
+      throw UserError(paths.front(), options.memory   ? "no memory section in these snapshots"
+                                     : options.scopes ? "no scopes in these snapshots"
+                                                      : "no scopes or memory section in these snapshots");
+  }
+  return *source == Source::scopes ? scope_flame_tree(merge.scopes())
+                                   : memory_flame_tree(merge.memory(), view);
+}
+
+void run_flamegraph(const FlameOptions& options) {
+  if (options.format != "html" && options.format != "svg" && options.format != "text")
+    throw UserError("--format",
+                    fmt::format("unknown format \"{}\" (choose html, svg or text)", options.format));
+  if (options.format != "text" && options.output.empty())
+    throw UserError("-o", fmt::format("--format {} needs an output file: -o FILE", options.format));
+  if (options.diff && options.paths.size() != 2) throw UserError("--diff", "give two paths: --diff OLD NEW");
+  if (!(options.min_percent >= 0 && options.min_percent <= 100))
+    throw UserError("--min-percent", "must be a number of percent between 0 and 100");
+  std::optional<Source> source;
+  if (options.memory) source = Source::memory;
+  if (options.scopes) source = Source::scopes;
+  FlameTree tree;
+  std::string described = fmt::format("{}", fmt::join(options.paths, " "));
+  if (options.diff) {
+    auto old_tree = flame_of({options.paths[0]}, options, source);
+    auto new_tree = flame_of({options.paths[1]}, options, source);
+    tree = diff_trees(old_tree, new_tree);
+    described = fmt::format("{} -> {}", options.paths[0], options.paths[1]);
+  } else {
+    tree = flame_of(options.paths, options, source);
+  }
+  std::string out;
+  if (options.format == "html")
+    out = html_flame(tree, described);
+  else if (options.format == "svg")
+    out = svg_flame(tree);
+  else
+    out = text_flame(tree, {.min_percent = options.min_percent});
+  if (options.output.empty() || options.output == "-") {
+    write_stdout(out);
+    return;
+  }
+  write_output_file(options.output, out, options.force);
+}
+
+}  // namespace
+
+void add_flamegraph_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<FlameOptions>();
+  auto* cmd = app.add_subcommand("flamegraph", "Draw the scopes or the memory of a run as a flame graph");
+  cmd->add_option("PATH", options->paths,
+                  "Snapshot files or run directories (merged), or OLD NEW with --diff")
+      ->required();
+  cmd->add_option("-o,--output", options->output,
+                  "The file to write (html and svg: required; text: stdout when absent or -)");
+  cmd->add_option("--format", options->format,
+                  "html (default: interactive, self-contained), svg (static) or text (for a terminal)");
+  cmd->add_flag("--scopes", options->scopes, "Scopes: cumulative time per call path (the default)");
+  cmd->add_flag("--mem", options->memory, "Memory: the --view's bytes (or count) per allocation stack");
+  cmd->add_option("--view", options->view,
+                  "Memory: peak (bytes live at the peak, default), leaks, total (bytes allocated), "
+                  "allocations or temporary (counts); implies --mem");
+  cmd->add_flag("--keep-system-frames", options->keep_system_frames,
+                "Memory: keep libc, libstdc++ and /usr/include frames in the stacks");
+  cmd->add_flag("--no-compensate", options->no_compensate,
+                "Scopes: raw times, without subtracting the calibrated cost of the instrumentation");
+  cmd->add_flag("--diff", options->diff,
+                "Two paths OLD NEW: NEW's graph, coloured red where it grew and blue where it shrank");
+  cmd->add_option("--rank", options->rank, "Only the process of MPI rank R")->type_name("R");
+  cmd->add_option("--pid", options->pid, "Only the process PID")->type_name("PID");
+  cmd->add_option("--min-percent", options->min_percent,
+                  "Text: leave out frames under this % of the whole (default 1)");
+  cmd->add_flag("--force", options->force, "Replace the output file if it exists");
+  cmd->footer(
+      "Examples:\n"
+      "  prof flamegraph prof-run/ -o flame.html        scopes of every process, open in a browser\n"
+      "  prof flamegraph run/ --mem -o mem.html         bytes live at the peak, per allocation stack\n"
+      "  prof flamegraph run/ --view leaks -o leaks.svg --format svg\n"
+      "  prof flamegraph run/ --rank 3 -o r3.html       rank 3 only (--pid P: process P)\n"
+      "  prof flamegraph --diff old/ new/ -o diff.html  red: grew, blue: shrank\n"
+      "  prof flamegraph run/ --format text --min-percent 5   a text flame for a terminal\n"
+      "In the page: hover shows a frame's name, file:line and figures; click zooms (Esc or \"Reset zoom\"\n"
+      "goes back); the search box highlights matching frames and sums them; \"Icicle\" puts the root on "
+      "top.\n"
+      "The page's URL may ask for a state: flame.html#zoom=NAME&search=TEXT&view=icicle.\n");
+  cmd->callback([options, cmd, &exit_code] {
+    ignore_sigpipe();
+    if (cmd->get_option("--view")->count() > 0) options->memory = true;
+    if (options->memory && options->scopes) throw UserError("--mem", "choose one of --mem and --scopes");
+    run_flamegraph(*options);
+    exit_code = 0;
+  });
+}
+
+}  // namespace prof::viewer
