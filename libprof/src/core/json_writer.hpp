@@ -67,7 +67,10 @@ void put_json_string_body(std::string_view bytes, Put&& put) noexcept {
       std::size_t n = utf8_sequence_length(bytes.substr(i));
       bool reserved = n == 4 && c == 0xF4 && static_cast<unsigned char>(bytes[i + 1]) == 0x8F &&
                       static_cast<unsigned char>(bytes[i + 2]) >= 0xBE;
-      if (n == 0) n = 1, reserved = true;
+      if (n == 0) {
+        n = 1;
+        reserved = true;
+      }
       if (reserved) {
         for (std::size_t k = 0; k < n; ++k)
           escape_byte(static_cast<unsigned char>(bytes[i + k]), "dc");
