@@ -10,5 +10,6 @@ void add_report_command(CLI::App& app, int& exit_code);
 void add_diff_command(CLI::App& app, int& exit_code);
 void add_timeit_command(CLI::App& app, int& exit_code);
 void add_flamegraph_command(CLI::App& app, int& exit_code);
+void add_export_command(CLI::App& app, int& exit_code);
 
 }  // namespace prof::viewer

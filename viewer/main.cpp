@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add_diff_command(app, exit_code);
   add_timeit_command(app, exit_code);
   add_flamegraph_command(app, exit_code);
+  add_export_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -25,6 +25,7 @@ VIEWER = {
     "timeit_command": {"timeit_command", "render", "model"},
     "run": {"run", "symbolise", "read", "model"},
     "flamegraph": {"flamegraph", "merge", "model"},
+    "export": {"export", "merge", "model", "report/table.hpp"},
 }
 # preload/: the shim's own files at the top are shared by both rooms; process/ may reach the memory tracer
 # (dlopen and exec tell it about modules and snapshots), never the other way round.

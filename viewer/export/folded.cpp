@@ -1,0 +1,54 @@
+#include "export/folded.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "error.hpp"
+
+namespace prof::viewer {
+
+std::string folded_frame(std::string name) {
+  std::replace(name.begin(), name.end(), ';', ':');
+  std::replace(name.begin(), name.end(), '\n', ' ');
+  std::replace(name.begin(), name.end(), '\r', ' ');
+  return name.empty() ? "?" : name;
+}
+
+namespace {
+
+void write_scopes(const ScopeTree& tree, std::ostream& out) {
+  // Each node's path, built from its parent's (parents come before children).
+  std::vector<std::string> path(tree.nodes.size());
+  for (std::size_t i = 0; i < tree.nodes.size(); ++i) {
+    const auto& node = tree.nodes[i];
+    auto frame = folded_frame(tree.sites[node.site].name);
+    path[i] = node.parent < 0 ? frame : path[static_cast<std::size_t>(node.parent)] + ";" + frame;
+    if (node.self_ns > 0) out << path[i] << ' ' << node.self_ns << '\n';
+  }
+}
+
+void write_memory(const ExportData& data, std::ostream& out) {
+  for (const auto& [stack, counts] : data.memory_stacks().stacks()) {
+    auto bytes = view_values(counts, data.options().view).size;
+    if (bytes <= 0) continue;
+    std::string line;
+    for (const auto& frame : stack)
+      line += (line.empty() ? "" : ";") + folded_frame(frame.function);
+    out << line << ' ' << bytes << '\n';
+  }
+}
+
+}  // namespace
+
+void write_folded(const ExportData& data, std::ostream& out) {
+  if (data.options().memory || !data.has_scopes()) {
+    if (!data.has_memory())
+      throw UserError("--format folded", "these snapshots hold neither scopes nor a memory section");
+    write_memory(data, out);
+    return;
+  }
+  write_scopes(data.merge().scopes().tree(), out);
+}
+
+}  // namespace prof::viewer

@@ -1,0 +1,45 @@
+#include "export/formats.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "error.hpp"
+#include "export/chrome.hpp"
+#include "export/folded.hpp"
+#include "export/pstats.hpp"
+#include "export/speedscope.hpp"
+
+namespace prof::viewer {
+
+namespace {
+
+constexpr std::array kFormats{
+    ExportFormat{"pstats", "Python's cProfile file: pstats, snakeviz, gprof2dot, Hatchet (scopes)",
+                 write_pstats},
+    ExportFormat{"chrome",
+                 "Chrome trace event JSON for Perfetto and chrome://tracing (scopes as a flame chart "
+                 "per thread, live heap counters, MPI operations per rank)",
+                 write_chrome},
+    ExportFormat{"speedscope", "speedscope JSON (scopes per thread, memory by stack)", write_speedscope},
+    ExportFormat{"folded",
+                 "folded stacks for flamegraph.pl and inferno (scopes: ns of self time; --mem: bytes)",
+                 write_folded},
+};
+
+}  // namespace
+
+std::span<const ExportFormat> export_formats() {
+  return kFormats;
+}
+
+const ExportFormat& find_export_format(const std::string& name) {
+  for (const auto& format : kFormats)
+    if (format.name == name) return format;
+  std::string names;
+  for (const auto& format : kFormats)
+    names += (names.empty() ? "" : ", ") + std::string(format.name);
+  throw UserError("--format", fmt::format("unknown format \"{}\" (choose {})", name, names));
+}
+
+}  // namespace prof::viewer

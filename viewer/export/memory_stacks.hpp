@@ -1,0 +1,32 @@
+#pragma once
+// Memory sites folded by their whole stack of functions, over processes: what flame graphs and sampled
+// profiles draw (bytes per stack). The merge's groups key a site by one line of it; these keep the path.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "merge/memory_grouping.hpp"
+#include "model/snapshot.hpp"
+
+namespace prof::viewer {
+
+struct StackFrame {
+  std::string function, file;  // function: the frame in words when it has no name (module+0xOFFSET)
+  std::int64_t line = 0;
+  auto operator<=>(const StackFrame&) const = default;
+};
+
+class MemoryStacks {
+ public:
+  explicit MemoryStacks(bool keep_system_frames) : keep_system_frames_(keep_system_frames) {}
+  void add(const Snapshot& snapshot);
+  // Stack (outermost frame first) -> its counts, summed over the sites and processes that share it.
+  const std::map<std::vector<StackFrame>, MemoryCounts>& stacks() const { return stacks_; }
+
+ private:
+  bool keep_system_frames_;
+  std::map<std::vector<StackFrame>, MemoryCounts> stacks_;
+};
+
+}  // namespace prof::viewer

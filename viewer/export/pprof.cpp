@@ -1,0 +1,299 @@
+#include "export/pprof.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "error.hpp"
+#include "export/protobuf_writer.hpp"
+
+namespace prof::viewer {
+
+namespace {
+
+// profile.proto's field numbers (github.com/google/pprof/proto/profile.proto).
+namespace profile {
+constexpr std::uint32_t sample_type = 1, sample = 2, mapping = 3, location = 4, function = 5,
+                        string_table = 6, duration_nanos = 10, period_type = 11, period = 12, comment = 13,
+                        default_sample_type = 14;
+}
+namespace value_type {
+constexpr std::uint32_t type = 1, unit = 2;
+}
+namespace sample {
+constexpr std::uint32_t location_id = 1, value = 2, label = 3;
+}
+namespace label {
+constexpr std::uint32_t key = 1, num = 3, num_unit = 4;
+}
+namespace mapping {
+constexpr std::uint32_t id = 1, memory_start = 2, memory_limit = 3, filename = 5, build_id = 6,
+                        has_functions = 7, has_filenames = 8, has_line_numbers = 9, has_inline_frames = 10;
+}
+namespace location {
+constexpr std::uint32_t id = 1, mapping_id = 2, address = 3, line = 4;
+}
+namespace line {
+constexpr std::uint32_t function_id = 1, line = 2;
+}
+namespace function {
+constexpr std::uint32_t id = 1, name = 2, system_name = 3, filename = 4;
+}
+
+// Builds one Profile: strings and functions are interned as they are met; the string table is written
+// last, which protobuf allows (fields may come in any order).
+class ProfileEncoder {
+ public:
+  ProfileEncoder() { string(""); }  // index 0 is "" by pprof's rule
+
+  std::int64_t string(const std::string& text) {
+    auto [it, fresh] = string_of_.try_emplace(text, static_cast<std::int64_t>(strings_.size()));
+    if (fresh) strings_.push_back(text);
+    return it->second;
+  }
+
+  void sample_type(const std::string& type, const std::string& unit) {
+    ProtobufWriter value;
+    value.int64(value_type::type, string(type));
+    value.int64(value_type::unit, string(unit));
+    out_.message(profile::sample_type, value);
+  }
+  void period(const std::string& type, const std::string& unit, std::int64_t period) {
+    ProtobufWriter value;
+    value.int64(value_type::type, string(type));
+    value.int64(value_type::unit, string(unit));
+    out_.message(profile::period_type, value);
+    out_.int64(profile::period, period);
+  }
+  void default_sample_type(const std::string& type) {
+    out_.int64(profile::default_sample_type, string(type));
+  }
+  void duration(double seconds) {
+    out_.int64_unless_zero(profile::duration_nanos, static_cast<std::int64_t>(seconds * 1e9));
+  }
+  void comment(const std::string& text) { out_.int64(profile::comment, string(text)); }
+
+  void add_mapping(std::uint64_t id, const PprofMapping& mapped, bool symbolised) {
+    ProtobufWriter message;
+    message.varint(mapping::id, id);
+    message.varint(mapping::memory_start, mapped.start);
+    message.varint(mapping::memory_limit, mapped.limit);
+    message.int64(mapping::filename, string(mapped.path));
+    message.int64_unless_zero(mapping::build_id, string(mapped.build_id));
+    // Symbolised here, so pprof never looks for the binaries (which may live on another machine).
+    message.varint(mapping::has_functions, symbolised);
+    message.varint(mapping::has_filenames, symbolised);
+    message.varint(mapping::has_line_numbers, symbolised);
+    message.varint(mapping::has_inline_frames, symbolised);
+    out_.message(profile::mapping, message);
+  }
+
+  void add_location(std::uint64_t id, std::optional<std::uint64_t> mapping_id, std::uint64_t address,
+                    const std::vector<PprofLine>& lines) {
+    ProtobufWriter message;
+    message.varint(location::id, id);
+    if (mapping_id) message.varint(location::mapping_id, *mapping_id);
+    if (address != 0) message.varint(location::address, address);
+    for (const auto& at : lines) {  // innermost first, the caller they were inlined into last: as pprof says
+      ProtobufWriter entry;
+      entry.varint(line::function_id, function_id(at.function, at.file));
+      entry.int64_unless_zero(line::line, at.line);
+      message.message(location::line, entry);
+    }
+    out_.message(profile::location, message);
+  }
+
+  // `label`: the process's rank or pid when several processes are merged.
+  void add_sample(const std::vector<std::uint64_t>& location_ids, const std::vector<std::int64_t>& values,
+                  const std::optional<PprofProcess>& process) {
+    ProtobufWriter message;
+    message.packed(sample::location_id, location_ids);
+    message.packed(sample::value, values);
+    if (process) {
+      ProtobufWriter tag;
+      // Numeric labels, so that -tagfocus=rank=3 (or a range, rank=0:7) picks ranks.
+      const char* key = process->rank ? "rank" : "pid";
+      tag.int64(label::key, string(key));
+      tag.int64(label::num, process->rank ? *process->rank : process->pid);
+      // pprof drops a numeric label whose number and unit are both zero (rank 0): a unit keeps it.
+      tag.int64(label::num_unit, string(key));
+      message.message(sample::label, tag);
+    }
+    out_.message(profile::sample, message);
+  }
+
+  std::string finish() {
+    for (const auto& [key, id] : function_of_) {
+      ProtobufWriter message;
+      message.varint(function::id, id);
+      message.int64(function::name, string(key.first));
+      message.int64(function::system_name, string(key.first));
+      message.int64_unless_zero(function::filename, string(key.second));
+      out_.message(profile::function, message);
+    }
+    for (const auto& text : strings_)
+      out_.bytes(profile::string_table, text);
+    return out_.data();
+  }
+
+ private:
+  std::uint64_t function_id(const std::string& name, const std::string& file) {
+    auto [it, fresh] = function_of_.try_emplace({name, file}, function_of_.size() + 1);
+    return it->second;
+  }
+
+  ProtobufWriter out_;
+  std::vector<std::string> strings_;
+  std::map<std::string, std::int64_t> string_of_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> function_of_;
+};
+
+const char* memory_default_type(MemoryView view) {
+  switch (view) {
+    case MemoryView::peak:
+      return "peak_space";
+    case MemoryView::leaks:
+      return "inuse_space";
+    case MemoryView::allocations:
+    case MemoryView::temporary:
+      return "alloc_objects";
+    case MemoryView::total:
+      return "alloc_space";
+  }
+  return "inuse_space";
+}
+
+std::optional<PprofProcess> process_of(const std::vector<Snapshot>& processes, std::int64_t pid) {
+  for (const auto& process : processes)
+    if (process.meta.pid == pid) return PprofProcess{process.meta.rank, pid};
+  return PprofProcess{std::nullopt, pid};
+}
+
+}  // namespace
+
+std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, double duration_seconds) {
+  ProfileEncoder encoder;
+  // Go's heap profile types first, in Go's order, so tools that know them find them where they look.
+  encoder.sample_type("alloc_objects", "count");
+  encoder.sample_type("alloc_space", "bytes");
+  encoder.sample_type("inuse_objects", "count");
+  encoder.sample_type("inuse_space", "bytes");
+  encoder.sample_type("peak_space", "bytes");
+  encoder.period("space", "bytes", 1);
+  encoder.default_sample_type(memory_default_type(view));
+  encoder.duration(duration_seconds);
+  encoder.comment(
+      "libprof: inuse_* is what was live when the snapshot was written (leaked at exit), "
+      "peak_space what was live at the process's peak");
+  bool symbolised = std::any_of(stacks.locations().begin(), stacks.locations().end(),
+                                [](const PprofLocation& at) { return !at.lines.empty(); });
+  for (std::size_t i = 0; i < stacks.mappings().size(); ++i)
+    encoder.add_mapping(i + 1, stacks.mappings()[i], symbolised);
+  for (std::size_t i = 0; i < stacks.locations().size(); ++i) {
+    const auto& at = stacks.locations()[i];
+    std::optional<std::uint64_t> mapping_id;
+    if (at.mapping >= 0) mapping_id = static_cast<std::uint64_t>(at.mapping) + 1;
+    encoder.add_location(i + 1, mapping_id, at.address, at.lines);
+  }
+  bool labelled = stacks.processes() > 1;
+  std::vector<std::uint64_t> ids;
+  for (const auto& [key, counts] : stacks.samples()) {
+    ids.assign(key.first.begin(), key.first.end());
+    for (auto& id : ids)
+      ++id;  // pprof's ids start at 1
+    encoder.add_sample(ids,
+                       {counts.allocations, counts.allocated_bytes, counts.leaked_allocations,
+                        counts.leaked_bytes, counts.peak_bytes},
+                       labelled ? std::optional(key.second) : std::nullopt);
+  }
+  return encoder.finish();
+}
+
+std::string pprof_scope_profile(const std::vector<ScopeThreadTree>& threads,
+                                const std::vector<Snapshot>& processes, double duration_seconds) {
+  ProfileEncoder encoder;
+  encoder.sample_type("calls", "count");
+  encoder.sample_type("time", "nanoseconds");
+  encoder.period("time", "nanoseconds", 1);
+  encoder.default_sample_type("time");
+  encoder.duration(duration_seconds);
+  // Scopes have no addresses: one mapping stands for the program (pprof names its main binary from it),
+  // and one location per scope site (name, file, line) is shared by every thread.
+  std::optional<std::uint64_t> program;
+  if (!processes.empty()) {
+    const auto& meta = processes.front().meta;
+    encoder.add_mapping(1, {meta.exe.empty() ? meta.program : meta.exe, "", 0, 0}, true);
+    program = 1;
+  }
+  std::map<ScopeSiteKey, std::uint64_t> location_of_site;
+  std::set<std::int64_t> pids;
+  for (const auto& thread : threads)
+    pids.insert(thread.pid);
+  bool labelled = pids.size() > 1;
+  std::vector<std::uint64_t> ids;
+  for (const auto& thread : threads) {
+    const auto& tree = thread.tree;
+    std::vector<std::uint64_t> site_location(tree.sites.size());
+    for (std::size_t s = 0; s < tree.sites.size(); ++s) {
+      const auto& site = tree.sites[s];
+      auto [it, fresh] = location_of_site.try_emplace(site, location_of_site.size() + 1);
+      if (fresh) encoder.add_location(it->second, program, 0, {{site.name, site.file, site.line}});
+      site_location[s] = it->second;
+    }
+    auto process = labelled ? process_of(processes, thread.pid) : std::nullopt;
+    for (const auto& node : tree.nodes) {
+      ids.clear();
+      // The path from this node up to its root: pprof's stacks are leaf first. Parents come before
+      // children, so the walk ends.
+      for (const ScopeTreeNode* at = &node;;) {
+        ids.push_back(site_location[at->site]);
+        if (at->parent < 0) break;
+        at = &tree.nodes[static_cast<std::size_t>(at->parent)];
+      }
+      encoder.add_sample(ids, {node.calls, node.self_ns}, process);
+    }
+  }
+  return encoder.finish();
+}
+
+std::string gzip(std::string_view data) {
+  z_stream stream{};
+  // 15 window bits + 16: a gzip header and trailer rather than zlib's.
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw UserError("pprof", "zlib could not start compressing");
+  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int status = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  if (status != Z_STREAM_END) throw UserError("pprof", "zlib could not compress the profile");
+  return out;
+}
+
+void write_pprof(const ExportData& data, std::ostream& out) {
+  double duration = 0;  // the longest process
+  for (const auto& process : data.merge().processes())
+    duration = std::max(duration, process.meta.wall_seconds);
+  // One profile a file, as pprof shows one at a time: memory with --mem or when there are no scopes.
+  bool memory = data.options().memory || !data.has_scopes();
+  std::string profile;
+  if (memory) {
+    if (!data.has_memory()) throw UserError("pprof", "these runs hold neither scopes nor memory sites");
+    profile = pprof_memory_profile(data.pprof_stacks(), data.options().view, duration);
+  } else {
+    profile = pprof_scope_profile(data.merge().scopes().thread_trees(), data.merge().processes(), duration);
+  }
+  auto compressed = gzip(profile);
+  out.write(compressed.data(), static_cast<std::streamsize>(compressed.size()));
+}
+
+}  // namespace prof::viewer
