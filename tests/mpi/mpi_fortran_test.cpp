@@ -14,7 +14,9 @@ namespace {
 
 // The program mpifort built for the binding, or "" (PROF_TEST_FORTRAN_* are empty without mpifort).
 std::string fortran_program(const std::string& binding) {
-  const std::string path = binding == "f08" ? PROF_TEST_FORTRAN_F08 : PROF_TEST_FORTRAN_MPI;
+  const std::string path = binding == "f08"     ? PROF_TEST_FORTRAN_F08
+                           : binding == "mixed" ? PROF_TEST_FORTRAN_MIXED
+                                                : PROF_TEST_FORTRAN_MPI;
   return !path.empty() && std::filesystem::exists(path) ? path : "";
 }
 
@@ -77,7 +79,47 @@ void check_fortran_binding(const std::string& binding) {
   CHECK(row[3] == "160000");
 }
 
+// The scope tree's nodes of the first thread named `name`: their number and their calls.
+std::pair<int, std::int64_t> scope_nodes(RankSnapshot& s, const std::string& name) {
+  simdjson::dom::object scopes = s.doc["scopes"];
+  std::vector<std::string> site_names;
+  for (auto row : simdjson::dom::array(scopes["sites"]["rows"]))
+    site_names.push_back(s.string_at(std::int64_t(simdjson::dom::array(row).at(0))));
+  int nodes = 0;
+  std::int64_t calls = 0;
+  for (auto row_value :
+       simdjson::dom::array(simdjson::dom::array(scopes["threads"]).at(0)["nodes"]["rows"])) {
+    simdjson::dom::array row = row_value;  // parent, site, calls, ...
+    if (site_names.at(std::size_t(std::int64_t(row.at(1)))) != name) continue;
+    ++nodes;
+    calls += std::int64_t(row.at(2));
+  }
+  return {nodes, calls};
+}
+
 }  // namespace
+
+TEST_CASE("Fortran and C calls of one program are one operation and one scope, MPI_Allreduce") {
+  const std::string program = fortran_program("mixed");
+  if (sanitized_build() || program.empty()) {
+    WARN("sanitized build, or mpifort not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  const ProcessResult traced = mpirun_under_prof(2, dir.path(), {program});
+  INFO(traced.out << traced.err);
+  REQUIRE(traced.exit_code == 0);
+  const auto files = snapshot_files(dir.path());
+  REQUIRE(files.size() == 2);
+  for (const auto& file : files) {
+    RankSnapshot s(file);
+    const MpiOperation allreduce = s.operation("MPI_Allreduce");
+    CHECK(allreduce.calls == 10);  // 5 from Fortran, 5 from C
+    CHECK(allreduce.bytes_sent == 10 * 8000);
+    CHECK(allreduce.bytes_received == 10 * 8000);
+    CHECK(scope_nodes(s, "MPI_Allreduce") == std::pair<int, std::int64_t>{1, 10});
+  }
+}
 
 TEST_CASE("Fortran `use mpi`: every MPI_Allreduce is a scope and counted with its bytes on each rank") {
   check_fortran_binding("mpi");
