@@ -31,6 +31,26 @@ std::string json_quoted(std::string_view text) {
   return result + "\"";
 }
 
+// The members copied from the parse carry the reader's U+10FFXX for escaped bytes (read/path_bytes.hpp); the
+// file gets the format's spelling back, \udcXX. Only those members hold the code points: json_quoted never
+// writes them literally.
+void respell_byte_escapes(std::string& document) {
+  if (document.find("\xF4\x8F") == std::string::npos) return;
+  std::string out;
+  out.reserve(document.size());
+  for (std::size_t i = 0; i < document.size();) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(document[i + k]); };
+    if (i + 3 < document.size() && byte(0) == 0xF4 && byte(1) == 0x8F &&
+        (byte(2) == 0xBE || byte(2) == 0xBF) && (byte(3) & 0xC0) == 0x80) {
+      out += fmt::format("\\udc{:02x}", 0x80 | ((byte(2) & 1) << 6) | (byte(3) & 0x3F));
+      i += 4;
+    } else {
+      out += document[i++];
+    }
+  }
+  document = std::move(out);
+}
+
 void append_tables(std::string& out, const Snapshot& snapshot) {
   out += "\"strings\":[";
   for (std::size_t i = 0; i < snapshot.strings.size(); ++i) {
@@ -106,6 +126,7 @@ std::string symbolised_document(std::string_view raw_json, const Snapshot& symbo
     if (key == "strings" || key == "frames" || key == "stacks" || key == "symbolised") continue;
     out += json_quoted(key) + ":" + simdjson::minify(value) + ",\n";
   }
+  respell_byte_escapes(out);
   append_tables(out, symbolised);
   out += "}\n";
   return out;
