@@ -19,7 +19,8 @@ ExportData::ExportData(const ExportOptions& options)
     : options_(options),
       merge_(options.times, /*threads=*/true, /*scopes=*/true, memory_options(options),
              /*with_memory=*/false),
-      stacks_(options.keep_system_frames) {}
+      stacks_(options.keep_system_frames),
+      pprof_stacks_(options.keep_system_frames) {}
 
 void ExportData::add(const Snapshot& snapshot) {
   merge_.add(snapshot);
@@ -27,6 +28,7 @@ void ExportData::add(const Snapshot& snapshot) {
   if (snapshot.memory) {
     has_memory_ = true;
     stacks_.add(snapshot);
+    pprof_stacks_.add(snapshot);
     if (!snapshot.memory->timeline.empty())
       timelines_.push_back({.pid = snapshot.meta.pid, .points = snapshot.memory->timeline});
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "export/memory_stacks.hpp"
+#include "export/pprof_stacks.hpp"
 #include "merge/memory_view.hpp"
 #include "merge/report_merge.hpp"
 #include "merge/scope_tree.hpp"
@@ -37,6 +38,8 @@ class ExportData {
   const ExportOptions& options() const { return options_; }
   const ReportMerge& merge() const { return merge_; }  // processes(), scopes() with thread_trees()
   const MemoryStacks& memory_stacks() const { return stacks_; }
+  // The same sites with addresses, mappings and their process: pprof and massif.
+  const PprofStacks& pprof_stacks() const { return pprof_stacks_; }
   const std::vector<ProcessTimeline>& timelines() const { return timelines_; }
   // The meta of the process `pid` (its first one when pids repeat across hosts), or null.
   const Meta* process(std::int64_t pid) const;
@@ -47,6 +50,7 @@ class ExportData {
   ExportOptions options_;
   ReportMerge merge_;
   MemoryStacks stacks_;
+  PprofStacks pprof_stacks_;
   std::vector<ProcessTimeline> timelines_;
   bool has_scopes_ = false, has_memory_ = false;
 };

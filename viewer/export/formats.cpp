@@ -7,6 +7,8 @@
 #include "error.hpp"
 #include "export/chrome.hpp"
 #include "export/folded.hpp"
+#include "export/massif.hpp"
+#include "export/pprof.hpp"
 #include "export/pstats.hpp"
 #include "export/speedscope.hpp"
 
@@ -25,6 +27,10 @@ constexpr std::array kFormats{
     ExportFormat{"folded",
                  "folded stacks for flamegraph.pl and inferno (scopes: ns of self time; --mem: bytes)",
                  write_folded},
+    ExportFormat{"pprof", "gzipped profile.proto for pprof (--mem: Go heap types, ranks labelled)",
+                 write_pprof},
+    ExportFormat{"massif", "valgrind's massif.out for ms_print (memory over time, the peak's tree)",
+                 write_massif},
 };
 
 }  // namespace

@@ -13,7 +13,8 @@ namespace prof::viewer {
 namespace {
 
 std::string signed_bytes(std::int64_t bytes) {
-  return (bytes > 0 ? "+" : bytes < 0 ? "-" : "+") + format_bytes(static_cast<double>(std::llabs(bytes)));
+  // fmt, not `"+" + std::string`: g++ 12 at -O3 raises a false -Wrestrict inside libstdc++ on that.
+  return fmt::format("{}{}", bytes < 0 ? '-' : '+', format_bytes(static_cast<double>(std::llabs(bytes))));
 }
 
 struct DiffRow {
@@ -84,8 +85,10 @@ Section memory_diff_section(const MemoryMerge& old_run, const MemoryMerge& new_r
               ? format_bytes(static_cast<double>(n.average_of) / static_cast<double>(n.average_count))
               : std::string("-");
       table.rows.push_back({Cell::string(row.group->key + ":"),
-                            {"size=" + format_bytes(static_cast<double>(n.size)), n.size},
-                            {"(" + signed_bytes(size_diff) + "),", size_diff},
+                            // fmt, not `"size=" + std::string`: g++ 12 at -O3 raises a false -Wrestrict
+                            // inside libstdc++ on a literal + temporary string.
+                            {fmt::format("size={}", format_bytes(static_cast<double>(n.size))), n.size},
+                            {fmt::format("({}),", signed_bytes(size_diff)), size_diff},
                             {fmt::format("count={}", n.count), n.count},
                             {fmt::format("({:+}),", count_diff), count_diff},
                             Cell::string("average=" + average)});
