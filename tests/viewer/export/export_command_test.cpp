@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "export/export_checks.hpp"
+#include "export/tool_checks.hpp"
 #include "export/tool_run.hpp"
 #include "fixtures.hpp"
 #include "run_prof.hpp"

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "export/export_checks.hpp"
 #include "export/massif.hpp"
+#include "export/tool_checks.hpp"
 #include "export/tool_run.hpp"
 #include "fixtures.hpp"
 #include "scratch_dir.hpp"

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "export/export_checks.hpp"
 #include "export/pprof.hpp"
+#include "export/tool_checks.hpp"
 #include "export/tool_run.hpp"
 #include "fixtures.hpp"
 #include "merge/scope_merge.hpp"
