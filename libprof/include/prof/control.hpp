@@ -25,7 +25,11 @@ void reset() noexcept;
 
 #else
 
-// Always inlined, so that not even an unoptimised (-O0) build emits a prof:: function.
+// Always inlined, so that not even an unoptimised (-O0) build emits a prof:: function. In an inline namespace
+// of their own: a disabled unit that takes a stub's address emits a weak definition, and under the enabled
+// function's mangled name it could replace the real one in the enabled units of the same program.
+inline namespace disabled {
+
 [[gnu::always_inline]] inline void enable(bool) noexcept {}
 [[gnu::always_inline]] inline bool enabled() noexcept {
   return false;
@@ -34,6 +38,8 @@ void reset() noexcept;
   return false;
 }
 [[gnu::always_inline]] inline void reset() noexcept {}
+
+}  // namespace disabled
 
 #endif
 

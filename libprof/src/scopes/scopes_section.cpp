@@ -133,7 +133,7 @@ void write_thread(core::JsonWriter& out, ThreadTree& tree, const Conversion& c) 
       const detail::ScopeNode* node = tree.node(i);
       out.begin_array();
       out.value(scratch[node->parent->index].row);
-      out.value(static_cast<std::int64_t>(node->site->table_slot.load(std::memory_order_acquire)) - 1);
+      out.value(static_cast<std::int64_t>(node->site_slot) - 1);
       out.value(s.calls);
       out.value(is_recursive(node) ? std::uint64_t{0} : s.calls);
       out.value(nanoseconds(s.total_ns));

@@ -21,6 +21,7 @@ ThreadTree* g_first = nullptr;
 ThreadTree* g_last = nullptr;
 int g_trees = 0;
 std::atomic<int> g_max_depth{256};
+std::atomic<std::uint64_t> g_ended_elsewhere{0};
 
 // This thread's tree: null before its first scope, kHandedOver after its hand-over.
 ThreadTree* const kHandedOver = reinterpret_cast<ThreadTree*>(2);
@@ -68,24 +69,55 @@ ThreadTree* start_tree() noexcept {
   return tree;
 }
 
-detail::ScopeNode* find_child(detail::ScopeNode* parent, const detail::ScopeSite& site) noexcept {
-  for (detail::ScopeNode* child = parent->first_child; child; child = child->next_sibling)
-    if (child->site == &site) return child;
-  return nullptr;
-}
-
 detail::ScopeNode* add_child(ThreadTree& tree, detail::ScopeNode* parent, const detail::ScopeSite& site,
                              std::uint16_t flags) noexcept {
-  if (!tree.is_private && !register_site(site)) return nullptr;
+  std::uint32_t slot = 0;
+  if (!tree.is_private && (slot = register_site(site)) == 0) return nullptr;
   detail::ScopeNode* child = tree.allocate_node();
   if (!child) return nullptr;
   child->site = &site;
+  child->site_slot = slot;
   child->parent = parent;
   child->depth = static_cast<std::uint16_t>(parent->depth + 1);
   child->flags = flags;
-  child->next_sibling = parent->first_child;
-  parent->first_child = child;
+  // Unindexed, the node would be created again at each call: give it up while the node is still unpublished.
+  if (!tree.children.insert(child)) return nullptr;
   tree.publish();
+  return child;
+}
+
+// Set while this thread changes its tree (enter_slow): a scope entered then can only come from a signal
+// handler that interrupted the change, and is not recorded (README, "the scope profiler").
+thread_local constinit volatile bool t_in_tree __attribute__((tls_model("initial-exec"))) = false;
+std::atomic<std::uint64_t> g_dropped_in_handlers{0};
+
+detail::ScopeNode* enter_locked(const detail::ScopeSite& site) noexcept {
+  using detail::ScopeNode;
+  using detail::t_current_scope;
+  ScopeNode* parent = t_current_scope;
+  ThreadTree* tree = t_tree;
+  if (parent == &g_boot_node) {
+    if (tree == kHandedOver) return &g_sink_node;
+    if (!tree) tree = start_tree();
+    if (!tree) return &g_sink_node;
+    parent = tree->root();
+    t_current_scope = parent;
+  }
+  if (parent == &g_sink_node || (parent->flags & kDeeperNode) || !tree || tree == kHandedOver)
+    return &g_sink_node;
+  ScopeNode* child = tree->children.find(parent, &site);
+  if (!child) {
+    if (parent->depth >= g_max_depth.load(std::memory_order_relaxed)) {
+      ScopeNode* deeper = tree->children.find(parent, &g_deeper_site);
+      if (!deeper) deeper = add_child(*tree, parent, g_deeper_site, kDeeperNode);
+      return deeper ? deeper : &g_sink_node;
+    }
+    child = add_child(*tree, parent, site, 0);
+    if (!child) return &g_sink_node;
+  }
+  // A handler may read last_child between here and our return: the node it names must be complete.
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  parent->last_child = child;
   return child;
 }
 
@@ -99,6 +131,14 @@ void set_max_depth(int depth) noexcept {
 
 int max_depth() noexcept {
   return g_max_depth.load(std::memory_order_relaxed);
+}
+
+std::uint64_t scopes_dropped_in_handlers() noexcept {
+  return g_dropped_in_handlers.load(std::memory_order_relaxed);
+}
+
+std::uint64_t scopes_ended_elsewhere() noexcept {
+  return g_ended_elsewhere.load(std::memory_order_relaxed);
 }
 
 bool any_tree() noexcept {
@@ -139,7 +179,8 @@ void with_private_tree(void (*body)(ThreadTree& tree, void* context), void* cont
   body(*tree, context);
   t_tree = saved_tree;
   detail::t_current_scope = saved_current;
-  // Its sites stay registered (they are few and static); its nodes go.
+  // Its sites stay registered (they are few and static); its nodes and index go.
+  tree->children.release();
   for (std::uint32_t chunk = 0; chunk * ThreadTree::kNodesPerChunk < tree->published_nodes(); ++chunk)
     unmap_pages(tree->node(chunk * ThreadTree::kNodesPerChunk),
                 ThreadTree::kNodesPerChunk * sizeof(detail::ScopeNode));
@@ -180,30 +221,23 @@ namespace prof::detail {
 
 ScopeNode* enter_slow(const ScopeSite& site) noexcept {
   using namespace prof::scopes;
-  ScopeNode* parent = t_current_scope;
-  ThreadTree* tree = t_tree;
-  if (parent == &g_boot_node) {
-    if (tree == kHandedOver) return &g_sink_node;
-    if (!tree) tree = start_tree();
-    if (!tree) return &g_sink_node;
-    parent = tree->root();
-    t_current_scope = parent;
-  }
-  if (parent == &g_sink_node || (parent->flags & kDeeperNode) || !tree || tree == kHandedOver)
+  if (t_in_tree) {
+    g_dropped_in_handlers.fetch_add(1, std::memory_order_relaxed);
     return &g_sink_node;
-  if (ScopeNode* child = find_child(parent, site)) {
-    parent->last_child = child;
-    return child;
   }
-  if (parent->depth >= g_max_depth.load(std::memory_order_relaxed)) {
-    ScopeNode* deeper = find_child(parent, g_deeper_site);
-    if (!deeper) deeper = add_child(*tree, parent, g_deeper_site, kDeeperNode);
-    return deeper ? deeper : &g_sink_node;
-  }
-  ScopeNode* child = add_child(*tree, parent, site, 0);
-  if (!child) return &g_sink_node;
-  parent->last_child = child;
-  return child;
+  t_in_tree = true;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  ScopeNode* node = enter_locked(site);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  t_in_tree = false;
+  return node;
+}
+
+void exit_elsewhere(ScopeNode& node, std::uint64_t ticks) noexcept {
+  // The node belongs to the thread the scope began on, which may be updating it too: atomic additions.
+  node.calls.fetch_add(1, std::memory_order_relaxed);
+  node.ticks.fetch_add(ticks, std::memory_order_relaxed);
+  prof::scopes::g_ended_elsewhere.fetch_add(1, std::memory_order_relaxed);
 }
 
 }  // namespace prof::detail

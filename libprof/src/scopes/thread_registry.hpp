@@ -18,6 +18,11 @@ int max_depth() noexcept;
 template <typename Visit>
 bool for_each_tree(Visit&& visit) noexcept;
 
+// Scopes not recorded because they began in a signal handler that interrupted its thread's tree update.
+std::uint64_t scopes_dropped_in_handlers() noexcept;
+// Scopes that ended on another thread than they began on (coroutines resumed elsewhere), counted anyway.
+std::uint64_t scopes_ended_elsewhere() noexcept;
+
 // Whether any thread has entered a scope.
 bool any_tree() noexcept;
 

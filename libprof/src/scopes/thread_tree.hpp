@@ -7,6 +7,8 @@
 
 #include <prof/detail/scope_node.hpp>
 
+#include "scopes/child_index.hpp"
+
 namespace prof::scopes {
 
 // Counter values at the last prof::reset(), subtracted when a snapshot is written.
@@ -49,6 +51,7 @@ class ThreadTree {
   std::atomic<bool> ended{false};
   bool is_private = false;       // calibration: never written, its sites not registered
   Baseline* baseline = nullptr;  // under the list lock
+  ChildIndex children;           // owner thread only
   std::uint64_t baseline_bytes = 0;
 
  private:

@@ -1,7 +1,7 @@
 #pragma once
 // The RAII guard behind PROF_SCOPE and PROF_FUNCTION, inline so the hot path is: one flag test, one TLS load,
-// one pointer compare, two clock reads and a few plain stores. Everything else (first scope of a thread, new
-// call path, depth limit) is in libprof's enter_slow().
+// two pointer compares (site, thread), two clock reads and a few plain stores. Everything else (first scope
+// of a thread, new call path, depth limit) is in libprof's enter_slow().
 
 #include <atomic>
 #include <cstdint>
@@ -17,6 +17,23 @@ extern std::atomic<bool> g_scopes_enabled;
 extern bool g_clock_is_tsc;
 // The node of the innermost open scope of this thread (a sentinel before the thread's first scope).
 extern thread_local constinit ScopeNode* t_current_scope __attribute__((tls_model("initial-exec")));
+
+// The calling thread, read anew at each call: a coroutine may end a scope on another thread than began it,
+// and a compiler may keep a thread-local's address across a suspension point, so the check cannot rely on
+// one.
+inline const void* current_thread_pointer() noexcept {
+#if defined(__x86_64__)
+  const void* pointer;
+  asm volatile("mov %%fs:0, %0" : "=r"(pointer));
+  return pointer;
+#else
+  return __builtin_thread_pointer();
+#endif
+}
+
+// Ends a scope on another thread than the one it began on (a coroutine resumed elsewhere): counts the call
+// into its node with atomic additions and leaves both threads' current scopes alone.
+void exit_elsewhere(ScopeNode& node, std::uint64_t ticks) noexcept;
 
 // Finds or creates the child of the current node for `site`; may replace t_current_scope (first scope of a
 // thread). Never returns null.
@@ -43,6 +60,7 @@ class ScopeGuard {
       node = enter_slow(site);
     previous_ = t_current_scope;
     node_ = node;
+    thread_ = current_thread_pointer();
     t_current_scope = node;
     start_ = read_clock();
   }
@@ -51,6 +69,10 @@ class ScopeGuard {
     if (!node_) [[unlikely]]
       return;
     std::uint64_t end = read_clock();
+    if (current_thread_pointer() != thread_) [[unlikely]] {
+      exit_elsewhere(*node_, end - start_);
+      return;
+    }
     node_->calls.store(node_->calls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     node_->ticks.store(node_->ticks.load(std::memory_order_relaxed) + (end - start_),
                        std::memory_order_relaxed);
@@ -63,6 +85,7 @@ class ScopeGuard {
  private:
   ScopeNode* node_;
   ScopeNode* previous_ = nullptr;
+  const void* thread_ = nullptr;  // the thread it began on
   std::uint64_t start_ = 0;
 };
 

@@ -16,16 +16,17 @@ struct alignas(64) ScopeNode {
   ScopeNode(const ScopeNode&) = delete;
   ScopeNode& operator=(const ScopeNode&) = delete;
 
+  // Compared, never dereferenced once recorded: the site may live in a plugin that has been unloaded since.
   const ScopeSite* site = nullptr;
   ScopeNode* parent = nullptr;
   // The child entered last: repeated calls of the same callee find it with one compare. Never null, so the
-  // hot path needs no null test (a sentinel whose site matches nothing stands for "none").
+  // hot path needs no null test (a sentinel whose site matches nothing stands for "none"). Other children are
+  // found through the thread's child index (libprof), in constant time however many siblings there are.
   ScopeNode* last_child;
-  ScopeNode* first_child = nullptr;
-  ScopeNode* next_sibling = nullptr;
   std::atomic<std::uint64_t> calls{0};  // completed entries of this path
   std::atomic<std::uint64_t> ticks{0};  // clock ticks between entry and exit, summed
   std::uint32_t index = 0;              // position in the thread's node storage (allocation order)
+  std::uint32_t site_slot = 0;          // the site's row in the snapshot's site table, plus one (0: none)
   std::uint16_t depth = 0;              // 0 for the thread's synthetic root
   std::uint16_t flags = 0;
 };
