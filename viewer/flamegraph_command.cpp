@@ -61,17 +61,12 @@ FlameTree flame_of(const std::vector<std::string>& paths, const FlameOptions& op
   ReportMerge merge(options.no_compensate ? ScopeTimes::raw : ScopeTimes::compensated, false, want_scopes,
                     memory_flame_options(view, options.keep_system_frames), want_memory);
   merge_files(files, merge);
-  if (!source) {
-    // Neither flag: the scopes when the snapshots have any, else the memory sites.
-    if (want_scopes && merge.scopes().processes() > 0)
-      source = Source::scopes;
-    else if (want_memory && merge.memory().processes() > 0)
-      source = Source::memory;
-    else
-      throw UserError(paths.front(), options.memory   ? "no memory section in these snapshots"
-                                     : options.scopes ? "no scopes in these snapshots"
-                                                      : "no scopes or memory section in these snapshots");
-  }
+  // Neither flag: the scopes when the snapshots have any, else the memory sites.
+  if (!source) source = want_scopes && merge.scopes().processes() > 0 ? Source::scopes : Source::memory;
+  if (*source == Source::scopes ? merge.scopes().processes() == 0 : merge.memory().processes() == 0)
+    throw UserError(paths.front(), options.memory   ? "no memory section in these snapshots"
+                                   : options.scopes ? "no scopes in these snapshots"
+                                                    : "no scopes or memory section in these snapshots");
   return *source == Source::scopes ? scope_flame_tree(merge.scopes())
                                    : memory_flame_tree(merge.memory(), view);
 }

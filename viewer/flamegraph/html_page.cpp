@@ -50,7 +50,9 @@ const std::string_view kFlamegraphPage = R"PAGE(<!DOCTYPE html>
 <script>
 "use strict";
 (function () {
+  const started = performance.now();
   const errors = [];
+  let firstRenderMs = null;
   window.addEventListener("error", e => { errors.push(String(e.message)); writeState(); });
 
   const D = JSON.parse(document.getElementById("prof-data").textContent);
@@ -228,6 +230,7 @@ const std::string_view kFlamegraphPage = R"PAGE(<!DOCTYPE html>
     layout();
     draw();
     orientButton.textContent = icicle ? "Flame" : "Icicle";
+    if (firstRenderMs === null) firstRenderMs = Math.round(performance.now() - started);
     writeState();
   }
   function writeState() {
@@ -235,11 +238,11 @@ const std::string_view kFlamegraphPage = R"PAGE(<!DOCTYPE html>
     for (const r of drawn.slice(0, 5000))
       if (r.kind !== "merged")
         frames.push({ name: name(r.i), location: where(r.i), share: r.w / graphWidth, x: r.x / graphWidth,
-                      depth: r.row, kind: r.kind, matched: !!(matched && matched[r.i]) });
+                      depth: r.row, kind: r.kind, matched: !!(matched && matched[r.i]), colour: colour(r.i) });
     const merged = drawn.filter(r => r.kind === "merged").reduce((s, r) => s - r.i, 0);
     document.getElementById("prof-state").textContent = JSON.stringify({
       nodes: n, zoom: name(zoom), view: icicle ? "icicle" : "flame", frames, merged,
-      drawn: drawn.length, search: lastSearch, errors });
+      drawn: drawn.length, search: lastSearch, ms: firstRenderMs, errors });
   }
 
   function zoomTo(i) { zoom = i; render(); }

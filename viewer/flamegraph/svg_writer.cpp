@@ -30,7 +30,7 @@ std::string escape_xml(const std::string& text) {
         break;
       default:
         // XML 1.0 has no place for most control characters, even escaped.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') out += c;
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n') out += c;
     }
   }
   return out;
