@@ -84,3 +84,24 @@ TEST_CASE("4000 module entries naming one binary open its file once and all reso
   for (std::size_t s = 0; s < snapshot.stacks.size(); ++s)
     CHECK(snapshot.frames[snapshot.stacks[s][0]].function == function);
 }
+
+TEST_CASE("a FIFO where the module's .gnu_debuglink points is never opened") {
+  char name[] = "/tmp/prof-symbolise-test.XXXXXX";
+  REQUIRE(mkdtemp(name) != nullptr);
+  std::string dir = name, module = dir + "/libcopy.so", debug = dir + "/libcopy.debug";
+  auto self = std::filesystem::read_symlink("/proc/self/exe").string();
+  // A copy of this test binary that names a separate debug file, which is then replaced by a FIFO.
+  REQUIRE(std::system(("objcopy --only-keep-debug " + self + " " + debug).c_str()) == 0);
+  REQUIRE(std::system(
+              ("objcopy --strip-debug --add-gnu-debuglink=" + debug + " " + self + " " + module).c_str()) ==
+          0);
+  std::filesystem::remove(debug);
+  REQUIRE(mkfifo(debug.c_str(), 0600) == 0);
+  // Before: libdwfl's standard search opened the FIFO and waited for a writer for ever.
+  SymbolModule symbols(module, 0x400000);
+  CHECK(symbols.error().empty());
+  auto snapshot = snapshot_of({{module, "", program_base(), 0x100000, false}}, plain_call_offset());
+  auto result = symbolise(snapshot);
+  CHECK(result.unreadable.empty());
+  std::filesystem::remove_all(name);
+}

@@ -23,11 +23,46 @@ namespace {
 
 char* no_debuginfo_path = nullptr;
 
+bool missing_or_regular(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
+}
+
+// The places libdwfl's standard search opens for a separate debug file (elfutils' find-debuginfo with the
+// default path ":.debug:/usr/lib/debug"): by build id, then the .gnu_debuglink name beside the module, in its
+// .debug folder and under /usr/lib/debug. A snapshot names its modules, so a crafted one can make any of
+// these a FIFO or a device, whose open would block for ever: the search runs only when none of them is.
+bool debug_candidates_are_safe(Dwfl_Module* module, const char* file_name, const char* debuglink) {
+  const unsigned char* id = nullptr;
+  GElf_Addr id_address = 0;
+  int id_length = dwfl_module_build_id(module, &id, &id_address);
+  if (id_length > 1) {
+    std::string path = "/usr/lib/debug/.build-id/" + fmt::format("{:02x}/", id[0]);
+    for (int i = 1; i < id_length; ++i)
+      path += fmt::format("{:02x}", id[i]);
+    if (!missing_or_regular(path + ".debug")) return false;
+  }
+  if (!debuglink || !file_name) return true;
+  auto dir = std::filesystem::path(file_name).parent_path();
+  for (const auto& candidate : {dir / debuglink, dir / ".debug" / debuglink,
+                                std::filesystem::path("/usr/lib/debug") / dir.relative_path() / debuglink})
+    if (!missing_or_regular(candidate.string())) return false;
+  return true;
+}
+
+int find_debuginfo_safely(Dwfl_Module* module, void** user_data, const char* module_name, Dwarf_Addr base,
+                          const char* file_name, const char* debuglink, GElf_Word crc,
+                          char** debug_file_name) {
+  if (!debug_candidates_are_safe(module, file_name, debuglink)) return -1;
+  return dwfl_standard_find_debuginfo(module, user_data, module_name, base, file_name, debuglink, crc,
+                                      debug_file_name);
+}
+
 // Offline: the process is gone, modules are read from their files (separate debug files through the
-// standard search: .gnu_debuglink, /usr/lib/debug/.build-id).
+// standard search: .gnu_debuglink, /usr/lib/debug/.build-id), never through a file that is not regular.
 const Dwfl_Callbacks offline_callbacks = {
     .find_elf = dwfl_build_id_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = find_debuginfo_safely,
     .section_address = dwfl_offline_section_address,
     .debuginfo_path = &no_debuginfo_path,
 };
