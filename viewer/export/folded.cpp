@@ -1,6 +1,8 @@
 #include "export/folded.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,14 +31,18 @@ void write_scopes(const ScopeTree& tree, std::ostream& out) {
 }
 
 void write_memory(const ExportData& data, std::ostream& out) {
+  // Stacks that differ only in lines (two calls from one function) are one path of names here.
+  std::map<std::string, std::int64_t> bytes_of_path;
   for (const auto& [stack, counts] : data.memory_stacks().stacks()) {
     auto bytes = view_values(counts, data.options().view).size;
     if (bytes <= 0) continue;
-    std::string line;
+    std::string path;
     for (const auto& frame : stack)
-      line += (line.empty() ? "" : ";") + folded_frame(frame.function);
-    out << line << ' ' << bytes << '\n';
+      path += (path.empty() ? "" : ";") + folded_frame(frame.function);
+    bytes_of_path[path] += bytes;
   }
+  for (const auto& [path, bytes] : bytes_of_path)
+    out << path << ' ' << bytes << '\n';
 }
 
 }  // namespace
