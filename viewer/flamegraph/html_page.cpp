@@ -3,9 +3,10 @@
 // into one grey block, as flamegraph.pl's minwidth does) in milliseconds.
 //
 // The page keeps what it drew in <pre id="prof-state" hidden> as JSON (frames with their widths as a share
-// of the graph, the zoomed frame, the search's matches, errors seen), and reads #zoom=NAME&search=TEXT&
-// view=icicle|flame from its URL at load: a headless browser's --dump-dom then shows the state after a click
-// or a search, which is how tests/viewer/flamegraph checks it.
+// of the graph, the zoomed frame, the search's matches, the tooltip shown, errors seen), and reads
+// #zoom=NAME&search=TEXT&view=icicle and click=NAME / hover=NAME (dispatched as mouse events) from its URL at
+// load: a headless browser's --dump-dom then shows the state after a click, a hover or a search, which is
+// how tests/viewer/flamegraph checks it.
 #include "flamegraph/html_page.hpp"
 
 namespace prof::viewer {
@@ -52,7 +53,7 @@ const std::string_view kFlamegraphPage = R"PAGE(<!DOCTYPE html>
 (function () {
   const started = performance.now();
   const errors = [];
-  let firstRenderMs = null;
+  let firstRenderMs = null, hovered = null;
   window.addEventListener("error", e => { errors.push(String(e.message)); writeState(); });
 
   const D = JSON.parse(document.getElementById("prof-data").textContent);
@@ -242,7 +243,7 @@ const std::string_view kFlamegraphPage = R"PAGE(<!DOCTYPE html>
     const merged = drawn.filter(r => r.kind === "merged").reduce((s, r) => s - r.i, 0);
     document.getElementById("prof-state").textContent = JSON.stringify({
       nodes: n, zoom: name(zoom), view: icicle ? "icicle" : "flame", frames, merged,
-      drawn: drawn.length, search: lastSearch, ms: firstRenderMs, errors });
+      drawn: drawn.length, search: lastSearch, ms: firstRenderMs, tooltip: hovered, errors });
   }
 
   function zoomTo(i) { zoom = i; render(); }
@@ -286,6 +287,23 @@ const std::string_view kFlamegraphPage = R"PAGE(<!DOCTYPE html>
     for (let i = 0; i < n; ++i) if (name(i) === asked.get("zoom")) { zoom = i; break; }
   }
   render();
+  // #click=NAME, #hover=NAME: a real mouse event at the centre of the first frame so named, through the same
+  // hit test and handlers as a user's; the tooltip it shows is kept in the state.
+  const at = wanted => {
+    const r = drawn.find(d => d.kind !== "merged" && name(d.i) === wanted);
+    if (!r) return null;
+    const box = canvas.getBoundingClientRect();
+    const y = icicle ? r.row * ROW : (rows.length - 1 - r.row) * ROW;
+    return { clientX: box.left + PAD + r.x + r.w / 2, clientY: box.top + y + ROW / 2, bubbles: true };
+  };
+  let tooltip = null;
+  if (asked.get("click") && at(asked.get("click"))) canvas.dispatchEvent(new MouseEvent("click", at(asked.get("click"))));
+  if (asked.get("hover") && at(asked.get("hover"))) {
+    canvas.dispatchEvent(new MouseEvent("mousemove", at(asked.get("hover"))));
+    tooltip = tip.style.display === "block" ? tip.textContent : null;
+  }
+  hovered = tooltip;
+  writeState();
 })();
 </script>
 </body>

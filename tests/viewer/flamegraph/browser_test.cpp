@@ -1,6 +1,7 @@
 // The HTML flame graph opened in a real browser (Debian's chromium, headless): the page writes what it drew
 // into <pre id="prof-state"> and --dump-dom hands it back, after the zoom and search the URL asks for
-// (#zoom=NAME&search=TEXT). Skipped when chromium is not installed (.ci/install-deps installs it).
+// (#click=NAME&search=TEXT: the click is a mouse event on the canvas, through the page's own hit test).
+// Skipped when chromium is not installed (.ci/install-deps installs it).
 #include <unistd.h>
 
 #include <cstdlib>
@@ -124,7 +125,7 @@ TEST_CASE("flamegraph in chromium: a click zooms, a search highlights and sums, 
   ScratchDir dir;
   auto snapshot = dir.file("solver.72.prof.json", prof::test::scope_snapshot(72, planted_scopes()));
   auto html = write_html(dir, {snapshot});
-  auto page = open_page(dir, html, "zoom=hot&search=inn&view=icicle");
+  auto page = open_page(dir, html, "click=hot&search=inn&view=icicle");
   INFO(page.state << "\n" << page.console);
   CHECK(page.console.empty());
   CHECK(text_field(page.state, "zoom") == "hot");
@@ -140,6 +141,18 @@ TEST_CASE("flamegraph in chromium: a click zooms, a search highlights and sums, 
   auto search = page.state.substr(page.state.find("\"search\":"));
   CHECK(number(search, "frames") == 1);
   CHECK(number(search, "percent") == Approx(50.0).margin(0.01));
+}
+
+TEST_CASE("flamegraph in chromium: hovering a frame shows its name, file:line and figures") {
+  if (!have_chromium()) return;
+  ScratchDir dir;
+  auto snapshot = dir.file("solver.76.prof.json", prof::test::scope_snapshot(76, planted_scopes()));
+  auto page = open_page(dir, write_html(dir, {snapshot}), "hover=hot");
+  INFO(page.state << "\n" << page.console);
+  CHECK(page.console.empty());
+  CHECK(page.state.find(
+            R"("tooltip":"hot\napp.cpp:11\ncumulative time: 750 ms (75.00 % of all, 75.00 % of the )"
+            R"(zoomed frame)\nself: 250 ms")") != std::string::npos);
 }
 
 TEST_CASE("flamegraph in chromium: --diff colours what grew red and what shrank blue") {
