@@ -1,8 +1,10 @@
 #include "memory/stack_cache.hpp"
 
+#include <pthread.h>
 #include <atomic>
 
 #include "memory/frame_rules.hpp"
+#include "memory/pages.hpp"
 #include "memory/sites.hpp"
 
 namespace prof::preload::memory::stack_cache {
@@ -28,21 +30,51 @@ struct RuleSlot {
   frame_rules::Rule rule;
 };
 
-// Zero-initialised TLS (.tbss): no constructor runs, so the first use on any thread is safe inside malloc.
-thread_local Entry tl_entries[kEntries] __attribute__((tls_model("initial-exec")));
-thread_local RuleSlot tl_rules[kRules] __attribute__((tls_model("initial-exec")));
-thread_local bool tl_used __attribute__((tls_model("initial-exec"))) = false;
-// The invalidate_all() generation this thread's entries and rules were made in.
-thread_local std::uint32_t tl_generation __attribute__((tls_model("initial-exec"))) = 0;
+// A thread's entries and rules (13 KiB): mapped on the thread's first remember(), not static TLS, which glibc
+// carves out of every thread's stack (a PTHREAD_STACK_MIN thread would not even start). The hot path costs
+// one TLS load and a null check.
+struct Cache {
+  Entry entries[kEntries];
+  RuleSlot rules[kRules];
+  bool used;
+  // The invalidate_all() generation this thread's entries and rules were made in.
+  std::uint32_t generation;
+};
+
+thread_local Cache* tl_cache __attribute__((tls_model("initial-exec"))) = nullptr;
+// Set once this thread's cache was released at its exit: destructors running later must not map another.
+thread_local bool tl_released __attribute__((tls_model("initial-exec"))) = false;
 std::atomic<std::uint32_t> g_generation{0};
+pthread_key_t g_exit_key;
+bool g_exit_key_made = false;
+
+// Thread exit (pthread key destructor): the cache goes back to the kernel. A thread that ends without
+// destructors (a raw clone, _exit) leaves its pages mapped: a leak, never a use after unmap.
+void release_at_exit(void* cache) noexcept {
+  tl_released = true;
+  if (tl_cache == cache) tl_cache = nullptr;
+  pages::unmap(cache, sizeof(Cache));
+}
+
+// This thread's cache, mapped on first use; nullptr when the kernel refuses or the thread is exiting.
+Cache* cache_of_thread() noexcept {
+  if (tl_cache || tl_released) return tl_cache;
+  auto* cache = static_cast<Cache*>(pages::map(sizeof(Cache)));
+  if (!cache) return nullptr;
+  cache->generation = g_generation.load(std::memory_order_relaxed);
+  // Without the key nobody unmaps it at exit: kept (leaked) rather than lost while still in use.
+  if (g_exit_key_made) pthread_setspecific(g_exit_key, cache);
+  tl_cache = cache;
+  return cache;
+}
 
 // True (after forgetting everything) when this thread's caches predate the last invalidate_all().
-bool stale() noexcept {
+bool stale(Cache& cache) noexcept {
   std::uint32_t now = g_generation.load(std::memory_order_relaxed);
-  if (tl_generation == now) return false;
-  tl_generation = now;
-  tl_used = false;
-  for (RuleSlot& slot : tl_rules)
+  if (cache.generation == now) return false;
+  cache.generation = now;
+  cache.used = false;
+  for (RuleSlot& slot : cache.rules)
     slot.return_address = 0;
   return true;
 }
@@ -52,12 +84,12 @@ std::uint64_t mix(const Caller& caller) noexcept {
   return h ^ (h >> 32);
 }
 
-Entry& slot_of(const Caller& caller) noexcept {
-  return tl_entries[mix(caller) % kEntries];
+Entry& slot_of(Cache& cache, const Caller& caller) noexcept {
+  return cache.entries[mix(caller) % kEntries];
 }
 
-frame_rules::Rule rule_of(std::uintptr_t return_address) noexcept {
-  RuleSlot& slot = tl_rules[(return_address * 0x9E3779B97F4A7C15ull) >> 56];
+frame_rules::Rule rule_of(Cache& cache, std::uintptr_t return_address) noexcept {
+  RuleSlot& slot = cache.rules[(return_address * 0x9E3779B97F4A7C15ull) >> 56];
   if (slot.return_address != return_address) {
     slot.rule = frame_rules::at_return_address(return_address);
     slot.return_address = return_address;
@@ -68,8 +100,9 @@ frame_rules::Rule rule_of(std::uintptr_t return_address) noexcept {
 }  // namespace
 
 std::uint32_t find(const Caller& caller) noexcept {
-  if (!tl_used || stale()) return sites::kNoSite;
-  const Entry& e = slot_of(caller);
+  Cache* cache = tl_cache;
+  if (!cache || !cache->used || stale(*cache)) return sites::kNoSite;
+  const Entry& e = slot_of(*cache, caller);
   if (e.site == sites::kNoSite || e.return_address != caller.return_address || e.cfa != caller.cfa ||
       e.entry != caller.entry || e.site >= sites::count())
     return sites::kNoSite;
@@ -86,17 +119,19 @@ std::uint32_t find(const Caller& caller) noexcept {
 void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth,
               bool cut) noexcept {
   if (depth < 1 || depth > kMaxFrames || frames[0] != caller.return_address) return;
-  stale();
-  if (!tl_used) {
-    for (Entry& e : tl_entries)
+  Cache* cache = cache_of_thread();
+  if (!cache) return;
+  stale(*cache);
+  if (!cache->used) {
+    for (Entry& e : cache->entries)
       e.site = sites::kNoSite;
-    tl_used = true;
+    cache->used = true;
   }
-  Entry& e = slot_of(caller);
+  Entry& e = slot_of(*cache, caller);
   e.site = sites::kNoSite;
   std::uintptr_t stack_pointer = caller.cfa;
   for (int j = 0; j < depth; ++j) {
-    frame_rules::Rule rule = rule_of(frames[j]);
+    frame_rules::Rule rule = rule_of(*cache, frames[j]);
     bool last = j + 1 == depth;
     if (last && (cut || rule.kind == frame_rules::Kind::kOutermost)) break;
     if (rule.kind != frame_rules::Kind::kStackPointer || last) return;
@@ -114,8 +149,12 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
   e.site = site;
 }
 
+void init() noexcept {
+  if (!g_exit_key_made) g_exit_key_made = pthread_key_create(&g_exit_key, release_at_exit) == 0;
+}
+
 void clear() noexcept {
-  tl_used = false;
+  if (tl_cache) tl_cache->used = false;
 }
 
 void invalidate_all() noexcept {

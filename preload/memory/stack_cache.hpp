@@ -27,6 +27,9 @@ std::uint32_t find(const Caller& caller) noexcept;
 void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth,
               bool cut) noexcept;
 
+// Makes the thread-exit hook that gives each thread's cache back (called once, before any thread uses it).
+void init() noexcept;
+
 // Forgets this thread's entries (the sites they name are gone, e.g. in a fork child).
 void clear() noexcept;
 

@@ -17,6 +17,7 @@
 #include "memory/section.hpp"
 #include "memory/sites.hpp"
 #include "memory/stack_cache.hpp"
+#include "memory/stack_room.hpp"
 #include "memory/timeline.hpp"
 #include "memory/unloaded_modules.hpp"
 #include "memory/unwind_validation.hpp"
@@ -28,8 +29,9 @@ namespace prof::preload::memory {
 namespace {
 
 constexpr int kDefaultDepth = 64;
-// Frames of the shim and of libunwind at the top of every stack, dropped before the stack is stored.
-constexpr int kOwnFrames = 8;
+// Frames of the shim and of libunwind at the top of every stack, dropped before the stack is stored (a bound
+// with room to spare: the interposed function, the tracer's few, libunwind's).
+constexpr int kOwnFrames = 10;
 
 std::atomic<bool> g_active{false};
 // PROF_MEMORY_CHECK_CACHE=1 (for the tests): every stack the cache finds is unwound in full as well, and a
@@ -187,6 +189,7 @@ void start() noexcept {
   // Per-thread unwind caches: no global lock (and no signal-mask syscalls) around each unwind.
   unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   if (sites::init()) {
+    stack_cache::init();
     find_own_ranges();
     timeline::start(core::clock::now_ticks());
     pthread_atfork(fork_prepare, fork_parent, fork_child);
@@ -243,6 +246,30 @@ void report_mismatch() noexcept {
   warning::write_line(kLine, sizeof kLine - 1);
 }
 
+// A stack not found in the cache: unwound in full and remembered. Out of line, so that the frame array (2
+// KiB) is only on the stack while the walk runs.
+__attribute__((noinline)) std::uint32_t record_unwound(const stack_cache::Caller& caller,
+                                                       std::size_t size) noexcept {
+  std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
+  int first = 0;
+  bool cut = false;
+  bool cacheable = false;
+  int depth = unwind(frames, first, cut, cacheable);
+  std::uint32_t site = sites::record_allocation(frames + first, depth, size);
+  if (site != sites::kNoSite && cacheable) stack_cache::remember(caller, site, frames + first, depth, cut);
+  return site;
+}
+
+// PROF_MEMORY_CHECK_CACHE: the cache's answer must be the full unwind's.
+__attribute__((noinline)) bool cache_agrees(std::uint32_t site) noexcept {
+  std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
+  int first = 0;
+  bool cut = false;
+  bool cacheable = false;
+  int depth = unwind(frames, first, cut, cacheable);
+  return same_as_site(site, frames + first, depth);
+}
+
 }  // namespace
 
 void on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
@@ -250,28 +277,19 @@ void on_allocation(void* block, std::size_t size, std::uintptr_t return_address,
   if (!block) return;
   const stack_cache::Caller caller{return_address, cfa, entry};
   std::uint32_t site = stack_cache::find(caller);
-  if (site != sites::kNoSite && g_check_cache) {
-    std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
-    int first = 0;
-    bool cut = false;
-    bool cacheable = false;
-    int depth = unwind(frames, first, cut, cacheable);
-    if (!same_as_site(site, frames + first, depth)) {
-      report_mismatch();
-      site = sites::kNoSite;
-    }
+  if (site != sites::kNoSite && g_check_cache && stack_room::left(cfa) >= stack_room::kUnwind &&
+      !cache_agrees(site)) {
+    report_mismatch();
+    site = sites::kNoSite;
   }
   if (site != sites::kNoSite) {
     sites::record_allocation_at(site, size);
   } else {
-    std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
-    int first = 0;
-    bool cut = false;
-    bool cacheable = false;
-    int depth = unwind(frames, first, cut, cacheable);
-    site = sites::record_allocation(frames + first, depth, size);
+    // Too little stack left for the walk (a thread made with a small stack): the allocation is charged to its
+    // caller alone, a one-frame stack, rather than overflow the program's stack.
+    bool room = stack_room::left(cfa) >= stack_room::kUnwind;
+    site = room ? record_unwound(caller, size) : sites::record_allocation(&return_address, 1, size);
     if (site == sites::kNoSite) return;
-    if (cacheable) stack_cache::remember(caller, site, frames + first, depth, cut);
   }
   if (!blocks::insert(block, size, site)) {
     sites::record_free(site, size, false);

@@ -36,10 +36,10 @@ TEST_CASE("sigset, bsd_signal, sysv_signal, ssignal, siginterrupt keep the shim'
 }
 
 TEST_CASE("SIGTERM on a thread with a small stack ends the process as SIGTERM", "[preload][signals]") {
-  // 24 KiB: PTHREAD_STACK_MIN plus 8 KiB. The shim's static TLS (13 KiB of the memory tracer's tables) comes
-  // off every thread's stack, so a 16 KiB thread cannot even be created under it yet; on 24 KiB about 6 KiB
-  // are left, and the snapshot writer needs 10 KiB: on the thread's own stack the handler died of SIGSEGV.
-  std::vector<std::string> argv = {more_program("small_stack_sigterm"), "24576"};
+  // PTHREAD_STACK_MIN (the program's default): the shim's static TLS, which comes off every thread's stack,
+  // is under 1 KiB, and the snapshot writer needs 10 KiB: on the thread's own stack the handler died of
+  // SIGSEGV.
+  std::vector<std::string> argv = {more_program("small_stack_sigterm")};
   RunResult plain = run_plain(argv);
   REQUIRE(plain.signal() == SIGTERM);
   ShimResult shim;

@@ -39,8 +39,10 @@ TEST_CASE(
   REQUIRE(run.files.size() == 1);
   const auto& s = exit_snapshot(run);
   REQUIRE(s.threads.size() == 2);
-  const auto& main_thread = s.threads[0];
-  const auto& pool = s.threads[1];
+  // Which thread entered its first scope first is a race: main is the one with the iterations.
+  bool main_first = !s.rows_named(s.threads[0], "iteration").empty();
+  const auto& main_thread = s.threads[main_first ? 0 : 1];
+  const auto& pool = s.threads[main_first ? 1 : 0];
   // Main: the scope begun there stays in main's tree, under the iteration that began it.
   auto [iteration, iteration_parent] = unique_row(s, main_thread, "iteration");
   CHECK(iteration.calls == 3000);
@@ -67,27 +69,29 @@ TEST_CASE(
 }
 
 TEST_CASE("two threads x 20 prof::write_snapshot calls at once: 40 snapshots, none lost") {
-  TempDir dir;
-  auto result = run_stress_only("snapshots", dir);
-  INFO("stdout: " << result.out << "stderr: " << result.err);
-  REQUIRE(result.code() == 0);
-  CHECK(result.out.find("failed 0") != std::string::npos);
-  CHECK(result.err.find("busy") == std::string::npos);
-  // PROGRAM.PID.N.prof.json for N = 1..40, and the exit snapshot PROGRAM.PID.prof.json. The files are large
-  // (eight subtrees of 5460 nodes): their names say enough, one of them is read back.
-  auto files = snapshots_in(dir.path());
-  REQUIRE(files.size() == 41);
-  std::set<int> sequences;
-  for (const auto& file : files) {
-    std::string name = file.filename().string();
-    std::string stem = name.substr(0, name.size() - std::string(".prof.json").size());
-    auto dot = stem.rfind('.');
-    std::string last = stem.substr(dot + 1);
-    if (stem.substr(0, dot).find('.') != std::string::npos) sequences.insert(std::stoi(last));
+  // Before the fix about one run in two lost some (the writer was busy with the other thread's snapshot).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    TempDir dir;
+    auto result = run_stress_only("snapshots", dir);
+    INFO("attempt " << attempt << ", stdout: " << result.out << "stderr: " << result.err);
+    REQUIRE(result.code() == 0);
+    CHECK(result.out.find("failed 0") != std::string::npos);
+    CHECK(result.err.find("busy") == std::string::npos);
+    // PROGRAM.PID.N.prof.json for N = 1..40, and the exit snapshot PROGRAM.PID.prof.json. The files are
+    // large (eight subtrees of 5460 nodes): their names say enough, one of them is read back.
+    auto files = snapshots_in(dir.path());
+    REQUIRE(files.size() == 41);
+    std::set<int> sequences;
+    for (const auto& file : files) {
+      std::string name = file.filename().string();
+      std::string stem = name.substr(0, name.size() - std::string(".prof.json").size());
+      auto dot = stem.rfind('.');
+      if (stem.substr(0, dot).find('.') != std::string::npos)
+        sequences.insert(std::stoi(stem.substr(dot + 1)));
+    }
+    CHECK(sequences.size() == 40);
+    CHECK(*sequences.begin() == 1);
+    CHECK(*sequences.rbegin() == 40);
+    CHECK(read_scope_snapshot(files.back()).has_scopes);
   }
-  CHECK(sequences.size() == 40);
-  CHECK(*sequences.begin() == 1);
-  CHECK(*sequences.rbegin() == 40);
-  auto last = read_scope_snapshot(files.back());
-  CHECK(last.has_scopes);
 }
