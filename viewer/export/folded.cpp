@@ -37,8 +37,10 @@ void write_memory(const ExportData& data, std::ostream& out) {
     auto bytes = view_values(counts, data.options().view).size;
     if (bytes <= 0) continue;
     std::string path;
-    for (const auto& frame : stack)
-      path += (path.empty() ? "" : ";") + folded_frame(frame.function);
+    for (const auto& frame : stack) {  // not `";" + std::string`: a false -Wrestrict under g++ 12 -O3
+      if (!path.empty()) path += ';';
+      path += folded_frame(frame.function);
+    }
     bytes_of_path[path] += bytes;
   }
   for (const auto& [path, bytes] : bytes_of_path)

@@ -34,13 +34,17 @@ ChildEnvironment::ChildEnvironment(const std::vector<std::filesystem::path>& pre
     return;
   }
   std::string preload = "LD_PRELOAD=";
-  for (const std::filesystem::path& library : preloads)
-    preload += (&library == &preloads.front() ? "" : ":") + library.string();
+  // Appended piece by piece: a literal + std::string makes g++ 12 at -O3 raise a false -Wrestrict.
+  for (const std::filesystem::path& library : preloads) {
+    if (&library != &preloads.front()) preload += ':';
+    preload += library.string();
+  }
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
     if (text.starts_with("LD_PRELOAD=") && text.size() > std::strlen("LD_PRELOAD=")) {
       // Ours first, so the shim's interposers win over the other preloads.
-      preload += ":" + std::string(text.substr(std::strlen("LD_PRELOAD=")));
+      preload += ':';
+      preload += text.substr(std::strlen("LD_PRELOAD="));
     }
     if (!is_replaced(text)) entries_.emplace_back(text);
   }
