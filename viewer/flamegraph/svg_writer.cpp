@@ -128,7 +128,14 @@ std::string svg_flame(const FlameTree& tree, int width) {
     // Roughly 7 px a character at 11 px monospace: the name is cut to what fits.
     auto fit = static_cast<std::size_t>(std::max(0.0, (box.w - 6) / 7));
     if (fit >= 3) {
-      auto label = node.name.size() <= fit ? node.name : node.name.substr(0, fit - 2) + "..";
+      std::string label = node.name;
+      if (label.size() > fit) {
+        // Cut at a character's first byte: half a UTF-8 sequence would make the file invalid XML.
+        auto cut = fit - 2;
+        while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80)
+          --cut;
+        label = label.substr(0, cut) + "..";
+      }
       out += fmt::format("<text x=\"{:.2f}\" y=\"{:.0f}\">{}</text>", kPad + box.x + 3, y + kRow - 4,
                          escape_xml(label));
     }

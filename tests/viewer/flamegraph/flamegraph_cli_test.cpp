@@ -187,3 +187,30 @@ TEST_CASE("flamegraph: bad input is one line naming the file, exit 2") {
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.starts_with("prof: error: " + dir.path("nothing") + ": "));
 }
+
+TEST_CASE("flamegraph svg: a long UTF-8 name cut to fit stays whole characters (valid XML)") {
+  ScratchDir dir;
+  std::string name = "x";  // then the cut (14 bytes for 118 px) falls inside a character
+  for (int i = 0; i < 100; ++i)
+    name += "\xc3\xa9";  // é, two bytes
+  auto path =
+      dir.file("solver.81.prof.json",
+               prof::test::scope_snapshot(81, {{-1, "main", 1000}, {0, name, 100}, {0, "rest", 900}}));
+  auto out = dir.path("flame.svg");
+  REQUIRE(run_prof({"flamegraph", path, "--format", "svg", "-o", out}).exit_code == 0);
+  auto svg = read_file(out);
+  // The label of a 118 px frame: a few characters and "..", each é whole.
+  std::regex label(R"(<text [^>]*>x((?:\xc3\xa9)+)\.\.</text>)");
+  std::smatch m;
+  REQUIRE(std::regex_search(svg, m, label));
+  CHECK(m[1].length() >= 2);
+  for (std::size_t i = 0; i < svg.size(); ++i) {
+    auto c = static_cast<unsigned char>(svg[i]);
+    if (c == 0xc3) {
+      REQUIRE(i + 1 < svg.size());
+      CHECK((static_cast<unsigned char>(svg[i + 1]) & 0xC0) == 0x80);
+    } else {
+      CHECK(((c & 0xC0) != 0x80 || (static_cast<unsigned char>(svg[i - 1]) == 0xc3)));
+    }
+  }
+}
