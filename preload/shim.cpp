@@ -23,6 +23,7 @@
 #include "process/secure_environment.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
+#include "sampling/sampler.hpp"
 #include "warning.hpp"
 
 extern char** environ;
@@ -41,6 +42,7 @@ void after_fork_in_child() noexcept {
   core::clock::reset_baseline();
   recorder::reset_after_fork();
   on_demand::reset_after_fork();
+  sampling::after_fork_in_child();
 }
 
 int main_recording_exit(int argc, char** argv, char** envp) {
@@ -65,6 +67,7 @@ __attribute__((constructor)) void start(int argc, char** argv, char** envp) {
   // Before the program's main copies environ (bash keeps its own copy), so no child of it loads the shim.
   if (!recorder::follows_children()) environment::remove_shim_from_environ();
   memory::start();
+  sampling::start();
   on_demand::start();
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
   fatal_signals::install();
@@ -145,7 +148,10 @@ PROF_SHIM_EXPORT void abort() noexcept {
 PROF_SHIM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),
                                     void* arg) noexcept {
   pp::on_demand::safe_point();
-  int rc = pp::real::pthread_create(thread, attr, start, arg);
+  // The new thread arms its own CPU-time timer before it runs `start` (sampling/sampler.hpp).
+  pp::sampling::ThreadStart wrapped = pp::sampling::wrap_thread_start(start, arg);
+  int rc = pp::real::pthread_create(thread, attr, wrapped.start, wrapped.arg);
+  if (rc != 0) pp::sampling::unwrap_failed(wrapped);
   if (rc == 0) prof::core::meta::note_thread_created(prof::preload::started_by_mpi_runtime(start));
   return rc;
 }

@@ -35,6 +35,8 @@ struct View {
 };
 
 View g_view;
+StackSource g_source{};
+std::uint32_t g_source_count = 0;
 timeline::Point g_points[timeline::kMaxPoints];
 
 std::uint64_t slot_of(std::uintptr_t address) noexcept {
@@ -66,6 +68,9 @@ void prepare_view() noexcept {
   std::uint64_t frames = 0;
   for (std::uint32_t i = 0; i < g_view.site_count; ++i)
     frames += sites::site(i).depth;
+  g_source_count = g_source.prepare ? g_source.prepare(g_view.site_count) : 0;
+  for (std::uint32_t i = 0, depth = 0; i < g_source_count; ++i, frames += depth)
+    g_source.frames(i, depth);
   std::uint64_t capacity = 16;
   while (capacity < frames * 2)
     capacity *= 2;
@@ -73,6 +78,8 @@ void prepare_view() noexcept {
   void* mapping = pages::map(bytes);
   if (!mapping) {
     g_view.site_count = 0;  // no room to deduplicate: write empty tables rather than nothing valid
+    if (g_source.prepare) g_source.prepare(0);
+    g_source_count = 0;
     return;
   }
   g_view.mapping = mapping;
@@ -85,6 +92,15 @@ void prepare_view() noexcept {
     const sites::Site& s = sites::site(i);
     const std::uintptr_t* stack = sites::frames(s);
     for (std::uint32_t f = 0; f < s.depth; ++f) {
+      std::uint64_t at = slot_of(stack[f]);
+      if (g_view.slots[at].address) continue;
+      g_view.slots[at] = View::Slot{stack[f], g_view.address_count};
+      g_view.addresses[g_view.address_count++] = stack[f];
+    }
+  }
+  for (std::uint32_t i = 0, depth = 0; i < g_source_count; ++i) {
+    const std::uintptr_t* stack = g_source.frames(i, depth);
+    for (std::uint32_t f = 0; f < depth; ++f) {
       std::uint64_t at = slot_of(stack[f]);
       if (g_view.slots[at].address) continue;
       g_view.slots[at] = View::Slot{stack[f], g_view.address_count};
@@ -151,6 +167,13 @@ void write_stacks(core::JsonWriter& out, void*) noexcept {
     const std::uintptr_t* stack = sites::frames(s);
     out.begin_array();
     for (std::uint32_t f = 0; f < s.depth; ++f)
+      out.value(g_view.slots[slot_of(stack[f])].index);
+    out.end_array();
+  }
+  for (std::uint32_t i = 0, depth = 0; i < g_source_count; ++i) {
+    const std::uintptr_t* stack = g_source.frames(i, depth);
+    out.begin_array();
+    for (std::uint32_t f = 0; f < depth; ++f)
       out.value(g_view.slots[slot_of(stack[f])].index);
     out.end_array();
   }
@@ -254,6 +277,10 @@ void write_memory(core::JsonWriter& out, void*) noexcept {
 }
 
 }  // namespace
+
+void set_stack_source(StackSource source) noexcept {
+  g_source = source;
+}
 
 void register_writers() noexcept {
   core::register_section("modules", write_modules, nullptr);

@@ -33,6 +33,7 @@ PRELOAD_TOP = {"recorder.hpp", "real_functions.hpp", "export.hpp", "warning.hpp"
 PRELOAD = {
     "memory": {"memory"},
     "process": {"process", "memory"},
+    "sampling": {"sampling", "memory"},
 }
 # The few includes that run against the order on purpose, each with its reason.
 EXCEPTIONS = {

@@ -1,0 +1,213 @@
+#include "sampling/sampler.hpp"
+
+#include <libunwind.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "memory/tracer.hpp"
+#include "real_functions.hpp"
+#include "sampling/section.hpp"
+#include "sampling/table.hpp"
+#include "settings.hpp"
+#include "warning.hpp"
+
+namespace prof::preload::sampling {
+
+namespace {
+
+constexpr unsigned kDefaultHz = 199;  // prime: never in lockstep with a program's own periodic work
+constexpr unsigned kMaxHz = 10000;
+// Frames above the interrupted one: this handler, the signal trampoline, libunwind's own; a few to spare.
+constexpr int kOwnFrames = 8;
+constexpr int kThreadSlots = 1024;
+
+std::atomic<bool> g_active{false};
+unsigned g_hz = 0;
+int g_signal = 0;
+pthread_key_t g_timer_key;
+
+// Each thread's timer, created at its start and deleted at its end (the key's destructor).
+thread_local timer_t tl_timer;
+thread_local bool tl_armed = false;
+thread_local bool tl_in_handler = false;
+
+// Start routines of threads being created, handed from pthread_create to the new thread without malloc.
+struct Slot {
+  std::atomic<bool> used;
+  void* (*start)(void*);
+  void* arg;
+};
+Slot g_slots[kThreadSlots];
+
+pid_t thread_id() noexcept {
+  return static_cast<pid_t>(::syscall(SYS_gettid));
+}
+
+void arm_current_thread() noexcept {
+  if (!g_active.load(std::memory_order_acquire)) return;
+  struct sigevent event {};
+  event.sigev_notify = SIGEV_THREAD_ID;
+  event.sigev_signo = g_signal;
+  event._sigev_un._tid = thread_id();
+  timer_t timer;
+  if (::timer_create(CLOCK_THREAD_CPUTIME_ID, &event, &timer) != 0) return;
+  long period_ns = 1000000000L / static_cast<long>(g_hz);
+  struct itimerspec spec {};
+  spec.it_interval.tv_sec = period_ns / 1000000000L;
+  spec.it_interval.tv_nsec = period_ns % 1000000000L;
+  spec.it_value = spec.it_interval;
+  if (::timer_settime(timer, 0, &spec, nullptr) != 0) {
+    ::timer_delete(timer);
+    return;
+  }
+  tl_timer = timer;
+  tl_armed = true;
+  // A non-null value makes the key's destructor run at the thread's end, pthread_exit included.
+  pthread_setspecific(g_timer_key, reinterpret_cast<void*>(1));
+}
+
+void disarm_current_thread() noexcept {
+  if (!tl_armed) return;
+  tl_armed = false;
+  ::timer_delete(tl_timer);
+}
+
+void thread_ended(void*) noexcept {
+  disarm_current_thread();
+}
+
+void* sampled_thread(void* raw) {
+  Slot* slot = static_cast<Slot*>(raw);
+  void* (*start)(void*) = slot->start;
+  void* arg = slot->arg;
+  slot->used.store(false, std::memory_order_release);
+  arm_current_thread();
+  return start(arg);
+}
+
+void on_sample(int, siginfo_t* info, void* context) {
+  // Only the timers' expiries are samples; the same signal sent by kill or sigqueue is nobody's to handle.
+  if (info->si_code != SI_TIMER || tl_in_handler) return;
+  int saved = errno;
+  if (!g_active.load(std::memory_order_relaxed)) {
+    disarm_current_thread();  // stepped aside: each thread's timer ends at its next expiry
+    errno = saved;
+    return;
+  }
+  tl_in_handler = true;
+  // The kernel checks CPU timers at its tick (4 ms at HZ=250): expiries that fell between two checks come as
+  // one signal with an overrun count. They are samples all the same, of the stack the thread is in now.
+  std::uint64_t weight = 1 + static_cast<std::uint64_t>(info->si_overrun > 0 ? info->si_overrun : 0);
+  // The memory tracer may be inside libunwind on this very thread (a malloc hook): its per-thread cache is
+  // not re-entrant, so that sample is dropped rather than risk it.
+  if (!memory::enter()) {
+    table::note_dropped(weight);
+  } else {
+    std::uintptr_t frames[table::kMaxDepth + kOwnFrames];
+    int taken = unw_backtrace(reinterpret_cast<void**>(frames), table::kMaxDepth + kOwnFrames);
+    auto pc = static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+    int first = 0;
+    while (first < taken && frames[first] != pc)
+      ++first;
+    if (first < taken) {
+      table::add(frames + first, static_cast<std::uint32_t>(taken - first), weight);
+    } else {
+      table::note_dropped(weight);  // the unwinder did not get through the signal frame
+    }
+    memory::leave();
+  }
+  tl_in_handler = false;
+  errno = saved;
+}
+
+unsigned read_hz() noexcept {
+  const char* text = ::secure_getenv("PROF_SAMPLE_HZ");
+  if (text && text[0] == '0' && text[1] == '\0') return 0;
+  return static_cast<unsigned>(settings::whole_number("PROF_SAMPLE_HZ", kMaxHz, kDefaultHz, "199"));
+}
+
+bool handler_is_free(int signal) noexcept {
+  struct sigaction current;
+  if (real::sigaction(signal, nullptr, &current) != 0) return false;
+  return !(current.sa_flags & SA_SIGINFO) && current.sa_handler == SIG_DFL;
+}
+
+}  // namespace
+
+void start() noexcept {
+  g_hz = read_hz();
+  if (g_hz == 0 || !memory::active()) return;
+  // Near the top of the realtime range: glibc and MPI runtimes take theirs from SIGRTMIN up.
+  g_signal = SIGRTMAX - 4;
+  if (!handler_is_free(g_signal)) return;
+  if (!table::init() || pthread_key_create(&g_timer_key, thread_ended) != 0) return;
+  struct sigaction action {};
+  action.sa_sigaction = on_sample;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  if (real::sigaction(g_signal, &action, nullptr) != 0) return;
+  section::register_writer();
+  g_active.store(true, std::memory_order_release);
+  arm_current_thread();
+}
+
+ThreadStart wrap_thread_start(void* (*start)(void*), void* arg) noexcept {
+  if (!g_active.load(std::memory_order_acquire)) return {start, arg};
+  for (Slot& slot : g_slots) {
+    bool expected = false;
+    if (slot.used.load(std::memory_order_relaxed) ||
+        !slot.used.compare_exchange_strong(expected, true, std::memory_order_acquire))
+      continue;
+    slot.start = start;
+    slot.arg = arg;
+    return {sampled_thread, &slot};
+  }
+  return {start, arg};
+}
+
+void unwrap_failed(const ThreadStart& wrapped) noexcept {
+  if (wrapped.start == sampled_thread) static_cast<Slot*>(wrapped.arg)->used.store(false);
+}
+
+void after_fork_in_child() noexcept {
+  if (!g_active.load(std::memory_order_acquire)) return;
+  table::reset();
+  // The slots of threads the parent was starting belong to no thread here.
+  for (Slot& slot : g_slots)
+    slot.used.store(false, std::memory_order_relaxed);
+  tl_armed = false;  // the parent's timer id names nothing in the child
+  arm_current_thread();
+}
+
+int signal_number() noexcept {
+  return g_signal;
+}
+
+bool active() noexcept {
+  return g_active.load(std::memory_order_acquire);
+}
+
+unsigned hz() noexcept {
+  return g_hz;
+}
+
+void step_aside(const char* why) noexcept {
+  if (!g_active.exchange(false)) return;
+  disarm_current_thread();
+  char line[160] = "prof: sampling off: ";
+  std::size_t length = std::strlen(line);
+  for (const char* c = why; *c && length < sizeof line - 2; ++c)
+    line[length++] = *c;
+  line[length++] = '\n';
+  warning::write_line(line, length);
+}
+
+}  // namespace prof::preload::sampling

@@ -1,0 +1,65 @@
+#include "sampling/section.hpp"
+
+#include <cstdint>
+
+#include "core/json_writer.hpp"
+#include "core/snapshot_writer.hpp"
+#include "memory/section.hpp"
+#include "sampling/sampler.hpp"
+#include "sampling/table.hpp"
+
+namespace prof::preload::sampling::section {
+
+namespace {
+
+// What the shared tables hold of ours in the snapshot being written: entries [0, g_count) as stacks
+// [g_first, g_first + g_count).
+std::uint32_t g_first = 0;
+std::uint32_t g_count = 0;
+
+std::uint32_t prepare(std::uint32_t first_stack) noexcept {
+  g_first = first_stack;
+  g_count = table::freeze();
+  return g_count;
+}
+
+void write_samples(core::JsonWriter& out, void*) noexcept {
+  out.begin_object();
+  out.field("clock", "cpu");
+  out.field("hz", static_cast<std::uint64_t>(hz()));
+  out.field("period_seconds", hz() ? 1.0 / hz() : 0.0);
+  std::uint64_t total = 0;
+  for (std::uint32_t i = 0; i < g_count; ++i)
+    total += table::samples(i);
+  out.field("samples", total);
+  out.field("dropped", table::dropped());
+  out.key("stacks");
+  out.begin_object();
+  out.key("columns");
+  out.begin_array();
+  out.value("stack");
+  out.value("samples");
+  out.end_array();
+  out.key("rows");
+  out.begin_array();
+  for (std::uint32_t i = 0; i < g_count; ++i) {
+    std::uint64_t samples = table::samples(i);
+    if (!samples) continue;
+    out.begin_array();
+    out.value(static_cast<std::uint64_t>(g_first + i));
+    out.value(samples);
+    out.end_array();
+  }
+  out.end_array();
+  out.end_object();
+  out.end_object();
+}
+
+}  // namespace
+
+void register_writer() noexcept {
+  memory::section::set_stack_source({prepare, table::frames});
+  core::register_section("samples", write_samples, nullptr);
+}
+
+}  // namespace prof::preload::sampling::section

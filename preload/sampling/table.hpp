@@ -1,0 +1,32 @@
+#pragma once
+// The sampler's per-stack counts: one entry per distinct stack, its count bumped by every sample that lands
+// on it (counts, not a trace: memory stays bounded by the number of distinct stacks, not by the run time).
+// Filled from a signal handler on any thread at once, so it is lock-free and never allocates: its pages are
+// reserved once at start-up (pages::reserve) and only touched as entries are claimed.
+
+#include <cstdint>
+
+namespace prof::preload::sampling::table {
+
+constexpr std::uint32_t kMaxDepth = 64;
+constexpr std::uint32_t kMaxStacks = 1u << 15;
+
+// Reserves the table; false when the kernel refused the address space.
+bool init() noexcept;
+
+// Counts `weight` samples of `frames` (innermost first). Async-signal-safe, lock-free; false when the table
+// is full (the sample is counted as dropped instead).
+bool add(const std::uintptr_t* frames, std::uint32_t depth, std::uint64_t weight) noexcept;
+void note_dropped(std::uint64_t weight) noexcept;
+
+// Entries claimed so far, in order of first appearance, their depths fixed from now on: an entry still being
+// written reads as an empty stack with no samples (the snapshot's tables are sized from these depths).
+std::uint32_t freeze() noexcept;
+const std::uintptr_t* frames(std::uint32_t entry, std::uint32_t& depth) noexcept;
+std::uint64_t samples(std::uint32_t entry) noexcept;
+std::uint64_t dropped() noexcept;
+
+// In a fork child: the parent's counts are not the child's.
+void reset() noexcept;
+
+}  // namespace prof::preload::sampling::table
