@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #define PLANT extern "C" __attribute__((noinline, used))
 
@@ -66,16 +67,38 @@ static void print_offset(const char* name, void* fn) {
               static_cast<unsigned long>(reinterpret_cast<char*>(fn) - static_cast<char*>(info.dli_fbase)));
 }
 
-int main() {
+PLANT void* churn_thread(void*) {
+  for (int i = 0; i < 10; ++i)
+    free(descend(i % 4, plant_min, 48));
+  return nullptr;
+}
+
+static int run_threads(int count) {
+  for (int i = 0; i < count; ++i) {
+    pthread_t thread;
+    if (int rc = pthread_create(&thread, nullptr, churn_thread, nullptr)) {
+      std::printf("pthread_create failed: %d\n", rc);
+      return 1;
+    }
+    pthread_join(thread, nullptr);
+  }
+  std::printf("%d threads ran\n", count);
+  return 0;
+}
+
+int main(int argc, char** argv) {
 #define OFFSET(f) print_offset(#f, reinterpret_cast<void*>(&f))
   OFFSET(plant_min);
   OFFSET(plant_20k);
   OFFSET(plant_24k);
   OFFSET(descend);
   OFFSET(run_thread);
+  OFFSET(churn_thread);
+  OFFSET(run_threads);
   OFFSET(print_offset);
   OFFSET(main);
   std::fflush(stdout);
+  if (argc > 2 && std::strcmp(argv[1], "threads") == 0) return run_threads(std::atoi(argv[2]));
   Work works[] = {{PTHREAD_STACK_MIN, 48, plant_min}, {20 << 10, 80, plant_20k}, {24 << 10, 112, plant_24k}};
   int failed = 0;
   for (Work& work : works) {
