@@ -146,11 +146,12 @@ struct RuntimeSites {
   int count;
 };
 
-// The sites live until exit, like the static ones the macro declares.
-RuntimeSites* g_wide_sites = nullptr;
+// The sites live until the program's static destructors, like the static ones the macro declares (the exit
+// snapshot, written later, needs only the profiler's copies).
+std::unique_ptr<RuntimeSites> g_wide_sites;
 
 int wide(int k) {
-  g_wide_sites = new RuntimeSites(k);
+  g_wide_sites = std::make_unique<RuntimeSites>(k);
   const RuntimeSites& sites = *g_wide_sites;
   for (int round = 0; round < 3; ++round) {
     PROF_SCOPE("wide parent");
