@@ -1,6 +1,7 @@
 #include "export/marshal.hpp"
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace prof::viewer {
@@ -50,7 +51,39 @@ void MarshalWriter::real(double value) {
     byte(static_cast<unsigned char>(bits >> (8 * i)));
 }
 
-void MarshalWriter::text(std::string_view utf8) {
+namespace {
+
+// marshal's str is UTF-8 (surrogates allowed, as in symbolised snapshots' \udcXX): another byte would stop
+// Python's marshal.load on the whole file, so it becomes U+FFFD.
+std::string loadable_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  auto byte_at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  for (std::size_t i = 0; i < text.size();) {
+    unsigned char c = byte_at(i);
+    std::size_t n = c < 0x80                 ? 1
+                    : c >= 0xC2 && c < 0xE0  ? 2
+                    : c >= 0xE0 && c < 0xF0  ? 3
+                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                             : 0;
+    bool valid = n != 0 && i + n <= text.size();
+    for (std::size_t k = 1; valid && k < n; ++k)
+      valid = (byte_at(i + k) & 0xC0) == 0x80;
+    if (valid) {
+      out.append(text.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void MarshalWriter::text(std::string_view text) {
+  auto utf8 = loadable_utf8(text);
   byte('u');
   int32(static_cast<std::int32_t>(utf8.size()));
   out_.write(utf8.data(), static_cast<std::streamsize>(utf8.size()));

@@ -16,7 +16,7 @@ class MarshalWriter {
   void begin_tuple(std::uint32_t size);
   void integer(std::int64_t value);  // 'i' when it fits in 32 bits, else a long 'l' of 15-bit digits
   void real(double value);           // 'g': binary IEEE double, little-endian
-  void text(std::string_view utf8);  // 'u': a str from UTF-8 bytes
+  void text(std::string_view text);  // 'u': a str (bytes that are not UTF-8 become U+FFFD)
 
  private:
   void byte(unsigned char value) { out_.put(static_cast<char>(value)); }

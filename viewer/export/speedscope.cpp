@@ -95,6 +95,8 @@ std::string memory_profile(const ExportData& data, FrameTable& frames) {
 void write_speedscope(const ExportData& data, std::ostream& out) {
   if (!data.has_scopes() && !data.has_memory())
     throw UserError("--format speedscope", "these snapshots hold neither scopes nor a memory section");
+  if (data.options().memory && !data.has_memory())
+    throw UserError("--mem", "these snapshots hold no memory section");
   FrameTable frames;
   std::vector<std::string> profiles;
   if (!data.options().memory)

@@ -6,6 +6,7 @@
   speedscope SCHEMA FILE  the file validated against speedscope's schema (SCHEMA "-": not available), the
                           events balanced and in order, each frame's total time / each stack's weight
   mpi_rank SRC DST RANK   a copy of the snapshot SRC as MPI rank RANK with an mpi section (a planted input)
+  odd_name SRC DST        a copy of SRC whose first scope is named "main", a byte 0xFF (\\udcff) and "é"
 Exits non-zero with the reason on stderr when a check fails.
 """
 import json
@@ -101,6 +102,14 @@ def make_mpi_rank(source, destination, rank):
         json.dump(doc, f)
 
 
+def make_odd_name(source, destination):
+    with open(source) as f:
+        doc = json.load(f)
+    doc["strings"][doc["strings"].index("main")] = "main\udcff\u00e9"
+    with open(destination, "w") as f:
+        json.dump(doc, f)
+
+
 if __name__ == "__main__":
     what, args = sys.argv[1], sys.argv[2:]
     if what == "pstats":
@@ -111,5 +120,7 @@ if __name__ == "__main__":
         check_speedscope(*args)
     elif what == "mpi_rank":
         make_mpi_rank(args[0], args[1], int(args[2]))
+    elif what == "odd_name":
+        make_odd_name(*args)
     else:
         fail(f"unknown check {what}")

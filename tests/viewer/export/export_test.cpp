@@ -124,6 +124,15 @@ TEST_CASE(
   CHECK(has_line(loaded.out, "caller main -> work,6,6,0.350000000,0.600000000"));
   CHECK(has_line(loaded.out, "caller work -> ns::Solver::step,8,8,0.200000000,0.200000000"));
 
+  SECTION("a name that is not UTF-8 (symbolised as \\udcff) loads, the byte as U+FFFD") {
+    REQUIRE(check("odd_name " + kScopes + "/app.2001.prof.json " + dir.path("odd.2001.prof.json")).status ==
+            0);
+    export_ok({"export", dir.path("odd.2001.prof.json"), "--format", "pstats", "-o", dir.path("odd.pstats")});
+    auto odd = check("pstats " + dir.path("odd.pstats"));
+    INFO(odd.out);
+    REQUIRE(odd.status == 0);
+    CHECK(has_line(odd.out, "function main\xEF\xBF\xBD\xC3\xA9,app.cpp,5,1,1,0.100000000,1.000000000"));
+  }
   SECTION("--no-compensate: the raw times, as prof report --no-compensate") {
     export_ok({"export", kScopes, "--format", "pstats", "--no-compensate", "-o", dir.path("raw.pstats")});
     auto raw = check("pstats " + dir.path("raw.pstats"));
@@ -287,6 +296,11 @@ TEST_CASE(
   CHECK(memory_only.exit_code == 2);
   CHECK_THAT(memory_only.err, Catch::Contains("no scopes"));
   CHECK_FALSE(std::filesystem::exists(dir.path("m.pstats")));
+
+  auto no_memory = run_prof({"export", kScopes, "--format", "speedscope", "--mem", "-o", dir.path("m.json")});
+  CHECK(no_memory.exit_code == 2);
+  CHECK(no_memory.err == "prof: error: --mem: these snapshots hold no memory section\n");
+  CHECK_FALSE(std::filesystem::exists(dir.path("m.json")));
 
   auto unknown = run_prof({"export", kScopes, "--format", "xml", "-o", dir.path("x")});
   CHECK(unknown.exit_code == 2);
