@@ -49,26 +49,41 @@ std::vector<SnapshotFile> chosen_files(const std::string& path, const FlameOptio
   return files;
 }
 
-// One side's tree: its files folded as prof report does, then the chosen accumulator made a flame tree.
-FlameTree flame_of(const std::vector<std::string>& paths, const FlameOptions& options,
-                   std::optional<Source>& source) {
-  auto view = parse_memory_view(options.view);
+// The files of PATHS, chosen by --rank/--pid.
+std::vector<SnapshotFile> files_of(const std::vector<std::string>& paths, const FlameOptions& options) {
   std::vector<SnapshotFile> files;
   for (const auto& path : paths)
     for (auto& file : chosen_files(path, options))
       files.push_back(std::move(file));
-  bool want_scopes = !options.memory, want_memory = !options.scopes;
-  ReportMerge merge(options.no_compensate ? ScopeTimes::raw : ScopeTimes::compensated, false, want_scopes,
-                    memory_flame_options(view, options.keep_system_frames), want_memory);
+  return files;
+}
+
+// One side's tree: its files folded as prof report does, then the chosen accumulator made a flame tree. Only
+// the accumulator drawn is folded (stacks cost more than scopes): with neither --scopes nor --mem, the
+// scopes, and only when there are none a second pass for the memory sites.
+FlameTree flame_of(const std::vector<std::string>& paths, const FlameOptions& options,
+                   std::optional<Source>& source) {
+  auto view = parse_memory_view(options.view);
+  auto files = files_of(paths, options);
+  auto times = options.no_compensate ? ScopeTimes::raw : ScopeTimes::compensated;
+  auto memory_options = memory_flame_options(view, options.keep_system_frames);
+  if (source != Source::memory) {
+    ReportMerge merge(times, false, true, memory_options, false);
+    merge_files(files, merge);
+    if (merge.scopes().processes() > 0) {
+      source = Source::scopes;
+      return scope_flame_tree(merge.scopes());
+    }
+    if (source == Source::scopes) throw UserError(paths.front(), "no scopes in these snapshots");
+  }
+  ReportMerge merge(times, false, false, memory_options, true);
   merge_files(files, merge);
-  // Neither flag: the scopes when the snapshots have any, else the memory sites.
-  if (!source) source = want_scopes && merge.scopes().processes() > 0 ? Source::scopes : Source::memory;
-  if (*source == Source::scopes ? merge.scopes().processes() == 0 : merge.memory().processes() == 0)
-    throw UserError(paths.front(), options.memory   ? "no memory section in these snapshots"
-                                   : options.scopes ? "no scopes in these snapshots"
-                                                    : "no scopes or memory section in these snapshots");
-  return *source == Source::scopes ? scope_flame_tree(merge.scopes())
-                                   : memory_flame_tree(merge.memory(), view);
+  if (merge.memory().processes() == 0)
+    throw UserError(paths.front(), source == Source::memory
+                                       ? "no memory section in these snapshots"
+                                       : "no scopes or memory section in these snapshots");
+  source = Source::memory;
+  return memory_flame_tree(merge.memory(), view);
 }
 
 void run_flamegraph(const FlameOptions& options) {

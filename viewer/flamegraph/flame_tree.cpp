@@ -10,17 +10,21 @@
 namespace prof::viewer {
 
 std::uint32_t FlameTree::child(std::uint32_t parent, const std::string& name, const std::string& location) {
-  auto key = fmt::format("{}\n{}\n{}", parent, name, location);
-  auto [it, added] = child_index_.try_emplace(std::move(key), static_cast<std::uint32_t>(nodes.size()));
+  auto frame_key = name;
+  frame_key += '\n';
+  frame_key += location;
+  auto [frame_it, new_frame] =
+      frame_ids_.try_emplace(std::move(frame_key), static_cast<std::uint32_t>(frames.size()));
+  if (new_frame) frames.push_back(FlameFrame{name, location});
+  auto key = (static_cast<std::uint64_t>(parent) << 32) | frame_it->second;
+  auto [it, added] = child_index_.try_emplace(key, static_cast<std::uint32_t>(nodes.size()));
   if (!added) return it->second;
-  auto index = it->second;
   FlameNode node;
-  node.name = name;
-  node.location = location;
+  node.frame = frame_it->second;
   node.parent = parent;
   nodes.push_back(std::move(node));
-  nodes[parent].children.push_back(index);
-  return index;
+  nodes[parent].children.push_back(it->second);
+  return it->second;
 }
 
 void FlameTree::add_to_path(std::uint32_t node, std::int64_t value) {
@@ -47,7 +51,7 @@ void fold(FlameTree& out, const FlameTree& in, bool as_before) {
     (as_before ? target.before : target.value) += in.nodes[from].value;
     for (auto c : in.nodes[from].children) {
       const auto& node = in.nodes[c];
-      work.emplace_back(c, out.child(to, node.name, node.location));
+      work.emplace_back(c, out.child(to, in.name(node), in.location(node)));
     }
   }
 }

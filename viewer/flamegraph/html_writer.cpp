@@ -104,8 +104,8 @@ std::string html_flame(const FlameTree& tree, const std::string& source) {
   for (std::size_t i = 0; i < order.size(); ++i) {
     const auto& node = tree.nodes[order[i]];
     const char* comma = i ? "," : "";
-    name_column += fmt::format("{}{}", comma, names.index(node.name));
-    location_column += fmt::format("{}{}", comma, locations.index(node.location));
+    name_column += fmt::format("{}{}", comma, names.index(tree.name(node)));
+    location_column += fmt::format("{}{}", comma, locations.index(tree.location(node)));
     value_column += fmt::format("{}{}", comma, node.value);
     before_column += fmt::format("{}{}", comma, node.before);
     parent_column +=

@@ -48,7 +48,7 @@ std::string colour(const FlameTree& tree, const FlameNode& node) {
     return delta > 0 ? fmt::format("rgb(250,{},{})", c, c) : fmt::format("rgb({},{},250)", c, c);
   }
   std::uint32_t h = 2166136261u;
-  for (unsigned char c : node.name)
+  for (unsigned char c : tree.name(node))
     h = (h ^ c) * 16777619u;
   double a = (h & 0xffff) / 65535.0, b = (h >> 16) / 65535.0;
   if (tree.unit == FlameUnit::nanoseconds)
@@ -117,8 +117,8 @@ std::string svg_flame(const FlameTree& tree, int width) {
     }
     const auto& node = tree.nodes[static_cast<std::size_t>(box.node)];
     auto share = total > 0 ? 100.0 * static_cast<double>(node.value) / static_cast<double>(total) : 0.0;
-    std::string title = node.name;
-    if (!node.location.empty()) title += "  " + node.location;
+    std::string title = tree.name(node);
+    if (!tree.location(node).empty()) title += "  " + tree.location(node);
     title += fmt::format("\n{}: {} ({:.2f} %)", tree.title, format_flame_value(node.value, tree.unit), share);
     if (tree.diff) title += fmt::format("\nbefore: {}", format_flame_value(node.before, tree.unit));
     out += fmt::format(
@@ -128,7 +128,7 @@ std::string svg_flame(const FlameTree& tree, int width) {
     // Roughly 7 px a character at 11 px monospace: the name is cut to what fits.
     auto fit = static_cast<std::size_t>(std::max(0.0, (box.w - 6) / 7));
     if (fit >= 3) {
-      std::string label = node.name;
+      std::string label = tree.name(node);
       if (label.size() > fit) {
         // Cut at a character's first byte: half a UTF-8 sequence would make the file invalid XML.
         auto cut = fit - 2;

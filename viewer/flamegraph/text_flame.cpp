@@ -47,8 +47,8 @@ std::string text_flame(const FlameTree& tree, const TextFlameOptions& options) {
     const auto& node = tree.nodes[index];
     auto share = whole > 0 ? static_cast<double>(node.value) / whole : 0.0;
     out += fmt::format("{} {:5.1f}% {:>10}  {:{}}{}", bar(share, options.bar_width), share * 100,
-                       format_flame_value(node.value, tree.unit), "", depth * 2, node.name);
-    if (!node.location.empty()) out += "  " + node.location;
+                       format_flame_value(node.value, tree.unit), "", depth * 2, tree.name(node));
+    if (!tree.location(node).empty()) out += "  " + tree.location(node);
     if (tree.diff) out += change(node, tree.unit);
     out += '\n';
     for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) {

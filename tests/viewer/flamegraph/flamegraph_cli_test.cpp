@@ -94,7 +94,9 @@ TEST_CASE("flamegraph text: memory stacks by --view (peak, leaks, total)") {
   CHECK(leaks.out.starts_with("bytes leaked: 1.00 MiB\n"));
   CHECK(text_share(leaks.out, "load", 2) == 100.0);
   CHECK(text_share(leaks.out, "assemble", 2) == -1);
-  // A file of scopes only has no memory to draw.
+  // Without --mem, a file of memory only is drawn as memory; one of scopes only has no memory to draw.
+  auto by_default = run_prof({"flamegraph", path, "--format", "text"});
+  CHECK(by_default.out == peak.out);
   auto scopes_only = dir.file("solver.32.prof.json", prof::test::scope_snapshot(32, planted_scopes()));
   auto none = run_prof({"flamegraph", scopes_only, "--format", "text", "--mem"});
   CHECK(none.exit_code == 2);
