@@ -15,6 +15,7 @@
 #include "report/mpi/mpi_section.hpp"
 #include "report/processes/processes_section.hpp"
 #include "report/processes/ranks_section.hpp"
+#include "report/samples/samples_section.hpp"
 #include "report/scopes/scope_section.hpp"
 #include "report/timers/timers_section.hpp"
 #include "terminal.hpp"
@@ -29,7 +30,8 @@ struct ReportOptions {
   std::size_t top = 20;  // text; csv and json keep every row unless --top is given
   bool across = false;   // --across: only the "across N processes" tables
   std::string sort;
-  bool meta = false, memory = false, scopes = false, timers = false, mpi = false, by_rank = false;
+  bool meta = false, memory = false, scopes = false, timers = false, mpi = false, by_rank = false,
+       samples = false;
   std::optional<std::int64_t> rank, pid;  // --rank, --pid: the report of one process
   ScopeReportOptions scope;  // --tree, --callers, --callees, --threads, --no-compensate, --min-percent
   MemoryReportOptions mem;   // --by, --view, --keep-system-frames, --timeline, --tree with --mem
@@ -45,8 +47,8 @@ OutputFormat parse_format(const std::string& name) {
 
 std::vector<Section> build_sections(const ReportMerge& merge, const ReportOptions& options) {
   const auto& processes = merge.processes();
-  const bool chosen =
-      options.meta || options.memory || options.scopes || options.timers || options.mpi || options.by_rank;
+  const bool chosen = options.meta || options.memory || options.scopes || options.timers || options.mpi ||
+                      options.by_rank || options.samples;
   std::vector<Section> sections;
   // Google Benchmark files hold timers only: by default their made-up process is left out of the table.
   bool only_benchmarks = std::all_of(processes.begin(), processes.end(),
@@ -56,6 +58,7 @@ std::vector<Section> build_sections(const ReportMerge& merge, const ReportOption
   if (!chosen || options.scopes) sections.push_back(scope_section(merge.scopes(), options.scope));
   if (!chosen || options.memory) sections.push_back(memory_section(merge.memory(), options.mem));
   if (!chosen || options.mpi) sections.push_back(mpi_section(processes));
+  if (!chosen || options.samples) sections.push_back(samples_section(merge.samples()));
   if (!chosen || options.timers) sections.push_back(timers_section(processes));
   // By default a section that is not in the snapshots is simply not mentioned.
   if (!chosen) std::erase_if(sections, [](const Section& s) { return !s.present; });
@@ -198,8 +201,8 @@ void run_report(const ReportOptions& options) {
   auto with_format = options;
   with_format.scope.text = format == OutputFormat::text;
   with_format.mem.text = format == OutputFormat::text;
-  const bool chosen =
-      options.meta || options.memory || options.scopes || options.timers || options.mpi || options.by_rank;
+  const bool chosen = options.meta || options.memory || options.scopes || options.timers || options.mpi ||
+                      options.by_rank || options.samples;
   ReportMerge merge(with_format.scope.times, with_format.scope.threads, !chosen || options.scopes,
                     with_format.mem, !chosen || options.memory);
   merge_files(files, merge);
@@ -254,6 +257,8 @@ void add_report_command(CLI::App& app, int& exit_code) {
                 "Show the timers section (prof::timeit, prof timeit, Google Benchmark JSON files)");
   cmd->add_flag("--mpi", options->mpi,
                 "Show the MPI section: per operation calls, bytes, time, and the time across ranks");
+  cmd->add_flag("--samples", options->samples,
+                "Show the CPU samples section: per function self %, total %, samples, estimated CPU seconds");
   cmd->add_flag(
       "--by-rank", options->by_rank,
       "One row per rank (or process): rank, host, pid, wall, cpu, peak heap, peak rss, MPI time and "

@@ -54,6 +54,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
                             "without an MPI launcher");
   cmd->add_flag("--no-mpi", parsed->no_mpi, "Do not preload the MPI layer, even under an MPI launcher")
       ->excludes(mpi);
+  cmd->add_option("--sample", parsed->options.sample_hz,
+                  "Sample each thread's stack HZ times per second of its CPU time (default 199; 0: off)")
+      ->type_name("HZ")
+      ->check(CLI::Range(0u, 10000u));
   // PROGRAM is shown in the help but never filled: every word from PROGRAM on must reach the program
   // untouched, so the validator refuses it and prefix_command() hands it and the rest over as leftovers, `--`
   // included.

@@ -22,6 +22,7 @@ void ReportMerge::add(const Snapshot& snapshot) {
   processes_.push_back(process_summary(snapshot));
   if (with_scopes_) scopes_.add(snapshot);
   if (with_memory_) memory_.add(snapshot);
+  samples_.add(snapshot);
 }
 
 void merge_files(const std::vector<SnapshotFile>& files, ReportMerge& merge) {

@@ -6,6 +6,7 @@
 
 #include "merge/memory_merge.hpp"
 #include "merge/memory_view.hpp"
+#include "merge/samples_merge.hpp"
 #include "merge/scope_merge.hpp"
 #include "model/snapshot.hpp"
 #include "read/snapshot_files.hpp"
@@ -28,11 +29,13 @@ class ReportMerge {
   const std::vector<Snapshot>& processes() const { return processes_; }
   const ScopeMerge& scopes() const { return scopes_; }
   const MemoryMerge& memory() const { return memory_; }
+  const SamplesMerge& samples() const { return samples_; }
 
  private:
   std::vector<Snapshot> processes_;
   ScopeMerge scopes_;
   MemoryMerge memory_;
+  SamplesMerge samples_;  // small (one row per function): always folded
   bool with_scopes_, with_memory_;
 };
 

@@ -213,6 +213,22 @@ struct Mpi {
   std::int64_t total_ns() const;  // summed over the operations, saturating
 };
 
+// The sampling profiler's counts per stack (docs/SNAPSHOT.md, "samples"): `samples` of the thread's CPU time
+// at `hz` per second each landed on stack `stack` (innermost frame: where the thread was running).
+struct SampleStack {
+  std::uint32_t stack = 0;
+  std::int64_t samples = 0;
+};
+
+struct Samples {
+  std::string clock;  // "cpu": each thread's own CPU time
+  double hz = 0;
+  double period_seconds = 0;
+  std::int64_t samples = 0;
+  std::int64_t dropped = 0;
+  std::vector<SampleStack> stacks;
+};
+
 struct Snapshot {
   std::string path;
   std::int64_t version = 0;
@@ -225,6 +241,7 @@ struct Snapshot {
   std::optional<Memory> memory;
   std::optional<Timers> timers;
   std::optional<Mpi> mpi;
+  std::optional<Samples> samples;
   bool symbolised = false;  // frames were symbolised outside the process (docs/SNAPSHOT.md)
 
   // The string at a checked index; "" for index 0, which the format reserves for "unknown".

@@ -14,6 +14,7 @@
 #include "read/meta_reader.hpp"
 #include "read/mpi_reader.hpp"
 #include "read/path_bytes.hpp"
+#include "read/samples_reader.hpp"
 #include "read/scope_reader.hpp"
 #include "read/shared_tables_reader.hpp"
 #include "read/snapshot_files.hpp"
@@ -66,6 +67,7 @@ Snapshot read_document(const json::element& document, const std::string& path) {
   if (auto value = json::find(root, "memory")) snapshot.memory = read_memory(*value, snapshot);
   if (auto value = json::find(root, "timers")) snapshot.timers = read_timers(*value);
   if (auto value = json::find(root, "mpi")) snapshot.mpi = read_mpi(*value);
+  if (auto value = json::find(root, "samples")) snapshot.samples = read_samples(*value, snapshot);
   return snapshot;
 }
 

@@ -23,7 +23,8 @@ bool is_replaced(std::string_view entry) {
 }  // namespace
 
 ChildEnvironment::ChildEnvironment(const std::vector<std::filesystem::path>& preloads,
-                                   const std::filesystem::path& output_dir, bool follow) {
+                                   const std::filesystem::path& output_dir, bool follow,
+                                   std::optional<unsigned> sample_hz) {
   if (preloads.empty()) {
     // Untraced: the environment prof itself was given, unchanged.
     for (char** entry = environ; *entry != nullptr; ++entry)
@@ -46,11 +47,13 @@ ChildEnvironment::ChildEnvironment(const std::vector<std::filesystem::path>& pre
       preload += ':';
       preload += text.substr(std::strlen("LD_PRELOAD="));
     }
-    if (!is_replaced(text)) entries_.emplace_back(text);
+    if (!is_replaced(text) && !(sample_hz && text.starts_with("PROF_SAMPLE_HZ=")))
+      entries_.emplace_back(text);
   }
   entries_.push_back(std::move(preload));
   entries_.push_back("PROF_OUTPUT=" + output_dir.string());
   if (!follow) entries_.emplace_back("PROF_FOLLOW=0");
+  if (sample_hz) entries_.push_back("PROF_SAMPLE_HZ=" + std::to_string(*sample_hz));
 
   for (std::string& entry : entries_)
     pointers_.push_back(entry.data());

@@ -1,6 +1,7 @@
 #pragma once
 #include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,8 @@ namespace prof::viewer::run {
 class ChildEnvironment {
  public:
   ChildEnvironment(const std::vector<std::filesystem::path>& preloads,
-                   const std::filesystem::path& output_dir, bool follow);
+                   const std::filesystem::path& output_dir, bool follow,
+                   std::optional<unsigned> sample_hz = std::nullopt);
   ChildEnvironment(const ChildEnvironment&) = delete;
   ChildEnvironment& operator=(const ChildEnvironment&) = delete;
 

@@ -59,7 +59,7 @@ int run_program(const RunOptions& options) {
     preloads.push_back(mpi);
   const long rank = launcher_rank();
 
-  ChildEnvironment environment(preloads, dir.absolute, options.follow);
+  ChildEnvironment environment(preloads, dir.absolute, options.follow, options.sample_hz);
   SignalForwarding signals;
   const Launch launch = launch_program(options.command, environment, signals);
   if (launch.exec_error != 0) {
