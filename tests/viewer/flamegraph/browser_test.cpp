@@ -155,6 +155,22 @@ TEST_CASE("flamegraph in chromium: hovering a frame shows its name, file:line an
             R"(zoomed frame)\nself: 250 ms")") != std::string::npos);
 }
 
+TEST_CASE("flamegraph in chromium: memory stacks in bytes, the tooltip in MiB") {
+  if (!have_chromium()) return;
+  ScratchDir dir;
+  auto snapshot = dir.file("solver.77.prof.json",
+                           prof::test::memory_snapshot(77, {{{"assemble", "main"}, 3 << 20, 8 << 20, 0},
+                                                            {{"load", "main"}, 1 << 20, 2 << 20, 0}}));
+  auto page = open_page(dir, write_html(dir, {snapshot, "--mem"}), "hover=assemble");
+  INFO(page.state << "\n" << page.console);
+  CHECK(page.console.empty());
+  CHECK(number(frame(page.state, "assemble", 2), "share") == Approx(0.75).margin(0.01));
+  CHECK(number(frame(page.state, "load", 2), "share") == Approx(0.25).margin(0.01));
+  CHECK(page.state.find(
+            R"("tooltip":"assemble\n/src/app/solver.cpp:100\nbytes live at the peak: 3.00 MiB (75.00 % )") !=
+        std::string::npos);
+}
+
 TEST_CASE("flamegraph in chromium: --diff colours what grew red and what shrank blue") {
   if (!have_chromium()) return;
   ScratchDir dir;
