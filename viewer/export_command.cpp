@@ -51,7 +51,9 @@ void run_export(const ExportCommandOptions& options) {
   check_output_path(options.output, options.force);
   auto files = chosen_files(list_snapshot_files(options.paths), options);
   // Streamed as prof report streams: one snapshot in memory at a time, folded and dropped.
-  ExportData data(options.data);
+  auto data_options = options.data;
+  data_options.addressed_stacks = format.name == "pprof" || format.name == "massif";
+  ExportData data(data_options);
   for (const auto& file : files) {
     auto snapshot = read_snapshot_file(file.path);
     symbolise_loaded(snapshot);

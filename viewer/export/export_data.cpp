@@ -28,7 +28,7 @@ void ExportData::add(const Snapshot& snapshot) {
   if (snapshot.memory) {
     has_memory_ = true;
     stacks_.add(snapshot);
-    pprof_stacks_.add(snapshot);
+    if (options_.addressed_stacks) pprof_stacks_.add(snapshot);
     if (!snapshot.memory->timeline.empty())
       timelines_.push_back({.pid = snapshot.meta.pid, .points = snapshot.memory->timeline});
   }

@@ -21,6 +21,8 @@ struct ExportOptions {
   bool memory = false;  // --mem (or --view): formats with room for one profile export memory, not scopes
   MemoryView view = MemoryView::peak;
   bool keep_system_frames = false;
+  // pprof and massif: each process's stacks with addresses (pprof_stacks()); a cost the other formats skip.
+  bool addressed_stacks = false;
 };
 
 // A process's live heap over time (at most ~1000 points), for the formats that draw it.

@@ -26,11 +26,12 @@ struct TreeNode {
 // The sites' bytes at the peak as massif's tree: the allocating frame below the root, its callers below it.
 std::vector<TreeNode> peak_tree(const PprofStacks& stacks, std::int64_t pid) {
   std::vector<TreeNode> nodes(1);
-  for (const auto& [key, counts] : stacks.samples()) {
-    if (key.second.pid != pid || counts.peak_bytes <= 0) continue;
+  for (const auto& sample : stacks.samples()) {
+    const auto& counts = sample.counts;
+    if (stacks.processes()[sample.process].pid != pid || counts.peak_bytes <= 0) continue;
     std::size_t at = 0;
     nodes[0].bytes += counts.peak_bytes;
-    for (auto location : key.first) {  // innermost first
+    for (auto location : stacks.stacks()[sample.stack]) {  // innermost first
       auto [it, fresh] = nodes[at].children.try_emplace(location, nodes.size());
       if (fresh) nodes.push_back({location, 0, {}});
       at = it->second;
@@ -44,10 +45,10 @@ std::string describe(const PprofStacks& stacks, std::uint32_t index) {
   const auto& at = stacks.locations()[index];
   std::string text = fmt::format("0x{:X}: ", at.address);
   std::string module = at.mapping >= 0 ? stacks.mappings()[static_cast<std::size_t>(at.mapping)].path : "";
-  if (at.lines.empty() || at.lines.front().function.empty())
+  if (at.lines.empty() || stacks.lines()[at.lines.front()].function.empty())
     return text + (module.empty() ? "???" : fmt::format("??? (in {})", module));
   // The innermost function at this address, as massif names an inlined call.
-  const auto& line = at.lines.front();
+  const auto& line = stacks.lines()[at.lines.front()];
   if (!line.file.empty()) return text + fmt::format("{} ({}:{})", line.function, line.file, line.line);
   return text + (module.empty() ? line.function : fmt::format("{} (in {})", line.function, module));
 }

@@ -195,22 +195,28 @@ std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, dou
                                 [](const PprofLocation& at) { return !at.lines.empty(); });
   for (std::size_t i = 0; i < stacks.mappings().size(); ++i)
     encoder.add_mapping(i + 1, stacks.mappings()[i], symbolised);
+  std::vector<PprofLine> lines;
   for (std::size_t i = 0; i < stacks.locations().size(); ++i) {
     const auto& at = stacks.locations()[i];
     std::optional<std::uint64_t> mapping_id;
     if (at.mapping >= 0) mapping_id = static_cast<std::uint64_t>(at.mapping) + 1;
-    encoder.add_location(i + 1, mapping_id, at.address, at.lines);
+    lines.clear();
+    for (auto line : at.lines)
+      lines.push_back(stacks.lines()[line]);
+    encoder.add_location(i + 1, mapping_id, at.address, lines);
   }
-  bool labelled = stacks.processes() > 1;
+  bool labelled = stacks.processes().size() > 1;
   std::vector<std::uint64_t> ids;
-  for (const auto& [key, counts] : stacks.samples()) {
-    ids.assign(key.first.begin(), key.first.end());
+  for (const auto& sample : stacks.samples()) {
+    const auto& stack = stacks.stacks()[sample.stack];
+    ids.assign(stack.begin(), stack.end());
     for (auto& id : ids)
       ++id;  // pprof's ids start at 1
+    const auto& counts = sample.counts;
     encoder.add_sample(ids,
                        {counts.allocations, counts.allocated_bytes, counts.leaked_allocations,
                         counts.leaked_bytes, counts.peak_bytes},
-                       labelled ? std::optional(key.second) : std::nullopt);
+                       labelled ? std::optional(stacks.processes()[sample.process]) : std::nullopt);
   }
   return encoder.finish();
 }

@@ -1,64 +1,117 @@
 #include "export/pprof_stacks.hpp"
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 namespace prof::viewer {
 
-std::int64_t PprofStacks::mapping_index(const Module& module) {
-  auto key = std::make_pair(module.path, module.build_id);
-  auto found = mapping_of_.find(key);
-  if (found != mapping_of_.end()) return static_cast<std::int64_t>(found->second);
-  auto start = static_cast<std::uint64_t>(module.base);
-  mappings_.push_back({module.path, module.build_id, start, start + static_cast<std::uint64_t>(module.size)});
-  mapping_of_.emplace(std::move(key), mappings_.size() - 1);
-  return static_cast<std::int64_t>(mappings_.size() - 1);
+std::uint32_t PprofStacks::intern_string(const std::string& text) {
+  auto [it, fresh] = string_of_.try_emplace(text, static_cast<std::uint32_t>(strings_.size()));
+  if (fresh) strings_.push_back(text);
+  return it->second;
 }
 
-std::uint32_t PprofStacks::location_index(PprofLocation location) {
-  auto found = location_of_.find(location);
-  if (found != location_of_.end()) return found->second;
-  auto index = static_cast<std::uint32_t>(locations_.size());
-  locations_.push_back(location);
-  location_of_.emplace(std::move(location), index);
-  return index;
+// The stack's locations, innermost first. The snapshot's strings, modules and frames are translated once
+// each (the caches below), so a rank whose stacks are all known costs a few lookups of integers per frame.
+std::vector<std::uint32_t> PprofStacks::stack_locations(const Snapshot& snapshot, std::uint32_t stack) {
+  auto string_id = [&](std::uint32_t index) {
+    auto& id = string_id_[index];
+    if (id < 0) id = intern_string(snapshot.string(index));
+    return static_cast<std::uint32_t>(id);
+  };
+  auto frames = snapshot.stacks[stack];
+  std::size_t first = 0;
+  // The allocator's own frames (malloc, operator new, std::allocator) are left out as in prof report and
+  // Go's heap profiles, so pprof's flat column names the code that asked for the memory.
+  if (!keep_system_frames_)
+    while (first + 1 < frames.size()) {
+      auto& system = system_[frames[first]];
+      if (system < 0) system = is_system_frame(snapshot, snapshot.frames[frames[first]]) ? 1 : 0;
+      if (system == 0) break;
+      ++first;
+    }
+  std::vector<std::uint32_t> out;
+  std::vector<std::uint64_t> key;
+  std::vector<std::uint32_t> lines;
+  std::size_t run = first;  // where the current location's frames start
+  for (std::size_t i = first; i < frames.size(); ++i) {
+    const auto& frame = snapshot.frames[frames[i]];
+    // A frame that is a location by itself (nothing inlined into it) is translated once per snapshot.
+    bool alone = run == i && !(frame.inlined && i + 1 < frames.size());
+    if (alone && location_id_[frames[i]] >= 0) {
+      out.push_back(static_cast<std::uint32_t>(location_id_[frames[i]]));
+      run = i + 1;
+      continue;
+    }
+    if (frame.function != 0 || frame.file != 0) {
+      auto& line = line_id_[frames[i]];
+      if (line < 0) {
+        auto line_key = std::make_tuple(string_id(frame.function), string_id(frame.file), frame.line);
+        auto [it, fresh] = line_of_.try_emplace(line_key, static_cast<std::uint32_t>(lines_.size()));
+        if (fresh)
+          lines_.push_back({snapshot.string(frame.function), snapshot.string(frame.file), frame.line});
+        line = it->second;
+      }
+      lines.push_back(static_cast<std::uint32_t>(line));
+    }
+    // An inlined frame shares its address with the next frame outwards: one location holds both.
+    if (frame.inlined && i + 1 < frames.size()) continue;
+    PprofLocation location;
+    if (frame.module >= 0) {
+      auto& mapping = mapping_id_[static_cast<std::size_t>(frame.module)];
+      if (mapping < 0) {
+        const auto& module = snapshot.modules[static_cast<std::size_t>(frame.module)];
+        auto [it, fresh] = mapping_of_.try_emplace({module.path, module.build_id}, mappings_.size());
+        if (fresh) {
+          auto start = static_cast<std::uint64_t>(module.base);
+          mappings_.push_back(
+              {module.path, module.build_id, start, start + static_cast<std::uint64_t>(module.size)});
+        }
+        mapping = static_cast<std::int64_t>(it->second);
+      }
+      location.mapping = mapping;
+      location.address =
+          mappings_[static_cast<std::size_t>(mapping)].start + static_cast<std::uint64_t>(frame.offset);
+    }
+    key.assign({static_cast<std::uint64_t>(location.mapping + 1), location.address});
+    key.insert(key.end(), lines.begin(), lines.end());
+    auto [it, fresh] = location_of_.try_emplace(key, static_cast<std::uint32_t>(locations_.size()));
+    if (fresh) {
+      location.lines = lines;
+      locations_.push_back(std::move(location));
+    }
+    out.push_back(it->second);
+    if (alone) location_id_[frames[i]] = it->second;
+    lines.clear();
+    run = i + 1;
+  }
+  return out;
 }
 
 void PprofStacks::add(const Snapshot& snapshot) {
   if (!snapshot.memory) return;
   PprofProcess process{snapshot.meta.rank, snapshot.meta.pid};
-  if (std::find(processes_.begin(), processes_.end(), process) == processes_.end())
-    processes_.push_back(process);
-  // A stack's locations are computed once, however many sites share it.
-  std::map<std::uint32_t, std::vector<std::uint32_t>> locations_of_stack;
+  auto found = std::find(processes_.begin(), processes_.end(), process);
+  auto process_index = static_cast<std::uint32_t>(found - processes_.begin());
+  if (found == processes_.end()) processes_.push_back(process);
+
+  string_id_.assign(snapshot.strings.size(), -1);
+  mapping_id_.assign(snapshot.modules.size(), -1);
+  line_id_.assign(snapshot.frames.size(), -1);
+  location_id_.assign(snapshot.frames.size(), -1);
+  system_.assign(snapshot.frames.size(), -1);
+  // The snapshot's stack -> its sample in samples_, so sites sharing a stack share a sample.
+  std::unordered_map<std::uint32_t, std::size_t> sample_of_stack;
   for (const auto& site : snapshot.memory->sites) {
-    auto [it, fresh] = locations_of_stack.try_emplace(site.stack);
+    auto [at, fresh] = sample_of_stack.try_emplace(site.stack, samples_.size());
     if (fresh) {
-      auto frames = snapshot.stacks[site.stack];
-      std::size_t first = 0;
-      // The allocator's own frames (malloc, operator new, std::allocator) are left out as in prof report
-      // and Go's heap profiles, so pprof's flat column names the code that asked for the memory.
-      if (!keep_system_frames_)
-        while (first + 1 < frames.size() && is_system_frame(snapshot, snapshot.frames[frames[first]]))
-          ++first;
-      PprofLocation location;
-      for (std::size_t i = first; i < frames.size(); ++i) {
-        const auto& frame = snapshot.frames[frames[i]];
-        if (frame.function != 0 || frame.file != 0)
-          location.lines.push_back(
-              {snapshot.string(frame.function), snapshot.string(frame.file), frame.line});
-        // An inlined frame shares its address with the next frame outwards: one location holds both.
-        if (frame.inlined && i + 1 < frames.size()) continue;
-        if (frame.module >= 0) {
-          const auto& module = snapshot.modules[static_cast<std::size_t>(frame.module)];
-          location.mapping = mapping_index(module);
-          location.address = mappings_[static_cast<std::size_t>(location.mapping)].start +
-                             static_cast<std::uint64_t>(frame.offset);
-        }
-        it->second.push_back(location_index(std::move(location)));
-        location = {};
-      }
+      auto locations = stack_locations(snapshot, site.stack);
+      auto [stack, new_stack] = stack_of_.try_emplace(locations, static_cast<std::uint32_t>(stacks_.size()));
+      if (new_stack) stacks_.push_back(std::move(locations));
+      samples_.push_back({stack->second, process_index, {}});
     }
-    samples_[{it->second, process}].add(site);
+    samples_[at->second].counts.add(site);
   }
 }
 

@@ -1,12 +1,14 @@
 #pragma once
-// Memory sites as pprof wants them: each stack as locations (an address in a mapping, with the lines inlined
-// there), per process so a merged run keeps its ranks apart as labels. Folded one snapshot at a time; nothing
-// here points into a snapshot.
+// Memory sites as pprof and massif want them: each stack as locations (an address in a mapping, with the
+// lines inlined there), per process so a merged run keeps its ranks apart. Folded one snapshot at a time into
+// interned tables (strings, lines, locations and stacks are stored once however many ranks share them);
+// nothing here points into a snapshot. ExportData fills it only for the formats that ask (it costs a sample
+// per stack and process).
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
-#include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include "merge/memory_grouping.hpp"
@@ -24,22 +26,27 @@ struct PprofMapping {
 struct PprofLine {
   std::string function, file;
   std::int64_t line = 0;
-  auto operator<=>(const PprofLine&) const = default;
 };
 
-// One return address and the functions at it, innermost (inlined) first, the caller they sit in last.
+// One return address and the functions at it: indices into lines(), innermost (inlined) first, the caller
+// they sit in last.
 struct PprofLocation {
   std::int64_t mapping = -1;  // index into mappings(), -1 for none
   std::uint64_t address = 0;
-  std::vector<PprofLine> lines;
-  auto operator<=>(const PprofLocation&) const = default;
+  std::vector<std::uint32_t> lines;
 };
 
 // Who a sample belongs to when several processes are merged: "rank" N, or the pid without a rank.
 struct PprofProcess {
   std::optional<std::int64_t> rank;
   std::int64_t pid = 0;
-  auto operator<=>(const PprofProcess&) const = default;
+  bool operator==(const PprofProcess&) const = default;
+};
+
+struct PprofSample {
+  std::uint32_t stack = 0;    // index into stacks()
+  std::uint32_t process = 0;  // index into processes()
+  MemoryCounts counts;
 };
 
 class PprofStacks {
@@ -48,24 +55,41 @@ class PprofStacks {
   void add(const Snapshot& snapshot);
 
   const std::vector<PprofMapping>& mappings() const { return mappings_; }
+  const std::vector<PprofLine>& lines() const { return lines_; }
   const std::vector<PprofLocation>& locations() const { return locations_; }
-  // (locations innermost first as indices into locations(), process) -> counts.
-  const std::map<std::pair<std::vector<std::uint32_t>, PprofProcess>, MemoryCounts>& samples() const {
-    return samples_;
-  }
-  std::size_t processes() const { return processes_.size(); }
+  // Indices into locations(), innermost first.
+  const std::vector<std::vector<std::uint32_t>>& stacks() const { return stacks_; }
+  const std::vector<PprofProcess>& processes() const { return processes_; }
+  const std::vector<PprofSample>& samples() const { return samples_; }
 
  private:
-  std::int64_t mapping_index(const Module& module);
-  std::uint32_t location_index(PprofLocation location);
+  std::uint32_t intern_string(const std::string& text);
+  std::vector<std::uint32_t> stack_locations(const Snapshot& snapshot, std::uint32_t stack);
 
   bool keep_system_frames_;
+  std::vector<std::string> strings_;
+  std::unordered_map<std::string, std::uint32_t> string_of_;
   std::vector<PprofMapping> mappings_;
   std::map<std::pair<std::string, std::string>, std::size_t> mapping_of_;
+  std::vector<PprofLine> lines_;
+  std::map<std::tuple<std::uint32_t, std::uint32_t, std::int64_t>, std::uint32_t> line_of_;
   std::vector<PprofLocation> locations_;
-  std::map<PprofLocation, std::uint32_t> location_of_;
-  std::map<std::pair<std::vector<std::uint32_t>, PprofProcess>, MemoryCounts> samples_;
+  std::map<std::vector<std::uint64_t>, std::uint32_t> location_of_;  // (mapping + 1, address, lines...)
+  std::vector<std::vector<std::uint32_t>> stacks_;
+  struct StackHash {
+    std::size_t operator()(const std::vector<std::uint32_t>& stack) const noexcept {
+      std::uint64_t hash = 14695981039346656037ull;  // FNV-1a over the location indices
+      for (auto location : stack)
+        hash = (hash ^ location) * 1099511628211ull;
+      return static_cast<std::size_t>(hash);
+    }
+  };
+  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, StackHash> stack_of_;
   std::vector<PprofProcess> processes_;
+  std::vector<PprofSample> samples_;
+  // Per snapshot, while it is added: its strings, modules and frames as ours (-1: not yet seen).
+  std::vector<std::int64_t> string_id_, mapping_id_, line_id_, location_id_;
+  std::vector<signed char> system_;
 };
 
 }  // namespace prof::viewer

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "export/export_data.hpp"
 #include "export/pprof.hpp"
 #include "export/tool_checks.hpp"
 #include "export/tool_run.hpp"
@@ -159,4 +160,21 @@ TEST_CASE("pprof: scopes of two processes are told apart by pid when they have n
   auto only = pprof("-top -unit=ms -tagfocus=pid=2002", file);
   CHECK(first_word(line_with(only, "ns::Solver::step")) == "200ms");
   CHECK(line_with(only, " fib") == "");
+}
+
+TEST_CASE("pprof: only pprof and massif pay for stacks with addresses per process") {
+  ExportOptions options;
+  options.memory = true;
+  ExportData others(options);
+  others.add(planted(fixture("memory/app.1001.prof.json")));
+  CHECK(others.pprof_stacks().samples().empty());
+  options.addressed_stacks = true;
+  ExportData pprof_data(options);
+  pprof_data.add(planted(fixture("memory/app.1001.prof.json")));
+  pprof_data.add(planted(fixture("memory/app.1002.prof.json")));
+  // 4 + 3 sites, each its own stack after the allocator's frames are left out; 2 processes; 4 stacks.
+  CHECK(pprof_data.pprof_stacks().samples().size() == 7);
+  CHECK(pprof_data.pprof_stacks().processes().size() == 2);
+  CHECK(pprof_data.pprof_stacks().stacks().size() == 4);
+  CHECK(pprof_data.pprof_stacks().mappings().size() == 1);  // app only: libstdc++'s frames were left out
 }
