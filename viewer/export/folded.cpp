@@ -33,13 +33,16 @@ void write_scopes(const ScopeTree& tree, std::ostream& out) {
 void write_memory(const ExportData& data, std::ostream& out) {
   // Stacks that differ only in lines (two calls from one function) are one path of names here.
   std::map<std::string, std::int64_t> bytes_of_path;
+  std::vector<std::string> names;
+  for (const auto& frame : data.memory_stacks().frames())
+    names.push_back(folded_frame(frame.function));
   for (const auto& [stack, counts] : data.memory_stacks().stacks()) {
     auto bytes = view_values(counts, data.options().view).size;
     if (bytes <= 0) continue;
     std::string path;
-    for (const auto& frame : stack) {  // not `";" + std::string`: a false -Wrestrict under g++ 12 -O3
+    for (auto frame : stack) {  // not `";" + std::string`: a false -Wrestrict under g++ 12 -O3
       if (!path.empty()) path += ';';
-      path += folded_frame(frame.function);
+      path += names[frame];
     }
     bytes_of_path[path] += bytes;
   }

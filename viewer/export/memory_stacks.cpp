@@ -4,31 +4,40 @@
 
 namespace prof::viewer {
 
+std::uint32_t MemoryStacks::frame_index(StackFrame frame) {
+  auto [it, added] =
+      index_of_frame_.try_emplace(std::move(frame), static_cast<std::uint32_t>(frames_.size()));
+  if (added) frames_.push_back(it->first);
+  return it->second;
+}
+
 void MemoryStacks::add(const Snapshot& snapshot) {
   if (!snapshot.memory) return;
-  // Per frame of this snapshot, worked out once: thousands of sites share a few thousand frames.
-  std::vector<char> skip(snapshot.frames.size(), 0);
-  if (!keep_system_frames_)
-    for (std::size_t f = 0; f < snapshot.frames.size(); ++f)
-      skip[f] = is_system_frame(snapshot, snapshot.frames[f]) ? 1 : 0;
-  std::vector<StackFrame> stack;
+  // Per frame of this snapshot, worked out once on first use: thousands of sites share a few thousand frames.
+  constexpr std::uint32_t kUnknown = UINT32_MAX;
+  constexpr std::uint32_t kSkipped = UINT32_MAX - 1;
+  std::vector<std::uint32_t> index_of(snapshot.frames.size(), kUnknown);
+  auto index_for = [&](std::uint32_t f, bool keep_anyway) {
+    if (index_of[f] != kUnknown && (index_of[f] != kSkipped || !keep_anyway)) return index_of[f];
+    const auto& frame = snapshot.frames[f];
+    if (!keep_anyway && !keep_system_frames_ && is_system_frame(snapshot, frame))
+      return index_of[f] = kSkipped;
+    StackFrame out{snapshot.string(frame.function), snapshot.string(frame.file), frame.line};
+    if (out.function.empty()) out.function = describe_frame(snapshot, f);
+    auto index = frame_index(std::move(out));
+    if (!keep_anyway) index_of[f] = index;
+    return index;
+  };
+  std::vector<std::uint32_t> stack;
   for (const auto& site : snapshot.memory->sites) {
     auto frames = snapshot.stacks[site.stack];
     stack.clear();
-    for (auto it = frames.rbegin(); it != frames.rend(); ++it) {  // outermost first
-      if (skip[*it]) continue;
-      const auto& frame = snapshot.frames[*it];
-      StackFrame out{snapshot.string(frame.function), snapshot.string(frame.file), frame.line};
-      if (out.function.empty()) out.function = describe_frame(snapshot, *it);
-      stack.push_back(std::move(out));
-    }
+    for (auto it = frames.rbegin(); it != frames.rend(); ++it)  // outermost first
+      if (auto index = index_for(*it, false); index != kSkipped) stack.push_back(index);
     // All system (an allocation made by the runtime itself): charged to where it happened, as prof report
     // does.
-    if (stack.empty() && !frames.empty()) {
-      const auto& frame = snapshot.frames[frames[0]];
-      stack.push_back({describe_frame(snapshot, frames[0]), snapshot.string(frame.file), frame.line});
-    }
-    if (stack.empty()) stack.push_back({"?", "", 0});
+    if (stack.empty() && !frames.empty()) stack.push_back(index_for(frames[0], true));
+    if (stack.empty()) stack.push_back(frame_index({"?", "", 0}));
     stacks_[stack].add(site);
   }
 }

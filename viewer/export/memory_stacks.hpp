@@ -21,12 +21,19 @@ class MemoryStacks {
  public:
   explicit MemoryStacks(bool keep_system_frames) : keep_system_frames_(keep_system_frames) {}
   void add(const Snapshot& snapshot);
-  // Stack (outermost frame first) -> its counts, summed over the sites and processes that share it.
-  const std::map<std::vector<StackFrame>, MemoryCounts>& stacks() const { return stacks_; }
+  // Every frame met, once: 1024 ranks share their frames, and a stack names them by index (a run's stacks
+  // spelt out in strings were ~100 MB).
+  const std::vector<StackFrame>& frames() const { return frames_; }
+  // Stack (indices into frames(), outermost first) -> its counts, summed over the sites and processes.
+  const std::map<std::vector<std::uint32_t>, MemoryCounts>& stacks() const { return stacks_; }
 
  private:
+  std::uint32_t frame_index(StackFrame frame);
+
   bool keep_system_frames_;
-  std::map<std::vector<StackFrame>, MemoryCounts> stacks_;
+  std::vector<StackFrame> frames_;
+  std::map<StackFrame, std::uint32_t> index_of_frame_;
+  std::map<std::vector<std::uint32_t>, MemoryCounts> stacks_;
 };
 
 }  // namespace prof::viewer

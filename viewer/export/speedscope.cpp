@@ -1,6 +1,7 @@
 #include "export/speedscope.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <tuple>
@@ -72,13 +73,19 @@ std::string evented_profile(const std::string& name, const ScopeTree& tree, Fram
 std::string memory_profile(const ExportData& data, FrameTable& frames) {
   std::string samples, weights;
   std::int64_t total = 0;
+  constexpr std::size_t kNone = SIZE_MAX;
+  std::vector<std::size_t> shared(data.memory_stacks().frames().size(), kNone);  // ours -> speedscope's
   for (const auto& [stack, counts] : data.memory_stacks().stacks()) {
     auto bytes = view_values(counts, data.options().view).size;
     if (bytes <= 0) continue;
     std::string sample;
-    for (const auto& frame : stack)  // speedscope's stacks run from the root to the leaf, as ours
-      sample += fmt::format("{}{}", sample.empty() ? "" : ",",
-                            frames.index(frame.function, frame.file, frame.line));
+    for (auto index : stack) {  // speedscope's stacks run from the root to the leaf, as ours
+      if (shared[index] == kNone) {
+        const auto& frame = data.memory_stacks().frames()[index];
+        shared[index] = frames.index(frame.function, frame.file, frame.line);
+      }
+      sample += fmt::format("{}{}", sample.empty() ? "" : ",", shared[index]);
+    }
     samples += fmt::format("{}[{}]", samples.empty() ? "" : ",", sample);
     weights += fmt::format("{}{}", weights.empty() ? "" : ",", bytes);
     total += bytes;
