@@ -1,9 +1,13 @@
 // `prof diff OLD NEW`: two runs side by side, with NEW/OLD ratios.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "error.hpp"
@@ -69,6 +73,46 @@ Section meta_diff(const RunTotals& old_totals, const RunTotals& new_totals) {
   return section;
 }
 
+// The programs of a run, "a, b" (sorted, each once).
+std::string programs_of(const std::vector<Snapshot>& processes) {
+  std::set<std::string> names;
+  for (const auto& process : processes)
+    names.insert(process.meta.program);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+// Said first when the runs are not two runs of one program at one size: ratios of sums would mislead
+// without a word ("MPI_Init 1.57x" from 2 ranks against 3). Empty when nothing differs.
+std::optional<Section> runs_differ(const std::vector<Snapshot>& old_processes,
+                                   const std::vector<Snapshot>& new_processes) {
+  Section section{.key = "runs_differ",
+                  .title = "The runs differ",
+                  .present = true,
+                  .absent_note = {},
+                  .facts = {},
+                  .tables = {},
+                  .warnings = {}};
+  auto old_programs = programs_of(old_processes), new_programs = programs_of(new_processes);
+  if (old_programs != new_programs)
+    section.facts.push_back({"programs",
+                             "programs",
+                             {fmt::format("differ: OLD {}, NEW {}", old_programs, new_programs),
+                              fmt::format("OLD {}; NEW {}", old_programs, new_programs)}});
+  if (old_processes.size() != new_processes.size()) {
+    auto ranked = [](const std::vector<Snapshot>& processes) {
+      return std::all_of(processes.begin(), processes.end(), [](const Snapshot& p) { return p.meta.rank; });
+    };
+    const char* what = ranked(old_processes) && ranked(new_processes) ? "ranks" : "processes";
+    section.facts.push_back({"processes",
+                             what,
+                             {fmt::format("{} {} against {}: scopes and memory compare per-process means",
+                                          old_processes.size(), what, new_processes.size()),
+                              fmt::format("{} against {}", old_processes.size(), new_processes.size())}});
+  }
+  if (section.facts.empty()) return std::nullopt;
+  return section;
+}
+
 void run_diff(const DiffOptions& options) {
   OutputFormat format = OutputFormat::text;
   if (options.format == "csv")
@@ -92,19 +136,27 @@ void run_diff(const DiffOptions& options) {
   auto old_run = merge_run(options.old_path, scope.times, scope.threads, options.scopes, mem, options.memory);
   auto new_run = merge_run(options.new_path, scope.times, scope.threads, options.scopes, mem, options.memory);
   std::vector<Section> sections;
+  auto differ = runs_differ(old_run.processes(), new_run.processes());
+  if (differ) sections.push_back(*differ);
+  bool per_process = old_run.processes().size() != new_run.processes().size();
   if (options.timers)
     sections.push_back(timers_diff_section(old_run.processes(), new_run.processes(), options.threshold));
   if (options.scopes)
-    sections.push_back(scope_diff_section(old_run.scopes(), new_run.scopes(), format == OutputFormat::text));
-  if (options.memory) sections.push_back(memory_diff_section(old_run.memory(), new_run.memory(), mem));
-  if (sections.empty())
+    sections.push_back(
+        scope_diff_section(old_run.scopes(), new_run.scopes(), format == OutputFormat::text, per_process));
+  if (options.memory)
+    sections.push_back(memory_diff_section(old_run.memory(), new_run.memory(), mem, per_process));
+  if (sections.size() == (differ ? 1U : 0U))
     sections.push_back(meta_diff(run_totals(old_run.processes()), run_totals(new_run.processes())));
   std::string out;
   if (format == OutputFormat::text)
     out = render_text(sections, {.colour = stdout_wants_colour(), .width = 80});
-  else if (format == OutputFormat::csv)
-    out = render_csv(sections);
-  else
+  else if (format == OutputFormat::csv) {
+    out = render_csv(sections);  // a table file: what differs goes to stderr
+    if (differ)
+      for (const auto& fact : differ->facts)
+        fmt::print(stderr, "prof: note: the runs differ: {}: {}\n", fact.label, fact.value.text);
+  } else
     out = render_json(sections);
   write_stdout(out);
 }

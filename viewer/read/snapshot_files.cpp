@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -101,22 +102,26 @@ std::vector<std::string> snapshots_in_directory(const std::string& directory) {
   return files;
 }
 
-// A process that wrote on-demand snapshots (prof::write_snapshot, PROF_SNAPSHOT_*) as well as its final one
-// would be counted twice if a run directory were read whole: keep each process's final snapshot, or, when it
-// has none (killed by SIGKILL, say), its latest on-demand one. Named files are always read as given.
-std::vector<SnapshotFile> final_snapshots(std::vector<SnapshotFile> files, const std::string& directory) {
-  auto same_process = [](const Meta& a, const Meta& b) {
-    return a.pid == b.pid && a.host == b.host && a.start_time == b.start_time;
-  };
-  auto supersedes = [](const Meta& a, const Meta& b) {  // a is a later word on the process than b
-    if (!a.sequence) return true;
-    return b.sequence && *a.sequence > *b.sequence;
-  };
+// True when `a` is a later word on the same process than `b`: its final snapshot (no sequence) or a later
+// on-demand one.
+bool supersedes(const Meta& a, const Meta& b) {
+  if (!a.sequence) return true;
+  return b.sequence && *a.sequence > *b.sequence;
+}
+
+// One snapshot per process (host, pid, start time), the latest word on it kept in the place of the first
+// one seen; returns how many were left out. Files with no pid (Google Benchmark JSON) are never merged:
+// nothing tells their processes apart.
+std::size_t one_per_process(std::vector<SnapshotFile>& files) {
   std::vector<SnapshotFile> kept;
   // (pid, host, start) -> index in kept: a lookup, since a run directory may hold thousands of processes.
   std::map<std::tuple<std::int64_t, std::string, std::string>, std::size_t> index_of;
   std::size_t left_out = 0;
   for (auto& file : files) {
+    if (file.meta.pid == 0) {
+      kept.push_back(std::move(file));
+      continue;
+    }
     auto [it, added] =
         index_of.emplace(std::tuple(file.meta.pid, file.meta.host, file.meta.start_time), kept.size());
     if (added) {
@@ -125,13 +130,29 @@ std::vector<SnapshotFile> final_snapshots(std::vector<SnapshotFile> files, const
     }
     ++left_out;
     auto& earlier = kept[it->second];
-    if (same_process(file.meta, earlier.meta) && supersedes(file.meta, earlier.meta))
-      earlier = std::move(file);
+    if (supersedes(file.meta, earlier.meta)) earlier = std::move(file);
   }
+  files = std::move(kept);
+  return left_out;
+}
+
+// A process that wrote on-demand snapshots (prof::write_snapshot, PROF_SNAPSHOT_*) as well as its final one
+// would be counted twice if a run directory were read whole: keep each process's final snapshot, or, when it
+// has none (killed by SIGKILL, say), its latest on-demand one. A file named alone is read as given.
+std::vector<SnapshotFile> final_snapshots(std::vector<SnapshotFile> files, const std::string& directory) {
+  auto left_out = one_per_process(files);
   if (left_out > 0)
     fmt::print(stderr, "prof: note: {}: {} on-demand snapshot{} left out; name a file to read it\n",
                directory, left_out, left_out == 1 ? "" : "s");
-  return kept;
+  return files;
+}
+
+// The path a file is known by, whatever names it: `run/x.prof.json`, `./run//x.prof.json` and a symlink to
+// either are one file, read once.
+std::string real_path(const std::string& path) {
+  std::error_code error;
+  auto real = std::filesystem::canonical(path, error);
+  return error ? path : real.string();
 }
 
 }  // namespace
@@ -169,18 +190,39 @@ Meta read_snapshot_meta(const std::string& path) {
 
 std::vector<SnapshotFile> list_snapshot_files(const std::vector<std::string>& paths) {
   std::vector<SnapshotFile> files;
+  // `prof report DIR DIR`, a file and its directory, a run reached through a symlink: each file is read
+  // once, and each process counted once, or its figures would be summed twice.
+  std::set<std::string> seen;
+  std::size_t repeated = 0;
+  auto add = [&](SnapshotFile file) {
+    if (seen.insert(real_path(file.path)).second)
+      files.push_back(std::move(file));
+    else
+      ++repeated;
+  };
   for (const auto& path : paths) {
     std::error_code error;
     if (!std::filesystem::is_directory(path, error)) {
-      files.push_back({path, read_snapshot_meta(path)});
+      if (!seen.contains(real_path(path)))
+        add({path, read_snapshot_meta(path)});
+      else
+        ++repeated;
       continue;
     }
     std::vector<SnapshotFile> in_directory;
     for (const auto& file : snapshots_in_directory(path))
-      in_directory.push_back({file, read_snapshot_meta(file)});
+      if (!seen.contains(real_path(file)))
+        in_directory.push_back({file, read_snapshot_meta(file)});
+      else
+        ++repeated;
     for (auto& file : final_snapshots(std::move(in_directory), path))
-      files.push_back(std::move(file));
+      add(std::move(file));
   }
+  auto same_process = one_per_process(files);
+  if (repeated + same_process > 0)
+    fmt::print(stderr,
+               "prof: note: {} snapshot{} named more than once (the same file or process) read once\n",
+               repeated + same_process, repeated + same_process == 1 ? "" : "s");
   return files;
 }
 

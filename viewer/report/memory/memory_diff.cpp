@@ -1,6 +1,7 @@
 #include "report/memory/memory_diff.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -25,9 +26,9 @@ struct DiffRow {
 }  // namespace
 
 Section memory_diff_section(const MemoryMerge& old_run, const MemoryMerge& new_run,
-                            const MemoryReportOptions& options) {
+                            const MemoryReportOptions& options, bool per_process) {
   Section section{.key = "memory",
-                  .title = "Memory (NEW - OLD)",
+                  .title = per_process ? "Memory (per-process means, NEW - OLD)" : "Memory (NEW - OLD)",
                   .present = true,
                   .absent_note = {},
                   .facts = {},
@@ -39,13 +40,22 @@ Section memory_diff_section(const MemoryMerge& old_run, const MemoryMerge& new_r
                                       old_run.processes() > 0 ? "NEW" : "OLD");
     return section;
   }
+  // Runs of different process counts are compared by their means per process: 3 ranks against 2 would
+  // otherwise show every site 1.5x bigger. The average (bytes per allocation) is the same either way.
+  auto mean = [per_process](MemoryViewValues values, std::size_t processes) {
+    if (!per_process) return values;
+    auto n = static_cast<double>(std::max<std::size_t>(processes, 1));
+    values.size = std::llround(static_cast<double>(values.size) / n);
+    values.count = std::llround(static_cast<double>(values.count) / n);
+    return values;
+  };
   std::map<std::string, DiffRow> rows;
   for (const auto& group : old_run.groups())
-    rows[group.key] = {&group, view_values(group.counts, options.view), {}};
+    rows[group.key] = {&group, mean(view_values(group.counts, options.view), old_run.processes()), {}};
   for (const auto& group : new_run.groups()) {
     auto& row = rows[group.key];
     row.group = &group;
-    row.new_values = view_values(group.counts, options.view);
+    row.new_values = mean(view_values(group.counts, options.view), new_run.processes());
   }
   std::vector<DiffRow> sorted;
   for (auto& [key, row] : rows)
@@ -59,9 +69,9 @@ Section memory_diff_section(const MemoryMerge& old_run, const MemoryMerge& new_r
   Table table{.key = "sites", .title = "", .columns = {}, .rows = {}, .total_rows = sorted.size()};
   if (options.text) {
     table.columns = {{"site", "site", "", Align::left},
-                     {"size", "size", "bytes"},
+                     {"size", per_process ? "size/proc" : "size", "bytes"},
                      {"size_diff", "(change)", "bytes", Align::left},
-                     {"count", "count", ""},
+                     {"count", per_process ? "count/proc" : "count", ""},
                      {"count_diff", "(change)", "", Align::left},
                      {"average", "average", "", Align::left}};
   } else {
@@ -74,6 +84,9 @@ Section memory_diff_section(const MemoryMerge& old_run, const MemoryMerge& new_r
                      {"old_count", "old_count", ""},
                      {"count", "count", ""},
                      {"count_diff", "count_diff", ""}};
+    if (per_process)  // sizes and counts are means: the header says so
+      for (std::size_t c = 3; c < table.columns.size(); ++c)
+        table.columns[c].key += "_per_process";
   }
   for (const auto& row : sorted) {
     const auto& o = row.old_values;

@@ -6,8 +6,9 @@
 
 namespace prof::viewer {
 
-// From the two runs' merges, made with these options (the grouping key, system frames).
+// From the two runs' merges, made with these options (the grouping key, system frames). `per_process`:
+// compare per-process means (runs of different process counts), said in the headers.
 Section memory_diff_section(const MemoryMerge& old_run, const MemoryMerge& new_run,
-                            const MemoryReportOptions& options);
+                            const MemoryReportOptions& options, bool per_process);
 
 }  // namespace prof::viewer

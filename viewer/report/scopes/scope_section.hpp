@@ -26,6 +26,7 @@ Section scope_section(const std::vector<Snapshot>& snapshots, const ScopeReportO
 Section scope_section(const ScopeMerge& merge, const ScopeReportOptions& options);
 
 // `prof diff --scopes` from the two runs' finished merges (made with the same ScopeTimes).
-Section scope_diff_section(const ScopeMerge& old_run, const ScopeMerge& new_run, bool text);
+// `per_process`: compare per-process means (runs of different process counts), said in the headers.
+Section scope_diff_section(const ScopeMerge& old_run, const ScopeMerge& new_run, bool text, bool per_process);
 
 }  // namespace prof::viewer
