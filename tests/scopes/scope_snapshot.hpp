@@ -17,6 +17,7 @@ namespace prof::test {
 
 struct ScopeRow {
   std::int64_t parent, site, calls, primitive_calls, total_ns, self_ns, raw_total_ns, raw_self_ns;
+  std::int64_t open_calls;  // 0 when the column is absent (snapshots before it)
 };
 
 struct ScopeThread {
@@ -95,10 +96,16 @@ inline ScopeSnapshot read_scope_snapshot(const std::filesystem::path& file) {
                             "total_ns", "self_ns", "raw_total_ns", "raw_self_ns"};
     for (int i = 0; i < 8; ++i)
       at[i] = column_of(columns, names[i]);
+    std::int64_t open_at = -1, position = 0;
+    for (auto column : columns) {
+      if (std::string_view(column) == "open_calls") open_at = position;
+      ++position;
+    }
     for (auto row_value : simdjson::dom::array(thread_value["nodes"]["rows"])) {
       simdjson::dom::array row = row_value;
       auto get = [&](int i) { return int64_t(row.at(std::size_t(at[i]))); };
-      thread.rows.push_back({get(0), get(1), get(2), get(3), get(4), get(5), get(6), get(7)});
+      std::int64_t open = open_at < 0 ? 0 : int64_t(row.at(std::size_t(open_at)));
+      thread.rows.push_back({get(0), get(1), get(2), get(3), get(4), get(5), get(6), get(7), open});
     }
     s.threads.push_back(std::move(thread));
   }
@@ -121,6 +128,8 @@ inline void check_scope_arithmetic(const ScopeSnapshot& s) {
       REQUIRE(rows[i].self_ns >= 0);
       REQUIRE(rows[i].raw_self_ns >= 0);
       REQUIRE(rows[i].primitive_calls <= rows[i].calls);
+      REQUIRE(rows[i].open_calls >= 0);
+      REQUIRE(rows[i].open_calls <= rows[i].calls);
     }
     for (std::size_t i = rows.size(); i-- > 0;) {
       if (rows[i].parent < 0) continue;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include <prof/detail/scope_guard.hpp>
+
 #include "core/clock.hpp"
 #include "core/json_writer.hpp"
 #include "core/proc_file.hpp"
@@ -23,7 +25,8 @@ namespace {
 std::atomic<std::uint32_t> g_sites_written{0};
 
 struct NodeScratch {
-  std::uint64_t calls;
+  std::uint64_t calls;          // completed and open
+  std::uint64_t open_calls;     // open when the snapshot began (counted with their time so far)
   std::uint64_t subtree_calls;  // this node's and its descendants'
   double raw_ns;
   double children_raw_ns;
@@ -36,7 +39,30 @@ struct Conversion {
   double ns_per_tick;
   double inner_ns;
   double outer_ns;
+  std::uint64_t now;  // the clock when the snapshot began: open calls end here
 };
+
+// A node's counters with its open call, if any, as if it ended at `now`. The owner may close the call while
+// we read: read the mark on both sides of the counters and retry when it moved, so the call is counted once.
+struct NodeCounts {
+  std::uint64_t calls, ticks, open_calls;
+};
+NodeCounts read_counts(const detail::ScopeNode& node, std::uint64_t now) noexcept {
+  NodeCounts counts{};
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    std::uint64_t since = node.open_since.load(std::memory_order_acquire);
+    counts.calls = node.calls.load(std::memory_order_acquire);
+    counts.ticks = node.ticks.load(std::memory_order_acquire);
+    std::uint64_t again = node.open_since.load(std::memory_order_acquire);
+    if (since != again) continue;
+    // A call that began after `now` is left for the next snapshot, as it would be in any other order.
+    counts.open_calls = since != 0 && since <= now ? 1 : 0;
+    if (counts.open_calls) counts.ticks += now - since;
+    break;
+  }
+  counts.calls += counts.open_calls;
+  return counts;
+}
 
 std::int64_t nanoseconds(double ns) noexcept {
   return ns <= 0 ? 0 : static_cast<std::int64_t>(std::llround(ns));
@@ -77,14 +103,15 @@ void current_thread_name(const ThreadTree& tree, char (&name)[16]) noexcept {
 void compute(ThreadTree& tree, NodeScratch* scratch, std::uint32_t count, const Conversion& c) noexcept {
   const Baseline* baseline = tree.baseline;
   for (std::uint32_t i = 0; i < count; ++i) {
-    detail::ScopeNode* node = tree.node(i);
-    std::uint64_t calls = node->calls.load(std::memory_order_relaxed);
-    std::uint64_t ticks = node->ticks.load(std::memory_order_relaxed);
+    NodeCounts counts = read_counts(*tree.node(i), c.now);
+    std::uint64_t calls = counts.calls;
+    std::uint64_t ticks = counts.ticks;
     if (baseline && i < baseline->count) {
       calls -= std::min(calls, baseline->values[2 * i]);
       ticks -= std::min(ticks, baseline->values[2 * i + 1]);
     }
-    scratch[i] = NodeScratch{calls, 0, static_cast<double>(ticks) * c.ns_per_tick, 0, 0, 0, -1};
+    scratch[i] =
+        NodeScratch{calls, counts.open_calls, 0, static_cast<double>(ticks) * c.ns_per_tick, 0, 0, 0, -1};
   }
   for (std::uint32_t i = count; i-- > 1;) {
     NodeScratch& s = scratch[i];
@@ -121,8 +148,8 @@ void write_thread(core::JsonWriter& out, ThreadTree& tree, const Conversion& c) 
     out.begin_object();
     out.key("columns");
     out.begin_array();
-    for (const char* column :
-         {"parent", "site", "calls", "primitive_calls", "total_ns", "self_ns", "raw_total_ns", "raw_self_ns"})
+    for (const char* column : {"parent", "site", "calls", "primitive_calls", "total_ns", "self_ns",
+                               "raw_total_ns", "raw_self_ns", "open_calls"})
       out.value(column);
     out.end_array();
     out.key("rows");
@@ -140,6 +167,7 @@ void write_thread(core::JsonWriter& out, ThreadTree& tree, const Conversion& c) 
       out.value(nanoseconds(s.total_ns - s.children_total_ns));
       out.value(nanoseconds(s.raw_ns));
       out.value(nanoseconds(s.raw_ns - s.children_raw_ns));
+      out.value(s.open_calls);
       out.end_array();
     }
     out.end_array();
@@ -153,7 +181,7 @@ void write_thread(core::JsonWriter& out, ThreadTree& tree, const Conversion& c) 
 
 void write_scopes_section(core::JsonWriter& out, void*) noexcept {
   Overhead overhead = scopes::overhead();
-  Conversion c{1e9 / core::clock::ticks_per_second(), 0, 0};
+  Conversion c{1e9 / core::clock::ticks_per_second(), 0, 0, detail::read_clock()};
   if (overhead.calibrated) {
     c.inner_ns = overhead.inner_ticks * c.ns_per_tick;
     c.outer_ns = overhead.outer_ticks * c.ns_per_tick;

@@ -35,20 +35,37 @@ void read_thread_name(char (&name)[16]) noexcept {
   if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) name[0] = '\0';
 }
 
-// Hands the tree over when its thread ends. The main thread never hands over: its thread_local destructors
-// run inside exit(), before the exit snapshot, and scopes in static destructors should still count.
-struct HandOver {
-  bool armed = false;
-  ~HandOver() {
-    ThreadTree* tree = t_tree;
-    if (!armed || !tree || tree == kHandedOver) return;
-    read_thread_name(tree->end_name);
-    tree->ended.store(true, std::memory_order_release);
-    t_tree = kHandedOver;
-    detail::t_current_scope = &g_boot_node;
+// Hands the tree over when its thread ends, from a pthread key's destructor: glibc runs those after every
+// thread_local destructor, so scopes in the thread's thread_local destructors still count; and it re-arms
+// itself for the later destructor rounds, after other libraries' key destructors that may enter scopes too.
+// The main thread never hands over: its thread_local destructors run inside exit(), before the exit
+// snapshot, and scopes in static destructors should still count.
+pthread_key_t g_hand_over_key;
+pthread_once_t g_hand_over_once = PTHREAD_ONCE_INIT;
+bool g_hand_over_key_made = false;
+thread_local constinit int t_hand_over_rounds __attribute__((tls_model("initial-exec"))) = 0;
+
+void hand_over(void* value) noexcept {
+  ThreadTree* tree = t_tree;
+  if (!tree || tree == kHandedOver) return;
+  if (++t_hand_over_rounds < PTHREAD_DESTRUCTOR_ITERATIONS) {
+    pthread_setspecific(g_hand_over_key, value);
+    return;
   }
-};
-thread_local HandOver t_hand_over;
+  read_thread_name(tree->end_name);
+  tree->ended.store(true, std::memory_order_release);
+  t_tree = kHandedOver;
+  detail::t_current_scope = &g_boot_node;
+}
+
+void make_hand_over_key() noexcept {
+  g_hand_over_key_made = pthread_key_create(&g_hand_over_key, hand_over) == 0;
+}
+
+void arm_hand_over(ThreadTree* tree) noexcept {
+  pthread_once(&g_hand_over_once, make_hand_over_key);
+  if (g_hand_over_key_made) pthread_setspecific(g_hand_over_key, tree);
+}
 
 ThreadTree* start_tree() noexcept {
   long tid = current_tid();
@@ -65,7 +82,7 @@ ThreadTree* start_tree() noexcept {
   g_last = tree;
   g_lock.unlock();
   t_tree = tree;
-  if (tid != static_cast<long>(::getpid())) t_hand_over.armed = true;
+  if (tid != static_cast<long>(::getpid())) arm_hand_over(tree);
   return tree;
 }
 
@@ -199,6 +216,17 @@ void after_fork_in_child() noexcept {
   g_lock.reset_in_child();
   reset_site_table_in_child();
   if (t_tree && t_tree != kHandedOver) t_tree->tid = current_tid();
+  // The child's open scopes began, for the child, at the fork: their guards take the later of their entry
+  // and this mark, so the child is not charged the time its parent spent in them. The other threads' open
+  // scopes do not exist here and never close.
+  std::uint64_t now = detail::read_clock();
+  for (ThreadTree* tree = g_first; tree; tree = tree->next) {
+    std::uint64_t mark = tree == t_tree ? now : 0;
+    for (std::uint32_t i = 0, count = tree->published_nodes(); i < count; ++i) {
+      std::atomic<std::uint64_t>& since = tree->node(i)->open_since;
+      if (since.load(std::memory_order_relaxed) != 0) since.store(mark, std::memory_order_relaxed);
+    }
+  }
   reset_all_trees();
 }
 

@@ -63,18 +63,24 @@ class ScopeGuard {
     thread_ = current_thread_pointer();
     t_current_scope = node;
     start_ = read_clock();
+    node->open_since.store(start_, std::memory_order_relaxed);
   }
 
   ~ScopeGuard() {
     if (!node_) [[unlikely]]
       return;
     std::uint64_t end = read_clock();
+    // A fork since the entry moved the node's mark to the fork (in the child); a reentry of the same path
+    // from a signal handler cleared it (0): the later of the two is when this call began here.
+    std::uint64_t since = node_->open_since.load(std::memory_order_relaxed);
+    std::uint64_t start = since > start_ ? since : start_;
+    node_->open_since.store(0, std::memory_order_relaxed);
     if (current_thread_pointer() != thread_) [[unlikely]] {
-      exit_elsewhere(*node_, end - start_);
+      exit_elsewhere(*node_, end - start);
       return;
     }
     node_->calls.store(node_->calls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    node_->ticks.store(node_->ticks.load(std::memory_order_relaxed) + (end - start_),
+    node_->ticks.store(node_->ticks.load(std::memory_order_relaxed) + (end - start),
                        std::memory_order_relaxed);
     t_current_scope = previous_;
   }

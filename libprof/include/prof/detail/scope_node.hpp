@@ -29,6 +29,10 @@ struct alignas(64) ScopeNode {
   std::uint32_t site_slot = 0;          // the site's row in the snapshot's site table, plus one (0: none)
   std::uint16_t depth = 0;              // 0 for the thread's synthetic root
   std::uint16_t flags = 0;
+  // The clock at the entry of the call now open on this path, 0 when none: a snapshot written meanwhile
+  // counts that call with its time so far (an exit or a kill inside a scope, a thread still running), and a
+  // fork restarts it in the child so the child is not charged its parent's time.
+  std::atomic<std::uint64_t> open_since{0};
 };
 
 static_assert(sizeof(ScopeNode) == 64, "a call tree node must fit one cache line");
