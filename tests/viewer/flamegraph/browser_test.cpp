@@ -47,10 +47,11 @@ Page open_page(const ScratchDir& dir, const std::string& html, const std::string
   REQUIRE(status == 0);
   Page page;
   auto text = read_file(dom);
-  auto begin = text.find("<pre id=\"prof-state\"");
+  // <pre id="prof-state"> in the HTML page, <text id="prof-state"> in the SVG.
+  auto begin = text.find("id=\"prof-state\"");
   REQUIRE(begin != std::string::npos);
   begin = text.find('>', begin) + 1;
-  page.state = text.substr(begin, text.find("</pre>", begin) - begin);
+  page.state = text.substr(begin, text.find('<', begin) - begin);
   std::istringstream in(read_file(log));
   for (std::string line; std::getline(in, line);)
     if (line.find("CONSOLE") != std::string::npos) page.console += line + "\n";
@@ -89,8 +90,9 @@ bool have_chromium() {
   return false;
 }
 
-std::string write_html(const ScratchDir& dir, const std::vector<std::string>& args) {
-  auto out = dir.path("flame.html");
+std::string write_html(const ScratchDir& dir, const std::vector<std::string>& args,
+                       const std::string& name = "flame.html") {
+  auto out = dir.path(name);
   std::vector<std::string> all{"flamegraph"};
   all.insert(all.end(), args.begin(), args.end());
   all.insert(all.end(), {"-o", out, "--force"});
@@ -219,4 +221,26 @@ TEST_CASE("flamegraph in chromium: 100 000 frames load, frames under a pixel mer
   CHECK(number(page.state, "merged") >= 999 * 100);
   CHECK(number(page.state, "drawn") < 1000);
   WARN("100 000 frames: first render after " << number(page.state, "ms") << " ms");
+}
+
+TEST_CASE("flamegraph svg in chromium: a click zooms and a search sums, as in flamegraph.pl's SVG") {
+  if (!have_chromium()) return;
+  ScratchDir dir;
+  auto snapshot = dir.file("solver.78.prof.json", prof::test::scope_snapshot(78, planted_scopes()));
+  auto svg = write_html(dir, {snapshot, "--format", "svg"}, "flame.svg");
+  auto plain = open_page(dir, svg, "");
+  INFO(plain.state << "\n" << plain.console);
+  CHECK(plain.console.empty());
+  CHECK(number(frame(plain.state, "hot", 2), "share") == Approx(0.75).margin(0.01));
+  CHECK(number(frame(plain.state, "cold", 2), "share") == Approx(0.25).margin(0.01));
+  auto page = open_page(dir, svg, "zoom=hot&search=inn");
+  INFO(page.state << "\n" << page.console);
+  CHECK(page.console.empty());
+  CHECK(text_field(page.state, "zoom") == "hot");
+  CHECK(number(frame(page.state, "hot", 2), "share") == Approx(1.0).margin(0.01));
+  CHECK(number(frame(page.state, "inner", 3), "share") == Approx(2.0 / 3).margin(0.01));
+  CHECK(frame(page.state, "cold", 2).empty());
+  auto search = page.state.substr(page.state.find("\"search\":"));
+  CHECK(number(search, "frames") == 1);
+  CHECK(number(search, "percent") == Approx(50.0).margin(0.01));
 }
