@@ -9,6 +9,7 @@
 #include "export.hpp"
 #include "real_functions.hpp"
 #include "recorder.hpp"
+#include "sampling/sampler.hpp"
 
 namespace prof::preload::fatal_signals {
 
@@ -92,6 +93,7 @@ namespace fs = prof::preload::fatal_signals;
 namespace real = prof::preload::real;
 
 PROF_SHIM_EXPORT int sigaction(int signal, const struct sigaction* act, struct sigaction* old) noexcept {
+  if (int rc = 0; prof::preload::sampling::intercept_sigaction(signal, act, old, rc)) return rc;
   if (!fs::is_ours(signal)) {
     int rc = real::sigaction(signal, act, old);
     // Back to the default after a handler of its own: ours again, so the end still leaves a snapshot.
@@ -121,6 +123,10 @@ sighandler_t replace(sighandler_t (*real_fn)(int, sighandler_t), int signal, sig
   if (!real_fn) {
     errno = ENOSYS;
     return SIG_ERR;
+  }
+  if (prof::preload::sampling::owns(signal)) {  // the sampler's signal: as sigaction above
+    if (handler == SIG_DFL) return SIG_DFL;
+    prof::preload::sampling::step_aside("the program sets its own action for the signal it samples with");
   }
   if (handler != SIG_DFL || !fs::is_fatal(signal)) return fs::disguised(real_fn(signal, handler));
   if (fs::is_ours(signal)) return SIG_DFL;

@@ -28,15 +28,19 @@ constexpr unsigned kMaxHz = 10000;
 // Frames above the interrupted one: this handler, the signal trampoline, libunwind's own; a few to spare.
 constexpr int kOwnFrames = 8;
 constexpr int kThreadSlots = 1024;
+constexpr int kMaxTimers = 4096;
 
 std::atomic<bool> g_active{false};
 unsigned g_hz = 0;
 int g_signal = 0;
 pthread_key_t g_timer_key;
 
-// Each thread's timer, created at its start and deleted at its end (the key's destructor).
-thread_local timer_t tl_timer;
-thread_local bool tl_armed = false;
+// Every live timer (id + 1; 0 is a free entry), so that stepping aside can delete them all from one thread.
+// Whoever exchanges an entry to 0 deletes its timer: the thread at its end, or step_aside.
+std::atomic<std::intptr_t> g_timers[kMaxTimers];
+
+// Each thread's entry in g_timers, claimed at its start and given back at its end (the key's destructor).
+thread_local int tl_timer = -1;
 thread_local bool tl_in_handler = false;
 
 // Start routines of threads being created, handed from pthread_create to the new thread without malloc.
@@ -68,16 +72,31 @@ void arm_current_thread() noexcept {
     ::timer_delete(timer);
     return;
   }
-  tl_timer = timer;
-  tl_armed = true;
+  for (int i = 0; i < kMaxTimers; ++i) {
+    std::intptr_t expected = 0;
+    if (g_timers[i].load(std::memory_order_relaxed) == 0 &&
+        g_timers[i].compare_exchange_strong(expected, reinterpret_cast<std::intptr_t>(timer) + 1)) {
+      tl_timer = i;
+      break;
+    }
+  }
+  if (tl_timer < 0) {  // more live threads than entries: this one goes unsampled
+    ::timer_delete(timer);
+    return;
+  }
   // A non-null value makes the key's destructor run at the thread's end, pthread_exit included.
   pthread_setspecific(g_timer_key, reinterpret_cast<void*>(1));
 }
 
+void release(int entry) noexcept {
+  std::intptr_t id = g_timers[entry].exchange(0);
+  if (id) ::timer_delete(reinterpret_cast<timer_t>(id - 1));
+}
+
 void disarm_current_thread() noexcept {
-  if (!tl_armed) return;
-  tl_armed = false;
-  ::timer_delete(tl_timer);
+  if (tl_timer < 0) return;
+  release(tl_timer);
+  tl_timer = -1;
 }
 
 void thread_ended(void*) noexcept {
@@ -183,7 +202,10 @@ void after_fork_in_child() noexcept {
   // The slots of threads the parent was starting belong to no thread here.
   for (Slot& slot : g_slots)
     slot.used.store(false, std::memory_order_relaxed);
-  tl_armed = false;  // the parent's timer id names nothing in the child
+  // Timers are not inherited: the parent's ids name nothing here (or, worse, a timer created later).
+  for (auto& entry : g_timers)
+    entry.store(0, std::memory_order_relaxed);
+  tl_timer = -1;
   arm_current_thread();
 }
 
@@ -199,9 +221,31 @@ unsigned hz() noexcept {
   return g_hz;
 }
 
+bool owns(int signal) noexcept {
+  return signal == g_signal && g_active.load(std::memory_order_acquire);
+}
+
+bool intercept_sigaction(int signal, const struct sigaction* act, struct sigaction* old, int& rc) noexcept {
+  if (!owns(signal)) return false;
+  // A handler or SIG_IGN of the program's own: every timer goes first, then the program's action is set.
+  if (act && ((act->sa_flags & SA_SIGINFO) || act->sa_handler != SIG_DFL)) {
+    step_aside("the program sets its own handler for the signal it samples with (SIGRTMAX-4)");
+    rc = real::sigaction(signal, act, nullptr);
+  } else {
+    rc = 0;  // asking, or setting the default it believes it has: the sampler's handler stays
+  }
+  // Either way the previous action is the default, as without prof.
+  if (old && rc == 0) {
+    std::memset(old, 0, sizeof *old);
+    old->sa_handler = SIG_DFL;
+  }
+  return true;
+}
+
 void step_aside(const char* why) noexcept {
   if (!g_active.exchange(false)) return;
-  disarm_current_thread();
+  for (int i = 0; i < kMaxTimers; ++i)
+    release(i);
   char line[160] = "prof: sampling off: ";
   std::size_t length = std::strlen(line);
   for (const char* c = why; *c && length < sizeof line - 2; ++c)

@@ -11,6 +11,7 @@
 // rest. tests/sampling/sampling_eintr_test checks nanosleep, read and poll.
 
 #include <pthread.h>
+#include <signal.h>
 
 namespace prof::preload::sampling {
 
@@ -36,6 +37,14 @@ void after_fork_in_child() noexcept;
 int signal_number() noexcept;
 bool active() noexcept;
 unsigned hz() noexcept;
+
+// Whether `signal` is the one the sampler is using now.
+bool owns(int signal) noexcept;
+
+// The program's sigaction on the sampler's signal (process/fatal_signals.cpp asks first): asking, or setting
+// SIG_DFL, is answered here with SIG_DFL (rc 0, true) while sampling goes on; a handler or SIG_IGN of the
+// program's own makes sampling step aside, and false lets the real sigaction set it.
+bool intercept_sigaction(int signal, const struct sigaction* act, struct sigaction* old, int& rc) noexcept;
 
 // The program takes over the shim's signal or profiles itself (SIGPROF, ITIMER_PROF): sampling stops in
 // every thread, with one line on stderr naming `why`.

@@ -134,3 +134,19 @@ TEST_CASE("A fork child samples its own threads, without the parent's counts", "
   CHECK(totals[0] < 10);   // the parent only waited
   CHECK(totals[1] > 160);  // the child's 1 s of CPU at 199 Hz: ~199
 }
+
+TEST_CASE("A program that handles the sampler's signal keeps it: sampling steps aside with one line",
+          "[sampling][signals]") {
+  TempDir dir;
+  auto plain = prof::test::run({kPrograms + "/own_handler"}, {}, dir.path());
+  REQUIRE(plain.code() == 0);
+  CHECK(plain.out == "previous action default 1, timer signals 0, own signals 1\n");
+  auto sampled = prof_run(dir, {"--sample", "1000"}, {kPrograms + "/own_handler"});
+  CHECK(sampled.code() == 0);
+  CHECK(sampled.out == plain.out);
+  CHECK(sampled.err.find("prof: sampling off: the program sets its own handler") != std::string::npos);
+  // What was sampled before the program took the signal is kept.
+  auto totals = samples_per_snapshot(dir);
+  REQUIRE(totals.size() == 1);
+  CHECK(totals[0] > 50);
+}
