@@ -34,6 +34,16 @@ struct SiteChange {
   std::int64_t change_ns() const { return new_run.total_ns - old_run.total_ns; }
 };
 
+// A scope's figures divided by the process count `n` (1: its sums).
+ScopeSiteTotals mean_of(ScopeSiteTotals totals, double n) {
+  auto mean = [n](std::int64_t v) { return std::llround(static_cast<double>(v) / n); };
+  totals.calls = mean(totals.calls);
+  totals.primitive_calls = mean(totals.primitive_calls);
+  totals.self_ns = mean(totals.self_ns);
+  totals.total_ns = mean(totals.total_ns);
+  return totals;
+}
+
 std::vector<SiteChange> site_changes(const ScopeTree& old_tree, const ScopeTree& new_tree,
                                      const Scale& scale) {
   std::map<ScopeSiteKey, SiteChange> by_site;
@@ -49,14 +59,8 @@ std::vector<SiteChange> site_changes(const ScopeTree& old_tree, const ScopeTree&
   std::vector<SiteChange> changes;
   for (auto& [site, change] : by_site) {
     change.ratio = scale.ratio(change.new_run.total_ns, change.old_run.total_ns);
-    for (auto [totals, n] :
-         {std::pair(&change.old_run, scale.old_n), std::pair(&change.new_run, scale.new_n)}) {
-      auto mean = [n](std::int64_t v) { return std::llround(static_cast<double>(v) / n); };
-      totals->calls = mean(totals->calls);
-      totals->primitive_calls = mean(totals->primitive_calls);
-      totals->self_ns = mean(totals->self_ns);
-      totals->total_ns = mean(totals->total_ns);
-    }
+    change.old_run = mean_of(change.old_run, scale.old_n);
+    change.new_run = mean_of(change.new_run, scale.new_n);
     changes.push_back(std::move(change));
   }
   // Biggest absolute change first; ties by name, so the order does not depend on the reading order.
