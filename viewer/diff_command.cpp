@@ -32,6 +32,7 @@ struct DiffOptions {
   double threshold = kDefaultDiffThreshold;
   bool memory = false;
   std::string mem_by = "line", mem_view = "peak";
+  MemoryFrameFilters mem_filters;  // --exclude-function, --include-file, --exclude-module
   std::size_t mem_top = 10;
   bool top_given = false;
 };
@@ -128,6 +129,7 @@ void run_diff(const DiffOptions& options) {
   if (options.memory) {  // --by and --view without --mem are ignored
     mem.by = parse_memory_key(options.mem_by);
     mem.view = parse_memory_view(options.mem_view);
+    mem.filters = options.mem_filters;
   }
   // Text shows 10 sites; csv and json carry every row unless --top is given.
   mem.top = options.top_given || format == OutputFormat::text ? options.mem_top : SIZE_MAX;
@@ -197,6 +199,17 @@ void add_diff_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--by", options->mem_by, "With --mem: line (default), function, file or traceback");
   cmd->add_option("--view", options->mem_view,
                   "With --mem: peak (default), leaks, allocations, temporary or total");
+  cmd->add_option(
+         "--exclude-function", options->mem_filters.exclude_functions,
+         "With --mem: skip frames of functions matching this glob (repeatable): a wrapper's bytes go "
+         "to its callers")
+      ->type_name("PATTERN");
+  cmd->add_option("--include-file", options->mem_filters.include_files,
+                  "With --mem: charge only frames whose file matches this glob (repeatable)")
+      ->type_name("GLOB");
+  cmd->add_option("--exclude-module", options->mem_filters.exclude_modules,
+                  "With --mem: skip frames of modules matching this glob (repeatable)")
+      ->type_name("GLOB");
   cmd->add_option("--top", options->mem_top,
                   "With --mem: rows shown (text: 10; csv and json: all rows unless --top is given)");
   cmd->footer(

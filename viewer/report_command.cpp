@@ -1,6 +1,7 @@
 // `prof report [options] PATH...`: what one run (or several) did, read from its snapshots.
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <set>
 
@@ -36,6 +37,7 @@ struct ReportOptions {
   ScopeReportOptions scope;  // --tree, --callers, --callees, --threads, --no-compensate, --min-percent
   MemoryReportOptions mem;   // --by, --view, --keep-system-frames, --timeline, --tree with --mem
   std::string mem_by = "line", mem_view = "peak";
+  std::size_t width = 0;  // --width; 0: COLUMNS, else 80
 };
 
 OutputFormat parse_format(const std::string& name) {
@@ -166,13 +168,51 @@ void add_memory_report_flags(CLI::App& cmd, ReportOptions& options) {
       "--keep-system-frames", options.mem.keep_system_frames,
       "Memory: charge sites to libc, libstdc++ and /usr/include frames too instead of skipping them");
   cmd.add_flag("--timeline", options.mem.timeline, "Memory: the live heap over time as a text chart");
+  auto& filters = options.mem.filters;
+  cmd.add_option("--exclude-function", filters.exclude_functions,
+                 "Memory: skip frames of functions matching this glob (repeatable), as system frames are: "
+                 "an allocator wrapper's bytes go to its callers")
+      ->type_name("PATTERN");
+  cmd.add_option("--include-file", filters.include_files,
+                 "Memory: charge only frames whose file (path or base name) matches this glob (repeatable)")
+      ->type_name("GLOB");
+  cmd.add_option("--exclude-module", filters.exclude_modules,
+                 "Memory: skip frames of modules (path or base name) matching this glob (repeatable)")
+      ->type_name("GLOB");
+  cmd.add_flag("--cumulative", options.mem.cumulative,
+               "Memory: every line, function or file on a stack gets its bytes once (inclusive, as "
+               "tracemalloc's cumulative=True); with --mem, --callers/--callees F show F's neighbours");
+}
+
+// --width N, else COLUMNS, else 80: names shorten to what the text may hold.
+std::size_t text_width(std::size_t given) {
+  if (given > 0) return given;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    char* end = nullptr;
+    auto value = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && value >= 40 && value <= 10000)
+      return static_cast<std::size_t>(value);
+  }
+  return 80;
 }
 
 // Memory flags imply --mem; --tree with --mem is the memory tree (the stacks below each site).
 void check_memory_report_flags(const CLI::App& cmd, ReportOptions& options) {
   auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
-  if (given("--by") || given("--view") || given("--keep-system-frames") || given("--timeline"))
+  if (given("--by") || given("--view") || given("--keep-system-frames") || given("--timeline") ||
+      given("--exclude-function") || given("--include-file") || given("--exclude-module") ||
+      given("--cumulative"))
     options.memory = true;
+  // With --mem, --callers F and --callees F are about the stacks of the allocations.
+  if (options.memory && (given("--callers") || given("--callees"))) {
+    options.mem.neighbours = given("--callers") ? MemoryReportOptions::Neighbours::callers
+                                                : MemoryReportOptions::Neighbours::callees;
+    options.mem.function = options.scope.name;
+    options.scope.view = ScopeReportOptions::View::flat;
+  }
+  if (options.mem.cumulative && options.mem_by == "traceback")
+    throw UserError("--cumulative",
+                    "a traceback is already the whole stack: choose --by line, function or file");
   options.mem.by = parse_memory_key(options.mem_by);
   options.mem.view = parse_memory_view(options.mem_view);
   options.mem.tree = options.memory && given("--tree");
@@ -184,8 +224,9 @@ void check_scope_report_flags(const CLI::App& cmd, ReportOptions& options) {
   auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
   int views = (given("--tree") && !options.mem.tree) + given("--callers") + given("--callees");
   if (views > 1) throw UserError("--tree", "choose one of --tree, --callers and --callees");
-  if ((views > 0 && !options.mem.tree) || given("--threads") || given("--no-compensate") ||
-      given("--min-percent"))
+  const bool memory_view =
+      options.mem.tree || options.mem.neighbours != MemoryReportOptions::Neighbours::none;
+  if ((views > 0 && !memory_view) || given("--threads") || given("--no-compensate") || given("--min-percent"))
     options.scopes = true;
   if (given("--tree") && !options.mem.tree && !options.sort.empty())
     throw UserError("--sort", "the tree keeps its own order (heaviest child first); drop --sort");
@@ -212,7 +253,7 @@ void run_report(const ReportOptions& options) {
   std::string out;
   switch (format) {
     case OutputFormat::text:
-      out = render_text(sections, {.colour = stdout_wants_colour(), .width = 80});
+      out = render_text(sections, {.colour = stdout_wants_colour(), .width = text_width(options.width)});
       break;
     case OutputFormat::csv:
       // csv holds tables only; a requested section that is absent is said on stderr, keeping stdout clean.
@@ -265,6 +306,10 @@ void add_report_command(CLI::App& app, int& exit_code) {
       "its % of wall");
   cmd->add_option("--rank", options->rank, "Report only the process of MPI rank R")->type_name("R");
   cmd->add_option("--pid", options->pid, "Report only the process PID")->type_name("PID");
+  cmd->add_option(
+         "--width", options->width,
+         "Text: columns a line may take (default: COLUMNS, else 80); long names shorten in the middle")
+      ->type_name("N");
   add_scope_report_flags(*cmd, *options);
   add_memory_report_flags(*cmd, *options);
   cmd->footer(
@@ -287,12 +332,17 @@ void add_report_command(CLI::App& app, int& exit_code) {
       "  prof report run/ --scopes --no-compensate     raw times, instrumentation cost included\n"
       "  prof report run/ --scopes --format csv        name,file,line,calls,primitive_calls,\n"
       "                                                self_seconds,total_seconds,...\n"
-      "Memory reports (tracemalloc-like; --by, --view, --timeline imply --mem):\n"
+      "Memory reports (tracemalloc-like; --by, --view, --timeline, --cumulative and the filters imply "
+      "--mem):\n"
       "  prof report run/ --mem                        top 10 lines of your code by bytes live at the peak\n"
       "  prof report run/ --view leaks --by function   what leaked, per function\n"
       "  prof report run/ --mem --tree --top 3         the stacks below the three biggest sites\n"
       "  prof report run/ --mem --timeline             the live heap over time\n"
       "  prof report run/ --mem --format csv           file,line,function,allocations,allocated_bytes,...\n"
+      "  prof report run/ --mem --exclude-function 'Memory::s*alloc'   a wrapper's bytes go to its callers\n"
+      "  prof report run/ --by function --cumulative   inclusive bytes: every function on the stack\n"
+      "  prof report run/ --mem --callers grow         who calls grow, for how many bytes (--callees: what\n"
+      "                                                grow calls)\n"
       "Several processes (MPI ranks, fork pools; merged as a stream, one snapshot in memory at a time):\n"
       "  prof report run/                              scopes and memory sites get a second table\n"
       "                                                \"across N ranks\": sum, min (rank), mean, max "

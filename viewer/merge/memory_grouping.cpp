@@ -56,6 +56,9 @@ bool is_system_frame(const Snapshot& snapshot, const Frame& frame) {
                                ? written
                                : std::filesystem::path(written).lexically_normal().string();
   if (file.starts_with("/usr/include/") || file.starts_with("/usr/lib/gcc/")) return true;
+  // "./elf/dl-init.c", "../../../libstdc++-v3/...": a path relative to another package's build directory
+  // (glibc's, gcc's debug info) is not a line of the user's code, unless it opens from here.
+  if ((file.starts_with("./") || file.starts_with("../")) && !std::filesystem::exists(file)) return true;
   if (frame.module >= 0 && is_system_module(snapshot.modules[static_cast<std::size_t>(frame.module)].path))
     return true;
   return false;

@@ -29,7 +29,8 @@ struct MemoryGroup {
   std::map<std::vector<std::string>, MemoryCounts> callers;
 };
 
-// libc, libstdc++, libunwind, the shim, ld.so and /usr/include: not the user's code.
+// libc, libstdc++, libunwind, the shim, ld.so, /usr/include and "./" or "../" paths that do not open from the
+// current directory (another package's debug info): not the user's code.
 bool is_system_frame(const Snapshot& snapshot, const Frame& frame);
 
 }  // namespace prof::viewer

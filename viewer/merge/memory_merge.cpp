@@ -19,6 +19,11 @@ std::string location(const Snapshot& snapshot, std::uint32_t index) {
   return frame.line ? fmt::format("{}:{}", file, frame.line) : file;
 }
 
+std::string function_name(const Snapshot& snapshot, std::uint32_t index) {
+  const auto& function = snapshot.string(snapshot.frames[index].function);
+  return function.empty() ? describe_frame(snapshot, index) : function;
+}
+
 void add_summary(MemorySummary& total, const MemorySummary& summary) {
   total.allocations = add_saturating(total.allocations, summary.allocations);
   total.allocated_bytes = add_saturating(total.allocated_bytes, summary.allocated_bytes);
@@ -30,6 +35,8 @@ void add_summary(MemorySummary& total, const MemorySummary& summary) {
   };
   add_optional(total.temporary_allocations, summary.temporary_allocations);
   add_optional(total.tracer_bytes, summary.tracer_bytes);
+  add_optional(total.runtime_pool_allocations, summary.runtime_pool_allocations);
+  add_optional(total.runtime_pool_bytes, summary.runtime_pool_bytes);
 }
 
 MemorySummary summary_of_site(const MemorySite& site) {
@@ -109,13 +116,67 @@ std::size_t MemoryMerge::group_for(const Snapshot& snapshot, const std::vector<s
   return it->second;
 }
 
+namespace {
+
+std::string module_name(const Snapshot& snapshot, const Frame& frame) {
+  if (frame.module < 0) return "?";
+  const auto& path = snapshot.modules[static_cast<std::size_t>(frame.module)].path;
+  return path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+}
+
+bool is_loader(const std::string& module) {
+  return module.starts_with("ld-linux") || module.starts_with("ld.so") || module.starts_with("ld64.so");
+}
+
+// A function named F: exactly, without its argument list, or as a part of its name.
+bool names_function(const std::string& function, const std::string& wanted) {
+  if (wanted.empty() || function.empty()) return false;
+  return function == wanted || function.find(wanted) != std::string::npos;
+}
+
+}  // namespace
+
+// A stack with no frame of the user's code: charged to `[startup]` when the dynamic linker called it
+// (constructors run before main), else to the module that asked for the memory (past the allocator
+// entries of libc and the shim). Never to a file the user cannot open, such as glibc's "./elf/dl-init.c".
+std::string MemoryMerge::fallback_key(const Snapshot& snapshot, std::span<const std::uint32_t> stack) {
+  if (is_loader(module_name(snapshot, snapshot.frames[stack.back()]))) return "[startup]";
+  for (auto frame : stack) {
+    auto module = module_name(snapshot, snapshot.frames[frame]);
+    if (!module.starts_with("libc.so") && !module.starts_with("libc-") &&
+        !module.starts_with("libprof_preload"))
+      return "[" + module + "]";
+  }
+  return "[" + module_name(snapshot, snapshot.frames[stack.front()]) + "]";
+}
+
+std::size_t MemoryMerge::named_group(const std::string& name) {
+  auto [it, added] = group_of_.emplace(name, groups_.size());
+  if (added) {
+    MemoryGroup group;
+    group.key = name;
+    group.function = name;
+    if (options_.by == MemoryKey::traceback) group.traceback = name;
+    groups_.push_back(std::move(group));
+    spreads_.emplace_back();
+  }
+  return it->second;
+}
+
 void MemoryMerge::add_sites(const Snapshot& snapshot, std::size_t ordinal) {
   const auto& frames = snapshot.frames;
   // Per frame of this snapshot, worked out once: 10 000 sites share a few thousand frames.
-  std::vector<char> system(frames.size(), 0);
-  if (!options_.keep_system_frames)
-    for (std::size_t f = 0; f < frames.size(); ++f)
-      system[f] = is_system_frame(snapshot, frames[f]) ? 1 : 0;
+  std::vector<char> system(frames.size(), 0), runtime_leak(frames.size(), 0), wanted(frames.size(), 0);
+  const bool neighbours = options_.neighbours != MemoryReportOptions::Neighbours::none;
+  for (std::size_t f = 0; f < frames.size(); ++f) {
+    system[f] = (!options_.keep_system_frames && is_system_frame(snapshot, frames[f])) ||
+                        filtered_out(snapshot, frames[f], options_.filters)
+                    ? 1
+                    : 0;
+    runtime_leak[f] = is_runtime_leak_function(snapshot.string(frames[f].function)) ? 1 : 0;
+    if (neighbours)
+      wanted[f] = names_function(snapshot.string(frames[f].function), options_.function) ? 1 : 0;
+  }
   constexpr std::size_t kUnknown = static_cast<std::size_t>(-1);
   std::vector<std::size_t> group_of_frame(frames.size(), kUnknown);  // line, function and file keys
   std::size_t no_frame_group = kUnknown;
@@ -135,44 +196,83 @@ void MemoryMerge::add_sites(const Snapshot& snapshot, std::size_t ordinal) {
   }
   stacks_walked_ += stack_order.size();
   std::vector<std::uint32_t> user;
+  std::vector<std::size_t> indices;  // the groups one stack is charged to (several with --cumulative)
+  MemoryCounts process_suppressed;
+  auto group_of = [&](std::uint32_t frame) {
+    if (group_of_frame[frame] == kUnknown) group_of_frame[frame] = group_for(snapshot, {frame});
+    return group_of_frame[frame];
+  };
+  auto charge_once = [&](std::size_t index) {
+    if (std::find(indices.begin(), indices.end(), index) == indices.end()) indices.push_back(index);
+  };
   for (auto stack_index : stack_order) {
-    const auto& site = per_stack[stack_index];
-    auto stack = snapshot.stacks[stack_index];
+    auto site = per_stack[stack_index];
+    const auto stack = snapshot.stacks[stack_index];
+    // heaptrack's suppressions: the runtime's one-time allocations are counted apart from the leaks.
+    if (site.leaked_allocations > 0 || site.leaked_bytes > 0)
+      if (std::any_of(stack.begin(), stack.end(), [&](std::uint32_t f) { return runtime_leak[f] != 0; })) {
+        process_suppressed.leaked_allocations += site.leaked_allocations;
+        process_suppressed.leaked_bytes += site.leaked_bytes;
+        site.leaked_allocations = 0;
+        site.leaked_bytes = 0;
+      }
     user.clear();
     for (auto frame : stack)
       if (!system[frame]) user.push_back(frame);
-    // All system (an allocation made by the runtime itself): charge it to where it happened.
-    if (user.empty() && !stack.empty()) user.push_back(stack[0]);
-    std::size_t index;
-    if (options_.by == MemoryKey::traceback)
-      index = group_for(snapshot, user);
-    else if (user.empty())
-      index = no_frame_group != kUnknown ? no_frame_group : (no_frame_group = group_for(snapshot, user));
-    else if (group_of_frame[user[0]] != kUnknown)
-      index = group_of_frame[user[0]];
-    else
-      index = group_of_frame[user[0]] = group_for(snapshot, user);
-    auto& group = groups_[index];
-    group.counts.add(site);
-    if (options_.tree) {
-      std::vector<std::string> chain;
-      if (options_.by != MemoryKey::traceback)
-        for (std::size_t i = 1; i < user.size(); ++i) {
-          if (described[user[i]].empty()) described[user[i]] = describe_frame(snapshot, user[i]);
-          chain.push_back(described[user[i]]);
-        }
-      group.callers[chain].add(site);
+    indices.clear();
+    if (neighbours) {
+      const bool callers = options_.neighbours == MemoryReportOptions::Neighbours::callers;
+      for (std::size_t i = 0; i < user.size(); ++i) {
+        if (!wanted[user[i]]) continue;
+        if (callers)
+          charge_once(i + 1 < user.size() ? named_group(function_name(snapshot, user[i + 1]))
+                                          : named_group("(outermost)"));
+        else
+          charge_once(i > 0 ? named_group(function_name(snapshot, user[i - 1])) : named_group("(allocates)"));
+      }
+      if (indices.empty()) continue;  // a stack without F is not in these rows
+    } else if (user.empty()) {
+      // All system, or all filtered out (an allocation made by the runtime itself).
+      if (!stack.empty())
+        charge_once(named_group(fallback_key(snapshot, stack)));
+      else
+        charge_once(no_frame_group != kUnknown ? no_frame_group
+                                               : (no_frame_group = group_for(snapshot, user)));
+    } else if (options_.by == MemoryKey::traceback) {
+      charge_once(group_for(snapshot, user));
+    } else if (options_.cumulative) {
+      for (auto frame : user)
+        charge_once(group_of(frame));
+    } else {
+      charge_once(group_of(user[0]));
     }
-    if (own.size() <= index) {
-      own.resize(groups_.size());
-      in_own.resize(groups_.size(), 0);
+    for (auto index : indices) {
+      auto& group = groups_[index];
+      group.counts.add(site);
+      if (options_.tree) {
+        std::vector<std::string> chain;
+        if (options_.by != MemoryKey::traceback && !options_.cumulative && !neighbours)
+          for (std::size_t i = 1; i < user.size(); ++i) {
+            if (described[user[i]].empty()) described[user[i]] = describe_frame(snapshot, user[i]);
+            chain.push_back(described[user[i]]);
+          }
+        group.callers[chain].add(site);
+      }
+      if (own.size() <= index) {
+        own.resize(groups_.size());
+        in_own.resize(groups_.size(), 0);
+      }
+      if (!in_own[index]) {
+        in_own[index] = 1;
+        touched.push_back(index);
+      }
+      own[index].add(site);
     }
-    if (!in_own[index]) {
-      in_own[index] = 1;
-      touched.push_back(index);
-    }
-    own[index].add(site);
   }
+  suppressed_.add(process_suppressed);
+  summary_.leaked_allocations =
+      std::max<std::int64_t>(0, summary_.leaked_allocations - process_suppressed.leaked_allocations);
+  summary_.leaked_bytes = std::max<std::int64_t>(0, summary_.leaked_bytes - process_suppressed.leaked_bytes);
   std::sort(touched.begin(), touched.end());
   const bool by_count = options_.view == MemoryView::allocations || options_.view == MemoryView::temporary;
   for (auto index : touched) {

@@ -3,6 +3,7 @@
 // the summed summary, the sites grouped by the chosen key, each group's figure per process for the "across
 // N ranks" table, and the timeline --timeline shows. Nothing here points into a snapshot.
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,10 +33,15 @@ class MemoryMerge {
   // Distinct stacks whose frames were walked, over all processes: the work grows with the stacks, not with
   // the sites that share them.
   std::size_t stacks_walked() const { return stacks_walked_; }
+  // Leaks whose stack holds one of the runtime's one-time allocators (heaptrack's suppressions): left out
+  // of the summary's and the sites' leaked counts, shown apart.
+  const MemoryCounts& suppressed() const { return suppressed_; }
 
  private:
   void add_sites(const Snapshot& snapshot, std::size_t ordinal);
   std::size_t group_for(const Snapshot& snapshot, const std::vector<std::uint32_t>& user);
+  std::size_t named_group(const std::string& name);
+  static std::string fallback_key(const Snapshot& snapshot, std::span<const std::uint32_t> stack);
 
   MemoryReportOptions options_;
   MemorySummary summary_;
@@ -47,6 +53,7 @@ class MemoryMerge {
   std::vector<MemoryPoint> timeline_;
   std::optional<std::int64_t> timeline_peak_;
   std::size_t stacks_walked_ = 0;
+  MemoryCounts suppressed_;
   bool have_timeline_ = false;
 };
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "merge/memory_filters.hpp"
 #include "merge/memory_grouping.hpp"
 #include "model/snapshot.hpp"
 
@@ -19,6 +20,14 @@ struct MemoryReportOptions {
   bool tree = false;
   bool timeline = false;
   bool text = true;  // text shows tracemalloc's lines; csv/json get every count as its own column
+  MemoryFrameFilters filters = {};  // --exclude-function, --include-file, --exclude-module
+  // --cumulative (tracemalloc's statistics(key, cumulative=True)): every distinct key on a stack gets the
+  // site's counts once, so a function's row holds the bytes of everything it called.
+  bool cumulative = false;
+  // --callers F / --callees F with --mem: rows are the functions next to F on the stacks that hold it.
+  enum class Neighbours { none, callers, callees };
+  Neighbours neighbours = Neighbours::none;
+  std::string function = {};  // F: the exact function, or a part of its name
 };
 
 MemoryKey parse_memory_key(const std::string& name);    // throws UserError

@@ -62,6 +62,8 @@ Memory read_memory(const json::element& value, const Snapshot& snapshot) {
         .leaked_bytes = required_count(summary, "leaked_bytes", where),
         .temporary_allocations = optional_count(summary, "temporary_allocations", where),
         .tracer_bytes = optional_count(summary, "tracer_bytes", where),
+        .runtime_pool_allocations = optional_count(summary, "runtime_pool_allocations", where),
+        .runtime_pool_bytes = optional_count(summary, "runtime_pool_bytes", where),
     };
   }
   TableReader sites(json::require(object, "sites", "memory"), "memory.sites");

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -18,11 +19,56 @@ std::string printable(std::string_view text) {
   return result;
 }
 
-// Keeps the end, where file names and line numbers are.
-std::string shorten(const std::string& text, std::size_t width) {
+// `text` with the insides of its outermost (open, close) pairs replaced by "...": "f(int, char)" ->
+// "f(...)", "std::vector<int>::push_back" -> "std::vector<...>::push_back". `operator<`, `operator()`
+// and friends keep their symbols.
+std::string elide_pairs(const std::string& text, char open, char close) {
+  std::string result;
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (depth == 0 && text.compare(i, 8, "operator") == 0) {
+      std::size_t end = i + 8;
+      if (text.compare(end, 2, "()") == 0)
+        end += 2;
+      else
+        while (end < text.size() &&
+               std::string_view("<>=!+-*/%&|^~[]").find(text[end]) != std::string_view::npos)
+          ++end;
+      result += text.substr(i, end - i);
+      i = end - 1;
+      continue;
+    }
+    const char c = text[i];
+    if (c == open) {
+      if (depth++ == 0) result += std::string(1, open) + "...";
+    } else if (c == close && depth > 0) {
+      if (--depth == 0) result += close;
+    } else if (depth == 0) {
+      result += c;
+    }
+  }
+  return depth == 0 ? result : text;  // unbalanced: not a signature
+}
+
+// Cut in the middle: the start names the thing, the end holds the file name and line.
+std::string cut_middle(const std::string& text, std::size_t width) {
   if (text.size() <= width) return text;
   if (width <= 3) return text.substr(text.size() - width);
-  return "..." + text.substr(text.size() - (width - 3));
+  const auto slash = text.rfind('/');
+  std::size_t tail = slash == std::string::npos ? (width - 3) / 2 : text.size() - slash;
+  tail = std::min(tail, width - 3 - std::min<std::size_t>(width - 3, (width - 3) / 3));
+  const std::size_t head = width - 3 - tail;
+  return text.substr(0, head) + "..." + text.substr(text.size() - tail);
+}
+
+// A name that must stay identifiable in `width` columns: C++ signatures lose their argument lists, then
+// their template arguments, then the emptied argument list; what is still too long is cut in the middle.
+std::string shorten(const std::string& text, std::size_t width) {
+  if (text.size() <= width) return text;
+  auto shorter = elide_pairs(text, '(', ')');
+  if (shorter.size() > width) shorter = elide_pairs(shorter, '<', '>');
+  if (shorter.size() > width && shorter.ends_with("(...)")) shorter.resize(shorter.size() - 5);
+  return cut_middle(shorter, width);
 }
 
 class Styler {
@@ -74,7 +120,9 @@ void render_table(const Table& full, const TextStyle& style, std::string& out) {
     for (std::size_t c = 0; c < n; ++c) {
       if (!table.columns[c].elastic) continue;
       auto excess = total - style.width;
-      auto floor = std::max<std::size_t>(12, table.columns[c].title.size());
+      // A name keeps room to be recognised (`Memory::srealloc(...)`, `std::vector<...>::push_back`): the
+      // line may pass the width rather than cut it to nothing.
+      auto floor = std::max(table.columns[c].title.size(), std::min<std::size_t>(widths[c], 30));
       auto shrunk = widths[c] > floor + excess ? widths[c] - excess : std::min(widths[c], floor);
       total -= widths[c] - shrunk;
       widths[c] = shrunk;

