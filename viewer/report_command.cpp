@@ -60,7 +60,9 @@ std::vector<Section> build_sections(const ReportMerge& merge, const ReportOption
   if (!chosen || options.scopes) sections.push_back(scope_section(merge.scopes(), options.scope));
   if (!chosen || options.memory) sections.push_back(memory_section(merge.memory(), options.mem));
   if (!chosen || options.mpi) sections.push_back(mpi_section(processes));
-  if (!chosen || options.samples) sections.push_back(samples_section(merge.samples()));
+  if (!chosen || options.samples)
+    sections.push_back(
+        samples_section(merge.samples(), options.scope.view == ScopeReportOptions::View::tree));
   if (!chosen || options.timers) sections.push_back(timers_section(processes));
   // By default a section that is not in the snapshots is simply not mentioned.
   if (!chosen) std::erase_if(sections, [](const Section& s) { return !s.present; });
@@ -226,7 +228,8 @@ void check_scope_report_flags(const CLI::App& cmd, ReportOptions& options) {
   if (views > 1) throw UserError("--tree", "choose one of --tree, --callers and --callees");
   const bool memory_view =
       options.mem.tree || options.mem.neighbours != MemoryReportOptions::Neighbours::none;
-  if ((views > 0 && !memory_view) || given("--threads") || given("--no-compensate") || given("--min-percent"))
+  if ((views > 0 && !memory_view && !options.samples) || given("--threads") || given("--no-compensate") ||
+      given("--min-percent"))
     options.scopes = true;
   if (given("--tree") && !options.mem.tree && !options.sort.empty())
     throw UserError("--sort", "the tree keeps its own order (heaviest child first); drop --sort");

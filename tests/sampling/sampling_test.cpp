@@ -150,3 +150,36 @@ TEST_CASE("A program that handles the sampler's signal keeps it: sampling steps 
   REQUIRE(totals.size() == 1);
   CHECK(totals[0] > 50);
 }
+
+TEST_CASE("The samples call tree puts each planted function under its thread path, heaviest first",
+          "[sampling][tree]") {
+  TempDir dir;
+  REQUIRE(prof_run(dir, {}, {kPrograms + "/planted_cpu", "1.0"}).code() == 0);
+  auto result = prof::test::run(
+      {kProf, "report", (dir.path() / "run").string(), "--samples", "--tree", "--format", "csv"}, {},
+      dir.path());
+  REQUIRE(result.code() == 0);
+  std::istringstream lines(result.out);
+  std::string line;
+  std::getline(lines, line);
+  REQUIRE(line == "total_percent,self_percent,samples,name");
+  std::vector<std::pair<std::string, double>> rows;  // name with its indentation, total %
+  while (std::getline(lines, line)) {
+    auto first = line.find(','), last = line.rfind(',');
+    rows.emplace_back(line.substr(last + 1), std::stod(line.substr(0, first)));
+  }
+  auto at = [&](const std::string& name) {
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (rows[i].first.find(name) != std::string::npos) return i;
+    FAIL("no row " << name);
+    return rows.size();
+  };
+  const std::size_t sixty = at("burn_sixty"), thirty = at("burn_thirty"), ten = at("burn_ten");
+  CHECK(sixty < thirty);  // heaviest sibling first
+  CHECK(thirty < ten);
+  CHECK(rows[sixty].second == Approx(60).margin(2));
+  // The callee one level deeper, with the caller's whole share.
+  const std::string indent = rows[sixty].first.substr(0, rows[sixty].first.find('b'));
+  CHECK(rows[sixty + 1].first == indent + "  burn");
+  CHECK(rows[sixty + 1].second == Approx(rows[sixty].second).margin(0.5));
+}

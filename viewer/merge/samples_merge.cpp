@@ -15,6 +15,16 @@ std::size_t SamplesMerge::function_of(const Snapshot& snapshot, std::uint32_t fr
   return it->second;
 }
 
+std::size_t SamplesMerge::child_of(std::size_t node, std::size_t function) {
+  const std::uint64_t key = (static_cast<std::uint64_t>(node) << 32) ^ function;
+  auto [it, added] = child_index_.try_emplace(key, tree_.size());
+  if (added) {
+    tree_.push_back({.function = function, .total = 0, .self = 0, .children = {}});
+    tree_[node].children.push_back(it->second);
+  }
+  return it->second;
+}
+
 void SamplesMerge::add(const Snapshot& snapshot) {
   if (!snapshot.samples) return;
   const Samples& samples = *snapshot.samples;
@@ -29,6 +39,13 @@ void SamplesMerge::add(const Snapshot& snapshot) {
     samples_ += stack.samples;
     seconds_ += seconds;
     seen.clear();
+    std::size_t node = 0;
+    tree_[0].total += stack.samples;
+    for (std::size_t i = frames.size(); i-- > 0;) {
+      node = child_of(node, function_of(snapshot, frames[i]));
+      tree_[node].total += stack.samples;
+      if (i == 0) tree_[node].self += stack.samples;
+    }
     for (std::size_t i = 0; i < frames.size(); ++i) {
       std::size_t function = function_of(snapshot, frames[i]);
       if (i == 0) {

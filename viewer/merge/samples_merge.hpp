@@ -18,6 +18,14 @@ struct SampledFunction {
   double self_seconds = 0, total_seconds = 0;
 };
 
+// The call tree merged by call path (outermost frame at the root): a node's `total` is the samples with this
+// path on the stack, `self` those that ended in it. Node 0 is the root (no function).
+struct SampleNode {
+  std::size_t function = 0;  // index into functions(); unused for the root
+  std::int64_t total = 0, self = 0;
+  std::vector<std::size_t> children;
+};
+
 class SamplesMerge {
  public:
   void add(const Snapshot& snapshot);
@@ -30,14 +38,18 @@ class SamplesMerge {
   double hz() const { return hz_; }  // the first process's rate
   // In order of first appearance; the report sorts them.
   const std::vector<SampledFunction>& functions() const { return functions_; }
+  const std::vector<SampleNode>& tree() const { return tree_; }
 
  private:
   std::size_t function_of(const Snapshot& snapshot, std::uint32_t frame);
+  std::size_t child_of(std::size_t node, std::size_t function);
 
   std::int64_t processes_ = 0, samples_ = 0, dropped_ = 0;
   double seconds_ = 0, hz_ = 0;
   std::vector<SampledFunction> functions_;
   std::unordered_map<std::string, std::size_t> index_;
+  std::vector<SampleNode> tree_{SampleNode{}};
+  std::unordered_map<std::uint64_t, std::size_t> child_index_;  // (parent, function) -> node
 };
 
 }  // namespace prof::viewer

@@ -14,9 +14,27 @@ double percent(std::int64_t part, std::int64_t whole) {
   return whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
+void add_tree_rows(const SamplesMerge& samples, std::size_t node, int depth, double min_percent,
+                   Table& table) {
+  const auto& tree = samples.tree();
+  std::vector<std::size_t> children = tree[node].children;
+  std::stable_sort(children.begin(), children.end(),
+                   [&](std::size_t a, std::size_t b) { return tree[a].total > tree[b].total; });
+  const std::int64_t all = samples.samples();
+  for (std::size_t child : children) {
+    const auto& n = tree[child];
+    if (percent(n.total, all) < min_percent) continue;
+    table.rows.push_back({Cell::number(percent(n.total, all)), Cell::number(percent(n.self, all)),
+                          Cell::count(n.total),
+                          Cell::string(std::string(2 * static_cast<std::size_t>(depth), ' ') +
+                                       samples.functions()[n.function].name)});
+    add_tree_rows(samples, child, depth + 1, min_percent, table);
+  }
+}
+
 }  // namespace
 
-Section samples_section(const SamplesMerge& samples) {
+Section samples_section(const SamplesMerge& samples, bool tree, double min_percent) {
   Section section{.key = "samples",
                   .title = "CPU samples",
                   .present = samples.present(),
@@ -37,6 +55,17 @@ Section samples_section(const SamplesMerge& samples) {
     section.warnings.push_back(
         "some samples were dropped (a full stack table, or a stack the unwinder could "
         "not walk): percentages are of the samples kept");
+  }
+  if (tree) {
+    Table table{.key = "tree", .title = "", .columns = {}, .rows = {}, .total_rows = 0};
+    table.columns = {{"total_percent", "total %", ""},
+                     {"self_percent", "self %", ""},
+                     {"samples", "samples", ""},
+                     {"name", "call path", "", Align::left, true}};
+    add_tree_rows(samples, 0, 0, min_percent, table);
+    table.total_rows = table.rows.size();
+    section.tables.push_back(std::move(table));
+    return section;
   }
   const auto& functions = samples.functions();
   std::vector<std::size_t> order(functions.size());

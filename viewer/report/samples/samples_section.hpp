@@ -5,6 +5,8 @@
 
 namespace prof::viewer {
 
-Section samples_section(const SamplesMerge& samples);
+// `tree`: the call tree (inclusive %, heaviest child first, paths under `min_percent` left out) instead of
+// the flat table.
+Section samples_section(const SamplesMerge& samples, bool tree = false, double min_percent = 0.5);
 
 }  // namespace prof::viewer
