@@ -9,8 +9,10 @@ namespace {
 
 constexpr int kShards = 64;
 constexpr std::uint64_t kFirstCapacity = 256;
-constexpr int kSizeBits = 40;  // blocks up to 1 TiB; the site index takes the other 24 bits
+constexpr int kSizeBits = 39;  // blocks up to 512 GiB; a header flag, then the site index in 24 bits
 constexpr std::uint64_t kSizeMask = (std::uint64_t{1} << kSizeBits) - 1;
+constexpr std::uint64_t kHeaderBit = std::uint64_t{1} << kSizeBits;
+constexpr std::uint32_t kSiteMask = 0xFFFFFF;
 
 struct Entry {
   std::uintptr_t pointer;  // 0: empty
@@ -26,6 +28,36 @@ struct alignas(64) Shard {
 };
 
 Shard g_shards[kShards];
+// Set in the thread that holds every shard lock (fork prepare): it neither waits for itself nor unlocks.
+thread_local bool tl_holds_all __attribute__((tls_model("initial-exec"))) = false;
+
+class ShardGuard {
+ public:
+  explicit ShardGuard(Shard& shard) noexcept : shard_(tl_holds_all ? nullptr : &shard) {
+    if (shard_) shard_->lock.lock();
+  }
+  ~ShardGuard() {
+    if (shard_) shard_->lock.unlock();
+  }
+  ShardGuard(const ShardGuard&) = delete;
+  ShardGuard& operator=(const ShardGuard&) = delete;
+
+ private:
+  Shard* shard_;
+};
+
+std::uint64_t encode(const Block& block) noexcept {
+  return (block.size > kSizeMask ? kSizeMask : block.size) | (block.header ? kHeaderBit : 0) |
+         (std::uint64_t{block.site & kSiteMask} << (kSizeBits + 1));
+}
+
+Block decode(std::uint64_t value) noexcept {
+  auto site = static_cast<std::uint32_t>(value >> (kSizeBits + 1));
+  return Block{value & kSizeMask, site == kSiteMask ? 0xFFFFFFFFu : site, (value & kHeaderBit) != 0};
+}
+
+// The slot holding `key`, or -1.
+std::int64_t slot_of(const Shard& shard, std::uintptr_t key, std::uint64_t hash) noexcept;
 
 std::uint64_t mix(std::uintptr_t pointer) noexcept {
   std::uint64_t h = (static_cast<std::uint64_t>(pointer) >> 4) * 0x9E3779B97F4A7C15ull;
@@ -60,17 +92,43 @@ bool grow(Shard& shard) noexcept {
 
 }  // namespace
 
-bool insert(const void* pointer, std::uint64_t size, std::uint32_t site) noexcept {
+namespace {
+
+std::int64_t slot_of(const Shard& shard, std::uintptr_t key, std::uint64_t hash) noexcept {
+  if (!shard.capacity) return -1;
+  std::uint64_t at = home(hash, shard.capacity);
+  for (;;) {
+    const Entry& e = shard.entries[at];
+    if (!e.pointer) return -1;
+    if (e.pointer == key) return static_cast<std::int64_t>(at);
+    at = at + 1 == shard.capacity ? 0 : at + 1;
+  }
+}
+
+}  // namespace
+
+bool insert(const void* pointer, const Block& block) noexcept {
   auto key = reinterpret_cast<std::uintptr_t>(pointer);
   std::uint64_t hash = mix(key);
   Shard& shard = shard_of(hash);
-  SpinGuard guard(shard.lock);
+  ShardGuard guard(shard);
   if ((shard.used + 1) * 5 > shard.capacity * 4 && !grow(shard)) return false;
   std::uint64_t at = home(hash, shard.capacity);
   while (shard.entries[at].pointer && shard.entries[at].pointer != key)
     at = at + 1 == shard.capacity ? 0 : at + 1;
   if (!shard.entries[at].pointer) ++shard.used;
-  shard.entries[at] = Entry{key, (size > kSizeMask ? kSizeMask : size) | (std::uint64_t{site} << kSizeBits)};
+  shard.entries[at] = Entry{key, encode(block)};
+  return true;
+}
+
+bool find(const void* pointer, Block& block) noexcept {
+  auto key = reinterpret_cast<std::uintptr_t>(pointer);
+  std::uint64_t hash = mix(key);
+  Shard& shard = shard_of(hash);
+  ShardGuard guard(shard);
+  std::int64_t at = slot_of(shard, key, hash);
+  if (at < 0) return false;
+  block = decode(shard.entries[at].size_and_site);
   return true;
 }
 
@@ -78,18 +136,12 @@ bool remove(const void* pointer, Block& block) noexcept {
   auto key = reinterpret_cast<std::uintptr_t>(pointer);
   std::uint64_t hash = mix(key);
   Shard& shard = shard_of(hash);
-  SpinGuard guard(shard.lock);
-  if (!shard.capacity) return false;
+  ShardGuard guard(shard);
+  std::int64_t found = slot_of(shard, key, hash);
+  if (found < 0) return false;
   std::uint64_t capacity = shard.capacity;
-  std::uint64_t at = home(hash, capacity);
-  for (;;) {
-    const Entry& e = shard.entries[at];
-    if (!e.pointer) return false;
-    if (e.pointer == key) break;
-    at = at + 1 == capacity ? 0 : at + 1;
-  }
-  block.size = shard.entries[at].size_and_site & kSizeMask;
-  block.site = static_cast<std::uint32_t>(shard.entries[at].size_and_site >> kSizeBits);
+  auto at = static_cast<std::uint64_t>(found);
+  block = decode(shard.entries[at].size_and_site);
   // Backward-shift deletion: later entries of the probe run move up, so no tombstones are needed.
   std::uint64_t hole = at;
   std::uint64_t next = at;
@@ -118,18 +170,23 @@ std::uint64_t live_blocks() noexcept {
 
 void lock_all() noexcept {
   lock_shards(g_shards);
+  tl_holds_all = true;
 }
 
 void unlock_all() noexcept {
+  tl_holds_all = false;
   unlock_shards(g_shards);
 }
 
-void reset() noexcept {
+void forget_sites() noexcept {
   for (Shard& shard : g_shards) {
-    pages::unmap(shard.entries, sizeof(Entry) * shard.capacity);
-    shard.entries = nullptr;
-    shard.capacity = 0;
-    shard.used = 0;
+    for (std::uint64_t i = 0; i < shard.capacity; ++i) {
+      Entry& e = shard.entries[i];
+      if (!e.pointer) continue;
+      Block block = decode(e.size_and_site);
+      block.site = 0xFFFFFFFFu;
+      e.size_and_site = encode(block);
+    }
   }
 }
 

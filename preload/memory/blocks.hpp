@@ -1,26 +1,34 @@
 #pragma once
-// Live blocks: pointer -> (size, site), 16 bytes per entry in 64 shards of open addressing with linear
-// probing, each shard behind its own lock. Tables grow by half when 80 % full, so a live allocation costs
-// at most 30 bytes of table.
+// The side table of live blocks whose books are not in a header before them (headers.hpp): blocks of an
+// alignment above 16 (no header, whose room would cost the alignment) and header blocks whose address is
+// page-aligned (their header may not be read before knowing they are ours). A few per cent of blocks at most,
+// so the table stays small and cached. pointer -> (size, site, header?), 16 bytes per entry in 64 shards of
+// open addressing with linear probing, each shard behind its own lock; tables grow by half when 80 % full.
 
 #include <cstdint>
 
 namespace prof::preload::memory::blocks {
 
+// Sites are 18 bits (sites.cpp): kNoSite is stored as all ones.
 struct Block {
   std::uint64_t size;
   std::uint32_t site;
+  bool header;  // the block also has a header (the pointer the real allocator knows is 16 bytes lower)
 };
 
 // Replaces an entry with the same pointer (a block whose free the tracer missed). False when out of memory.
-bool insert(const void* pointer, std::uint64_t size, std::uint32_t site) noexcept;
+bool insert(const void* pointer, const Block& block) noexcept;
 // Removes the block and returns it; false when the tracer never saw it.
 bool remove(const void* pointer, Block& block) noexcept;
+bool find(const void* pointer, Block& block) noexcept;
 
 std::uint64_t live_blocks() noexcept;
 
+// fork: lock_all in prepare, unlock_all in parent and child. The thread that holds every lock may still use
+// the table (other prepare handlers allocate): it skips the locks it holds.
 void lock_all() noexcept;
 void unlock_all() noexcept;
-void reset() noexcept;
+// The fork child: entries stay (they say how to free the parent's blocks) but count for no site.
+void forget_sites() noexcept;
 
 }  // namespace prof::preload::memory::blocks

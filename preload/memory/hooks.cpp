@@ -1,5 +1,8 @@
 // The malloc family as the program sees it: each function calls the real allocator and tells the tracer.
-// Blocks come from the real allocator unchanged (no headers), so malloc_usable_size and foreign frees work.
+// While the tracer is active, blocks of alignment up to 16 carry a 16-byte header with their books (size and
+// site), so a free needs no global table (headers.hpp); larger alignments are handed out unchanged and booked
+// in a small side table. malloc_usable_size answers for the program's part of the block; blocks the tracer
+// never made (from before it started) are freed, resized and measured as they came.
 // errno is what the real function left; the tracer's own work never shows in it.
 
 #include <malloc.h>
@@ -11,13 +14,17 @@
 
 #include "export.hpp"
 #include "memory/allocator.hpp"
+#include "memory/headers.hpp"
 #include "memory/tracer.hpp"
 #include "process/on_demand.hpp"
 
 namespace mem = prof::preload::memory;
 namespace alloc = prof::preload::memory::allocator;
+namespace headers = prof::preload::memory::headers;
 
 namespace {
+
+constexpr std::uint32_t kNoSite = 0xFFFFFFFFu;
 
 // What the stack cache keys on: this interposed function's return address and CFA, read where the function
 // itself runs (never in a helper, where inlining would change what they mean), and which function it is.
@@ -32,35 +39,64 @@ struct Caller {
         reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()), (entry) \
   }
 
-void record(void* block, std::size_t size, const Caller& caller) noexcept {
-  if (mem::enter()) {
-    int saved = errno;
-    mem::on_allocation(block, size, caller.return_address, caller.cfa, caller.entry);
-    errno = saved;
-    mem::leave();
-  }
+// The site the block is charged to, or kNoSite when this thread is inside the tracer.
+std::uint32_t record(void* block, std::size_t size, const Caller& caller) noexcept {
+  if (!mem::enter()) return kNoSite;
+  int saved = errno;
+  std::uint32_t site = mem::on_allocation(block, size, caller.return_address, caller.cfa, caller.entry);
+  errno = saved;
+  mem::leave();
+  return site;
 }
 
-// Calls `call` on the real functions (or `fallback` while they are unknown), then records the result when
-// this thread is not already inside the tracer.
-template <typename Call, typename Fallback>
-void* allocate(const Caller& caller, std::size_t size, Call call, Fallback fallback) noexcept {
-  prof::preload::on_demand::safe_point();  // PROF_SNAPSHOT_SIGNAL / _INTERVAL: one relaxed load when unset
-  const alloc::Functions* real = alloc::real();
-  if (!real) return fallback();
-  void* block = call(*real);
-  if (block) record(block, size, caller);
+void forget(void* block, const headers::Books& books, bool from_realloc) noexcept {
+  if (books.kind == headers::Kind::kForeign || books.site == kNoSite || !mem::enter()) return;
+  int saved = errno;
+  mem::on_free(block, books.size, books.site, from_realloc);
+  errno = saved;
+  mem::leave();
+}
+
+// Fails like an allocator out of memory: the block goes back, the books are undone.
+void* refuse(void* base, void* block, std::size_t size, std::uint32_t site,
+             const alloc::Functions& real) noexcept {
+  forget(block, headers::Books{headers::Kind::kHeader, size, site}, false);
+  real.free(base);
+  errno = ENOMEM;
+  return nullptr;
+}
+
+// A block with a header: `call(bytes)` gets size + 16 bytes from the real allocator.
+template <typename Call>
+void* with_header(const Caller& caller, const alloc::Functions& real, std::size_t size, Call call) noexcept {
+  if (size > SIZE_MAX - headers::kBytes) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  void* base = call(size + headers::kBytes);
+  if (!base) return nullptr;
+  void* block = static_cast<char*>(base) + headers::kBytes;
+  std::uint32_t site = record(block, size, caller);
+  if (!headers::adopt_header(block, size, site)) return refuse(base, block, size, site, real);
   return block;
 }
 
-void release(void* block, bool from_realloc, mem::Released* released = nullptr) noexcept {
-  if (!block || alloc::in_arena(block)) return;
-  if (mem::enter()) {
-    int saved = errno;
-    mem::on_free(block, from_realloc, released);
-    errno = saved;
-    mem::leave();
+// A block the real allocator aligned (alignment above 16): no header, booked in the side table.
+void* booked_aligned(const Caller& caller, const alloc::Functions& real, void* block,
+                     std::size_t size) noexcept {
+  if (!block) return nullptr;
+  std::uint32_t site = record(block, size, caller);
+  if (!headers::adopt_aligned(block, size, site)) {
+    forget(block, headers::Books{headers::Kind::kAligned, size, site}, false);
+    real.free(block);
+    errno = ENOMEM;
+    return nullptr;
   }
+  return block;
+}
+
+bool small_power_of_two(std::size_t alignment) noexcept {
+  return alignment <= 16 && (alignment & (alignment - 1)) == 0;
 }
 
 void* arena_realloc(void* block, std::size_t size) noexcept {
@@ -72,18 +108,39 @@ void* arena_realloc(void* block, std::size_t size) noexcept {
   return moved;
 }
 
+// realloc of a block without a header (foreign, or aligned): a new header block, the contents copied over.
+void* move_to_header(const Caller& caller, const alloc::Functions& real, void* block, std::size_t size,
+                     const headers::Books& books) noexcept {
+  std::size_t old = real.malloc_usable_size ? real.malloc_usable_size(block) : 0;
+  void* moved = with_header(caller, real, size, [&](std::size_t bytes) { return real.malloc(bytes); });
+  if (!moved) {
+    headers::put_back(block, books);
+    return nullptr;
+  }
+  std::memcpy(moved, block, old < size ? old : size);
+  forget(block, books, true);
+  real.free(block);
+  return moved;
+}
+
 }  // namespace
 
 PROF_SHIM_EXPORT void* malloc(std::size_t size) noexcept {
-  return allocate(
-      PROF_CALLER(1), size, [&](const alloc::Functions& f) { return f.malloc(size); },
-      [&] { return alloc::arena_allocate(size); });
+  prof::preload::on_demand::safe_point();  // PROF_SNAPSHOT_SIGNAL / _INTERVAL: one relaxed load when unset
+  const alloc::Functions* real = alloc::real();
+  if (!real) return alloc::arena_allocate(size);
+  if (!mem::active()) return real->malloc(size);
+  return with_header(PROF_CALLER(1), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
 }
 
 PROF_SHIM_EXPORT void free(void* block) noexcept {
   if (!block || alloc::in_arena(block)) return;
-  release(block, false);
-  if (const alloc::Functions* real = alloc::real()) real->free(block);
+  const alloc::Functions* real = alloc::real();
+  if (!real) return;
+  if (!mem::active()) return real->free(block);
+  headers::Books books = headers::take(block);
+  forget(block, books, false);
+  real->free(headers::base_of(block, books.kind));
 }
 
 PROF_SHIM_EXPORT void* calloc(std::size_t count, std::size_t size) noexcept {
@@ -92,10 +149,12 @@ PROF_SHIM_EXPORT void* calloc(std::size_t count, std::size_t size) noexcept {
     errno = ENOMEM;
     return nullptr;
   }
+  prof::preload::on_demand::safe_point();
+  const alloc::Functions* real = alloc::real();
   // Arena memory is static and never reused, so it is already zero.
-  return allocate(
-      PROF_CALLER(2), bytes, [&](const alloc::Functions& f) { return f.calloc(count, size); },
-      [&] { return alloc::arena_allocate(bytes); });
+  if (!real) return alloc::arena_allocate(bytes);
+  if (!mem::active()) return real->calloc(count, size);
+  return with_header(PROF_CALLER(2), *real, bytes, [&](std::size_t all) { return real->calloc(all, 1); });
 }
 
 PROF_SHIM_EXPORT void* realloc(void* block, std::size_t size) noexcept {
@@ -103,19 +162,38 @@ PROF_SHIM_EXPORT void* realloc(void* block, std::size_t size) noexcept {
   if (alloc::in_arena(block)) return arena_realloc(block, size);
   const alloc::Functions* real = alloc::real();
   if (!real) return nullptr;
-  // The old block leaves the map before the real call: once realloc frees it, another thread may get it back.
-  mem::Released released;
-  release(block, true, &released);
-  void* moved = allocate(
-      PROF_CALLER(3), size, [&](const alloc::Functions& f) { return f.realloc(block, size); },
-      [] { return nullptr; });
-  // realloc(p, 0) frees p and returns null; any other null is a failure that left p live and unchanged.
-  if (!moved && size != 0 && mem::enter()) {
-    int saved = errno;
-    mem::on_realloc_failed(block, released);
-    errno = saved;
-    mem::leave();
+  prof::preload::on_demand::safe_point();
+  if (!mem::active()) return real->realloc(block, size);
+  // The old block leaves the books before the real call: once realloc frees it, another thread may get it
+  // back.
+  headers::Books books = headers::take(block);
+  if (size == 0) {  // glibc: realloc(p, 0) frees p and returns null
+    forget(block, books, true);
+    real->free(headers::base_of(block, books.kind));
+    return nullptr;
   }
+  if (books.kind != headers::Kind::kHeader) return move_to_header(PROF_CALLER(3), *real, block, size, books);
+  if (size > SIZE_MAX - headers::kBytes) {
+    headers::put_back(block, books);
+    errno = ENOMEM;
+    return nullptr;
+  }
+  forget(block, books, true);
+  void* base = real->realloc(headers::base_of(block, books.kind), size + headers::kBytes);
+  if (!base) {
+    // A failure left the block live and unchanged, header included.
+    headers::put_back(block, books);
+    if (books.site != kNoSite && mem::enter()) {
+      int saved = errno;
+      mem::on_realloc_failed(books.size, books.site);
+      errno = saved;
+      mem::leave();
+    }
+    return nullptr;
+  }
+  void* moved = static_cast<char*>(base) + headers::kBytes;
+  std::uint32_t site = record(moved, size, PROF_CALLER(3));
+  if (!headers::adopt_header(moved, size, site)) return refuse(base, moved, size, site, *real);
   return moved;
 }
 
@@ -136,38 +214,64 @@ PROF_SHIM_EXPORT int posix_memalign(void** out, std::size_t alignment, std::size
     *out = block;
     return 0;
   }
-  int rc = real->posix_memalign(out, alignment, size);
-  if (rc == 0) record(*out, size, PROF_CALLER(5));
-  return rc;
+  if (!mem::active()) return real->posix_memalign(out, alignment, size);
+  int saved = errno;
+  void* block = nullptr;
+  // 8 and 16 are what malloc gives anyway; anything else (or an invalid alignment) is the real function's.
+  if (small_power_of_two(alignment) && alignment >= sizeof(void*)) {
+    block = with_header(PROF_CALLER(5), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
+  } else {
+    int rc = real->posix_memalign(&block, alignment, size);
+    if (rc != 0) return rc;
+    block = booked_aligned(PROF_CALLER(5), *real, block, size);
+  }
+  if (!block) {
+    errno = saved;  // posix_memalign reports by its result, not errno
+    return ENOMEM;
+  }
+  *out = block;
+  return 0;
 }
 
 PROF_SHIM_EXPORT void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept {
-  return allocate(
-      PROF_CALLER(6), size, [&](const alloc::Functions& f) { return f.aligned_alloc(alignment, size); },
-      [&] { return alloc::arena_allocate(size, alignment); });
+  const alloc::Functions* real = alloc::real();
+  if (!real) return alloc::arena_allocate(size, alignment);
+  if (!mem::active()) return real->aligned_alloc(alignment, size);
+  if (alignment != 0 && small_power_of_two(alignment))
+    return with_header(PROF_CALLER(6), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
+  return booked_aligned(PROF_CALLER(6), *real, real->aligned_alloc(alignment, size), size);
 }
 
 PROF_SHIM_EXPORT void* memalign(std::size_t alignment, std::size_t size) noexcept {
-  return allocate(
-      PROF_CALLER(7), size, [&](const alloc::Functions& f) { return f.memalign(alignment, size); },
-      [&] { return alloc::arena_allocate(size, alignment); });
+  const alloc::Functions* real = alloc::real();
+  if (!real) return alloc::arena_allocate(size, alignment);
+  if (!mem::active()) return real->memalign(alignment, size);
+  if (small_power_of_two(alignment))
+    return with_header(PROF_CALLER(7), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
+  return booked_aligned(PROF_CALLER(7), *real, real->memalign(alignment, size), size);
 }
 
 PROF_SHIM_EXPORT void* valloc(std::size_t size) noexcept {
-  return allocate(
-      PROF_CALLER(8), size, [&](const alloc::Functions& f) { return f.valloc(size); },
-      [&] { return alloc::arena_allocate(size, 4096); });
+  const alloc::Functions* real = alloc::real();
+  if (!real) return alloc::arena_allocate(size, 4096);
+  if (!mem::active()) return real->valloc(size);
+  return booked_aligned(PROF_CALLER(8), *real, real->valloc(size), size);
 }
 
 PROF_SHIM_EXPORT void* pvalloc(std::size_t size) noexcept {
-  return allocate(
-      PROF_CALLER(9), size, [&](const alloc::Functions& f) { return f.pvalloc(size); },
-      [&] { return alloc::arena_allocate((size + 4095) & ~std::size_t{4095}, 4096); });
+  const alloc::Functions* real = alloc::real();
+  if (!real) return alloc::arena_allocate((size + 4095) & ~std::size_t{4095}, 4096);
+  if (!mem::active()) return real->pvalloc(size);
+  return booked_aligned(PROF_CALLER(9), *real, real->pvalloc(size), size);
 }
 
 PROF_SHIM_EXPORT std::size_t malloc_usable_size(void* block) noexcept {
   if (!block) return 0;
   if (alloc::in_arena(block)) return alloc::arena_size(block);
   const alloc::Functions* real = alloc::real();
-  return real && real->malloc_usable_size ? real->malloc_usable_size(block) : 0;
+  if (!real || !real->malloc_usable_size) return 0;
+  if (!mem::active()) return real->malloc_usable_size(block);
+  headers::Books books = headers::peek(block);
+  std::size_t usable = real->malloc_usable_size(headers::base_of(block, books.kind));
+  return books.kind == headers::Kind::kHeader ? usable - headers::kBytes : usable;
 }

@@ -13,6 +13,7 @@
 
 #include "core/clock.hpp"
 #include "memory/blocks.hpp"
+#include "memory/headers.hpp"
 #include "memory/modules.hpp"
 #include "memory/section.hpp"
 #include "memory/sites.hpp"
@@ -160,7 +161,7 @@ void fork_child() noexcept {
   timeline::unlock();
   blocks::unlock_all();
   sites::unlock_all();
-  blocks::reset();
+  headers::next_generation();  // the parent's blocks keep their layout, and count for no site of the child
   sites::reset();
   timeline::start(core::clock::now_ticks());
   stack_cache::clear();
@@ -272,9 +273,9 @@ __attribute__((noinline)) bool cache_agrees(std::uint32_t site) noexcept {
 
 }  // namespace
 
-void on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
-                   std::uint32_t entry) noexcept {
-  if (!block) return;
+std::uint32_t on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
+                            std::uint32_t entry) noexcept {
+  if (!block) return sites::kNoSite;
   const stack_cache::Caller caller{return_address, cfa, entry};
   std::uint32_t site = stack_cache::find(caller);
   if (site != sites::kNoSite && g_check_cache && stack_room::left(cfa) >= stack_room::kUnwind &&
@@ -289,33 +290,27 @@ void on_allocation(void* block, std::size_t size, std::uintptr_t return_address,
     // caller alone, a one-frame stack, rather than overflow the program's stack.
     bool room = stack_room::left(cfa) >= stack_room::kUnwind;
     site = room ? record_unwound(caller, size) : sites::record_allocation(&return_address, 1, size);
-    if (site == sites::kNoSite) return;
-  }
-  if (!blocks::insert(block, size, site)) {
-    sites::record_free(site, size, false);
-    return;
+    if (site == sites::kNoSite) return site;
   }
   if (shim_called(return_address)) remember_runtime_block(block, size, site);
   tl_last = block;
   timeline::maybe_sample(sites::live_bytes());
+  return site;
 }
 
-void on_free(void* block, bool from_realloc, Released* released) noexcept {
+void on_free(void* block, std::uint64_t size, std::uint32_t site, bool from_realloc) noexcept {
   if (!block) return;
-  blocks::Block found;
-  if (!blocks::remove(block, found)) return;
+  bool last = block == tl_last;
+  if (last) tl_last = nullptr;
+  if (site == sites::kNoSite) return;
   if (g_runtime_count.load(std::memory_order_relaxed) != 0) forget_runtime_block(block);
-  if (released) *released = Released{found.size, found.site, true};
-  bool temporary = !from_realloc && block == tl_last;
-  if (block == tl_last) tl_last = nullptr;
-  sites::record_free(found.site, found.size, temporary);
+  sites::record_free(site, size, !from_realloc && last);
   timeline::maybe_sample(sites::live_bytes());
 }
 
-void on_realloc_failed(void* block, const Released& released) noexcept {
-  if (!block || !released.known) return;
-  if (!blocks::insert(block, released.size, released.site)) return;
-  sites::restore_free(released.site, released.size);
+void on_realloc_failed(std::uint64_t size, std::uint32_t site) noexcept {
+  if (site == sites::kNoSite) return;
+  sites::restore_free(site, size);
   timeline::maybe_sample(sites::live_bytes());
 }
 

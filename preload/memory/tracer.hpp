@@ -16,23 +16,17 @@ bool enter() noexcept;
 void leave() noexcept;
 
 // `caller`: the interposed function's return address and CFA (see memory_stack_cache.hpp), `entry` which
-// interposed function it is.
-void on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
-                   std::uint32_t entry) noexcept;
-// What the books held for a block on_free took out: realloc takes the old block out before the real call
-// (once the allocator frees it, another thread may get it back) and puts it back when the call fails.
-struct Released {
-  std::uint64_t size = 0;
-  std::uint32_t site = 0;
-  bool known = false;
-};
-
-// `realloc` frees are not temporary allocations: the data lives on in the new block. `released` (optional)
-// receives what the books held for the block.
-void on_free(void* block, bool from_realloc, Released* released = nullptr) noexcept;
-// A realloc that failed left `block` live and unchanged: it goes back to its site with its size, neither a
+// interposed function it is. Returns the site to keep in the block's books (headers.hpp): kNoSite when the
+// block is counted nowhere.
+std::uint32_t on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
+                            std::uint32_t entry) noexcept;
+// A block with the books `size` and `site` leaves. `realloc` frees are not temporary allocations: the data
+// lives on in the new block. realloc takes the old block out before the real call (once the allocator frees
+// it, another thread may get it back) and puts it back when the call fails.
+void on_free(void* block, std::uint64_t size, std::uint32_t site, bool from_realloc) noexcept;
+// A realloc that failed left the block live and unchanged: it goes back to its site with its size, neither a
 // new allocation nor a free.
-void on_realloc_failed(void* block, const Released& released) noexcept;
+void on_realloc_failed(std::uint64_t size, std::uint32_t site) noexcept;
 
 // Runtime pools: live blocks the shim's own code allocated, i.e. the emergency exception pool (71 KiB) of the
 // libstdc++ linked statically into the shim, made by its initializer and never freed. They are counted as

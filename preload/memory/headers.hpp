@@ -1,0 +1,54 @@
+#pragma once
+// Where the tracer keeps a live block's books (size and site), so that a free finds them without a global
+// pointer table: a cache and TLB miss per event once such a table outgrows the caches (issue 13).
+//
+// Blocks of the malloc family with alignment up to 16 carry a 16-byte header: the shim asks the real
+// allocator for size + 16 bytes and hands out base + 16, still 16-byte aligned. The header holds the size and
+// site, and a tag derived from the block's own address (and the fork generation), which no block of the real
+// allocator carries there (glibc keeps its chunk size at that place). Blocks of a larger alignment, and the
+// rare header blocks whose address is page-aligned (whose header could not be read before knowing the block
+// is ours), are in the side table (blocks.hpp) instead. A block with neither is foreign: allocated before the
+// tracer started, or never by the shim; it is freed as it came.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace prof::preload::memory::headers {
+
+constexpr std::size_t kBytes = 16;
+
+enum class Kind {
+  kForeign,  // not ours: the real allocator's pointer is the block itself, no books
+  kHeader,   // the real allocator's pointer is 16 bytes lower
+  kAligned,  // the real allocator's pointer is the block itself, books in the side table
+};
+
+struct Books {
+  Kind kind = Kind::kForeign;
+  std::uint64_t size = 0;
+  std::uint32_t site =
+      0xFFFFFFFFu;  // sites::kNoSite: counted nowhere (untraced, or the parent's before fork)
+};
+
+// A header block just allocated (base + 16): writes its header; false when the side table needed for a
+// page-aligned address is out of memory (the caller then frees the block and fails).
+bool adopt_header(void* block, std::uint64_t size, std::uint32_t site) noexcept;
+// A block of the real allocator's (alignment above 16): into the side table; false when out of memory.
+bool adopt_aligned(void* block, std::uint64_t size, std::uint32_t site) noexcept;
+
+// What the books say about `block`; `take` also takes it out of the side table (the block is about to go back
+// to the real allocator, which may hand the address out again at once).
+Books peek(void* block) noexcept;
+Books take(void* block) noexcept;
+// A realloc that failed left the block as it was: back into the side table if it came from there.
+void put_back(void* block, const Books& books) noexcept;
+
+// The pointer the real allocator knows.
+inline void* base_of(void* block, Kind kind) noexcept {
+  return kind == Kind::kHeader ? static_cast<char*>(block) - kBytes : block;
+}
+
+// The fork child: blocks of the parent keep their layout but count for no site of the child.
+void next_generation() noexcept;
+
+}  // namespace prof::preload::memory::headers
