@@ -62,6 +62,9 @@ TEST_CASE("memory filters: an excluded wrapper's bytes go to its callers, in rep
                            "libc.so*", "--top", "2", kOne});
   CHECK_THAT(modules.out, Catch::Contains("/src/md/memory.cpp,50,"));
   CHECK_THAT(modules.out, !Catch::Contains(",malloc,"));
+  // Every frame of the program's module skipped: each site is charged to the module that asked.
+  auto whole = run_prof({"report", "--format", "csv", "--exclude-module", "md", kOne});
+  CHECK(whole.out == kHeader + ",0,[startup],1,72704,72704,0,0,0\n,0,[md],40,6900,6900,0,0,0\n");
   auto diff =
       run_prof({"diff", "--mem", "--format", "csv", "--exclude-function", "Memory::srealloc", kOne, kOne});
   CHECK(diff.exit_code == 0);
