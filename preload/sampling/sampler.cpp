@@ -41,6 +41,11 @@ std::atomic<std::intptr_t> g_timers[kMaxTimers];
 
 // Each thread's entry in g_timers, claimed at its start and given back at its end (the key's destructor).
 thread_local int tl_timer = -1;
+// What the thread's samples have counted so far, its CPU time when its timer was armed, and the entry its
+// last sample went to: at its end, the periods its timer had not reported yet go there (below).
+thread_local std::uint64_t tl_counted = 0;
+thread_local std::int64_t tl_armed_at_ns = 0;
+thread_local std::int64_t tl_last_entry = -1;
 thread_local bool tl_in_handler = false;
 
 // Start routines of threads being created, handed from pthread_create to the new thread without malloc.
@@ -53,6 +58,12 @@ Slot g_slots[kThreadSlots];
 
 pid_t thread_id() noexcept {
   return static_cast<pid_t>(::syscall(SYS_gettid));
+}
+
+std::int64_t thread_cpu_ns() noexcept {
+  struct timespec now;
+  if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) return 0;
+  return static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
 }
 
 void arm_current_thread() noexcept {
@@ -72,6 +83,9 @@ void arm_current_thread() noexcept {
     ::timer_delete(timer);
     return;
   }
+  tl_counted = 0;
+  tl_last_entry = -1;
+  tl_armed_at_ns = thread_cpu_ns();
   for (int i = 0; i < kMaxTimers; ++i) {
     std::intptr_t expected = 0;
     if (g_timers[i].load(std::memory_order_relaxed) == 0 &&
@@ -99,8 +113,16 @@ void disarm_current_thread() noexcept {
   tl_timer = -1;
 }
 
+// The kernel notices a CPU timer's expiries only at a tick that finds the thread running: on a loaded machine
+// a thread cut into short slices may end with several periods not reported yet, a loss that would fall on
+// short threads only. They are counted at the thread's end, on the stack of its last sample.
 void thread_ended(void*) noexcept {
+  if (tl_timer < 0) return;
   disarm_current_thread();
+  const std::int64_t period_ns = 1000000000L / static_cast<long>(g_hz ? g_hz : 1);
+  const std::int64_t due = (thread_cpu_ns() - tl_armed_at_ns) / period_ns;
+  if (due > static_cast<std::int64_t>(tl_counted))
+    table::add_to(tl_last_entry, static_cast<std::uint64_t>(due) - tl_counted);
 }
 
 void* sampled_thread(void* raw) {
@@ -125,6 +147,7 @@ void on_sample(int, siginfo_t* info, void* context) {
   // The kernel checks CPU timers at its tick (4 ms at HZ=250): expiries that fell between two checks come as
   // one signal with an overrun count. They are samples all the same, of the stack the thread is in now.
   std::uint64_t weight = 1 + static_cast<std::uint64_t>(info->si_overrun > 0 ? info->si_overrun : 0);
+  tl_counted += weight;
   // The memory tracer may be inside libunwind on this very thread (a malloc hook): its per-thread cache is
   // not re-entrant, so that sample is dropped rather than risk it.
   if (!memory::enter()) {
@@ -137,7 +160,8 @@ void on_sample(int, siginfo_t* info, void* context) {
     while (first < taken && frames[first] != pc)
       ++first;
     if (first < taken) {
-      table::add(frames + first, static_cast<std::uint32_t>(taken - first), weight);
+      std::int64_t entry = table::add(frames + first, static_cast<std::uint32_t>(taken - first), weight);
+      if (entry >= 0) tl_last_entry = entry;
     } else {
       table::note_dropped(weight);  // the unwinder did not get through the signal frame
     }

@@ -57,8 +57,8 @@ bool init() noexcept {
   return true;
 }
 
-bool add(const std::uintptr_t* frames, std::uint32_t depth, std::uint64_t weight) noexcept {
-  if (!g_entries || depth == 0) return false;
+std::int64_t add(const std::uintptr_t* frames, std::uint32_t depth, std::uint64_t weight) noexcept {
+  if (!g_entries || depth == 0) return -1;
   if (depth > kMaxDepth) depth = kMaxDepth;
   std::uint64_t hash = hash_of(frames, depth);
   std::uint32_t at = static_cast<std::uint32_t>(hash) & (kSlots - 1);
@@ -85,18 +85,23 @@ bool add(const std::uintptr_t* frames, std::uint32_t depth, std::uint64_t weight
         std::uint32_t unwritten = 0;
         e.depth.compare_exchange_strong(unwritten, depth, std::memory_order_release);
         g_slots[at].store(index + 1, std::memory_order_release);
-        return true;
+        return index;
       }
     }
     if (slot == kClaiming) continue;
     Entry& e = g_entries[slot - 1];
     if (same(e, hash, frames, depth)) {
       e.samples.fetch_add(weight, std::memory_order_relaxed);
-      return true;
+      return slot - 1;
     }
   }
   note_dropped(weight);
-  return false;
+  return -1;
+}
+
+void add_to(std::int64_t entry, std::uint64_t weight) noexcept {
+  if (entry < 0 || !g_entries) return;
+  g_entries[entry].samples.fetch_add(weight, std::memory_order_relaxed);
 }
 
 void note_dropped(std::uint64_t weight) noexcept {

@@ -14,9 +14,11 @@ constexpr std::uint32_t kMaxStacks = 1u << 15;
 // Reserves the table; false when the kernel refused the address space.
 bool init() noexcept;
 
-// Counts `weight` samples of `frames` (innermost first). Async-signal-safe, lock-free; false when the table
-// is full (the sample is counted as dropped instead).
-bool add(const std::uintptr_t* frames, std::uint32_t depth, std::uint64_t weight) noexcept;
+// Counts `weight` samples of `frames` (innermost first). Async-signal-safe, lock-free. Returns the entry, or
+// -1 when the table is full (the sample is counted as dropped instead).
+std::int64_t add(const std::uintptr_t* frames, std::uint32_t depth, std::uint64_t weight) noexcept;
+// More samples of an entry add() returned.
+void add_to(std::int64_t entry, std::uint64_t weight) noexcept;
 void note_dropped(std::uint64_t weight) noexcept;
 
 // Entries claimed so far, in order of first appearance, their depths fixed from now on: an entry still being
