@@ -1,6 +1,7 @@
 // Broadcast, reductions and the barrier. Arguments the standard calls significant only at the root are read
-// only there; MPI_IN_PLACE sends nothing. Intercommunicators: the root passes MPI_ROOT (it sends), the other
-// ranks of its group MPI_PROC_NULL (nothing moves for them).
+// only there. MPI_IN_PLACE in an all-to-all-style call (Allreduce, Reduce_scatter) still sends this rank's
+// contribution, taken from the receive buffer; at a rooted call's root it stays local. Intercommunicators:
+// the root passes MPI_ROOT (it sends), the other ranks of its group MPI_PROC_NULL (nothing moves for them).
 #include <mpi.h>
 
 #include "mpi/byte_counts.hpp"
@@ -53,7 +54,7 @@ extern "C" int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_
                              MPI_Comm comm) {
   PROF_MPI_STEP_ASIDE(MPI_Allreduce, sendbuf, recvbuf, count, type, op, comm);
   CallRecord<Operation::allreduce> record;
-  if (is_buffer(sendbuf)) record.sent(bytes_of(count, type));
+  record.sent(bytes_of(count, type));  // in place too: the contribution is read from recvbuf
   record.received(bytes_of(count, type));
   return PROF_MPI_NEXT(MPI_Allreduce)(sendbuf, recvbuf, count, type, op, comm);
 }
@@ -63,7 +64,7 @@ extern "C" int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int 
   PROF_MPI_STEP_ASIDE(MPI_Reduce_scatter, sendbuf, recvbuf, recvcounts, type, op, comm);
   CallRecord<Operation::reduce_scatter> record;
   const int rank = rank_in(comm);
-  if (is_buffer(sendbuf)) record.sent(bytes_of(recvcounts, prof::mpi::size_of(comm), type));
+  record.sent(bytes_of(recvcounts, prof::mpi::size_of(comm), type));  // in place too
   if (rank >= 0) record.received(bytes_of(recvcounts[rank], type));
   return PROF_MPI_NEXT(MPI_Reduce_scatter)(sendbuf, recvbuf, recvcounts, type, op, comm);
 }

@@ -1,6 +1,8 @@
 // Broadcast, reductions, gather/scatter, all-to-all and the barrier from Fortran, counted as their C twins
 // (wrap_collectives.cpp, wrap_gather_scatter.cpp): arguments significant only at the root are read only
-// there, Fortran's MPI_IN_PLACE sends nothing. Written for intracommunicators, like the C wrappers.
+// there, Fortran's MPI_IN_PLACE counted as in C (this rank's contribution, read from the receive buffer,
+// still goes out in the all-* calls; at a rooted call's root it stays local). Written for intracommunicators,
+// like the C wrappers.
 #include "mpi/call_record.hpp"
 #include "mpi/fortran_binding.hpp"
 #include "mpi/library_check.hpp"
@@ -62,7 +64,7 @@ void on_allreduce(Real real, const void* sendbuf, void* recvbuf, const Fint* cou
                   const Fint* op, const Fint* comm, Fint* ierror) {
   if (prof::mpi::foreign_library()) return real(sendbuf, recvbuf, count, type, op, comm, ierror);
   CallRecord<Operation::allreduce> record;
-  if (is_buffer<kDescriptors>(sendbuf)) record.sent(bytes_of(count, type));
+  record.sent(bytes_of(count, type));  // in place too
   record.received(bytes_of(count, type));
   real(sendbuf, recvbuf, count, type, op, comm, ierror);
 }
@@ -73,7 +75,7 @@ void on_reduce_scatter(Real real, const void* sendbuf, void* recvbuf, const Fint
   if (prof::mpi::foreign_library()) return real(sendbuf, recvbuf, recvcounts, type, op, comm, ierror);
   CallRecord<Operation::reduce_scatter> record;
   const int rank = rank_in(comm);
-  if (is_buffer<kDescriptors>(sendbuf)) record.sent(bytes_of(recvcounts, size_of(comm), type));
+  record.sent(bytes_of(recvcounts, size_of(comm), type));  // in place too
   if (rank >= 0) record.received(bytes_of(&recvcounts[rank], type));
   real(sendbuf, recvbuf, recvcounts, type, op, comm, ierror);
 }
@@ -132,7 +134,8 @@ void on_allgather(Real real, const void* sendbuf, const Fint* sendcount, const F
   if (prof::mpi::foreign_library())
     return real(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, ierror);
   CallRecord<Operation::allgather> record;
-  if (is_buffer<kDescriptors>(sendbuf)) record.sent(bytes_of(sendcount, sendtype));
+  record.sent(is_buffer<kDescriptors>(sendbuf) ? bytes_of(sendcount, sendtype)
+                                               : bytes_of(recvcount, recvtype));
   record.received(times(bytes_of(recvcount, recvtype), size_of(comm)));
   real(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, ierror);
 }
@@ -144,7 +147,10 @@ void on_allgatherv(Real real, const void* sendbuf, const Fint* sendcount, const 
   if (prof::mpi::foreign_library())
     return real(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm, ierror);
   CallRecord<Operation::allgatherv> record;
-  if (is_buffer<kDescriptors>(sendbuf)) record.sent(bytes_of(sendcount, sendtype));
+  if (is_buffer<kDescriptors>(sendbuf))
+    record.sent(bytes_of(sendcount, sendtype));
+  else if (const int rank = rank_in(comm); rank >= 0)
+    record.sent(bytes_of(&recvcounts[rank], recvtype));
   record.received(bytes_of(recvcounts, size_of(comm), recvtype));
   real(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm, ierror);
 }
@@ -156,7 +162,9 @@ void on_alltoall(Real real, const void* sendbuf, const Fint* sendcount, const Fi
     return real(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, ierror);
   CallRecord<Operation::alltoall> record;
   const int ranks = size_of(comm);
-  if (is_buffer<kDescriptors>(sendbuf)) record.sent(times(bytes_of(sendcount, sendtype), ranks));
+  record.sent(
+      times(is_buffer<kDescriptors>(sendbuf) ? bytes_of(sendcount, sendtype) : bytes_of(recvcount, recvtype),
+            ranks));
   record.received(times(bytes_of(recvcount, recvtype), ranks));
   real(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, ierror);
 }
@@ -169,7 +177,8 @@ void on_alltoallv(Real real, const void* sendbuf, const Fint* sendcounts, const 
     return real(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm, ierror);
   CallRecord<Operation::alltoallv> record;
   const int ranks = size_of(comm);
-  if (is_buffer<kDescriptors>(sendbuf)) record.sent(bytes_of(sendcounts, ranks, sendtype));
+  record.sent(is_buffer<kDescriptors>(sendbuf) ? bytes_of(sendcounts, ranks, sendtype)
+                                               : bytes_of(recvcounts, ranks, recvtype));
   record.received(bytes_of(recvcounts, ranks, recvtype));
   real(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm, ierror);
 }

@@ -1,6 +1,9 @@
 // Gather, scatter and all-to-all calls. A rank's bytes are those of the buffers it passed: the root's gather
 // buffer holds recvcount elements from each of the communicator's ranks (or the sum of recvcounts for the v
-// variants); arguments significant only at the root are read only there. Written for intracommunicators.
+// variants); arguments significant only at the root are read only there. With MPI_IN_PLACE, the all-gather
+// and all-to-all calls still send this rank's contribution (its block of the receive buffer, described by
+// the receive count and type); at a gather's or scatter's root the root's own block stays local. Written for
+// intracommunicators.
 #include <mpi.h>
 
 #include "mpi/byte_counts.hpp"
@@ -74,7 +77,7 @@ extern "C" int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype se
                              int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
   PROF_MPI_STEP_ASIDE(MPI_Allgather, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
   CallRecord<Operation::allgather> record;
-  if (is_buffer(sendbuf)) record.sent(bytes_of(sendcount, sendtype));
+  record.sent(is_buffer(sendbuf) ? bytes_of(sendcount, sendtype) : bytes_of(recvcount, recvtype));
   record.received(bytes_of(recvcount, recvtype) * static_cast<unsigned>(size_of(comm)));
   return PROF_MPI_NEXT(MPI_Allgather)(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
 }
@@ -85,7 +88,10 @@ extern "C" int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype s
   PROF_MPI_STEP_ASIDE(MPI_Allgatherv, sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype,
                       comm);
   CallRecord<Operation::allgatherv> record;
-  if (is_buffer(sendbuf)) record.sent(bytes_of(sendcount, sendtype));
+  if (is_buffer(sendbuf))
+    record.sent(bytes_of(sendcount, sendtype));
+  else if (const int rank = rank_in(comm); rank >= 0)
+    record.sent(bytes_of(recvcounts[rank], recvtype));
   record.received(bytes_of(recvcounts, size_of(comm), recvtype));
   return PROF_MPI_NEXT(MPI_Allgatherv)(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype,
                                        comm);
@@ -96,7 +102,7 @@ extern "C" int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sen
   PROF_MPI_STEP_ASIDE(MPI_Alltoall, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
   CallRecord<Operation::alltoall> record;
   const auto ranks = static_cast<unsigned>(size_of(comm));
-  if (is_buffer(sendbuf)) record.sent(bytes_of(sendcount, sendtype) * ranks);
+  record.sent((is_buffer(sendbuf) ? bytes_of(sendcount, sendtype) : bytes_of(recvcount, recvtype)) * ranks);
   record.received(bytes_of(recvcount, recvtype) * ranks);
   return PROF_MPI_NEXT(MPI_Alltoall)(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
 }
@@ -108,7 +114,8 @@ extern "C" int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const 
                       recvtype, comm);
   CallRecord<Operation::alltoallv> record;
   const int ranks = size_of(comm);
-  if (is_buffer(sendbuf)) record.sent(bytes_of(sendcounts, ranks, sendtype));
+  record.sent(is_buffer(sendbuf) ? bytes_of(sendcounts, ranks, sendtype)
+                                 : bytes_of(recvcounts, ranks, recvtype));
   record.received(bytes_of(recvcounts, ranks, recvtype));
   return PROF_MPI_NEXT(MPI_Alltoallv)(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls,
                                       recvtype, comm);
