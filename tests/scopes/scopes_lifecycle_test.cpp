@@ -3,6 +3,7 @@
 // threads. Threaded: CI runs these under ThreadSanitizer.
 #include <catch2/catch.hpp>
 
+#include <sstream>
 #include <string>
 
 #include "scope_test_support.hpp"
@@ -140,4 +141,29 @@ TEST_CASE("a scope in a worker's thread_local destructor is recorded in the work
   CHECK(rows[0].parent == -1);
   check_time_bounds("tls destructor", double(rows[0].raw_total_ns), spun.at("tls destructor"),
                     run.elapsed_ns);
+}
+
+TEST_CASE("prof report marks a scope that was open at exit, in the flat profile and the tree") {
+  TempDir dir;
+  run_lifecycle({"exit_inside"}, dir);
+  for (const char* view : {"--scopes", "--tree"}) {
+    auto report = prof::test::run(
+        {std::string(PROF_TEST_BIN_DIR) + "/prof", "report", dir.path().string(), view}, {}, dir.path());
+    INFO(view << "\n" << report.out << report.err);
+    REQUIRE(report.code() == 0);
+    std::istringstream lines(report.out);
+    std::string line;
+    int outer_open = 0, inner_open = 0, inner_lines = 0;
+    while (std::getline(lines, line)) {
+      bool open = line.find("1 (open)") != std::string::npos;
+      if (line.find("outer  ") != std::string::npos && open) ++outer_open;
+      if (line.find("inner  ") != std::string::npos) {
+        ++inner_lines;
+        if (open) ++inner_open;
+      }
+    }
+    CHECK(outer_open == 1);
+    CHECK(inner_lines == 1);
+    CHECK(inner_open == 0);
+  }
 }

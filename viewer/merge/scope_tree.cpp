@@ -24,6 +24,7 @@ void ScopeTreeBuilder::add_thread(const Snapshot& snapshot, const ScopeThread& t
     into.primitive_calls = add_saturating(into.primitive_calls, node.primitive_calls);
     into.total_ns = add_saturating(into.total_ns, raw ? node.raw_total_ns : node.total_ns);
     into.self_ns = add_saturating(into.self_ns, raw ? node.raw_self_ns : node.self_ns);
+    into.open_calls = add_saturating(into.open_calls, node.open_calls);
     merged[i] = index;
   }
 }
@@ -45,6 +46,7 @@ std::uint32_t ScopeTreeBuilder::node_index(std::int64_t parent, std::uint32_t si
                          .primitive_calls = 0,
                          .total_ns = 0,
                          .self_ns = 0,
+                         .open_calls = 0,
                          .children = {}});
   if (parent < 0)
     tree_.roots.push_back(index);
@@ -109,6 +111,7 @@ std::vector<ScopeSiteTotals> scope_site_totals(const ScopeTree& tree) {
     row.calls = add_saturating(row.calls, node.calls);
     row.primitive_calls = add_saturating(row.primitive_calls, node.primitive_calls);
     row.self_ns = add_saturating(row.self_ns, node.self_ns);
+    row.open_calls = add_saturating(row.open_calls, node.open_calls);
     if (outermost[i]) row.total_ns = add_saturating(row.total_ns, node.total_ns);
   }
   std::erase_if(rows, [](const ScopeSiteTotals& row) { return row.calls == 0 && row.total_ns == 0; });

@@ -26,6 +26,7 @@ struct ScopeTreeNode {
   std::int64_t parent = -1;  // an earlier node, or -1 for a root
   std::uint32_t site = 0;    // index into ScopeTree::sites
   std::int64_t calls = 0, primitive_calls = 0, total_ns = 0, self_ns = 0;
+  std::int64_t open_calls = 0;  // of `calls`, still open when their snapshot was written
   std::vector<std::uint32_t> children;
 };
 
@@ -99,6 +100,7 @@ struct ScopeSiteTotals {
   std::uint32_t site = 0;
   std::int64_t calls = 0, primitive_calls = 0, self_ns = 0;
   std::int64_t total_ns = 0;  // cumulative time: recursive calls counted once, at their outermost node
+  std::int64_t open_calls = 0;
 };
 std::vector<ScopeSiteTotals> scope_site_totals(const ScopeTree& tree);
 

@@ -110,6 +110,7 @@ struct ScopeNode {
   std::int64_t self_ns = 0;
   std::int64_t raw_total_ns = 0;  // as measured; snapshots without these columns repeat total_ns/self_ns
   std::int64_t raw_self_ns = 0;
+  std::int64_t open_calls = 0;  // of `calls`, those still open when the snapshot was written (time so far)
 };
 
 struct ScopeThread {

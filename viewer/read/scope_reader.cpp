@@ -1,6 +1,8 @@
 // Reads the scope profiler's section (docs/SNAPSHOT.md, "scopes") into the model, checking every index.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "read/scope_reader.hpp"
 #include "read/table_reader.hpp"
 
@@ -20,6 +22,8 @@ std::vector<ScopeNode> read_scope_nodes(const json::element& value, const std::s
   // Snapshots written before compensation existed measured only the raw times.
   const auto raw_total = table.find_column("raw_total_ns");
   const auto raw_self = table.find_column("raw_self_ns");
+  // Snapshots written before open scopes were counted have no such column: none was open.
+  const auto open = table.find_column("open_calls");
   std::vector<ScopeNode> nodes;
   nodes.reserve(table.row_count());
   while (table.next()) {
@@ -34,6 +38,8 @@ std::vector<ScopeNode> read_scope_nodes(const json::element& value, const std::s
     node.self_ns = table.count(self);
     node.raw_total_ns = raw_total ? table.count(*raw_total) : node.total_ns;
     node.raw_self_ns = raw_self ? table.count(*raw_self) : node.self_ns;
+    // Open calls are among the calls: more would count a call that never began.
+    node.open_calls = open ? std::min(table.count(*open), node.calls) : 0;
     nodes.push_back(node);
   }
   return nodes;

@@ -16,8 +16,9 @@ std::string scope_label(const ScopeSiteKey& site) {
   return fmt::format("{}  {}:{}", site.name, base, site.line);
 }
 
-Cell ncalls_cell(std::int64_t calls, std::int64_t primitive_calls) {
+Cell ncalls_cell(std::int64_t calls, std::int64_t primitive_calls, std::int64_t open_calls) {
   auto text = calls == primitive_calls ? std::to_string(calls) : fmt::format("{}/{}", calls, primitive_calls);
+  if (open_calls > 0) text += " (open)";
   return {std::move(text), calls};
 }
 

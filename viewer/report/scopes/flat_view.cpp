@@ -31,7 +31,7 @@ std::vector<Table> flat_tables(const ScopeTree& tree, bool text) {
     auto self_percall = per_call_cell(row.self_ns, row.calls);
     auto total_percall = per_call_cell(row.total_ns, row.primitive_calls);
     if (text) {
-      table.rows.push_back({ncalls_cell(row.calls, row.primitive_calls),
+      table.rows.push_back({ncalls_cell(row.calls, row.primitive_calls, row.open_calls),
                             ns_cell(row.self_ns),
                             self_percall,
                             ns_cell(row.total_ns),

@@ -122,8 +122,8 @@ std::vector<Table> tree_tables(const ScopeTree& tree, const ScopeReportOptions& 
     Cell percent{std::isnan(item.percent) ? "-" : fmt::format("{:.1f}%", item.percent),
                  std::isnan(item.percent) ? RawValue{} : RawValue{item.percent}};
     if (options.text) {
-      table.rows.push_back({percent, ncalls_cell(node.calls, node.primitive_calls), ns_cell(node.self_ns),
-                            ns_cell(node.total_ns), Cell::string(site.name)});
+      table.rows.push_back({percent, ncalls_cell(node.calls, node.primitive_calls, node.open_calls),
+                            ns_cell(node.self_ns), ns_cell(node.total_ns), Cell::string(site.name)});
     } else {
       table.rows.push_back({Cell::count(static_cast<std::int64_t>(row)), Cell::count(item.parent_row),
                             Cell::count(static_cast<std::int64_t>(item.depth)), Cell::string(site.name),
