@@ -7,6 +7,7 @@
 #include <prof/detail/scope_guard.hpp>
 #include <prof/detail/scope_site.hpp>
 
+#include "mpi/call_bytes.hpp"
 #include "mpi/operations.hpp"
 
 namespace prof::mpi {
@@ -24,6 +25,10 @@ class CallRecord {
 
   void sent(std::uint64_t bytes) noexcept { sent_ += bytes; }
   void received(std::uint64_t bytes) noexcept { received_ += bytes; }
+  void count(Bytes bytes) noexcept {
+    sent_ += bytes.sent;
+    received_ += bytes.received;
+  }
 
  private:
   static constinit inline detail::ScopeSite site_{kOperationNames[static_cast<int>(kOperation)], kScopeFile,

@@ -5,48 +5,25 @@
 #include <atomic>
 #include <cstdint>
 
+#include "mpi/operation_list.hpp"
+
 namespace prof::mpi {
 
 enum class Operation : int {
-  init,
-  init_thread,
-  finalize,
-  send,
-  recv,
-  isend,
-  irecv,
-  sendrecv,
-  wait,
-  waitall,
-  waitany,
-  waitsome,
-  test,
-  probe,
-  bcast,
-  reduce,
-  allreduce,
-  gather,
-  gatherv,
-  scatter,
-  scatterv,
-  allgather,
-  allgatherv,
-  alltoall,
-  alltoallv,
-  reduce_scatter,
-  barrier,
-  count
+#define PROF_MPI_OPERATION_ID(id, name) id,
+  PROF_MPI_OPERATIONS(PROF_MPI_OPERATION_ID)
+#undef PROF_MPI_OPERATION_ID
+      count
 };
 
 inline constexpr int kOperationCount = static_cast<int>(Operation::count);
 
 // The call's name: the scope's name in `scopes` and the `name` in `mpi.operations`.
 inline constexpr const char* kOperationNames[kOperationCount] = {
-    "MPI_Init",      "MPI_Init_thread",    "MPI_Finalize", "MPI_Send",      "MPI_Recv",       "MPI_Isend",
-    "MPI_Irecv",     "MPI_Sendrecv",       "MPI_Wait",     "MPI_Waitall",   "MPI_Waitany",    "MPI_Waitsome",
-    "MPI_Test",      "MPI_Probe",          "MPI_Bcast",    "MPI_Reduce",    "MPI_Allreduce",  "MPI_Gather",
-    "MPI_Gatherv",   "MPI_Scatter",        "MPI_Scatterv", "MPI_Allgather", "MPI_Allgatherv", "MPI_Alltoall",
-    "MPI_Alltoallv", "MPI_Reduce_scatter", "MPI_Barrier"};
+#define PROF_MPI_OPERATION_NAME(id, name) name,
+    PROF_MPI_OPERATIONS(PROF_MPI_OPERATION_NAME)
+#undef PROF_MPI_OPERATION_NAME
+};
 
 struct alignas(64) OperationTotals {
   std::atomic<std::uint64_t> calls{0};

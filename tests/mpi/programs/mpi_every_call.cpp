@@ -88,6 +88,127 @@ void collectives() {
   MPI_Barrier(MPI_COMM_WORLD);
 }
 
+// Loops on a nonblocking test until the requests complete (MPI_Testall: its call count varies, the test
+// checks at least one).
+void complete(int count, MPI_Request* requests) {
+  for (int flag = 0; !flag;)
+    MPI_Testall(count, requests, &flag, MPI_STATUSES_IGNORE);
+}
+
+// The calls generated from libprof/src/mpi/generated_calls.hpp, each once (the polling ones at least once).
+void generated_point_to_point() {
+  std::vector<int> out(16, g_rank), in(16);
+  // Synchronous send round the ring: even ranks send first, odd ranks receive first (no deadlock).
+  const auto receive_matched = [&](int count, int tag) {
+    MPI_Message message;
+    MPI_Mprobe(left(), tag, MPI_COMM_WORLD, &message, MPI_STATUS_IGNORE);
+    MPI_Mrecv(in.data(), count, MPI_INT, &message, MPI_STATUS_IGNORE);
+  };
+  if (g_rank % 2 == 0) {
+    MPI_Ssend(out.data(), 6, MPI_INT, right(), 10, MPI_COMM_WORLD);
+    receive_matched(6, 10);
+  } else {
+    receive_matched(6, 10);
+    MPI_Ssend(out.data(), 6, MPI_INT, right(), 10, MPI_COMM_WORLD);
+  }
+
+  MPI_Request requests[3];
+  MPI_Issend(out.data(), 7, MPI_INT, right(), 11, MPI_COMM_WORLD, &requests[0]);
+  MPI_Message message;
+  for (int flag = 0; !flag;)
+    MPI_Improbe(left(), 11, MPI_COMM_WORLD, &flag, &message, MPI_STATUS_IGNORE);
+  MPI_Imrecv(in.data(), 7, MPI_INT, &message, &requests[1]);
+  complete(2, requests);
+
+  // Buffered sends: 8 and 5 ints through an attached buffer.
+  int size8 = 0, size5 = 0;
+  MPI_Pack_size(8, MPI_INT, MPI_COMM_WORLD, &size8);
+  MPI_Pack_size(5, MPI_INT, MPI_COMM_WORLD, &size5);
+  std::vector<char> attached(static_cast<std::size_t>(size8 + size5 + 2 * MPI_BSEND_OVERHEAD));
+  MPI_Buffer_attach(attached.data(), static_cast<int>(attached.size()));
+  MPI_Bsend(out.data(), 8, MPI_INT, right(), 12, MPI_COMM_WORLD);
+  MPI_Ibsend(out.data(), 5, MPI_INT, right(), 13, MPI_COMM_WORLD, &requests[0]);
+  for (int flag = 0; !flag;)
+    MPI_Iprobe(left(), 12, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+  receive_matched(8, 12);
+  receive_matched(5, 13);
+  complete(1, requests);
+  void* detached = nullptr;
+  int detached_size = 0;
+  MPI_Buffer_detach(&detached, &detached_size);
+
+  // Ready sends: the receives are posted before a barrier every rank passes first.
+  MPI_Irecv(in.data(), 9, MPI_INT, left(), 14, MPI_COMM_WORLD, &requests[0]);
+  MPI_Irecv(in.data() + 9, 3, MPI_INT, left(), 15, MPI_COMM_WORLD, &requests[1]);
+  MPI_Request barrier;
+  MPI_Ibarrier(MPI_COMM_WORLD, &barrier);
+  int index = 0;
+  for (int flag = 0; !flag;)
+    MPI_Testany(1, &barrier, &index, &flag, MPI_STATUS_IGNORE);
+  MPI_Rsend(out.data(), 9, MPI_INT, right(), 14, MPI_COMM_WORLD);
+  MPI_Irsend(out.data(), 3, MPI_INT, right(), 15, MPI_COMM_WORLD, &requests[2]);
+  int indices[3];
+  for (int done = 0, outcount = 0; done < 3; done += outcount == MPI_UNDEFINED ? 0 : outcount)
+    MPI_Testsome(3, requests, &outcount, indices, MPI_STATUSES_IGNORE);
+}
+
+void generated_collectives() {
+  const int n = g_size;
+  const auto un = static_cast<std::size_t>(n);
+  std::vector<int> four(4, 1), four_out(4);
+  MPI_Scan(four.data(), four_out.data(), 4, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Exscan(four.data(), four_out.data(), 4, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  std::vector<int> send(2 * un, 1), receive(2 * un);
+  MPI_Reduce_scatter_block(send.data(), receive.data(), 2, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+
+  std::vector<int> counts(un), displs(un), twos(un, 2), two_displs(un);
+  for (int i = 0; i < n; ++i) {
+    counts[static_cast<std::size_t>(i)] = i + 1;
+    displs[static_cast<std::size_t>(i)] = i * n;
+    two_displs[static_cast<std::size_t>(i)] = 2 * i;
+  }
+  std::vector<int> mine(3 * un, g_rank), all(3 * un * un + 64);
+  std::vector<double> doubles(8, 1.0);
+  std::vector<long> longs(3, 1), long_sums(3);
+  MPI_Request r;
+  MPI_Iallreduce(four.data(), four_out.data(), 4, MPI_INT, MPI_SUM, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Ibcast(doubles.data(), 8, MPI_DOUBLE, 1 % n, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Ireduce(longs.data(), long_sums.data(), 3, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Igather(mine.data(), 2, MPI_INT, all.data(), 2, MPI_INT, 0, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Igatherv(mine.data(), g_rank + 1, MPI_INT, all.data(), counts.data(), displs.data(), MPI_INT, 0,
+               MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Iscatter(all.data(), 3, MPI_INT, mine.data(), 3, MPI_INT, 0, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Iscatterv(all.data(), counts.data(), displs.data(), MPI_INT, mine.data(), g_rank + 1, MPI_INT, 0,
+                MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Iallgather(mine.data(), 2, MPI_INT, all.data(), 2, MPI_INT, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Iallgatherv(mine.data(), g_rank + 1, MPI_INT, all.data(), counts.data(), displs.data(), MPI_INT,
+                  MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Ialltoall(mine.data(), 1, MPI_INT, all.data(), 1, MPI_INT, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Ialltoallv(send.data(), twos.data(), two_displs.data(), MPI_INT, receive.data(), twos.data(),
+                 two_displs.data(), MPI_INT, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Ireduce_scatter(send.data(), receive.data(), twos.data(), MPI_INT, MPI_SUM, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Ireduce_scatter_block(send.data(), receive.data(), 2, MPI_INT, MPI_SUM, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Iscan(four.data(), four_out.data(), 4, MPI_INT, MPI_SUM, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Iexscan(four.data(), four_out.data(), 4, MPI_INT, MPI_SUM, MPI_COMM_WORLD, &r);
+  complete(1, &r);
+  MPI_Ibarrier(MPI_COMM_WORLD, &r);
+  complete(1, &r);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,6 +218,8 @@ int main(int argc, char** argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &g_size);
   point_to_point();
   collectives();
+  generated_point_to_point();
+  generated_collectives();
   MPI_Finalize();
   return 0;
 }

@@ -1,0 +1,65 @@
+#pragma once
+// Every MPI operation the layer counts, in the snapshot's order: X(identifier, "MPI name"). One list, so the
+// enum, the names in `mpi.operations` and the scope names cannot drift apart. New operations go at the end:
+// the order is the snapshot's (docs/SNAPSHOT.md, `mpi`).
+#define PROF_MPI_OPERATIONS(X)                          \
+  X(init, "MPI_Init")                                   \
+  X(init_thread, "MPI_Init_thread")                     \
+  X(finalize, "MPI_Finalize")                           \
+  X(send, "MPI_Send")                                   \
+  X(recv, "MPI_Recv")                                   \
+  X(isend, "MPI_Isend")                                 \
+  X(irecv, "MPI_Irecv")                                 \
+  X(sendrecv, "MPI_Sendrecv")                           \
+  X(wait, "MPI_Wait")                                   \
+  X(waitall, "MPI_Waitall")                             \
+  X(waitany, "MPI_Waitany")                             \
+  X(waitsome, "MPI_Waitsome")                           \
+  X(test, "MPI_Test")                                   \
+  X(probe, "MPI_Probe")                                 \
+  X(bcast, "MPI_Bcast")                                 \
+  X(reduce, "MPI_Reduce")                               \
+  X(allreduce, "MPI_Allreduce")                         \
+  X(gather, "MPI_Gather")                               \
+  X(gatherv, "MPI_Gatherv")                             \
+  X(scatter, "MPI_Scatter")                             \
+  X(scatterv, "MPI_Scatterv")                           \
+  X(allgather, "MPI_Allgather")                         \
+  X(allgatherv, "MPI_Allgatherv")                       \
+  X(alltoall, "MPI_Alltoall")                           \
+  X(alltoallv, "MPI_Alltoallv")                         \
+  X(reduce_scatter, "MPI_Reduce_scatter")               \
+  X(barrier, "MPI_Barrier")                             \
+  X(ssend, "MPI_Ssend")                                 \
+  X(bsend, "MPI_Bsend")                                 \
+  X(rsend, "MPI_Rsend")                                 \
+  X(issend, "MPI_Issend")                               \
+  X(ibsend, "MPI_Ibsend")                               \
+  X(irsend, "MPI_Irsend")                               \
+  X(mrecv, "MPI_Mrecv")                                 \
+  X(imrecv, "MPI_Imrecv")                               \
+  X(testall, "MPI_Testall")                             \
+  X(testany, "MPI_Testany")                             \
+  X(testsome, "MPI_Testsome")                           \
+  X(iprobe, "MPI_Iprobe")                               \
+  X(mprobe, "MPI_Mprobe")                               \
+  X(improbe, "MPI_Improbe")                             \
+  X(scan, "MPI_Scan")                                   \
+  X(exscan, "MPI_Exscan")                               \
+  X(reduce_scatter_block, "MPI_Reduce_scatter_block")   \
+  X(ibcast, "MPI_Ibcast")                               \
+  X(ireduce, "MPI_Ireduce")                             \
+  X(iallreduce, "MPI_Iallreduce")                       \
+  X(igather, "MPI_Igather")                             \
+  X(igatherv, "MPI_Igatherv")                           \
+  X(iscatter, "MPI_Iscatter")                           \
+  X(iscatterv, "MPI_Iscatterv")                         \
+  X(iallgather, "MPI_Iallgather")                       \
+  X(iallgatherv, "MPI_Iallgatherv")                     \
+  X(ialltoall, "MPI_Ialltoall")                         \
+  X(ialltoallv, "MPI_Ialltoallv")                       \
+  X(ireduce_scatter, "MPI_Ireduce_scatter")             \
+  X(ireduce_scatter_block, "MPI_Ireduce_scatter_block") \
+  X(iscan, "MPI_Iscan")                                 \
+  X(iexscan, "MPI_Iexscan")                             \
+  X(ibarrier, "MPI_Ibarrier")
