@@ -15,6 +15,7 @@
 #include "report/memory/memory_section.hpp"
 #include "report/mpi/mpi_section.hpp"
 #include "report/processes/processes_section.hpp"
+#include "report/processes/rank_census.hpp"
 #include "report/processes/ranks_section.hpp"
 #include "report/samples/samples_section.hpp"
 #include "report/scopes/scope_section.hpp"
@@ -55,8 +56,10 @@ std::vector<Section> build_sections(const ReportMerge& merge, const ReportOption
   // Google Benchmark files hold timers only: by default their made-up process is left out of the table.
   bool only_benchmarks = std::all_of(processes.begin(), processes.end(),
                                      [](const Snapshot& s) { return s.meta.writer == "google-benchmark"; });
-  if ((!chosen && !only_benchmarks) || options.meta) sections.push_back(processes_section(processes));
-  if (options.by_rank) sections.push_back(ranks_section(processes));
+  const bool whole_job = !options.rank && !options.pid;  // --rank/--pid leave the other ranks out on purpose
+  if ((!chosen && !only_benchmarks) || options.meta)
+    sections.push_back(processes_section(processes, whole_job));
+  if (options.by_rank) sections.push_back(ranks_section(processes, whole_job));
   if (!chosen || options.scopes) sections.push_back(scope_section(merge.scopes(), options.scope));
   if (!chosen || options.memory) sections.push_back(memory_section(merge.memory(), options.mem));
   if (!chosen || options.mpi) sections.push_back(mpi_section(processes));
@@ -257,6 +260,10 @@ void run_report(const ReportOptions& options) {
   switch (format) {
     case OutputFormat::text:
       out = render_text(sections, {.colour = stdout_wants_colour(), .width = text_width(options.width)});
+      // Ranks missing or ended badly: said first, before any figure is read as the whole job's.
+      if (auto warning = rank_census_warning(rank_census(merge.processes()));
+          !warning.empty() && !options.rank && !options.pid)
+        out = fmt::format("warning: {}\n\n{}", warning, out);
       break;
     case OutputFormat::csv:
       // csv holds tables only; a requested section that is absent is said on stderr, keeping stdout clean.

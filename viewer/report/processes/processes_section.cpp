@@ -7,6 +7,7 @@
 #include "report/processes/oversubscription.hpp"
 #include "report/processes/process_tree.hpp"
 #include "report/processes/processes_section.hpp"
+#include "report/processes/rank_census.hpp"
 
 namespace prof::viewer {
 
@@ -66,7 +67,7 @@ Table process_table(const std::vector<Snapshot>& snapshots) {
 
 }  // namespace
 
-Section processes_section(const std::vector<Snapshot>& snapshots) {
+Section processes_section(const std::vector<Snapshot>& snapshots, bool whole_job) {
   auto totals = run_totals(snapshots);
   Section section{.key = "meta",
                   .title = "Processes",
@@ -85,6 +86,16 @@ Section processes_section(const std::vector<Snapshot>& snapshots) {
       {"max_rss_bytes", "peak rss", Cell::bytes(totals.max_rss_bytes)},
   };
   section.tables.push_back(process_table(snapshots));
+  // An MPI job: how many of its ranks are here and which are not (a rank killed, or crashed where the MPI
+  // library's own signal handler ran instead of prof's, writes nothing). The warning is the report's first
+  // line (report_command.cpp), said once.
+  const auto census = rank_census(snapshots);
+  if (whole_job && census.size > 0) {
+    section.facts.push_back(
+        {"ranks", "ranks", Cell::string(fmt::format("{} of {}", census.present.size(), census.size))});
+    section.facts.push_back({"missing_ranks", "missing ranks",
+                             Cell::string(census.missing.empty() ? "none" : rank_list(census.missing))});
+  }
   section.warnings = oversubscription_warnings(snapshots);
   return section;
 }

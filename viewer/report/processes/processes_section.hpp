@@ -7,6 +7,7 @@
 
 namespace prof::viewer {
 
-Section processes_section(const std::vector<Snapshot>& snapshots);
+// whole_job: as for ranks_section, the ranks of the job present and missing are counted.
+Section processes_section(const std::vector<Snapshot>& snapshots, bool whole_job = true);
 
 }  // namespace prof::viewer

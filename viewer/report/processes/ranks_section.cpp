@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "report/processes/rank_census.hpp"
 #include "report/processes/ranks_section.hpp"
 
 namespace prof::viewer {
@@ -53,7 +54,7 @@ void add_slowest_rank(Section& section, const std::vector<const Snapshot*>& orde
 
 }  // namespace
 
-Section ranks_section(const std::vector<Snapshot>& snapshots) {
+Section ranks_section(const std::vector<Snapshot>& snapshots, bool whole_job) {
   Section section{.key = "ranks",
                   .title = "By rank",
                   .present = true,
@@ -80,6 +81,10 @@ Section ranks_section(const std::vector<Snapshot>& snapshots) {
                    {"max_rss", "peak rss", "bytes"},
                    {"mpi", "mpi", "seconds"},
                    {"mpi_percent", "mpi %", ""}};
+  // How each rank ended, when one did not exit with 0 or left no snapshot (a clean job keeps its table).
+  const auto census = whole_job ? rank_census(snapshots) : RankCensus{};
+  const bool endings = !census.missing.empty() || !census.endings.empty();
+  if (endings) table.columns.push_back({"ended", "ended", ""});
   auto none = [] { return Cell{"-", {}}; };
   for (const auto* snapshot : order) {
     const auto& meta = snapshot->meta;
@@ -105,9 +110,24 @@ Section ranks_section(const std::vector<Snapshot>& snapshots) {
       row.push_back(none());
       row.push_back(none());
     }
+    if (endings) row.push_back(Cell::string(ending_text(meta.exit)));
     table.rows.push_back(std::move(row));
   }
+  // A rank the job had but that left no snapshot gets its row too, where it would have been.
+  for (auto missing : census.missing) {
+    std::vector<Cell> row{Cell::count(missing)};
+    for (std::size_t c = 1; c + 1 < table.columns.size(); ++c)
+      row.push_back(none());
+    row.push_back(Cell::string("no snapshot"));
+    auto at = std::find_if(table.rows.begin(), table.rows.end(), [&](const std::vector<Cell>& r) {
+      const auto* rank = std::get_if<std::int64_t>(&r[0].raw);
+      return !rank || *rank > missing;
+    });
+    table.rows.insert(at, std::move(row));
+  }
+  table.total_rows = table.rows.size();
   section.tables.push_back(std::move(table));
+
   add_slowest_rank(section, order);
   return section;
 }

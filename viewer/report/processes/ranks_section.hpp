@@ -7,6 +7,8 @@
 
 namespace prof::viewer {
 
-Section ranks_section(const std::vector<Snapshot>& snapshots);
+// whole_job: the snapshots are all the job left (not narrowed by --rank/--pid): ranks the metas count but
+// that are not there get a row saying so, and an "ended" column says how each rank ended.
+Section ranks_section(const std::vector<Snapshot>& snapshots, bool whole_job = true);
 
 }  // namespace prof::viewer
