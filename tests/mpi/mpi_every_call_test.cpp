@@ -159,4 +159,25 @@ TEST_CASE("every wrapped call from Fortran, `use mpi` and `use mpi_f08`, counts 
   }
 }
 
+// The same C program built with MPICH's mpicxx.mpich and run with `mpirun.mpich -np 4 prof run`: prof run
+// preloads the MPICH build of the layer (libprof_mpi_mpich.so), which reads MPICH's handles and constants,
+// so every call and byte is as under Open MPI. Skipped where MPICH is not installed beside Open MPI.
+TEST_CASE("under MPICH's launcher, prof run preloads the MPICH layer: every call and byte exact") {
+  const std::string mpirun_mpich = PROF_TEST_MPIRUN_MPICH;
+  const std::string program = PROF_TEST_MPICH_EVERY_CALL;
+  if (sanitized_build() || mpirun_mpich.empty() || program.empty() || !std::filesystem::exists(program)) {
+    WARN("sanitized build, or mpicxx.mpich / mpirun.mpich / pkg-config mpich not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  const ProcessResult traced = run_clean(
+      {mpirun_mpich, "-np", "4", PROF_TEST_BIN_DIR "/prof", "run", "-o", dir.path().string(), "--", program});
+  INFO(traced.out << traced.err);
+  REQUIRE(traced.exit_code == 0);
+  CHECK(traced.err.find("was built for") == std::string::npos);  // no layer stepped aside
+  check_every_call(dir.path(), true);
+  for (const auto& file : snapshot_files(dir.path()))
+    CHECK(RankSnapshot(file).has("mpi"));
+}
+
 }  // namespace prof::test

@@ -1,5 +1,6 @@
 // The MPI layer under an MPI it was not built for (issue 16): a program built with MPICH's mpicc.mpich, run
-// with `mpirun.mpich -np 2 prof run`, gets the Open MPI build of libprof_mpi.so preloaded. Before the layer
+// with `mpirun.mpich -np 2 prof run` and PROF_MPI_LAYER=openmpi, gets the Open MPI build of libprof_mpi.so
+// preloaded (as where the MPICH build is absent). Before the layer
 // checked the library, it read MPICH's int handles as Open MPI pointers and every rank died with SIGSEGV.
 // Skipped where MPICH is not installed beside Open MPI.
 #include <algorithm>
@@ -31,8 +32,10 @@ void check_steps_aside(const std::string& program, RankLine rank_line) {
   REQUIRE(alone.exit_code == 0);
 
   TempDir dir;
-  const ProcessResult traced = run_clean(
-      {mpirun_mpich, "-np", "2", PROF_TEST_BIN_DIR "/prof", "run", "-o", dir.path().string(), "--", program});
+  // PROF_MPI_LAYER=openmpi: prof run would otherwise pick the MPICH build under MPICH's launcher.
+  const ProcessResult traced =
+      run_clean({mpirun_mpich, "-genv", "PROF_MPI_LAYER", "openmpi", "-np", "2", PROF_TEST_BIN_DIR "/prof",
+                 "run", "-o", dir.path().string(), "--", program});
   INFO(traced.out << traced.err);
   CHECK(traced.exit_code == 0);
   CHECK(count_of(traced.out, rank_line(0)) == 1);
