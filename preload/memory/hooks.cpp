@@ -111,7 +111,9 @@ void* arena_realloc(void* block, std::size_t size) noexcept {
 // realloc of a block without a header (foreign, or aligned): a new header block, the contents copied over.
 void* move_to_header(const Caller& caller, const alloc::Functions& real, void* block, std::size_t size,
                      const headers::Books& books) noexcept {
-  std::size_t old = real.malloc_usable_size ? real.malloc_usable_size(block) : 0;
+  // Without malloc_usable_size a foreign block's size is unknown: resized by the real allocator, untraced.
+  if (!real.malloc_usable_size && books.kind == headers::Kind::kForeign) return real.realloc(block, size);
+  std::size_t old = real.malloc_usable_size ? real.malloc_usable_size(block) : books.size;
   void* moved = with_header(caller, real, size, [&](std::size_t bytes) { return real.malloc(bytes); });
   if (!moved) {
     headers::put_back(block, books);
