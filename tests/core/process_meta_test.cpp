@@ -82,6 +82,18 @@ TEST_CASE("the launcher's environment gives rank, size and source", "[meta]") {
 TEST_CASE("no rank without a launcher variable, from SLURM_PROCID alone, or from garbage", "[meta]") {
   CHECK(rank_of({}).rank == -1);
   CHECK(rank_of({"SLURM_PROCID=2", "SLURM_NTASKS=4"}).rank == -1);
+  CHECK(rank_of({"SLURM_PROCID=2", "SLURM_NTASKS=4", "SLURM_MPI_TYPE=none"}).rank == -1);
+}
+
+TEST_CASE("srun's MPI tasks: SLURM_PROCID under an MPI plugin, SLURM_NTASKS as the PMI/PMIx size", "[meta]") {
+  RankInfo slurm = rank_of({"SLURM_PROCID=2", "SLURM_NTASKS=4", "SLURM_MPI_TYPE=pmi1"});
+  CHECK(slurm.rank == 2);
+  CHECK(slurm.size == 4);
+  CHECK(std::string(slurm.source) == "SLURM_PROCID");
+  RankInfo pmix = rank_of({"PMIX_RANK=3", "SLURM_PROCID=3", "SLURM_NTASKS=8", "SLURM_MPI_TYPE=pmix"});
+  CHECK(pmix.size == 8);
+  CHECK(std::string(pmix.source) == "PMIX_RANK");
+  CHECK(rank_of({"PMI_RANK=1", "SLURM_NTASKS=6"}).size == 6);
   CHECK(rank_of({"OMPI_COMM_WORLD_RANK=abc"}).rank == -1);
   CHECK(rank_of({"OMPI_COMM_WORLD_RANK=-1"}).rank == -1);
   CHECK(rank_of({"OMPI_COMM_WORLD_RANK="}).rank == -1);

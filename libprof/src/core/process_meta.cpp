@@ -161,25 +161,33 @@ RankInfo detect_rank(char** envp) noexcept {
   struct Source {
     const char* rank;
     const char* size;
-    const char* fallback_size;
+    const char* fallback_sizes[2];
   };
-  // SLURM_PROCID is absent on purpose: srun sets it for any program, MPI or not.
+  // Open MPI's mpirun/mpiexec: OMPI_COMM_WORLD_*; PMIx (Open MPI 5's prterun, srun --mpi=pmix): PMIX_RANK,
+  // whose size srun gives as SLURM_NTASKS; MPICH's Hydra (mpiexec.hydra, mpirun.mpich) and srun --mpi=pmi2:
+  // PMI_RANK/PMI_SIZE. SLURM_PROCID alone is no MPI rank (srun sets it for any program): it counts only when
+  // srun started the task for an MPI (SLURM_MPI_TYPE other than none), as with Slurm's own PMI-1 library.
   static constexpr Source kSources[] = {
-      {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", nullptr},
-      {"PMIX_RANK", "PMIX_SIZE", "OMPI_COMM_WORLD_SIZE"},
-      {"PMI_RANK", "PMI_SIZE", nullptr},
-      {"MV2_COMM_WORLD_RANK", "MV2_COMM_WORLD_SIZE", nullptr},
-      {"ALPS_APP_PE", nullptr, nullptr},
-      {"PALS_RANKID", nullptr, nullptr},
+      {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", {nullptr, nullptr}},
+      {"PMIX_RANK", "PMIX_SIZE", {"OMPI_COMM_WORLD_SIZE", "SLURM_NTASKS"}},
+      {"PMI_RANK", "PMI_SIZE", {"SLURM_NTASKS", nullptr}},
+      {"MV2_COMM_WORLD_RANK", "MV2_COMM_WORLD_SIZE", {nullptr, nullptr}},
+      {"ALPS_APP_PE", nullptr, {nullptr, nullptr}},
+      {"PALS_RANKID", nullptr, {nullptr, nullptr}},
+      {"SLURM_PROCID", "SLURM_NTASKS", {nullptr, nullptr}},
   };
+  const char* slurm_mpi = find_env(envp, "SLURM_MPI_TYPE");
+  const bool slurm_mpi_task = slurm_mpi && *slurm_mpi && std::string_view(slurm_mpi) != "none";
   RankInfo info;
   for (const Source& s : kSources) {
+    if (std::string_view(s.rank) == "SLURM_PROCID" && !slurm_mpi_task) continue;
     long rank = parse_count(find_env(envp, s.rank));
     if (rank < 0) continue;
     info.rank = rank;
     info.source = s.rank;
     long size = s.size ? parse_count(find_env(envp, s.size)) : -1;
-    if (size < 1 && s.fallback_size) size = parse_count(find_env(envp, s.fallback_size));
+    for (const char* fallback : s.fallback_sizes)
+      if (size < 1 && fallback) size = parse_count(find_env(envp, fallback));
     info.size = size >= 1 ? size : -1;
     break;
   }
