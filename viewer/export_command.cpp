@@ -13,7 +13,7 @@
 #include "error.hpp"
 #include "export/export_data.hpp"
 #include "export/formats.hpp"
-#include "export/output_file.hpp"
+#include "output_file.hpp"
 #include "read/snapshot_files.hpp"
 #include "read/snapshot_reader.hpp"
 #include "symbolise/symbolised_file.hpp"

@@ -13,10 +13,10 @@
 #include "error.hpp"
 #include "flamegraph/flame_sources.hpp"
 #include "flamegraph/html_writer.hpp"
-#include "flamegraph/output_file.hpp"
 #include "flamegraph/svg_writer.hpp"
 #include "flamegraph/text_flame.hpp"
 #include "merge/report_merge.hpp"
+#include "output_file.hpp"
 #include "read/snapshot_files.hpp"
 #include "terminal.hpp"
 
@@ -119,7 +119,7 @@ void run_flamegraph(const FlameOptions& options) {
     write_stdout(out);
     return;
   }
-  write_output_file(options.output, out, options.force);
+  write_output_file(options.output, options.force, out);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "error.hpp"
+#include "output_file.hpp"
 #include "terminal.hpp"
 #include "timeit/statistics.hpp"
 #include "timeit_command/command_words.hpp"
@@ -166,9 +167,12 @@ void run_timeit(const TimeitOptions& options) {
   std::vector<std::vector<int>> exit_codes;
   for (const auto& m : measurements)
     exit_codes.push_back(m.exit_codes);
-  if (!options.export_json.empty()) write_export(options.export_json, export_json(timings, exit_codes));
-  if (!options.export_csv.empty()) write_export(options.export_csv, export_csv(timings));
-  if (!options.export_markdown.empty()) write_export(options.export_markdown, export_markdown(timings));
+  // Exports replace what was there, as hyperfine's do.
+  if (!options.export_json.empty())
+    write_output_file(options.export_json, true, export_json(timings, exit_codes));
+  if (!options.export_csv.empty()) write_output_file(options.export_csv, true, export_csv(timings));
+  if (!options.export_markdown.empty())
+    write_output_file(options.export_markdown, true, export_markdown(timings));
   std::string out;
   if (any_shell)
     out +=

@@ -1,17 +1,10 @@
 #include "timeit_command/exports.hpp"
 
-#include <stdio.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "error.hpp"
 #include "timeit/statistics.hpp"
 
 namespace prof::viewer {
@@ -93,24 +86,6 @@ std::string export_markdown(const std::vector<CommandTiming>& timings) {
                     t.stddev.value_or(0) * 1e3, t.min.value_or(0) * 1e3, max_of(t.samples) * 1e3, relative);
   }
   return out;
-}
-
-void write_export(const std::string& path, const std::string& contents) {
-  std::string temporary = fmt::format("{}.{}.tmp", path, getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << contents;
-    out.flush();
-    if (!out) {
-      std::remove(temporary.c_str());
-      throw UserError(path, "cannot write the export");
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    int error = errno;
-    std::remove(temporary.c_str());
-    throw UserError(path, fmt::format("cannot write the export: {}", std::strerror(error)));
-  }
 }
 
 }  // namespace prof::viewer

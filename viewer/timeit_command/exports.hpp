@@ -14,8 +14,4 @@ std::string export_json(const std::vector<CommandTiming>& timings,
 std::string export_csv(const std::vector<CommandTiming>& timings);
 std::string export_markdown(const std::vector<CommandTiming>& timings);
 
-// Writes `contents` to `path` through a temporary renamed over it: a reader never sees half a file. An
-// export replaces what was there, as hyperfine's do. Throws UserError.
-void write_export(const std::string& path, const std::string& contents);
-
 }  // namespace prof::viewer

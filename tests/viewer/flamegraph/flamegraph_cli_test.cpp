@@ -161,7 +161,7 @@ TEST_CASE("flamegraph html: one self-contained file, written whole, kept unless 
   dir.file("flame.html", "mine");
   auto again = run_prof({"flamegraph", path, "-o", out});
   CHECK(again.exit_code == 2);
-  CHECK(again.err == "prof: error: -o: " + out + ": exists (--force replaces it)\n");
+  CHECK(again.err == "prof: error: " + out + ": exists already (give --force to replace it)\n");
   CHECK(read_file(out) == "mine");
   auto forced = run_prof({"flamegraph", path, "-o", out, "--force"});
   CHECK(forced.exit_code == 0);

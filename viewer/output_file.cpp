@@ -1,4 +1,4 @@
-#include "export/output_file.hpp"
+#include "output_file.hpp"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -61,6 +61,12 @@ void write_output_file(const std::string& path, bool force, const std::function<
                                             : std::string("cannot create it: ") + std::strerror(errno));
   }
   temporary.kept = force;  // after link() the temporary name is removed by the destructor
+}
+
+void write_output_file(const std::string& path, bool force, std::string_view contents) {
+  write_output_file(path, force, [&](std::ostream& out) {
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  });
 }
 
 }  // namespace prof::viewer
