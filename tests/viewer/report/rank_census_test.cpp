@@ -58,6 +58,13 @@ TEST_CASE("rank census: the job's size from the metas, the ranks missing and how
   CHECK(census.endings == std::vector<std::string>{"rank 3: SIGSEGV"});
   CHECK(rank_census_warning(census) == "3 of 4 ranks left a snapshot, rank 2 missing; rank 3: SIGSEGV");
   CHECK(rank_list({0, 2, 3, 4, 5, 9}) == "0,2-5,9");
+  // How a rank ended, as the --by-rank column and the warning say it.
+  CHECK(ending_text({.kind = ExitStatus::Kind::exited, .code = 3, .signal = 0, .signal_name = ""}) ==
+        "exit 3");
+  CHECK(ending_text({.kind = ExitStatus::Kind::signaled, .code = 0, .signal = 6, .signal_name = "SIGABRT"}) ==
+        "aborted (SIGABRT)");
+  CHECK(ending_text({.kind = ExitStatus::Kind::signaled, .code = 0, .signal = 9, .signal_name = ""}) ==
+        "signal 9");
 }
 
 TEST_CASE("rank census: a whole job that ended well says nothing") {
