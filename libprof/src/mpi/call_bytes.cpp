@@ -36,6 +36,10 @@ Bytes both_bytes(int count, MPI_Datatype type) noexcept {
   return {bytes, bytes};
 }
 
+Bytes sendrecv_bytes(int sendcount, MPI_Datatype sendtype, int recvcount, MPI_Datatype recvtype) noexcept {
+  return {bytes_of(sendcount, sendtype), bytes_of(recvcount, recvtype)};
+}
+
 Bytes bcast_bytes(int count, MPI_Datatype type, int root, MPI_Comm comm) noexcept {
   if (root == MPI_PROC_NULL) return {};
   return is_root(root, comm) ? sent_bytes(count, type) : received_bytes(count, type);

@@ -19,6 +19,7 @@ struct Bytes {
 Bytes sent_bytes(int count, MPI_Datatype type) noexcept;
 Bytes received_bytes(int count, MPI_Datatype type) noexcept;
 Bytes both_bytes(int count, MPI_Datatype type) noexcept;  // allreduce, scan, exscan
+Bytes sendrecv_bytes(int sendcount, MPI_Datatype sendtype, int recvcount, MPI_Datatype recvtype) noexcept;
 Bytes bcast_bytes(int count, MPI_Datatype type, int root, MPI_Comm comm) noexcept;
 Bytes reduce_bytes(const void* sendbuf, int count, MPI_Datatype type, int root, MPI_Comm comm) noexcept;
 Bytes reduce_scatter_bytes(const int recvcounts[], MPI_Datatype type, MPI_Comm comm) noexcept;

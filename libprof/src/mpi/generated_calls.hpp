@@ -1,5 +1,6 @@
 #pragma once
-// The C MPI calls whose wrappers are generated (wrap_generated.cpp), one row each:
+// Every C MPI call the layer wraps except MPI_Init, MPI_Init_thread and MPI_Finalize (wrap_init.cpp, which
+// start and finish the recording); wrap_generated.cpp makes one wrapper per row:
 //   X(operation, function, (parameters as in <mpi.h>), (arguments), bytes expression)
 // The bytes expression is a prof::mpi::Bytes computed from the arguments before the call (call_bytes.hpp);
 // NO_BYTES for calls that only complete, test or probe (a nonblocking call's bytes count when it is posted).
@@ -8,6 +9,91 @@
   ::prof::mpi::Bytes {}
 
 #define PROF_MPI_GENERATED_CALLS(X)                                                                          \
+  /* point to point: bytes of the buffer this rank passed (a receive: its capacity, bounding the message) */ \
+  X(send, MPI_Send, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm),       \
+    (buf, count, type, dest, tag, comm), sent_bytes(count, type))                                            \
+  X(recv, MPI_Recv,                                                                                          \
+    (void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, MPI_Status* status),       \
+    (buf, count, type, source, tag, comm, status), received_bytes(count, type))                              \
+  X(isend, MPI_Isend,                                                                                        \
+    (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm, MPI_Request* request), \
+    (buf, count, type, dest, tag, comm, request), sent_bytes(count, type))                                   \
+  X(irecv, MPI_Irecv,                                                                                        \
+    (void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, MPI_Request* request),     \
+    (buf, count, type, source, tag, comm, request), received_bytes(count, type))                             \
+  X(sendrecv, MPI_Sendrecv,                                                                                  \
+    (const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag, void* recvbuf,        \
+     int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm, MPI_Status* status),      \
+    (sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype, source, recvtag, comm,       \
+     status),                                                                                                \
+    sendrecv_bytes(sendcount, sendtype, recvcount, recvtype))                                                \
+  X(probe, MPI_Probe, (int source, int tag, MPI_Comm comm, MPI_Status* status), (source, tag, comm, status), \
+    PROF_MPI_NO_BYTES)                                                                                       \
+  /* completion */                                                                                           \
+  X(wait, MPI_Wait, (MPI_Request * request, MPI_Status * status), (request, status), PROF_MPI_NO_BYTES)      \
+  X(waitall, MPI_Waitall, (int count, MPI_Request requests[], MPI_Status* statuses),                         \
+    (count, requests, statuses), PROF_MPI_NO_BYTES)                                                          \
+  X(waitany, MPI_Waitany, (int count, MPI_Request requests[], int* index, MPI_Status* status),               \
+    (count, requests, index, status), PROF_MPI_NO_BYTES)                                                     \
+  X(waitsome, MPI_Waitsome,                                                                                  \
+    (int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[]),              \
+    (incount, requests, outcount, indices, statuses), PROF_MPI_NO_BYTES)                                     \
+  X(test, MPI_Test, (MPI_Request * request, int* flag, MPI_Status* status), (request, flag, status),         \
+    PROF_MPI_NO_BYTES)                                                                                       \
+  /* blocking collectives */                                                                                 \
+  X(bcast, MPI_Bcast, (void* buffer, int count, MPI_Datatype type, int root, MPI_Comm comm),                 \
+    (buffer, count, type, root, comm), bcast_bytes(count, type, root, comm))                                 \
+  X(reduce, MPI_Reduce,                                                                                      \
+    (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, int root, MPI_Comm comm),  \
+    (sendbuf, recvbuf, count, type, op, root, comm), reduce_bytes(sendbuf, count, type, root, comm))         \
+  X(allreduce, MPI_Allreduce,                                                                                \
+    (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, MPI_Comm comm),            \
+    (sendbuf, recvbuf, count, type, op, comm), both_bytes(count, type))                                      \
+  X(gather, MPI_Gather,                                                                                      \
+    (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,                \
+     MPI_Datatype recvtype, int root, MPI_Comm comm),                                                        \
+    (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm),                                \
+    gather_bytes(sendbuf, sendcount, sendtype, recvcount, recvtype, root, comm))                             \
+  X(gatherv, MPI_Gatherv,                                                                                    \
+    (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],       \
+     const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm),                                    \
+    (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm),                       \
+    gatherv_bytes(sendbuf, sendcount, sendtype, recvcounts, recvtype, root, comm))                           \
+  X(scatter, MPI_Scatter,                                                                                    \
+    (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,                \
+     MPI_Datatype recvtype, int root, MPI_Comm comm),                                                        \
+    (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm),                                \
+    scatter_bytes(sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))                            \
+  X(scatterv, MPI_Scatterv,                                                                                  \
+    (const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype, void* recvbuf,  \
+     int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm),                                         \
+    (sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm),                       \
+    scatterv_bytes(sendcounts, sendtype, recvbuf, recvcount, recvtype, root, comm))                          \
+  X(allgather, MPI_Allgather,                                                                                \
+    (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,                \
+     MPI_Datatype recvtype, MPI_Comm comm),                                                                  \
+    (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm),                                      \
+    allgather_bytes(sendbuf, sendcount, sendtype, recvcount, recvtype, comm))                                \
+  X(allgatherv, MPI_Allgatherv,                                                                              \
+    (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],       \
+     const int displs[], MPI_Datatype recvtype, MPI_Comm comm),                                              \
+    (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm),                             \
+    allgatherv_bytes(sendbuf, sendcount, sendtype, recvcounts, recvtype, comm))                              \
+  X(alltoall, MPI_Alltoall,                                                                                  \
+    (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,                \
+     MPI_Datatype recvtype, MPI_Comm comm),                                                                  \
+    (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm),                                      \
+    alltoall_bytes(sendbuf, sendcount, sendtype, recvcount, recvtype, comm))                                 \
+  X(alltoallv, MPI_Alltoallv,                                                                                \
+    (const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype, void* recvbuf, \
+     const int recvcounts[], const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm),                     \
+    (sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm),                  \
+    alltoallv_bytes(sendbuf, sendcounts, sendtype, recvcounts, recvtype, comm))                              \
+  X(reduce_scatter, MPI_Reduce_scatter,                                                                      \
+    (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype type, MPI_Op op,               \
+     MPI_Comm comm),                                                                                         \
+    (sendbuf, recvbuf, recvcounts, type, op, comm), reduce_scatter_bytes(recvcounts, type, comm))            \
+  X(barrier, MPI_Barrier, (MPI_Comm comm), (comm), PROF_MPI_NO_BYTES)                                        \
   /* point to point: the send modes, matched receives */                                                     \
   X(ssend, MPI_Ssend, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm),     \
     (buf, count, type, dest, tag, comm), sent_bytes(count, type))                                            \

@@ -1,5 +1,5 @@
 // Broadcast, reductions, gather/scatter, all-to-all and the barrier from Fortran, counted as their C twins
-// (wrap_collectives.cpp, wrap_gather_scatter.cpp): arguments significant only at the root are read only
+// (generated_calls.hpp, call_bytes.cpp): arguments significant only at the root are read only
 // there, Fortran's MPI_IN_PLACE counted as in C (this rank's contribution, read from the receive buffer,
 // still goes out in the all-* calls; at a rooted call's root it stays local). Written for intracommunicators,
 // like the C wrappers.

@@ -1,5 +1,5 @@
-// Point-to-point and completion calls from Fortran, counted as their C twins (wrap_point_to_point.cpp,
-// wrap_completion.cpp): the buffer's count x type size; completions count calls and time only.
+// Point-to-point and completion calls from Fortran, counted as their C twins (generated_calls.hpp,
+// call_bytes.cpp): the buffer's count x type size; completions count calls and time only.
 #include "mpi/call_record.hpp"
 #include "mpi/fortran_binding.hpp"
 #include "mpi/library_check.hpp"
