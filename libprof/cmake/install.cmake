@@ -9,6 +9,9 @@ install(TARGETS prof EXPORT libprofTargets
 if(TARGET prof_mpi)
   install(TARGETS prof_mpi EXPORT libprofTargets LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 endif()
+if(TARGET prof_mpi_mpich)  # preloaded by prof run under MPICH's launcher, not linked: outside the export
+  install(TARGETS prof_mpi_mpich LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/libprof/include/prof ${PROJECT_BINARY_DIR}/include/prof
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS prof_preload LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
