@@ -89,6 +89,9 @@ std::map<std::string, Expected> expected_for_c(std::int64_t r, std::int64_t n) {
       {"MPI_Iscan", {1, 16, 16}},
       {"MPI_Iexscan", {1, 16, 16}},
       {"MPI_Ibarrier", {2, 0, 0}},
+      {"MPI_Put", {1, 4 * 4, 0}},
+      {"MPI_Get", {1, 0, 4 * 3}},
+      {"MPI_Win_fence", {3, 0, 0}},
   };
   expected.insert(generated.begin(), generated.end());
   return expected;

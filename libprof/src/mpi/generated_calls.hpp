@@ -211,4 +211,16 @@
     (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, MPI_Comm comm,             \
      MPI_Request* request),                                                                                  \
     (sendbuf, recvbuf, count, type, op, comm, request), both_bytes(count, type))                             \
-  X(ibarrier, MPI_Ibarrier, (MPI_Comm comm, MPI_Request * request), (comm, request), PROF_MPI_NO_BYTES)
+  X(ibarrier, MPI_Ibarrier, (MPI_Comm comm, MPI_Request * request), (comm, request), PROF_MPI_NO_BYTES)      \
+  /* one-sided: the origin buffer this rank puts (sent) or gets (received); the fence synchronises */        \
+  X(put, MPI_Put,                                                                                            \
+    (const void* origin, int origin_count, MPI_Datatype origin_type, int target_rank, MPI_Aint target_disp,  \
+     int target_count, MPI_Datatype target_type, MPI_Win win),                                               \
+    (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type, win),           \
+    sent_bytes(origin_count, origin_type))                                                                   \
+  X(get, MPI_Get,                                                                                            \
+    (void* origin, int origin_count, MPI_Datatype origin_type, int target_rank, MPI_Aint target_disp,        \
+     int target_count, MPI_Datatype target_type, MPI_Win win),                                               \
+    (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type, win),           \
+    received_bytes(origin_count, origin_type))                                                               \
+  X(win_fence, MPI_Win_fence, (int assertion, MPI_Win win), (assertion, win), PROF_MPI_NO_BYTES)

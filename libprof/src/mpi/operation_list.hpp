@@ -62,4 +62,7 @@
   X(ireduce_scatter_block, "MPI_Ireduce_scatter_block") \
   X(iscan, "MPI_Iscan")                                 \
   X(iexscan, "MPI_Iexscan")                             \
-  X(ibarrier, "MPI_Ibarrier")
+  X(ibarrier, "MPI_Ibarrier")                           \
+  X(put, "MPI_Put")                                     \
+  X(get, "MPI_Get")                                     \
+  X(win_fence, "MPI_Win_fence")

@@ -209,6 +209,20 @@ void generated_collectives() {
   complete(1, &r);
 }
 
+// One-sided: 4 ints put to the right neighbour's window, 3 got from the left one's, between fences.
+void one_sided() {
+  std::vector<int> window(8, g_rank), origin(8, g_rank);
+  MPI_Win win;
+  MPI_Win_create(window.data(), static_cast<MPI_Aint>(window.size() * sizeof(int)), sizeof(int),
+                 MPI_INFO_NULL, MPI_COMM_WORLD, &win);
+  MPI_Win_fence(0, win);
+  MPI_Put(origin.data(), 4, MPI_INT, right(), 0, 4, MPI_INT, win);
+  MPI_Win_fence(0, win);
+  MPI_Get(origin.data() + 4, 3, MPI_INT, left(), 4, 3, MPI_INT, win);
+  MPI_Win_fence(0, win);
+  MPI_Win_free(&win);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -220,6 +234,7 @@ int main(int argc, char** argv) {
   collectives();
   generated_point_to_point();
   generated_collectives();
+  one_sided();
   MPI_Finalize();
   return 0;
 }
