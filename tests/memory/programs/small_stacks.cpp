@@ -99,7 +99,9 @@ int main(int argc, char** argv) {
   OFFSET(main);
   std::fflush(stdout);
   if (argc > 2 && std::strcmp(argv[1], "threads") == 0) return run_threads(std::atoi(argv[2]));
-  Work works[] = {{PTHREAD_STACK_MIN, 48, plant_min}, {20 << 10, 80, plant_20k}, {24 << 10, 112, plant_24k}};
+  Work works[] = {{static_cast<std::size_t>(PTHREAD_STACK_MIN), 48, plant_min},
+                  {20 << 10, 80, plant_20k},
+                  {24 << 10, 112, plant_24k}};
   int failed = 0;
   for (Work& work : works) {
     pthread_attr_t attr;
