@@ -92,6 +92,10 @@ std::map<std::string, Expected> expected_for_c(std::int64_t r, std::int64_t n) {
       {"MPI_Put", {1, 4 * 4, 0}},
       {"MPI_Get", {1, 0, 4 * 3}},
       {"MPI_Win_fence", {3, 0, 0}},
+      {"MPI_File_write", {1, 5 * 4, 0}},
+      {"MPI_File_write_all", {1, 3 * 8, 0}},
+      {"MPI_File_read", {1, 0, 5 * 4}},
+      {"MPI_File_read_all", {1, 0, 3 * 8}},
   };
   expected.insert(generated.begin(), generated.end());
   return expected;

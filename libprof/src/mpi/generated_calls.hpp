@@ -223,4 +223,16 @@
      int target_count, MPI_Datatype target_type, MPI_Win win),                                               \
     (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type, win),           \
     received_bytes(origin_count, origin_type))                                                               \
-  X(win_fence, MPI_Win_fence, (int assertion, MPI_Win win), (assertion, win), PROF_MPI_NO_BYTES)
+  X(win_fence, MPI_Win_fence, (int assertion, MPI_Win win), (assertion, win), PROF_MPI_NO_BYTES)             \
+  /* MPI-IO: the bytes this rank writes to a file count as sent, those it reads as received */               \
+  X(file_write, MPI_File_write,                                                                              \
+    (MPI_File file, const void* buf, int count, MPI_Datatype type, MPI_Status* status),                      \
+    (file, buf, count, type, status), sent_bytes(count, type))                                               \
+  X(file_write_all, MPI_File_write_all,                                                                      \
+    (MPI_File file, const void* buf, int count, MPI_Datatype type, MPI_Status* status),                      \
+    (file, buf, count, type, status), sent_bytes(count, type))                                               \
+  X(file_read, MPI_File_read, (MPI_File file, void* buf, int count, MPI_Datatype type, MPI_Status* status),  \
+    (file, buf, count, type, status), received_bytes(count, type))                                           \
+  X(file_read_all, MPI_File_read_all,                                                                        \
+    (MPI_File file, void* buf, int count, MPI_Datatype type, MPI_Status* status),                            \
+    (file, buf, count, type, status), received_bytes(count, type))

@@ -65,4 +65,8 @@
   X(ibarrier, "MPI_Ibarrier")                           \
   X(put, "MPI_Put")                                     \
   X(get, "MPI_Get")                                     \
-  X(win_fence, "MPI_Win_fence")
+  X(win_fence, "MPI_Win_fence")                         \
+  X(file_write, "MPI_File_write")                       \
+  X(file_write_all, "MPI_File_write_all")               \
+  X(file_read, "MPI_File_read")                         \
+  X(file_read_all, "MPI_File_read_all")

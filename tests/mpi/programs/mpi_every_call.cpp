@@ -2,7 +2,11 @@
 // libprof::mpi (no shim needed, so it also runs in the sanitized build). Neighbours form a ring.
 #include <mpi.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <numeric>
+#include <string>
 #include <vector>
 
 namespace {
@@ -223,6 +227,23 @@ void one_sided() {
   MPI_Win_free(&win);
 }
 
+// MPI-IO: each rank writes 5 ints and, collectively over itself, 3 doubles to a file of its own, then reads
+// them back.
+void file_io() {
+  std::string path = "/tmp/prof-mpi-every-call." + std::to_string(getpid());
+  MPI_File file;
+  MPI_File_open(MPI_COMM_SELF, path.c_str(), MPI_MODE_CREATE | MPI_MODE_RDWR, MPI_INFO_NULL, &file);
+  std::vector<int> ints(5, g_rank);
+  std::vector<double> doubles(3, 1.5);
+  MPI_File_write(file, ints.data(), 5, MPI_INT, MPI_STATUS_IGNORE);
+  MPI_File_write_all(file, doubles.data(), 3, MPI_DOUBLE, MPI_STATUS_IGNORE);
+  MPI_File_seek(file, 0, MPI_SEEK_SET);
+  MPI_File_read(file, ints.data(), 5, MPI_INT, MPI_STATUS_IGNORE);
+  MPI_File_read_all(file, doubles.data(), 3, MPI_DOUBLE, MPI_STATUS_IGNORE);
+  MPI_File_close(&file);
+  std::remove(path.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -235,6 +256,7 @@ int main(int argc, char** argv) {
   generated_point_to_point();
   generated_collectives();
   one_sided();
+  file_io();
   MPI_Finalize();
   return 0;
 }
