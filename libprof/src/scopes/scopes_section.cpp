@@ -32,7 +32,9 @@ struct NodeScratch {
   double children_raw_ns;
   double total_ns;  // compensated
   double children_total_ns;
-  std::int64_t row;  // -1: not written
+  std::int64_t row;         // -1: not written
+  std::uint32_t parent;     // node index (the root is its own parent)
+  std::uint32_t site_slot;  // as in detail::ScopeNode
 };
 
 struct Conversion {
@@ -68,9 +70,11 @@ std::int64_t nanoseconds(double ns) noexcept {
   return ns <= 0 ? 0 : static_cast<std::int64_t>(std::llround(ns));
 }
 
-bool is_recursive(const detail::ScopeNode* node) noexcept {
-  for (const detail::ScopeNode* up = node->parent; up && !(up->flags & kRootNode); up = up->parent)
-    if (up->site == node->site) return true;
+// Whether an ancestor of node i has its site (the same site has the same slot, even once its library is
+// gone).
+bool is_recursive(const NodeScratch* scratch, std::uint32_t i) noexcept {
+  for (std::uint32_t up = scratch[i].parent; up != 0; up = scratch[up].parent)
+    if (scratch[up].site_slot == scratch[i].site_slot) return true;
   return false;
 }
 
@@ -101,17 +105,41 @@ void current_thread_name(const ThreadTree& tree, char (&name)[16]) noexcept {
 // (outer); the node's own calls cost it only inner.
 // Children come after their parents, so one backward pass sees every subtree complete.
 void compute(ThreadTree& tree, NodeScratch* scratch, std::uint32_t count, const Conversion& c) noexcept {
+  if (tree.folded()) {
+    // An ended thread: its counts since the reset were copied when it ended, and no call is open.
+    const CompactNode* nodes = tree.compact_nodes();
+    for (std::uint32_t i = 0; i < count; ++i)
+      scratch[i] = NodeScratch{nodes[i].calls,
+                               0,
+                               0,
+                               static_cast<double>(nodes[i].ticks) * c.ns_per_tick,
+                               0,
+                               0,
+                               0,
+                               -1,
+                               nodes[i].parent,
+                               nodes[i].site_slot};
+  }
   const Baseline* baseline = tree.baseline;
-  for (std::uint32_t i = 0; i < count; ++i) {
-    NodeCounts counts = read_counts(*tree.node(i), c.now);
+  for (std::uint32_t i = 0; i < count && !tree.folded(); ++i) {
+    const detail::ScopeNode* node = tree.node(i);
+    NodeCounts counts = read_counts(*node, c.now);
     std::uint64_t calls = counts.calls;
     std::uint64_t ticks = counts.ticks;
     if (baseline && i < baseline->count) {
       calls -= std::min(calls, baseline->values[2 * i]);
       ticks -= std::min(ticks, baseline->values[2 * i + 1]);
     }
-    scratch[i] =
-        NodeScratch{calls, counts.open_calls, 0, static_cast<double>(ticks) * c.ns_per_tick, 0, 0, 0, -1};
+    scratch[i] = NodeScratch{calls,
+                             counts.open_calls,
+                             0,
+                             static_cast<double>(ticks) * c.ns_per_tick,
+                             0,
+                             0,
+                             0,
+                             -1,
+                             node->parent ? node->parent->index : 0,
+                             node->site_slot};
   }
   for (std::uint32_t i = count; i-- > 1;) {
     NodeScratch& s = scratch[i];
@@ -119,7 +147,7 @@ void compute(ThreadTree& tree, NodeScratch* scratch, std::uint32_t count, const 
     double descendant_calls = static_cast<double>(s.subtree_calls - s.calls);
     s.total_ns = std::max(0.0, s.raw_ns - static_cast<double>(s.calls) * c.inner_ns -
                                    descendant_calls * (c.inner_ns + c.outer_ns));
-    NodeScratch& parent = scratch[tree.node(i)->parent->index];
+    NodeScratch& parent = scratch[s.parent];
     parent.subtree_calls += s.subtree_calls;
     parent.children_raw_ns += s.raw_ns;
     parent.children_total_ns += s.total_ns;
@@ -157,12 +185,11 @@ void write_thread(core::JsonWriter& out, ThreadTree& tree, const Conversion& c) 
     for (std::uint32_t i = 1; i < count; ++i) {
       const NodeScratch& s = scratch[i];
       if (s.row < 0) continue;
-      const detail::ScopeNode* node = tree.node(i);
       out.begin_array();
-      out.value(scratch[node->parent->index].row);
-      out.value(static_cast<std::int64_t>(node->site_slot) - 1);
+      out.value(scratch[s.parent].row);
+      out.value(static_cast<std::int64_t>(s.site_slot) - 1);
       out.value(s.calls);
-      out.value(is_recursive(node) ? std::uint64_t{0} : s.calls);
+      out.value(is_recursive(scratch, i) ? std::uint64_t{0} : s.calls);
       out.value(nanoseconds(s.total_ns));
       out.value(nanoseconds(s.total_ns - s.children_total_ns));
       out.value(nanoseconds(s.raw_ns));

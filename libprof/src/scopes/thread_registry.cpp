@@ -35,6 +35,31 @@ void read_thread_name(char (&name)[16]) noexcept {
   if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) name[0] = '\0';
 }
 
+// Set while this thread changes its tree (enter_slow, the hand-over): a scope entered then can only come from
+// a signal handler that interrupted the change, and is not recorded (README, "the scope profiler").
+thread_local constinit volatile bool t_in_tree __attribute__((tls_model("initial-exec"))) = false;
+std::atomic<std::uint64_t> g_dropped_in_handlers{0};
+
+bool any_call_open(ThreadTree& tree) noexcept {
+  for (std::uint32_t i = 1, count = tree.published_nodes(); i < count; ++i)
+    if (tree.node(i)->open_since.load(std::memory_order_relaxed) != 0) return true;
+  return false;
+}
+
+// Folds an ended thread's tree into its compact copy and returns its pages. A tree with a call still open
+// (a coroutine suspended inside a scope, to be ended on another thread) keeps its nodes: that call's end
+// will still write into them.
+void fold(ThreadTree& tree) noexcept {
+  if (any_call_open(tree)) return;
+  std::uint32_t count = tree.published_nodes();
+  auto* compact = static_cast<CompactNode*>(arena_allocate(sizeof(CompactNode) * count));
+  if (!compact) return;
+  g_lock.lock();
+  tree.fold_into(compact);
+  g_lock.unlock();
+  tree.release_pages();
+}
+
 // Hands the tree over when its thread ends, from a pthread key's destructor: glibc runs those after every
 // thread_local destructor, so scopes in the thread's thread_local destructors still count; and it re-arms
 // itself for the later destructor rounds, after other libraries' key destructors that may enter scopes too.
@@ -52,10 +77,15 @@ void hand_over(void* value) noexcept {
     pthread_setspecific(g_hand_over_key, value);
     return;
   }
-  read_thread_name(tree->end_name);
-  tree->ended.store(true, std::memory_order_release);
+  t_in_tree = true;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
   t_tree = kHandedOver;
   detail::t_current_scope = &g_boot_node;
+  read_thread_name(tree->end_name);
+  tree->ended.store(true, std::memory_order_release);
+  fold(*tree);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  t_in_tree = false;
 }
 
 void make_hand_over_key() noexcept {
@@ -102,11 +132,6 @@ detail::ScopeNode* add_child(ThreadTree& tree, detail::ScopeNode* parent, const 
   tree.publish();
   return child;
 }
-
-// Set while this thread changes its tree (enter_slow): a scope entered then can only come from a signal
-// handler that interrupted the change, and is not recorded (README, "the scope profiler").
-thread_local constinit volatile bool t_in_tree __attribute__((tls_model("initial-exec"))) = false;
-std::atomic<std::uint64_t> g_dropped_in_handlers{0};
 
 detail::ScopeNode* enter_locked(const detail::ScopeSite& site) noexcept {
   using detail::ScopeNode;
@@ -169,6 +194,11 @@ void reset_all_trees() noexcept {
   g_lock.lock();
   for (ThreadTree* tree = g_first; tree; tree = tree->next) {
     std::uint32_t count = tree->published_nodes();
+    if (tree->folded()) {  // an ended thread's counts: they only change here
+      for (std::uint32_t i = 0; i < count; ++i)
+        tree->compact_nodes()[i].calls = tree->compact_nodes()[i].ticks = 0;
+      continue;
+    }
     std::uint64_t bytes = sizeof(Baseline) + 2ull * count * sizeof(std::uint64_t);
     auto* baseline = static_cast<Baseline*>(map_pages(bytes));
     if (!baseline) continue;  // keeps the previous baseline: counts then include what came before
@@ -196,12 +226,9 @@ void with_private_tree(void (*body)(ThreadTree& tree, void* context), void* cont
   body(*tree, context);
   t_tree = saved_tree;
   detail::t_current_scope = saved_current;
-  // Its sites stay registered (they are few and static); its nodes and index go.
-  tree->children.release();
-  for (std::uint32_t chunk = 0; chunk * ThreadTree::kNodesPerChunk < tree->published_nodes(); ++chunk)
-    unmap_pages(tree->node(chunk * ThreadTree::kNodesPerChunk),
-                ThreadTree::kNodesPerChunk * sizeof(detail::ScopeNode));
-  unmap_pages(tree, sizeof(ThreadTree));
+  // Its sites stay registered (they are few and static); its nodes and index go (its small header stays in
+  // the arena).
+  tree->release_private();
 }
 
 void before_fork() noexcept {
@@ -214,6 +241,7 @@ void after_fork_in_parent() noexcept {
 
 void after_fork_in_child() noexcept {
   g_lock.reset_in_child();
+  arena_reset_in_child();
   reset_site_table_in_child();
   if (t_tree && t_tree != kHandedOver) t_tree->tid = current_tid();
   // The child's open scopes began, for the child, at the fork: their guards take the later of their entry
@@ -221,6 +249,7 @@ void after_fork_in_child() noexcept {
   // scopes do not exist here and never close.
   std::uint64_t now = detail::read_clock();
   for (ThreadTree* tree = g_first; tree; tree = tree->next) {
+    if (tree->folded()) continue;
     std::uint64_t mark = tree == t_tree ? now : 0;
     for (std::uint32_t i = 0, count = tree->published_nodes(); i < count; ++i) {
       std::atomic<std::uint64_t>& since = tree->node(i)->open_since;

@@ -7,11 +7,19 @@
 
 namespace prof::scopes {
 
+namespace {
+constexpr std::size_t kChunkBytes = ThreadTree::kNodesPerChunk * sizeof(detail::ScopeNode);
+constexpr std::size_t kTableBytes = ThreadTree::kMaxChunks * sizeof(detail::ScopeNode*);
+}  // namespace
+
 ThreadTree* ThreadTree::create(long tid) noexcept {
-  void* memory = map_pages(sizeof(ThreadTree));
+  // The header stays in the list for ever (the snapshot names ended threads too): it comes from the arena.
+  void* memory = arena_allocate(sizeof(ThreadTree));
   if (!memory) return nullptr;
   auto* tree = new (memory) ThreadTree();
   tree->tid = tid;
+  tree->chunks_ = static_cast<detail::ScopeNode**>(map_pages(kTableBytes));
+  if (!tree->chunks_) return nullptr;
   detail::ScopeNode* root = tree->allocate_node();
   if (!root) return nullptr;  // the mapping stays: a failure this early is not worth the bookkeeping
   root->flags = kRootNode;
@@ -24,7 +32,7 @@ detail::ScopeNode* ThreadTree::allocate_node() noexcept {
   std::uint32_t chunk = index / kNodesPerChunk;
   if (chunk >= kMaxChunks) return nullptr;
   if (!chunks_[chunk]) {
-    void* memory = map_pages(kNodesPerChunk * sizeof(detail::ScopeNode));
+    void* memory = map_pages(kChunkBytes);
     if (!memory) return nullptr;
     chunks_[chunk] = static_cast<detail::ScopeNode*>(memory);
   }
@@ -32,6 +40,36 @@ detail::ScopeNode* ThreadTree::allocate_node() noexcept {
   node->index = index;
   ++allocated_;
   return node;
+}
+
+void ThreadTree::fold_into(CompactNode* into) noexcept {
+  std::uint32_t count = published_nodes();
+  for (std::uint32_t i = 0; i < count; ++i) {
+    detail::ScopeNode* n = node(i);
+    std::uint64_t calls = n->calls.load(std::memory_order_relaxed);
+    std::uint64_t ticks = n->ticks.load(std::memory_order_relaxed);
+    if (baseline && i < baseline->count) {
+      calls -= calls < baseline->values[2 * i] ? calls : baseline->values[2 * i];
+      ticks -= ticks < baseline->values[2 * i + 1] ? ticks : baseline->values[2 * i + 1];
+    }
+    into[i] = CompactNode{n->parent ? n->parent->index : 0, n->site_slot, calls, ticks};
+  }
+  compact_ = into;
+}
+
+void ThreadTree::release_pages() noexcept {
+  children.release();
+  for (std::uint32_t chunk = 0; chunk < kMaxChunks && chunks_[chunk]; ++chunk)
+    unmap_pages(chunks_[chunk], kChunkBytes);
+  unmap_pages(chunks_, kTableBytes);
+  chunks_ = nullptr;
+  unmap_pages(baseline, baseline_bytes);
+  baseline = nullptr;
+  baseline_bytes = 0;
+}
+
+void ThreadTree::release_private() noexcept {
+  release_pages();
 }
 
 }  // namespace prof::scopes
