@@ -145,9 +145,9 @@ std::string MemoryMerge::fallback_key(const Snapshot& snapshot, std::span<const 
     auto module = module_name(snapshot, snapshot.frames[frame]);
     if (!module.starts_with("libc.so") && !module.starts_with("libc-") &&
         !module.starts_with("libprof_preload"))
-      return "[" + module + "]";
+      return fmt::format("[{}]", module);
   }
-  return "[" + module_name(snapshot, snapshot.frames[stack.front()]) + "]";
+  return fmt::format("[{}]", module_name(snapshot, snapshot.frames[stack.front()]));
 }
 
 std::size_t MemoryMerge::named_group(const std::string& name) {

@@ -113,12 +113,19 @@ PLANT void plant_realloc() {
   std::printf("realloc kept\n");
 }
 
-// Ten leaks of 100 bytes: 8 with a header, one aligned, one page-aligned.
+// Ten leaks of 100 bytes: 8 with a header, one aligned, one page-aligned. Each address goes to a volatile
+// sink: clang removes an allocation whose pointer is only compared with null.
+void* volatile g_leak_sink;
+
 PLANT void plant_leak() {
-  for (int i = 0; i < 8; ++i)
-    std::printf("%s", std::malloc(100) ? "" : "wrong: leak\n");
-  std::printf("%s", memalign(128, 100) ? "" : "wrong: leak\n");
-  std::printf("%s", valloc(100) ? "" : "wrong: leak\n");
+  for (int i = 0; i < 8; ++i) {
+    g_leak_sink = std::malloc(100);
+    std::printf("%s", g_leak_sink ? "" : "wrong: leak\n");
+  }
+  g_leak_sink = memalign(128, 100);
+  std::printf("%s", g_leak_sink ? "" : "wrong: leak\n");
+  g_leak_sink = valloc(100);
+  std::printf("%s", g_leak_sink ? "" : "wrong: leak\n");
 }
 
 // Blocks of the early library (allocated before the tracer): measured, resized and freed as they came.
