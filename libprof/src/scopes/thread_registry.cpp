@@ -70,10 +70,25 @@ pthread_once_t g_hand_over_once = PTHREAD_ONCE_INIT;
 bool g_hand_over_key_made = false;
 thread_local constinit int t_hand_over_rounds __attribute__((tls_model("initial-exec"))) = 0;
 
+// ThreadSanitizer finishes a thread from its own key destructor, re-armed into the last rounds too: after that
+// no instrumented code may run on the thread, so under TSan the tree is handed over in the first round (still
+// after every thread_local destructor).
+#if defined(__SANITIZE_THREAD__)
+constexpr int kHandOverRounds = 1;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+constexpr int kHandOverRounds = 1;
+#else
+constexpr int kHandOverRounds = PTHREAD_DESTRUCTOR_ITERATIONS;
+#endif
+#else
+constexpr int kHandOverRounds = PTHREAD_DESTRUCTOR_ITERATIONS;
+#endif
+
 void hand_over(void* value) noexcept {
   ThreadTree* tree = t_tree;
   if (!tree || tree == kHandedOver) return;
-  if (++t_hand_over_rounds < PTHREAD_DESTRUCTOR_ITERATIONS) {
+  if (++t_hand_over_rounds < kHandOverRounds) {
     pthread_setspecific(g_hand_over_key, value);
     return;
   }
