@@ -49,8 +49,9 @@ TEST_CASE("the clock follows the machine's cpuinfo and ticks at a calibrated rat
   CHECK(hz < 1e11);
 
   // Ticks converted with the calibrated rate agree with CLOCK_MONOTONIC. The reads are nested so that a
-  // preemption between them widens the outer interval only: the ticks' interval holds the monotonic one in the
-  // first pair and sits inside it in the second, and only the calibration's error (5 %) is left to allow for.
+  // preemption between them widens the outer interval only: the ticks' interval holds the monotonic one in
+  // the first pair and sits inside it in the second, and only the calibration's error (5 %) is left to allow
+  // for.
   timespec pause{0, 20 * 1000 * 1000};
   std::uint64_t outer_k0 = clock::now_ticks();
   double inner_t0 = monotonic_seconds();

@@ -1,6 +1,6 @@
-// One fuzz target per section (PROF_FUZZ_SECTION names it): arbitrary bytes become the value of that key in an
-// otherwise valid snapshot, so the fuzzer spends its time inside one reader instead of on the document's frame.
-// The reports of whatever is accepted are rendered too. UserError is the expected answer to bad input.
+// One fuzz target per section (PROF_FUZZ_SECTION names it): arbitrary bytes become the value of that key in
+// an otherwise valid snapshot, so the fuzzer spends its time inside one reader instead of on the document's
+// frame. The reports of whatever is accepted are rendered too. UserError is the expected answer to bad input.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     snapshots.back().meta.pid += 1;
     std::vector<Section> sections{processes_section(snapshots), ranks_section(snapshots),
                                   scope_section(snapshots, {}), memory_section(snapshots, {}),
-                                  timers_section(snapshots), mpi_section(snapshots)};
+                                  timers_section(snapshots),    mpi_section(snapshots)};
     render_text(sections, {.colour = false, .width = 80});
     render_csv(sections);
     render_json(sections);

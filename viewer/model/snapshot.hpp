@@ -144,7 +144,8 @@ struct MemorySummary {
   std::int64_t leaked_bytes = 0;
   std::optional<std::int64_t> temporary_allocations;
   std::optional<std::int64_t> tracer_bytes;  // the tracer's own memory (its tables), not the program's
-  // Live at exit but no leak: the runtime's pools (libstdc++'s emergency exception pool), set apart by the shim.
+  // Live at exit but no leak: the runtime's pools (libstdc++'s emergency exception pool), set apart by the
+  // shim.
   std::optional<std::int64_t> runtime_pool_allocations, runtime_pool_bytes;
 };
 

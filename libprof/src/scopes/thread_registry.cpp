@@ -70,9 +70,9 @@ pthread_once_t g_hand_over_once = PTHREAD_ONCE_INIT;
 bool g_hand_over_key_made = false;
 thread_local constinit int t_hand_over_rounds __attribute__((tls_model("initial-exec"))) = 0;
 
-// ThreadSanitizer finishes a thread from its own key destructor, re-armed into the last rounds too: after that
-// no instrumented code may run on the thread, so under TSan the tree is handed over in the first round (still
-// after every thread_local destructor).
+// ThreadSanitizer finishes a thread from its own key destructor, re-armed into the last rounds too: after
+// that no instrumented code may run on the thread, so under TSan the tree is handed over in the first round
+// (still after every thread_local destructor).
 #if defined(__SANITIZE_THREAD__)
 constexpr int kHandOverRounds = 1;
 #elif defined(__has_feature)

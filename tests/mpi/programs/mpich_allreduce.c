@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   double v[100], s[100];
-  for (int i = 0; i < 100; ++i) v[i] = rank + 1;
+  for (int i = 0; i < 100; ++i)
+    v[i] = rank + 1;
   MPI_Allreduce(v, s, 100, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   MPI_Barrier(MPI_COMM_WORLD);
   printf("rank %d of %d: sum %g\n", rank, size, s[0]);
