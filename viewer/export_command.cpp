@@ -31,25 +31,10 @@ struct ExportCommandOptions {
   std::string view = "peak";
 };
 
-// --rank R / --pid P: only that process, as in prof report.
-std::vector<SnapshotFile> chosen_files(std::vector<SnapshotFile> files, const ExportCommandOptions& options) {
-  if (options.rank) {
-    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.rank != options.rank; });
-    if (files.empty())
-      throw UserError("--rank", fmt::format("no snapshot of rank {} in these paths", *options.rank));
-  }
-  if (options.pid) {
-    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.pid != *options.pid; });
-    if (files.empty())
-      throw UserError("--pid", fmt::format("no snapshot of pid {} in these paths", *options.pid));
-  }
-  return files;
-}
-
 void run_export(const ExportCommandOptions& options) {
   const auto& format = find_export_format(options.format);
   check_output_path(options.output, options.force);
-  auto files = chosen_files(list_snapshot_files(options.paths), options);
+  auto files = only_process(list_snapshot_files(options.paths), options.rank, options.pid);
   // Streamed as prof report streams: one snapshot in memory at a time, folded and dropped.
   auto data_options = options.data;
   data_options.addressed_stacks = format.name == "pprof" || format.name == "massif";

@@ -35,25 +35,11 @@ struct FlameOptions {
 
 enum class Source { scopes, memory };
 
-// --rank R / --pid P: the graph of that process only, as in prof report.
-std::vector<SnapshotFile> chosen_files(const std::string& path, const FlameOptions& options) {
-  auto files = list_snapshot_files({path});
-  if (options.rank) {
-    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.rank != options.rank; });
-    if (files.empty()) throw UserError(path, fmt::format("no snapshot of rank {} here", *options.rank));
-  }
-  if (options.pid) {
-    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.pid != *options.pid; });
-    if (files.empty()) throw UserError(path, fmt::format("no snapshot of pid {} here", *options.pid));
-  }
-  return files;
-}
-
 // The files of PATHS, chosen by --rank/--pid.
 std::vector<SnapshotFile> files_of(const std::vector<std::string>& paths, const FlameOptions& options) {
   std::vector<SnapshotFile> files;
   for (const auto& path : paths)
-    for (auto& file : chosen_files(path, options))
+    for (auto& file : only_process(list_snapshot_files({path}), options.rank, options.pid, path))
       files.push_back(std::move(file));
   return files;
 }

@@ -72,21 +72,6 @@ std::vector<Section> build_sections(const ReportMerge& merge, const ReportOption
   return sections;
 }
 
-// --rank R / --pid P: the whole report is about that process.
-std::vector<SnapshotFile> chosen_files(std::vector<SnapshotFile> files, const ReportOptions& options) {
-  if (options.rank) {
-    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.rank != options.rank; });
-    if (files.empty())
-      throw UserError("--rank", fmt::format("no snapshot of rank {} in these paths", *options.rank));
-  }
-  if (options.pid) {
-    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.pid != *options.pid; });
-    if (files.empty())
-      throw UserError("--pid", fmt::format("no snapshot of pid {} in these paths", *options.pid));
-  }
-  return files;
-}
-
 void apply_sort_and_top(std::vector<Section>& sections, const ReportOptions& options) {
   if (!options.sort.empty()) {
     std::set<std::string> keys;
@@ -244,7 +229,7 @@ void check_scope_report_flags(const CLI::App& cmd, ReportOptions& options) {
 
 void run_report(const ReportOptions& options) {
   auto format = parse_format(options.format);
-  auto files = chosen_files(list_snapshot_files(options.paths), options);
+  auto files = only_process(list_snapshot_files(options.paths), options.rank, options.pid);
   auto with_format = options;
   with_format.scope.text = format == OutputFormat::text;
   with_format.mem.text = format == OutputFormat::text;

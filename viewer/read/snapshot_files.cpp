@@ -226,4 +226,17 @@ std::vector<SnapshotFile> list_snapshot_files(const std::vector<std::string>& pa
   return files;
 }
 
+std::vector<SnapshotFile> only_process(std::vector<SnapshotFile> files, std::optional<std::int64_t> rank,
+                                       std::optional<std::int64_t> pid, const std::string& where) {
+  if (rank) {
+    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.rank != rank; });
+    if (files.empty()) throw UserError("--rank", fmt::format("no snapshot of rank {} in {}", *rank, where));
+  }
+  if (pid) {
+    std::erase_if(files, [&](const SnapshotFile& f) { return f.meta.pid != *pid; });
+    if (files.empty()) throw UserError("--pid", fmt::format("no snapshot of pid {} in {}", *pid, where));
+  }
+  return files;
+}
+
 }  // namespace prof::viewer

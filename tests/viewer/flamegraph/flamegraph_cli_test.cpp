@@ -72,7 +72,7 @@ TEST_CASE("flamegraph text: merged over processes, or one with --rank / --pid") 
   CHECK(text_share(pid21.out, "hot", 2) == 75.0);
   auto none = run_prof({"flamegraph", dir.path(), "--format", "text", "--rank", "7"});
   CHECK(none.exit_code == 2);
-  CHECK(none.err == "prof: error: " + dir.path() + ": no snapshot of rank 7 here\n");
+  CHECK(none.err == "prof: error: --rank: no snapshot of rank 7 in " + dir.path() + "\n");
 }
 
 TEST_CASE("flamegraph text: memory stacks by --view (peak, leaks, total)") {
