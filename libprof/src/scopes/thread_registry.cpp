@@ -54,10 +54,12 @@ void fold(ThreadTree& tree) noexcept {
   std::uint32_t count = tree.published_nodes();
   auto* compact = static_cast<CompactNode*>(arena_allocate(sizeof(CompactNode) * count));
   if (!compact) return;
+  // The pages go inside the lock too: a snapshot writer that sees the tree folded must not meet its pages
+  // (or its baseline) half released.
   g_lock.lock();
   tree.fold_into(compact);
-  g_lock.unlock();
   tree.release_pages();
+  g_lock.unlock();
 }
 
 // Hands the tree over when its thread ends, from a pthread key's destructor: glibc runs those after every
