@@ -1,14 +1,20 @@
 #!/bin/sh
-# The memory tracer on real allocation patterns (issue 13), side by side with heaptrack: each workload runs
-# plain, under heaptrack and under `prof run` (one column per build given), alternated round by round so that
-# drift of a shared machine hits every column alike. For each it prints the median wall time and the median CPU
-# time (user + system of every process, the tool's own helpers included: /usr/bin/time counts all waited-for
-# descendants), what each tool adds over the plain run, and the ratio "prof adds / heaptrack adds" for both.
-# Results go into docs/PERFORMANCE.md, "Memory tracer on real programs".
+# The memory tracer's workload suite (issue 13), side by side with heaptrack: each workload runs plain, under
+# heaptrack, under `prof run` (exact mode) and, when that build's `prof run --help` mentions --mem-sample,
+# under `prof run --mem-sample 524288` (sampled mode), alternated round by round so that drift of a shared
+# machine hits every column alike. For each it prints the median wall time and the median CPU time (user +
+# system of every process, the tool's own helpers included: /usr/bin/time counts all waited-for descendants,
+# heaptrack's interpreter and compressor, prof run's symbolisation), then:
+#   exact:   what prof adds over plain / what heaptrack adds over plain, wall and CPU (target <= 1/3 each,
+#            geometric mean over the workloads <= 0.15);
+#   sampled: sampled run / plain run, wall and CPU (target <= 1.05).
+# The load average before and after is printed: the machine is shared. Results go into docs/PERFORMANCE.md,
+# "Memory tracer", "Real programs".
 #
 #   sh bench/real_workloads.sh ROUNDS BUILD_DIR [BUILD_DIR...]
-# Each BUILD_DIR holds bin/prof, bin/alloc_heavy and lib/libprof_preload.so (the build tree, or a copy of an
-# older build to compare before and after). Needs heaptrack, sqlite3, Debian's /usr/bin/python3 and cc.
+# Each BUILD_DIR holds bin/prof, bin/{alloc_heavy,deep_recursion,distinct_stacks,threads8,containers} and
+# lib/libprof_preload.so (the build tree, or a copy of an older build to compare before and after).
+# PROF_WORKLOADS="name name" runs only those workloads. Needs heaptrack, sqlite3, Debian's /usr/bin/python3, cc.
 set -eu
 rounds=${1:?usage: real_workloads.sh ROUNDS BUILD_DIR [BUILD_DIR...]}
 shift
@@ -20,16 +26,27 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -g -o "$work/live_blocks" "$here/real/live_blocks.c"
+sample_bytes=524288
 
 # name|command, split into words (no shell between the tool and the program: heaptrack would trace the shell
 # alone). PYTHONMALLOC=malloc sends every Python object through malloc; the other programs ignore it.
 export PYTHONMALLOC=malloc
-cat >"$work/workloads" <<END
+cat >"$work/all" <<END
 sqlite|sqlite3 -init /dev/null :memory: .read\ $here/real/sqlite_table.sql
 python|/usr/bin/python3 $here/real/json_records.py 30000
 live_blocks|$work/live_blocks 2000000
 alloc_heavy|$1/bin/alloc_heavy 2000000
+deep_recursion|$1/bin/deep_recursion 4000
+distinct_stacks|$1/bin/distinct_stacks 4
+threads8|$1/bin/threads8 500000
+containers|$1/bin/containers 1000000
 END
+if [ -n "${PROF_WORKLOADS:-}" ]; then
+  : >"$work/workloads"
+  for w in $PROF_WORKLOADS; do grep "^$w|" "$work/all" >>"$work/workloads" || true; done
+else
+  cp "$work/all" "$work/workloads"
+fi
 
 # One run: appends "wall cpu" to $work/<workload>.<column>.
 measure() {  # workload column command...
@@ -46,8 +63,10 @@ i=0
 for build in "$@"; do
   i=$((i + 1))
   columns="$columns prof$i"
+  if "$build/bin/prof" run --help 2>&1 | grep -q -- --mem-sample; then columns="$columns sampled$i"; fi
 done
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 for r in $(seq "$rounds"); do
   while IFS='|' read -r name command; do
     eval "set -- $command"
@@ -59,9 +78,15 @@ for r in $(seq "$rounds"); do
       i=$((i + 1))
       measure "$name" "prof$i" "$build/bin/prof" run -o "$work/snap" -- "$@"
       rm -rf "$work/snap"
+      case " $columns " in
+        *" sampled$i "*)
+          measure "$name" "sampled$i" "$build/bin/prof" run --mem-sample "$sample_bytes" -o "$work/snap" -- "$@"
+          rm -rf "$work/snap" ;;
+      esac
     done
   done <"$work/workloads"
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 median() {  # file column
   awk -v c="$2" '{ print $c }' "$1" | sort -n |
@@ -70,19 +95,36 @@ median() {  # file column
 
 echo "median of $rounds alternated rounds; wall s / CPU s (user+sys, all processes); prof$(
   i=0; for b in $builds; do i=$((i + 1)); printf ' %s=%s' "$i" "$b"; done)"
-printf "%-12s %-14s %-14s" workload plain heaptrack
-for c in $columns; do case $c in prof*) printf " %-14s %-16s" "$c" "adds/ht wall,cpu" ;; esac; done
+echo "exact: prof adds / heaptrack adds (wall, CPU); sampled: sampled / plain (wall, CPU)"
+printf "%-16s %-13s %-13s" workload plain heaptrack
+for c in $columns; do
+  case $c in
+    prof*) printf " %-13s %-12s" "$c" "adds/ht" ;;
+    sampled*) printf " %-13s %-12s" "$c" "/plain" ;;
+  esac
+done
 echo
+: >"$work/ratios"
 while IFS='|' read -r name command; do
   pw=$(median "$work/$name.plain" 1); pc=$(median "$work/$name.plain" 2)
   hw=$(median "$work/$name.heaptrack" 1); hc=$(median "$work/$name.heaptrack" 2)
-  printf "%-12s %5.2f / %5.2f  %5.2f / %5.2f " "$name" "$pw" "$pc" "$hw" "$hc"
+  printf "%-16s %5.2f / %5.2f %5.2f / %5.2f" "$name" "$pw" "$pc" "$hw" "$hc"
   for c in $columns; do
-    case $c in prof*)
-      fw=$(median "$work/$name.$c" 1); fc=$(median "$work/$name.$c" 2)
-      awk -v pw="$pw" -v pc="$pc" -v hw="$hw" -v hc="$hc" -v fw="$fw" -v fc="$fc" 'BEGIN {
-        printf " %5.2f / %5.2f  %5.2f , %5.2f   ", fw, fc, (fw - pw) / (hw - pw), (fc - pc) / (hc - pc) }' ;;
-    esac
+    case $c in plain | heaptrack) continue ;; esac
+    fw=$(median "$work/$name.$c" 1); fc=$(median "$work/$name.$c" 2)
+    awk -v c="$c" -v pw="$pw" -v pc="$pc" -v hw="$hw" -v hc="$hc" -v fw="$fw" -v fc="$fc" 'BEGIN {
+      if (c ~ /^prof/) { a = (fw - pw) / (hw - pw); b = (fc - pc) / (hc - pc) }
+      else { a = fw / pw; b = fc / pc }
+      printf "  %5.2f / %5.2f %5.2f, %5.2f", fw, fc, a, b
+      printf "%s %s %s\n", c, a, b >> "'"$work/ratios"'" }'
   done
   echo
 done <"$work/workloads"
+# Geometric mean of the exact columns' ratios (a ratio at or below zero counts as 0.01).
+printf "%-16s %27s" "geometric mean" ""
+for c in $columns; do
+  case $c in plain | heaptrack) continue ;; esac
+  awk -v c="$c" '$1 == c { n++; a += log($2 > 0.01 ? $2 : 0.01); b += log($3 > 0.01 ? $3 : 0.01) }
+    END { printf "  %13s %5.2f, %5.2f", "", exp(a / n), exp(b / n) }' "$work/ratios"
+done
+echo
