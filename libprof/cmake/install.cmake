@@ -25,7 +25,7 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/libprof/cmake/libprofConfig.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/libprofConfigVersion.cmake
                                  COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/libprofConfig.cmake ${PROJECT_BINARY_DIR}/libprofConfigVersion.cmake
-        DESTINATION ${LIBPROF_CMAKE_DIR})
+              ${PROJECT_SOURCE_DIR}/libprof/cmake/instrument.cmake DESTINATION ${LIBPROF_CMAKE_DIR})
 
 file(RELATIVE_PATH PC_RELATIVE_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 string(REGEX REPLACE "/$" "" PC_RELATIVE_PREFIX "${PC_RELATIVE_PREFIX}")

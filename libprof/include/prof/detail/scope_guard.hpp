@@ -1,7 +1,8 @@
 #pragma once
 // The RAII guard behind PROF_SCOPE and PROF_FUNCTION, inline so the hot path is: one flag test, one TLS load,
 // two pointer compares (site, thread), two clock reads and a few plain stores. Everything else (first scope
-// of a thread, new call path, depth limit) is in libprof's enter_slow().
+// of a thread, new call path, depth limit) is in libprof's enter_slow(). no_instrument_function: in a
+// program built with -finstrument-functions (prof_instrument) the guard is not a function of its own.
 
 #include <atomic>
 #include <cstdint>
@@ -21,7 +22,7 @@ extern thread_local constinit ScopeNode* t_current_scope __attribute__((tls_mode
 // The calling thread, read anew at each call: a coroutine may end a scope on another thread than began it,
 // and a compiler may keep a thread-local's address across a suspension point, so the check cannot rely on
 // one.
-inline const void* current_thread_pointer() noexcept {
+__attribute__((no_instrument_function)) inline const void* current_thread_pointer() noexcept {
 #if defined(__x86_64__)
   const void* pointer;
   asm volatile("mov %%fs:0, %0" : "=r"(pointer));
@@ -41,7 +42,7 @@ __attribute__((returns_nonnull)) ScopeNode* enter_slow(const ScopeSite& site) no
 // The clock when it is not the TSC (CLOCK_MONOTONIC in nanoseconds).
 std::uint64_t read_clock_slow() noexcept;
 
-inline std::uint64_t read_clock() noexcept {
+__attribute__((no_instrument_function)) inline std::uint64_t read_clock() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
   if (__builtin_expect(g_clock_is_tsc, 1)) return __builtin_ia32_rdtsc();
 #endif
@@ -50,7 +51,7 @@ inline std::uint64_t read_clock() noexcept {
 
 class ScopeGuard {
  public:
-  explicit ScopeGuard(const ScopeSite& site) noexcept {
+  __attribute__((no_instrument_function)) explicit ScopeGuard(const ScopeSite& site) noexcept {
     if (!g_scopes_enabled.load(std::memory_order_relaxed)) [[unlikely]] {
       node_ = nullptr;
       return;
@@ -66,7 +67,7 @@ class ScopeGuard {
     node->open_since.store(start_, std::memory_order_relaxed);
   }
 
-  ~ScopeGuard() {
+  __attribute__((no_instrument_function)) ~ScopeGuard() {
     if (!node_) [[unlikely]]
       return;
     std::uint64_t end = read_clock();
