@@ -4,6 +4,7 @@
 // in a small side table. malloc_usable_size answers for the program's part of the block; blocks the tracer
 // never made (from before it started) are freed, resized and measured as they came.
 // errno is what the real function left; the tracer's own work never shows in it.
+// Sampled mode (heap_sampler.hpp): an allocation the sampler leaves out goes to the real function untouched.
 
 #include <malloc.h>
 #include <stdlib.h>
@@ -15,12 +16,14 @@
 #include "export.hpp"
 #include "memory/allocator.hpp"
 #include "memory/headers.hpp"
+#include "memory/heap_sampler.hpp"
 #include "memory/tracer.hpp"
 #include "process/on_demand.hpp"
 
 namespace mem = prof::preload::memory;
 namespace alloc = prof::preload::memory::allocator;
 namespace headers = prof::preload::memory::headers;
+namespace sampler = prof::preload::memory::heap_sampler;
 
 namespace {
 
@@ -125,13 +128,27 @@ void* move_to_header(const Caller& caller, const alloc::Functions& real, void* b
   return moved;
 }
 
+// Sampled mode: a block of the tracer's whose new size the sampler leaves out moves to a plain block.
+void* move_to_plain(const alloc::Functions& real, void* block, std::size_t size,
+                    const headers::Books& books) noexcept {
+  void* moved = real.malloc(size);
+  if (!moved) {
+    headers::put_back(block, books);
+    return nullptr;
+  }
+  std::memcpy(moved, block, books.size < size ? books.size : size);
+  forget(block, books, true);
+  real.free(headers::base_of(block, books.kind));
+  return moved;
+}
+
 }  // namespace
 
 PROF_SHIM_EXPORT void* malloc(std::size_t size) noexcept {
   prof::preload::on_demand::safe_point();  // PROF_SNAPSHOT_SIGNAL / _INTERVAL: one relaxed load when unset
   const alloc::Functions* real = alloc::real();
   if (!real) return alloc::arena_allocate(size);
-  if (!mem::active()) return real->malloc(size);
+  if (!mem::active() || sampler::skip(size)) return real->malloc(size);
   return with_header(PROF_CALLER(1), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
 }
 
@@ -155,7 +172,7 @@ PROF_SHIM_EXPORT void* calloc(std::size_t count, std::size_t size) noexcept {
   const alloc::Functions* real = alloc::real();
   // Arena memory is static and never reused, so it is already zero.
   if (!real) return alloc::arena_allocate(bytes);
-  if (!mem::active()) return real->calloc(count, size);
+  if (!mem::active() || sampler::skip(bytes)) return real->calloc(count, size);
   return with_header(PROF_CALLER(2), *real, bytes, [&](std::size_t all) { return real->calloc(all, 1); });
 }
 
@@ -174,6 +191,9 @@ PROF_SHIM_EXPORT void* realloc(void* block, std::size_t size) noexcept {
     real->free(headers::base_of(block, books.kind));
     return nullptr;
   }
+  if (sampler::skip(size))
+    return books.kind == headers::Kind::kForeign ? real->realloc(block, size)
+                                                 : move_to_plain(*real, block, size, books);
   if (books.kind != headers::Kind::kHeader) return move_to_header(PROF_CALLER(3), *real, block, size, books);
   if (size > SIZE_MAX - headers::kBytes) {
     headers::put_back(block, books);
@@ -216,7 +236,7 @@ PROF_SHIM_EXPORT int posix_memalign(void** out, std::size_t alignment, std::size
     *out = block;
     return 0;
   }
-  if (!mem::active()) return real->posix_memalign(out, alignment, size);
+  if (!mem::active() || sampler::skip(size)) return real->posix_memalign(out, alignment, size);
   int saved = errno;
   void* block = nullptr;
   // 8 and 16 are what malloc gives anyway; anything else (or an invalid alignment) is the real function's.
@@ -238,7 +258,7 @@ PROF_SHIM_EXPORT int posix_memalign(void** out, std::size_t alignment, std::size
 PROF_SHIM_EXPORT void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept {
   const alloc::Functions* real = alloc::real();
   if (!real) return alloc::arena_allocate(size, alignment);
-  if (!mem::active()) return real->aligned_alloc(alignment, size);
+  if (!mem::active() || sampler::skip(size)) return real->aligned_alloc(alignment, size);
   if (alignment != 0 && small_power_of_two(alignment))
     return with_header(PROF_CALLER(6), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
   return booked_aligned(PROF_CALLER(6), *real, real->aligned_alloc(alignment, size), size);
@@ -247,7 +267,7 @@ PROF_SHIM_EXPORT void* aligned_alloc(std::size_t alignment, std::size_t size) no
 PROF_SHIM_EXPORT void* memalign(std::size_t alignment, std::size_t size) noexcept {
   const alloc::Functions* real = alloc::real();
   if (!real) return alloc::arena_allocate(size, alignment);
-  if (!mem::active()) return real->memalign(alignment, size);
+  if (!mem::active() || sampler::skip(size)) return real->memalign(alignment, size);
   if (small_power_of_two(alignment))
     return with_header(PROF_CALLER(7), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
   return booked_aligned(PROF_CALLER(7), *real, real->memalign(alignment, size), size);
@@ -256,14 +276,14 @@ PROF_SHIM_EXPORT void* memalign(std::size_t alignment, std::size_t size) noexcep
 PROF_SHIM_EXPORT void* valloc(std::size_t size) noexcept {
   const alloc::Functions* real = alloc::real();
   if (!real) return alloc::arena_allocate(size, 4096);
-  if (!mem::active()) return real->valloc(size);
+  if (!mem::active() || sampler::skip(size)) return real->valloc(size);
   return booked_aligned(PROF_CALLER(8), *real, real->valloc(size), size);
 }
 
 PROF_SHIM_EXPORT void* pvalloc(std::size_t size) noexcept {
   const alloc::Functions* real = alloc::real();
   if (!real) return alloc::arena_allocate((size + 4095) & ~std::size_t{4095}, 4096);
-  if (!mem::active()) return real->pvalloc(size);
+  if (!mem::active() || sampler::skip(size)) return real->pvalloc(size);
   return booked_aligned(PROF_CALLER(9), *real, real->pvalloc(size), size);
 }
 

@@ -5,6 +5,7 @@
 #include "core/clock.hpp"
 #include "core/json_writer.hpp"
 #include "core/snapshot_writer.hpp"
+#include "memory/heap_sampler.hpp"
 #include "memory/modules.hpp"
 #include "memory/pages.hpp"
 #include "memory/sites.hpp"
@@ -180,6 +181,25 @@ void write_stacks(core::JsonWriter& out, void*) noexcept {
   out.end_array();
 }
 
+// A site's counts: exact, or in sampled mode the estimates (bytes are estimates in the sites table itself).
+struct Counts {
+  std::uint64_t allocations, live_blocks, temporary, samples;
+};
+
+Counts counts_of(std::uint32_t index, const sites::Site& s) noexcept {
+  Counts exact{__atomic_load_n(&s.allocations, __ATOMIC_RELAXED),
+               __atomic_load_n(&s.live_blocks, __ATOMIC_RELAXED),
+               __atomic_load_n(&s.temporary, __ATOMIC_RELAXED), 0};
+  if (!heap_sampler::on()) return exact;
+  heap_sampler::Estimates e = heap_sampler::estimates(index);
+  return Counts{e.allocations, e.live_allocations, e.temporary_allocations, exact.allocations};
+}
+
+void write_mode(core::JsonWriter& out) noexcept {
+  out.field("mode", heap_sampler::on() ? "sampled" : "exact");
+  if (heap_sampler::on()) out.field("sample_interval_bytes", heap_sampler::interval());
+}
+
 double seconds_since_start(std::uint64_t ticks) noexcept {
   std::uint64_t start = timeline::start_ticks();
   if (ticks <= start) return 0.0;
@@ -187,14 +207,16 @@ double seconds_since_start(std::uint64_t ticks) noexcept {
 }
 
 void write_summary(core::JsonWriter& out) noexcept {
-  std::uint64_t allocations = 0, bytes = 0, leaked = 0, leaked_bytes = 0, temporary = 0;
+  std::uint64_t allocations = 0, bytes = 0, leaked = 0, leaked_bytes = 0, temporary = 0, samples = 0;
   for (std::uint32_t i = 0; i < g_view.site_count; ++i) {
     const sites::Site& s = sites::site(i);
-    allocations += __atomic_load_n(&s.allocations, __ATOMIC_RELAXED);
+    Counts counts = counts_of(i, s);
+    allocations += counts.allocations;
     bytes += __atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED);
-    leaked += __atomic_load_n(&s.live_blocks, __ATOMIC_RELAXED);
+    leaked += counts.live_blocks;
     leaked_bytes += __atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED);
-    temporary += __atomic_load_n(&s.temporary, __ATOMIC_RELAXED);
+    temporary += counts.temporary;
+    samples += counts.samples;
   }
   out.key("summary");
   out.begin_object();
@@ -210,6 +232,7 @@ void write_summary(core::JsonWriter& out) noexcept {
   out.field("runtime_pool_bytes", pools.bytes);
   out.field("temporary_allocations", temporary);
   out.field("tracer_bytes", pages::tracer_bytes());
+  if (heap_sampler::on()) out.field("samples", samples);
   out.end_object();
 }
 
@@ -221,22 +244,25 @@ void write_sites(core::JsonWriter& out) noexcept {
   for (const char* column : {"stack", "allocations", "allocated_bytes", "peak_bytes", "leaked_allocations",
                              "leaked_bytes", "temporary_allocations"})
     out.value(column);
+  if (heap_sampler::on()) out.value("samples");
   out.end_array();
   out.key("rows");
   out.begin_array();
   for (std::uint32_t i = 0; i < g_view.site_count; ++i) {
     const sites::Site& s = sites::site(i);
     out.begin_array();
+    Counts counts = counts_of(i, s);
     out.value(static_cast<std::uint64_t>(i));
-    out.value(__atomic_load_n(&s.allocations, __ATOMIC_RELAXED));
+    out.value(counts.allocations);
     out.value(__atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED));
     out.value(sites::bytes_at_peak(s));
-    std::uint64_t live_blocks = __atomic_load_n(&s.live_blocks, __ATOMIC_RELAXED);
+    std::uint64_t live_blocks = counts.live_blocks;
     std::uint64_t live_bytes = __atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED);
     RuntimePool pools = runtime_pools(i);
     out.value(live_blocks - (pools.blocks < live_blocks ? pools.blocks : live_blocks));
     out.value(live_bytes - (pools.bytes < live_bytes ? pools.bytes : live_bytes));
-    out.value(__atomic_load_n(&s.temporary, __ATOMIC_RELAXED));
+    out.value(counts.temporary);
+    if (heap_sampler::on()) out.value(counts.samples);
     out.end_array();
   }
   out.end_array();
@@ -269,6 +295,7 @@ void write_timeline(core::JsonWriter& out) noexcept {
 
 void write_memory(core::JsonWriter& out, void*) noexcept {
   out.begin_object();
+  write_mode(out);
   write_summary(out);
   write_sites(out);
   write_timeline(out);

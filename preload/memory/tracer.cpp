@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "memory/blocks.hpp"
 #include "memory/headers.hpp"
+#include "memory/heap_sampler.hpp"
 #include "memory/modules.hpp"
 #include "memory/section.hpp"
 #include "memory/sites.hpp"
@@ -167,6 +168,7 @@ void fork_child() noexcept {
   stack_cache::clear();
   unloaded_modules::reset_after_fork();
   forget_runtime_blocks();  // the child's books start empty: its pools are no block of its own
+  heap_sampler::after_fork();
   tl_last = nullptr;
   tl_busy = false;
 }
@@ -183,6 +185,7 @@ void start() noexcept {
     return;
   }
   g_depth = read_depth();
+  heap_sampler::configure();  // PROF_MEMORY_SAMPLE: the sampled mode
   const char* check = ::secure_getenv("PROF_MEMORY_CHECK_CACHE");
   g_check_cache = check && check[0] == '1' && check[1] == '\0';
   // Before libunwind's first call, which would open its validation pipe among the program's descriptors.
@@ -273,9 +276,12 @@ __attribute__((noinline)) bool cache_agrees(std::uint32_t site) noexcept {
 
 }  // namespace
 
-std::uint32_t on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
-                            std::uint32_t entry) noexcept {
+std::uint32_t on_allocation(void* block, std::size_t block_size, std::uintptr_t return_address,
+                            std::uintptr_t cfa, std::uint32_t entry) noexcept {
   if (!block) return sites::kNoSite;
+  // Sampled mode: the sites count what each sample stands for; the shim's own runtime pools stay out.
+  if (heap_sampler::on() && shim_called(return_address)) return sites::kNoSite;
+  const std::size_t size = heap_sampler::booked_bytes(block_size);
   const stack_cache::Caller caller{return_address, cfa, entry};
   std::uint32_t site = stack_cache::find(caller);
   if (site != sites::kNoSite && g_check_cache && stack_room::left(cfa) >= stack_room::kUnwind &&
@@ -293,6 +299,7 @@ std::uint32_t on_allocation(void* block, std::size_t size, std::uintptr_t return
     if (site == sites::kNoSite) return site;
   }
   if (shim_called(return_address)) remember_runtime_block(block, size, site);
+  heap_sampler::on_sampled(site, block_size);
   tl_last = block;
   timeline::maybe_sample(sites::live_bytes());
   return site;
@@ -300,17 +307,19 @@ std::uint32_t on_allocation(void* block, std::size_t size, std::uintptr_t return
 
 void on_free(void* block, std::uint64_t size, std::uint32_t site, bool from_realloc) noexcept {
   if (!block) return;
-  bool last = block == tl_last;
-  if (last) tl_last = nullptr;
+  bool last = block == tl_last && heap_sampler::nothing_since_sample();
+  if (block == tl_last) tl_last = nullptr;
   if (site == sites::kNoSite) return;
   if (g_runtime_count.load(std::memory_order_relaxed) != 0) forget_runtime_block(block);
-  sites::record_free(site, size, !from_realloc && last);
+  sites::record_free(site, heap_sampler::booked_bytes(size), !from_realloc && last);
+  heap_sampler::on_sample_freed(site, size, !from_realloc && last);
   timeline::maybe_sample(sites::live_bytes());
 }
 
 void on_realloc_failed(std::uint64_t size, std::uint32_t site) noexcept {
   if (site == sites::kNoSite) return;
-  sites::restore_free(site, size);
+  sites::restore_free(site, heap_sampler::booked_bytes(size));
+  heap_sampler::on_sample_restored(site, size);
   timeline::maybe_sample(sites::live_bytes());
 }
 
