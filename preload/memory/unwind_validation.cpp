@@ -76,6 +76,22 @@ long prof_unwind_syscall(long number, ...) {
   return ::syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
+// libunwind blocks every signal around its locks (sigfillset, then sigprocmask(SIG_SETMASK)) and restores
+// the saved mask after. glibc's sigprocmask never blocks its internal signals (SIGCANCEL, which is also
+// SIGTIMER, and SIGSETXID): it clears them from every mask it sets, the saved one included, so the restore
+// unblocked SIGTIMER in glibc's SIGEV_THREAD helper thread, and the timer's next expiry killed the program
+// (tests/sampling/timers_test.cpp). The raw system call sets masks as given; "block all" is SIG_BLOCK, which
+// leaves the internal signals as they were.
+int prof_unwind_sigprocmask(int how, const sigset_t* set, sigset_t* old) noexcept {
+  if (how == SIG_SETMASK && set) {
+    sigset_t full, kept;
+    ::sigfillset(&full);
+    ::sigandset(&kept, &full, set);
+    if (std::memcmp(&kept, &full, sizeof full) == 0) how = SIG_BLOCK;
+  }
+  return static_cast<int>(::syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8));
+}
+
 struct Redirect {
   const char* name;
   void* function;
@@ -87,6 +103,7 @@ const Redirect kRedirects[] = {
     {"write", reinterpret_cast<void*>(&prof_unwind_write)},
     {"close", reinterpret_cast<void*>(&prof_unwind_close)},
     {"syscall", reinterpret_cast<void*>(&prof_unwind_syscall)},
+    {"sigprocmask", reinterpret_cast<void*>(&prof_unwind_sigprocmask)},
 };
 
 // Dynamic-section pointers are relocated in place by glibc on x86-64; older loaders leave them relative.
