@@ -128,11 +128,23 @@ struct ScopeOverhead {
   bool calibrated = false;
 };
 
+// A scope site that is an instrumented function (docs/SNAPSHOT.md, "functions"): where its code is, so that
+// symbolise/ can name it. `module` indexes Scopes::function_modules, -1 when none (then `offset` is the
+// address).
+struct ScopeFunction {
+  std::uint32_t site = 0;
+  std::int64_t module = -1;
+  std::int64_t offset = 0;
+};
+
 struct Scopes {
   std::optional<ScopeOverhead> overhead;
   std::optional<std::int64_t> max_depth;
   std::vector<ScopeSite> sites;
   std::vector<ScopeThread> threads;
+  // Functions not named yet: symbolise/function_sites names their sites and empties both.
+  std::vector<Module> function_modules;
+  std::vector<ScopeFunction> functions;
 };
 
 struct MemorySummary {
