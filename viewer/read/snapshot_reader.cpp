@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
+#include "read/functions_reader.hpp"
 #include "read/google_benchmark_reader.hpp"
 #include "read/memory_reader.hpp"
 #include "read/meta_reader.hpp"
@@ -64,6 +65,7 @@ Snapshot read_document(const json::element& document, const std::string& path) {
   if (auto value = json::find(root, "stacks")) read_stacks(*value, snapshot);
   if (auto value = json::find(root, "symbolised")) snapshot.symbolised = json::to_bool(*value, "symbolised");
   if (auto value = json::find(root, "scopes")) snapshot.scopes = read_scopes(*value, snapshot);
+  if (auto value = json::find(root, "functions")) read_functions(*value, snapshot);
   if (auto value = json::find(root, "memory")) snapshot.memory = read_memory(*value, snapshot);
   if (auto value = json::find(root, "timers")) snapshot.timers = read_timers(*value);
   if (auto value = json::find(root, "mpi")) snapshot.mpi = read_mpi(*value);

@@ -18,6 +18,7 @@
 #include "read/path_bytes.hpp"
 #include "read/snapshot_reader.hpp"
 #include "symbolise/frames.hpp"
+#include "symbolise/function_sites.hpp"
 
 namespace prof::viewer {
 
@@ -176,6 +177,9 @@ void symbolise_loaded(std::vector<Snapshot>& snapshots) {
 }
 
 void symbolise_loaded(Snapshot& snapshot) {
+  // Instrumented functions are named on each read (their names are not saved into the file).
+  for (const auto& warning : name_function_sites(snapshot))
+    std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
   if (!needs_symbolisation(snapshot)) return;
   auto result = symbolise(snapshot);
   for (const auto& warning : result.warnings)

@@ -109,13 +109,6 @@ void write_functions_section(core::JsonWriter& out, void*) noexcept {
   }
   out.begin_object();
   out.key("modules");
-  out.begin_object();
-  out.key("columns");
-  out.begin_array();
-  for (const char* column : {"path", "build_id", "base"})
-    out.value(column);
-  out.end_array();
-  out.key("rows");
   out.begin_array();
   std::int64_t rows = 0;
   for (std::uint32_t i = 0; i < sites && modules; ++i) {
@@ -124,14 +117,14 @@ void write_functions_section(core::JsonWriter& out, void*) noexcept {
     ModuleRange* range = module_of(*modules, site.function);
     if (!range || range->row >= 0) continue;
     range->row = rows++;
-    out.begin_array();
-    out.value(range->path);
+    out.begin_object();
+    out.field("path", range->path);
+    out.key("build_id");
     write_build_id(out, *range);
-    out.value(static_cast<std::uint64_t>(range->base));
-    out.end_array();
+    out.field("base", static_cast<std::uint64_t>(range->base));
+    out.end_object();
   }
   out.end_array();
-  out.end_object();
   out.key("sites");
   out.begin_object();
   out.key("columns");

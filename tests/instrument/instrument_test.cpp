@@ -1,0 +1,127 @@
+// Every function a scope (prof_instrument): programs/instrumented_program.cpp runs plain calls, recursion, a
+// PROF_SCOPE block, an exception, a longjmp, recording switched off and a thread; its snapshot, read and
+// named by the viewer's own stages, must hold exactly the calls made, on the paths they were made on.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "../core/test_support.hpp"
+#include "read/snapshot_reader.hpp"
+#include "symbolise/function_sites.hpp"
+#include "symbolise/symbolised_file.hpp"
+
+namespace {
+
+using namespace prof;
+
+// "main/middle/leaf" -> calls, for one thread's tree.
+std::map<std::string, std::int64_t> calls_by_path(const viewer::Snapshot& snapshot,
+                                                  const viewer::ScopeThread& thread) {
+  std::vector<std::string> paths;
+  std::map<std::string, std::int64_t> calls;
+  for (const auto& node : thread.nodes) {
+    std::string name = snapshot.string(snapshot.scopes->sites[node.site].name);
+    std::string path = node.parent < 0 ? name : paths[static_cast<std::size_t>(node.parent)] + "/" + name;
+    paths.push_back(path);
+    calls[path] += node.calls;
+  }
+  return calls;
+}
+
+struct Run {
+  test::TempDir dir;
+  viewer::Snapshot snapshot;
+  test::fs::path file;
+};
+
+void run_program(Run& run) {
+  auto result =
+      test::run({PROF_INSTRUMENT_PROGRAM}, {"PROF_OUTPUT=" + run.dir.path().string()}, run.dir.path());
+  INFO(result.err);
+  REQUIRE(result.code() == 0);
+  auto files = test::snapshots_in(run.dir.path());
+  REQUIRE(files.size() == 1);
+  run.file = files[0];
+  run.snapshot = viewer::read_snapshot_file(run.file.string());
+  viewer::symbolise_loaded(run.snapshot);
+  REQUIRE(run.snapshot.scopes);
+}
+
+}  // namespace
+
+TEST_CASE("every call of an instrumented function is a scope, on the path it was made on") {
+  Run run;
+  run_program(run);
+  REQUIRE(test::validate(run.file) == 0);
+  const auto& threads = run.snapshot.scopes->threads;
+  REQUIRE(threads.size() == 2);
+  auto main_calls = calls_by_path(run.snapshot, threads[0]);
+  for (const auto& [path, calls] : main_calls)
+    UNSCOPED_INFO(path << ": " << calls);
+
+  CHECK(main_calls["main"] == 1);
+  // Recording off for one middle(3): 10 calls, not 11.
+  CHECK(main_calls["main/middle"] == 10);
+  CHECK(main_calls["main/middle/leaf"] == 30);
+  // Recursion: one node per depth.
+  std::string path = "main";
+  for (int depth = 5; depth >= 0; --depth) {
+    path += "/recursive";
+    CHECK(main_calls[path] == 1);
+  }
+  CHECK(main_calls[path + "/recursive"] == 0);
+  // A PROF_SCOPE block between two instrumented functions.
+  CHECK(main_calls["main/with_scope"] == 4);
+  CHECK(main_calls["main/with_scope/block"] == 4);
+  CHECK(main_calls["main/with_scope/block/middle"] == 4);
+  CHECK(main_calls["main/with_scope/block/middle/leaf"] == 8);
+  // The exception and the longjmp leave the tree where the program is: marker() is main's child each time.
+  CHECK(main_calls["main/catcher"] == 3);
+  CHECK(main_calls["main/catcher/thrower"] == 3);
+  CHECK(main_calls["main/jump_outer"] == 1);
+  CHECK(main_calls["main/jump_outer/jump_inner"] == 1);
+  CHECK(main_calls["main/jump_outer/jump_inner/jump_deeper"] == 1);
+  CHECK(main_calls["main/marker"] == 3);
+  // Nothing recorded anywhere else on the main thread.
+  std::int64_t all = 0;
+  for (const auto& [name, calls] : main_calls)
+    all += calls;
+  CHECK(all == 1 + 10 + 30 + 6 + (4 + 4 + 4 + 8) + 3 * 2 + 3 + 3);
+
+  // The thread's own tree, rooted at the function it started in.
+  auto worker_calls = calls_by_path(run.snapshot, threads[1]);
+  CHECK(worker_calls["thread_body"] == 1);
+  CHECK(worker_calls["thread_body/middle"] == 2);
+  CHECK(worker_calls["thread_body/middle/leaf"] == 10);
+}
+
+TEST_CASE("an instrumented function is named with its source file and line") {
+  Run run;
+  run_program(run);
+  bool found = false;
+  for (const auto& site : run.snapshot.scopes->sites) {
+    if (run.snapshot.string(site.name) != "middle") continue;
+    found = true;
+    CHECK(run.snapshot.string(site.file).ends_with("instrumented_program.cpp"));
+    // The line of the function's entry: its signature.
+    std::istringstream source(test::read_text(std::string(PROF_TEST_SOURCE_DIR) +
+                                              "/tests/instrument/programs/instrumented_program.cpp"));
+    std::string text;
+    std::int64_t line = 0, expected = 0;
+    while (std::getline(source, text) && expected == 0) {
+      ++line;
+      if (text.starts_with("NOINLINE void middle(int n) {")) expected = line;
+    }
+    CHECK(site.line == expected);
+  }
+  CHECK(found);
+}
+
+TEST_CASE("a function's name is the one PROF_FUNCTION() gives: qualified, without parameters") {
+  CHECK(viewer::readable_function_name("(anonymous namespace)::middle(int)") == "middle");
+  CHECK(viewer::readable_function_name("ns::Solver::step(double) const") == "ns::Solver::step");
+  CHECK(viewer::readable_function_name("int ns::get<int>(int)") == "ns::get<int>");
+  CHECK(viewer::readable_function_name("main") == "main");
+}
