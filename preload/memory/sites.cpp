@@ -17,10 +17,12 @@ constexpr std::uint32_t kMaxSites = 1u << 18;
 constexpr std::uint64_t kMaxFrames = 1u << 23;
 constexpr std::uint32_t kFirstSlots = 64;
 
-// Open addressing of site indices + 1 (0: empty); grows by doubling under the shard's lock.
+// Open addressing of site indices + 1 (0: empty) in the low 32 bits, the high 32 bits of the stack's hash in
+// the high ones: a probe that meets another stack is told apart without reading its site (a cache miss each
+// once there are 100 000 sites). Grows by doubling under the shard's lock.
 struct alignas(64) Shard {
   SpinLock lock;
-  std::uint32_t* slots = nullptr;
+  std::uint64_t* slots = nullptr;
   std::uint32_t capacity = 0;
   std::uint32_t used = 0;
 };
@@ -28,6 +30,7 @@ struct alignas(64) Shard {
 Shard g_shards[kShards];
 Site* g_sites = nullptr;
 std::uintptr_t* g_frames = nullptr;
+std::uint32_t* g_slots = nullptr;
 std::atomic<std::uint32_t> g_site_count{0};
 std::atomic<std::uint64_t> g_frames_used{0};
 
@@ -38,6 +41,11 @@ alignas(64) std::atomic<std::int64_t> g_live{0};
 alignas(64) std::atomic<std::uint64_t> g_peak{0};
 std::atomic<std::uint64_t> g_epoch{0};
 std::atomic<std::uint64_t> g_peak_ticks{0};
+// A new peak not yet closed: since it, the heap has only grown. The epoch of a peak starts at the first free
+// after it (close_peak), not at each allocation that raises it: while the heap only grows, its latest state
+// is the peak, and a program that builds a heap of millions of blocks would otherwise pay an epoch and a
+// clock read per allocation.
+alignas(64) std::atomic<bool> g_peak_open{false};
 
 alignas(64) std::atomic<std::uint32_t> g_threads{0};
 pthread_key_t g_exit_key;
@@ -70,17 +78,18 @@ bool same_stack(const Site& s, std::uint64_t hash, const std::uintptr_t* frames,
 
 bool grow(Shard& shard) noexcept {
   std::uint32_t capacity = shard.capacity ? shard.capacity * 2 : kFirstSlots;
-  auto* slots = static_cast<std::uint32_t*>(pages::map(sizeof(std::uint32_t) * capacity));
+  auto* slots = static_cast<std::uint64_t*>(pages::map(sizeof(std::uint64_t) * capacity));
   if (!slots) return false;
   for (std::uint32_t i = 0; i < shard.capacity; ++i) {
-    std::uint32_t entry = shard.slots[i];
+    std::uint64_t entry = shard.slots[i];
     if (!entry) continue;
-    std::uint32_t at = static_cast<std::uint32_t>(g_sites[entry - 1].hash >> 6) & (capacity - 1);
+    std::uint32_t at =
+        static_cast<std::uint32_t>(g_sites[static_cast<std::uint32_t>(entry) - 1].hash >> 6) & (capacity - 1);
     while (slots[at])
       at = (at + 1) & (capacity - 1);
     slots[at] = entry;
   }
-  pages::unmap(shard.slots, sizeof(std::uint32_t) * shard.capacity);
+  pages::unmap(shard.slots, sizeof(std::uint64_t) * shard.capacity);
   shard.slots = slots;
   shard.capacity = capacity;
   return true;
@@ -92,8 +101,11 @@ std::uint32_t find_or_add(Shard& shard, std::uint64_t hash, const std::uintptr_t
   if ((shard.used + 1) * 2 > shard.capacity && !grow(shard)) return kNoSite;
   std::uint32_t mask = shard.capacity - 1;
   std::uint32_t at = static_cast<std::uint32_t>(hash >> 6) & mask;
-  while (std::uint32_t entry = shard.slots[at]) {
-    if (same_stack(g_sites[entry - 1], hash, frames, depth)) return entry - 1;
+  const std::uint64_t tag = hash & 0xFFFFFFFF00000000ull;
+  while (std::uint64_t entry = shard.slots[at]) {
+    auto index = static_cast<std::uint32_t>(entry) - 1;
+    if ((entry & 0xFFFFFFFF00000000ull) == tag && same_stack(g_sites[index], hash, frames, depth))
+      return index;
     at = (at + 1) & mask;
   }
   std::uint64_t first = g_frames_used.fetch_add(static_cast<std::uint64_t>(depth), std::memory_order_relaxed);
@@ -106,13 +118,14 @@ std::uint32_t find_or_add(Shard& shard, std::uint64_t hash, const std::uintptr_t
     if (index >= kMaxSites) return kNoSite;
   } while (!g_site_count.compare_exchange_weak(index, index + 1, std::memory_order_relaxed));
   std::memcpy(g_frames + first, frames, sizeof(std::uintptr_t) * depth);
-  pages::note_touched(static_cast<std::int64_t>(sizeof(Site) + sizeof(std::uintptr_t) * depth));
+  pages::note_touched(static_cast<std::int64_t>(sizeof(Site) + (sizeof(std::uintptr_t) + 4) * depth));
   Site& s = g_sites[index];
   s.hash = hash;
   s.depth = static_cast<std::uint32_t>(depth);
   s.first_frame = static_cast<std::uint32_t>(first);
+  __atomic_store_n(&s.replay, 0u, __ATOMIC_RELAXED);
   s.peak_epoch = g_epoch.load(std::memory_order_relaxed);
-  shard.slots[at] = index + 1;
+  shard.slots[at] = tag | (index + 1);
   ++shard.used;
   return index;
 }
@@ -133,8 +146,7 @@ void apply_live(std::int64_t delta) noexcept {
   while (live > peak) {
     auto expected = static_cast<std::uint64_t>(peak);
     if (g_peak.compare_exchange_weak(expected, static_cast<std::uint64_t>(live), std::memory_order_acq_rel)) {
-      g_epoch.fetch_add(1, std::memory_order_acq_rel);
-      g_peak_ticks.store(core::clock::now_ticks(), std::memory_order_relaxed);
+      if (!g_peak_open.load(std::memory_order_relaxed)) g_peak_open.store(true, std::memory_order_release);
       break;
     }
     peak = static_cast<std::int64_t>(expected);
@@ -180,7 +192,8 @@ bool init() noexcept {
   g_exit_key_made = pthread_key_create(&g_exit_key, flush_at_exit) == 0;
   g_sites = static_cast<Site*>(pages::reserve(sizeof(Site) * kMaxSites));
   g_frames = static_cast<std::uintptr_t*>(pages::reserve(sizeof(std::uintptr_t) * kMaxFrames));
-  return g_sites && g_frames;
+  g_slots = static_cast<std::uint32_t*>(pages::reserve(sizeof(std::uint32_t) * kMaxFrames));
+  return g_sites && g_frames && g_slots;
 }
 
 namespace {
@@ -222,6 +235,11 @@ void record_allocation_at(std::uint32_t index, std::uint64_t size) noexcept {
 
 void record_free(std::uint32_t index, std::uint64_t size, bool temporary) noexcept {
   if (index >= g_site_count.load(std::memory_order_acquire)) return;
+  // Before any site shrinks: the state so far was the peak, every site saves its share at its next change.
+  if (g_peak_open.load(std::memory_order_relaxed) && g_peak_open.exchange(false, std::memory_order_acq_rel)) {
+    g_epoch.fetch_add(1, std::memory_order_acq_rel);
+    g_peak_ticks.store(core::clock::now_ticks(), std::memory_order_relaxed);
+  }
   Site& s = g_sites[index];
   {
     SpinGuard guard(g_shards[s.hash & (kShards - 1)].lock);
@@ -252,7 +270,9 @@ std::uint64_t live_bytes() noexcept {
 std::uint64_t peak_bytes() noexcept {
   return g_peak.load(std::memory_order_relaxed);
 }
+// The time of the first free after the peak; now while the heap has only grown since the peak.
 std::uint64_t peak_ticks() noexcept {
+  if (g_peak_open.load(std::memory_order_acquire)) return core::clock::now_ticks();
   return g_peak_ticks.load(std::memory_order_relaxed);
 }
 
@@ -265,13 +285,17 @@ const Site& site(std::uint32_t index) noexcept {
 const std::uintptr_t* frames(const Site& s) noexcept {
   return g_frames + s.first_frame;
 }
+std::uint32_t* slots(const Site& s) noexcept {
+  return g_slots + s.first_frame;
+}
 std::uint64_t frames_used() noexcept {
   return g_frames_used.load(std::memory_order_relaxed);
 }
 
 std::uint64_t bytes_at_peak(const Site& s) noexcept {
   std::uint64_t epoch = g_epoch.load(std::memory_order_acquire);
-  if (__atomic_load_n(&s.peak_epoch, __ATOMIC_RELAXED) < epoch)
+  // An open peak is the current state.
+  if (g_peak_open.load(std::memory_order_acquire) || __atomic_load_n(&s.peak_epoch, __ATOMIC_RELAXED) < epoch)
     return __atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED);
   return __atomic_load_n(&s.peak_bytes, __ATOMIC_RELAXED);
 }
@@ -287,11 +311,13 @@ void unlock_all() noexcept {
 void reset() noexcept {
   std::uint32_t sites = g_site_count.load(std::memory_order_relaxed);
   std::uint64_t frames = g_frames_used.load(std::memory_order_relaxed);
-  pages::note_touched(-static_cast<std::int64_t>(sizeof(Site) * sites + sizeof(std::uintptr_t) * frames));
+  pages::note_touched(
+      -static_cast<std::int64_t>(sizeof(Site) * sites + (sizeof(std::uintptr_t) + 4) * frames));
   pages::discard(g_sites, sizeof(Site) * kMaxSites);
   pages::discard(g_frames, sizeof(std::uintptr_t) * kMaxFrames);
+  pages::discard(g_slots, sizeof(std::uint32_t) * kMaxFrames);
   for (Shard& shard : g_shards) {
-    pages::unmap(shard.slots, sizeof(std::uint32_t) * shard.capacity);
+    pages::unmap(shard.slots, sizeof(std::uint64_t) * shard.capacity);
     shard.slots = nullptr;
     shard.capacity = 0;
     shard.used = 0;
@@ -306,6 +332,7 @@ void reset() noexcept {
   g_peak.store(0, std::memory_order_relaxed);
   g_epoch.store(0, std::memory_order_relaxed);
   g_peak_ticks.store(0, std::memory_order_relaxed);
+  g_peak_open.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace prof::preload::memory::sites

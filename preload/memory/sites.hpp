@@ -1,8 +1,9 @@
 #pragma once
 // One site per unique allocating stack, with its counters. Stacks are found by the hash of their return
 // addresses in 64 shards, each with its own lock, so threads allocating from different places rarely meet.
-// Peak shares use epochs: each new global peak starts an epoch; a site about to change in a newer epoch than
-// its last change first saves its live bytes as its bytes at the peak.
+// Peak shares use epochs: each new global peak starts an epoch, at the first free after it (until then the
+// heap has only grown, and its current state is the peak); a site about to change in a newer epoch than its
+// last change first saves its live bytes as its bytes at the peak.
 
 #include <cstddef>
 #include <cstdint>
@@ -16,7 +17,10 @@ constexpr std::uint32_t kNoSite = 0xFFFFFFFF;
 struct alignas(64) Site {
   std::uint64_t hash;
   std::uint32_t depth;
-  std::uint32_t first_frame;  // index into the frame store
+  std::uint32_t first_frame;  // index into the frame store (and the slot store)
+  // Whether the stack cache may replay this stack and for which of its generations (stack_cache.cpp); 0 when
+  // not yet known. Read and written with atomics: any thread that meets the stack may fill it in.
+  std::uint32_t replay;
   std::uint64_t allocations;
   std::uint64_t allocated_bytes;
   std::uint64_t live_blocks;
@@ -50,6 +54,8 @@ std::uint32_t count() noexcept;
 const Site& site(std::uint32_t index) noexcept;
 const std::uintptr_t* frames(const Site& site) noexcept;
 std::uint64_t frames_used() noexcept;
+// The stack cache's slot store: one 32-bit word per frame of the site, beside its frames.
+std::uint32_t* slots(const Site& site) noexcept;
 // The site's live bytes at the global peak.
 std::uint64_t bytes_at_peak(const Site& site) noexcept;
 

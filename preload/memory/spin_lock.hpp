@@ -2,6 +2,7 @@
 // The memory tracer's locks: a flag per shard, held for a few dozen instructions and never across a call into
 // the allocator, so spinning is cheaper than a futex and needs no memory of its own.
 
+#include <sched.h>
 #include <atomic>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -20,8 +21,16 @@ class SpinLock {
  public:
   void lock() noexcept {
     while (locked_.exchange(true, std::memory_order_acquire)) {
-      while (locked_.load(std::memory_order_relaxed))
-        pause();
+      // More threads than cores: the holder may be preempted for a whole time slice, spinning on would burn
+      // it. After a short spin the waiter gives its core away (a system call, no state, signal-safe).
+      for (int spins = 0; locked_.load(std::memory_order_relaxed); ++spins) {
+        if (spins < 128) {
+          pause();
+        } else {
+          sched_yield();
+          spins = 0;
+        }
+      }
     }
   }
   void unlock() noexcept { locked_.store(false, std::memory_order_release); }

@@ -2,27 +2,29 @@
 
 #include <pthread.h>
 #include <atomic>
+#include <cstring>
 
 #include "memory/frame_rules.hpp"
 #include "memory/pages.hpp"
 #include "memory/sites.hpp"
+#include "memory/stack_room.hpp"
 
 namespace prof::preload::memory::stack_cache {
 
 namespace {
 
-constexpr int kEntries = 32;
-constexpr int kMaxFrames = 64;  // deeper stacks are always unwound in full
-constexpr int kRules = 256;
+// 512 sets of two entries (24 bytes each): an interpreter or a deep recursion allocates from hundreds of
+// (return address, CFA) pairs; the slots live in the site, so an entry stays small.
+constexpr int kSets = 512;
+constexpr int kWays = 2;
+constexpr int kRules = 1024;
+constexpr int kRuleShift = 54;  // 64 - log2(kRules)
 
 struct Entry {
-  std::uintptr_t return_address;
+  std::uintptr_t return_address;  // 0: empty
   std::uintptr_t cfa;
   std::uint32_t entry;
-  std::uint32_t site;  // kNoSite: empty
-  std::uint32_t depth;
-  // slots[j]: where frame j + 1's return address is stored, as an offset from the caller's CFA.
-  std::uint32_t slots[kMaxFrames - 1];
+  std::uint32_t site;
 };
 
 struct RuleSlot {
@@ -30,13 +32,12 @@ struct RuleSlot {
   frame_rules::Rule rule;
 };
 
-// A thread's entries and rules (13 KiB): mapped on the thread's first remember(), not static TLS, which glibc
-// carves out of every thread's stack (a PTHREAD_STACK_MIN thread would not even start). The hot path costs
-// one TLS load and a null check.
+// A thread's entries and rules (40 KiB): mapped on the thread's first use, not static TLS, which glibc carves
+// out of every thread's stack (a PTHREAD_STACK_MIN thread would not even start). The hot path costs one TLS
+// load and a null check.
 struct Cache {
-  Entry entries[kEntries];
+  Entry entries[kSets][kWays];
   RuleSlot rules[kRules];
-  bool used;
   // The invalidate_all() generation this thread's entries and rules were made in.
   std::uint32_t generation;
 };
@@ -47,6 +48,13 @@ thread_local bool tl_released __attribute__((tls_model("initial-exec"))) = false
 std::atomic<std::uint32_t> g_generation{0};
 pthread_key_t g_exit_key;
 bool g_exit_key_made = false;
+
+// A site's replay word (sites::Site::replay): the generation it was judged in, plus one, shifted; the low bit
+// says whether it may be replayed. 0: not judged yet.
+constexpr std::uint32_t kReplayable = 1;
+std::uint32_t judged(std::uint32_t generation) noexcept {
+  return (generation + 1) << 1;
+}
 
 // Thread exit (pthread key destructor): the cache goes back to the kernel. A thread that ends without
 // destructors (a raw clone, _exit) leaves its pages mapped: a leak, never a use after unmap.
@@ -68,28 +76,28 @@ Cache* cache_of_thread() noexcept {
   return cache;
 }
 
+void forget_entries(Cache& cache) noexcept {
+  std::memset(cache.entries, 0, sizeof cache.entries);
+}
+
 // True (after forgetting everything) when this thread's caches predate the last invalidate_all().
 bool stale(Cache& cache) noexcept {
   std::uint32_t now = g_generation.load(std::memory_order_relaxed);
   if (cache.generation == now) return false;
   cache.generation = now;
-  cache.used = false;
+  forget_entries(cache);
   for (RuleSlot& slot : cache.rules)
     slot.return_address = 0;
   return true;
 }
 
-std::uint64_t mix(const Caller& caller) noexcept {
+Entry* set_of(Cache& cache, const Caller& caller) noexcept {
   std::uint64_t h = (caller.return_address ^ (caller.cfa << 17) ^ caller.entry) * 0x9E3779B97F4A7C15ull;
-  return h ^ (h >> 32);
-}
-
-Entry& slot_of(Cache& cache, const Caller& caller) noexcept {
-  return cache.entries[mix(caller) % kEntries];
+  return cache.entries[(h ^ (h >> 32)) % kSets];
 }
 
 frame_rules::Rule rule_of(Cache& cache, std::uintptr_t return_address) noexcept {
-  RuleSlot& slot = cache.rules[(return_address * 0x9E3779B97F4A7C15ull) >> 56];
+  RuleSlot& slot = cache.rules[(return_address * 0x9E3779B97F4A7C15ull) >> kRuleShift];
   if (slot.return_address != return_address) {
     slot.rule = frame_rules::at_return_address(return_address);
     slot.return_address = return_address;
@@ -97,56 +105,104 @@ frame_rules::Rule rule_of(Cache& cache, std::uintptr_t return_address) noexcept 
   return slot.rule;
 }
 
+bool same_key(const Entry& e, const Caller& caller) noexcept {
+  return e.return_address == caller.return_address && e.cfa == caller.cfa && e.entry == caller.entry;
+}
+
+// Whether the caller's stack is `site`'s: the site may be replayed (judged in this generation), starts at
+// the caller's return address, and every slot holds the site's next return address. Inner frames first,
+// stopping at the first difference: a slot is only read once the slot below it named the same frame, so
+// every read is one the full unwind of the current stack would make as well.
+bool replays(std::uint32_t site, const Caller& caller, std::uint32_t generation) noexcept {
+  if (site >= sites::count()) return false;
+  const sites::Site& s = sites::site(site);
+  if (__atomic_load_n(&s.replay, __ATOMIC_ACQUIRE) != (judged(generation) | kReplayable)) return false;
+  const std::uintptr_t* frames = sites::frames(s);
+  if (frames[0] != caller.return_address) return false;
+  const std::uint32_t* slots = sites::slots(s);
+  for (std::uint32_t j = 1; j < s.depth; ++j) {
+    std::uint32_t offset = __atomic_load_n(&slots[j - 1], __ATOMIC_RELAXED);
+    if (*reinterpret_cast<const std::uintptr_t*>(caller.cfa + offset) != frames[j]) return false;
+  }
+  return true;
+}
+
+// Judges `site` from its frames, read off the current stack (the one that produced them): each slot offset
+// from the frame rules, each checked to hold the frame the unwind found there.
+std::uint32_t judge(Cache& cache, const Caller& caller, std::uint32_t site, const std::uintptr_t* frames,
+                    int depth, bool cut) noexcept {
+  std::uint32_t verdict = judged(cache.generation);
+  std::uint32_t* slots = sites::slots(sites::site(site));
+  std::uintptr_t stack_pointer = caller.cfa;
+  for (int j = 0; j < depth; ++j) {
+    frame_rules::Rule rule = rule_of(cache, frames[j]);
+    bool last = j + 1 == depth;
+    if (last && (cut || rule.kind == frame_rules::Kind::kOutermost)) return verdict | kReplayable;
+    if (rule.kind != frame_rules::Kind::kStackPointer || last) return verdict;
+    std::uintptr_t cfa = stack_pointer + static_cast<std::uintptr_t>(rule.cfa_offset);
+    std::uintptr_t offset = cfa - 8 - caller.cfa;
+    if (offset > 0xFFFFFFFFu || *reinterpret_cast<const std::uintptr_t*>(cfa - 8) != frames[j + 1])
+      return verdict;
+    __atomic_store_n(&slots[j], static_cast<std::uint32_t>(offset), __ATOMIC_RELAXED);
+    stack_pointer = cfa;
+  }
+  return verdict;
+}
+
 }  // namespace
 
 std::uint32_t find(const Caller& caller) noexcept {
   Cache* cache = tl_cache;
-  if (!cache || !cache->used || stale(*cache)) return sites::kNoSite;
-  const Entry& e = slot_of(*cache, caller);
-  if (e.site == sites::kNoSite || e.return_address != caller.return_address || e.cfa != caller.cfa ||
-      e.entry != caller.entry || e.site >= sites::count())
-    return sites::kNoSite;
-  const std::uintptr_t* frames = sites::frames(sites::site(e.site));
-  // Inner frames first, stopping at the first difference: a slot is only read once the slot below it named
-  // the same frame, so every read is one the full unwind of the current stack would make as well.
-  for (std::uint32_t j = 1; j < e.depth; ++j) {
-    auto stored = *reinterpret_cast<const std::uintptr_t*>(caller.cfa + e.slots[j - 1]);
-    if (stored != frames[j]) return sites::kNoSite;
+  if (!cache || stale(*cache)) return sites::kNoSite;
+  Entry* set = set_of(*cache, caller);
+  for (int way = 0; way < kWays; ++way) {
+    if (same_key(set[way], caller) && replays(set[way].site, caller, cache->generation)) return set[way].site;
   }
-  return e.site;
+  return sites::kNoSite;
+}
+
+int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut) noexcept {
+  if (max_depth < 1) return -1;
+  std::uintptr_t end = stack_room::end(caller.cfa);
+  Cache* cache = end ? cache_of_thread() : nullptr;
+  if (!cache) return -1;
+  stale(*cache);
+  frames[0] = caller.return_address;
+  std::uintptr_t stack_pointer = caller.cfa;
+  for (int j = 0;; ++j) {
+    if (j + 1 == max_depth) {
+      cut = true;
+      return max_depth;
+    }
+    frame_rules::Rule rule = rule_of(*cache, frames[j]);
+    if (rule.kind == frame_rules::Kind::kOutermost) {
+      cut = false;
+      return j + 1;
+    }
+    if (rule.kind != frame_rules::Kind::kStackPointer) return -1;
+    std::uintptr_t cfa = stack_pointer + static_cast<std::uintptr_t>(rule.cfa_offset);
+    if (cfa > end || cfa - 8 < caller.cfa) return -1;  // off the thread's stack: libunwind decides
+    frames[j + 1] = *reinterpret_cast<const std::uintptr_t*>(cfa - 8);
+    stack_pointer = cfa;
+  }
 }
 
 void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth,
               bool cut) noexcept {
-  if (depth < 1 || depth > kMaxFrames || frames[0] != caller.return_address) return;
+  if (depth < 1 || frames[0] != caller.return_address || site >= sites::count()) return;
   Cache* cache = cache_of_thread();
   if (!cache) return;
   stale(*cache);
-  if (!cache->used) {
-    for (Entry& e : cache->entries)
-      e.site = sites::kNoSite;
-    cache->used = true;
+  sites::Site& s = const_cast<sites::Site&>(sites::site(site));
+  std::uint32_t verdict = __atomic_load_n(&s.replay, __ATOMIC_ACQUIRE);
+  if ((verdict & ~kReplayable) != judged(cache->generation)) {
+    verdict = judge(*cache, caller, site, frames, depth, cut);
+    __atomic_store_n(&s.replay, verdict, __ATOMIC_RELEASE);
   }
-  Entry& e = slot_of(*cache, caller);
-  e.site = sites::kNoSite;
-  std::uintptr_t stack_pointer = caller.cfa;
-  for (int j = 0; j < depth; ++j) {
-    frame_rules::Rule rule = rule_of(*cache, frames[j]);
-    bool last = j + 1 == depth;
-    if (last && (cut || rule.kind == frame_rules::Kind::kOutermost)) break;
-    if (rule.kind != frame_rules::Kind::kStackPointer || last) return;
-    std::uintptr_t cfa = stack_pointer + static_cast<std::uintptr_t>(rule.cfa_offset);
-    std::uintptr_t offset = cfa - 8 - caller.cfa;
-    // The walk from this caller must read exactly what the full unwind found, or the entry would be wrong.
-    if (offset > 0xFFFFFFFFu || *reinterpret_cast<const std::uintptr_t*>(cfa - 8) != frames[j + 1]) return;
-    e.slots[j] = static_cast<std::uint32_t>(offset);
-    stack_pointer = cfa;
-  }
-  e.return_address = caller.return_address;
-  e.cfa = caller.cfa;
-  e.entry = caller.entry;
-  e.depth = static_cast<std::uint32_t>(depth);
-  e.site = site;
+  if (!(verdict & kReplayable)) return;
+  Entry* set = set_of(*cache, caller);
+  if (!same_key(set[0], caller)) set[1] = set[0];  // the older entry stays as the second way
+  set[0] = Entry{caller.return_address, caller.cfa, caller.entry, site};
 }
 
 void init() noexcept {
@@ -154,7 +210,7 @@ void init() noexcept {
 }
 
 void clear() noexcept {
-  if (tl_cache) tl_cache->used = false;
+  if (tl_cache) forget_entries(*tl_cache);
 }
 
 void invalidate_all() noexcept {

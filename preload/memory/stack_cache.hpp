@@ -1,18 +1,22 @@
 #pragma once
 // Per-thread memory of recent allocating stacks, so that an allocation from a call path seen before costs a
-// few loads instead of a full unwind. The key is what the interposed function knows for free: its return
-// address and its CFA (the caller's stack pointer). A hit is exact, not a guess: an entry is only kept when
-// every outer frame computes its CFA as "stack pointer + constant" with the return address at CFA - 8
-// (checked against .eh_frame), so from the same caller and stack pointer the walk reads the same stack slots;
-// on every hit those slots are re-read and must still hold the stored return addresses, which makes the walk
-// the same as the full unwind that created the entry, frame for frame.
+// few loads instead of a full unwind, and a fast walk of the frame rules for the stacks it has not seen.
+//
+// Replay: a stack (a site) may be replayed when every frame but the last computes its CFA as "stack pointer +
+// constant" with the return address at CFA - 8 (checked against .eh_frame, frame_rules.hpp), and the last is
+// the outermost or the walk was cut at PROF_DEPTH. From a caller whose return address is the stack's first
+// frame, such a walk reads the same stack slots at the same offsets from the caller's CFA whatever the CFA
+// is: the offsets depend on the frames alone, so they are kept once per site (sites::slots), and a hit
+// re-reads those slots, inner frames first, and requires the site's return addresses there. That makes the
+// walk the same as the full unwind, frame for frame. The per-thread entries (key: the interposed function's
+// return address and CFA, and which function it is) only say which site to try: a wrong guess is refused by
+// the check.
 
 #include <cstdint>
 
 namespace prof::preload::memory::stack_cache {
 
-// The interposed function's view of its caller. `entry` tells the interposed functions apart: the shim frames
-// above the caller, and so the unwinder's depth limit, differ between them.
+// The interposed function's view of its caller. `entry` tells the interposed functions apart.
 struct Caller {
   std::uintptr_t return_address;
   std::uintptr_t cfa;
@@ -22,8 +26,15 @@ struct Caller {
 // The site of the caller's stack when it is known and still valid; sites::kNoSite otherwise.
 std::uint32_t find(const Caller& caller) noexcept;
 
-// After a full unwind gave `frames[0..depth)` (frames[0] must be the caller's return address) for `site`.
-// `cut` tells that the unwind stopped at PROF_DEPTH frames rather than at the outermost frame.
+// The caller's stack from the frame rules alone, without libunwind: frames[0..depth) with frames[0] the
+// caller's return address; `cut` when it stopped at `max_depth` frames rather than at the outermost frame.
+// -1 when a frame's rule is not "stack pointer + constant" (or the stack's bounds are unknown): the caller
+// then unwinds with libunwind. Every read lies on the thread's own stack.
+int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut) noexcept;
+
+// After an unwind gave `frames[0..depth)` (frames[0] must be the caller's return address) for `site`, read
+// from the current stack. `cut` tells that the unwind stopped at PROF_DEPTH frames rather than at the
+// outermost frame.
 void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth,
               bool cut) noexcept;
 
@@ -33,8 +44,8 @@ void init() noexcept;
 // Forgets this thread's entries (the sites they name are gone, e.g. in a fork child).
 void clear() noexcept;
 
-// Makes every thread forget its entries and frame rules before its next lookup: after dlclose the code at a
-// cached return address may be another module's (one relaxed load per lookup checks for it).
+// Makes every thread forget its entries and frame rules before its next lookup, and every site's slots: after
+// dlclose the code at a cached return address may be another module's (one relaxed load per lookup checks).
 void invalidate_all() noexcept;
 
 }  // namespace prof::preload::memory::stack_cache

@@ -14,6 +14,8 @@ namespace {
 // The calling thread's stack [low, high); low == 0: not read yet, high == 0: unbounded or unknown.
 thread_local std::uintptr_t tl_low __attribute__((tls_model("initial-exec"))) = 0;
 thread_local std::uintptr_t tl_high __attribute__((tls_model("initial-exec"))) = 0;
+// The main thread's stack end (the page holding __libc_stack_end); 0 on other threads.
+thread_local std::uintptr_t tl_main_end __attribute__((tls_model("initial-exec"))) = 0;
 
 // The main thread's stack grows on demand up to RLIMIT_STACK, like a program that never made threads: no
 // bound to keep. For it pthread_getattr_np would also open /proc/self/maps (a descriptor the program could
@@ -29,7 +31,11 @@ bool main_thread(std::uintptr_t stack_pointer) noexcept {
 void read_bounds(std::uintptr_t stack_pointer) noexcept {
   tl_low = 1;  // read once, even when nothing is known
   tl_high = 0;
-  if (main_thread(stack_pointer)) return;
+  tl_main_end = 0;
+  if (main_thread(stack_pointer)) {
+    tl_main_end = (reinterpret_cast<std::uintptr_t>(__libc_stack_end) | 4095) + 1;
+    return;
+  }
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
   void* address = nullptr;
@@ -47,6 +53,15 @@ std::size_t left(std::uintptr_t stack_pointer) noexcept {
   if (tl_low == 0) read_bounds(stack_pointer);
   if (stack_pointer <= tl_low || stack_pointer > tl_high) return SIZE_MAX;
   return stack_pointer - tl_low;
+}
+
+std::uintptr_t end(std::uintptr_t stack_pointer) noexcept {
+  if (tl_low == 0) read_bounds(stack_pointer);
+  if (tl_high != 0) return stack_pointer > tl_low && stack_pointer < tl_high ? tl_high : 0;
+  if (tl_main_end != 0 && stack_pointer < tl_main_end &&
+      tl_main_end - stack_pointer < (std::uintptr_t{128} << 20))
+    return tl_main_end;
+  return 0;
 }
 
 }  // namespace prof::preload::memory::stack_room

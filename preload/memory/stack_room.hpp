@@ -19,4 +19,10 @@ constexpr std::size_t kUnwind = 16 << 10;
 // allocate: call it only inside the tracer (enter()), whose allocations go untraced.
 std::size_t left(std::uintptr_t stack_pointer) noexcept;
 
+// The end of the calling thread's stack above `stack_pointer` (every address in [stack_pointer, end) is
+// mapped stack), or 0 when it is not known or `stack_pointer` is not on it: the stack cache's own walk reads
+// only below it. For the main thread, the end of the page holding __libc_stack_end (no frame lies above it).
+// Call it only inside the tracer, like left().
+std::uintptr_t end(std::uintptr_t stack_pointer) noexcept;
+
 }  // namespace prof::preload::memory::stack_room

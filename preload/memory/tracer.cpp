@@ -250,15 +250,35 @@ void report_mismatch() noexcept {
   warning::write_line(kLine, sizeof kLine - 1);
 }
 
-// A stack not found in the cache: unwound in full and remembered. Out of line, so that the frame array (2
-// KiB) is only on the stack while the walk runs.
-__attribute__((noinline)) std::uint32_t record_unwound(const stack_cache::Caller& caller,
-                                                       std::size_t size) noexcept {
+// PROF_MEMORY_CHECK_CACHE: the stack cache's own walk must give the full unwind's frames.
+__attribute__((noinline)) bool unwind_agrees(const std::uintptr_t* walked, int walked_depth) noexcept {
   std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
   int first = 0;
   bool cut = false;
   bool cacheable = false;
   int depth = unwind(frames, first, cut, cacheable);
+  if (depth != walked_depth) return false;
+  for (int i = 0; i < depth; ++i)
+    if (frames[first + i] != walked[i]) return false;
+  return true;
+}
+
+// A stack not found in the cache: walked by the frame rules where they allow it, else unwound in full by
+// libunwind, and remembered. Out of line, so that the frame array (2 KiB) is only on the stack while the walk
+// runs.
+__attribute__((noinline)) std::uint32_t record_unwound(const stack_cache::Caller& caller,
+                                                       std::size_t size) noexcept {
+  std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
+  int first = 0;
+  bool cut = false;
+  bool cacheable = true;
+  // A caller inside the shim or libunwind: libunwind's walk drops those frames, the rule walk would not.
+  int depth = own_frame(caller.return_address) ? -1 : stack_cache::walk(caller, g_depth, frames, cut);
+  if (depth >= 0 && g_check_cache && !unwind_agrees(frames, depth)) {
+    report_mismatch();
+    depth = -1;
+  }
+  if (depth < 0) depth = unwind(frames, first, cut, cacheable);
   std::uint32_t site = sites::record_allocation(frames + first, depth, size);
   if (site != sites::kNoSite && cacheable) stack_cache::remember(caller, site, frames + first, depth, cut);
   return site;
