@@ -33,6 +33,7 @@ struct ScopeSnapshot {
   bool has_scopes = false;
   double inner_ns = 0, outer_ns = 0;
   bool calibrated = false;
+  std::int64_t calibrations = 0;  // overhead.measurements
   std::int64_t max_depth = 0;
   std::vector<std::string> strings;
   std::vector<std::string> site_names;  // by site index
@@ -79,6 +80,7 @@ inline ScopeSnapshot read_scope_snapshot(const std::filesystem::path& file) {
   s.inner_ns = double(scopes["overhead"]["inner_ns"]);
   s.outer_ns = double(scopes["overhead"]["outer_ns"]);
   s.calibrated = bool(scopes["overhead"]["calibrated"]);
+  s.calibrations = std::int64_t(scopes["overhead"]["measurements"]);
   s.max_depth = int64_t(scopes["max_depth"]);
   simdjson::dom::array site_columns = scopes["sites"]["columns"];
   auto name_column = column_of(site_columns, "name");

@@ -14,9 +14,15 @@ namespace {
 constexpr int kRounds = 31;
 constexpr int kChildren = 256;
 
-std::atomic<double> g_inner{0};
-std::atomic<double> g_outer{0};
-std::atomic<bool> g_calibrated{false};
+// The cost measured when the counts began (start-up or the last reset) and, once a snapshot has been asked
+// for, when they were last written: a snapshot compensates with the mean of both, the two ends of the period
+// its counts come from. One measurement taken at start-up alone was off by up to 10 % on a VM whose speed
+// changes under the neighbours' load (docs/PERFORMANCE.md, "Overhead compensation").
+struct Ends {
+  std::atomic<double> inner{0}, outer{0};
+  std::atomic<bool> valid{false};
+};
+Ends g_start, g_end;
 
 constinit detail::ScopeSite g_parent_site("prof: calibration parent", __FILE__, __LINE__);
 constinit detail::ScopeSite g_child_site("prof: calibration child", __FILE__, __LINE__);
@@ -32,6 +38,7 @@ __attribute__((noinline)) void parent_with_children() noexcept {
   const detail::ScopeGuard parent(g_parent_site);
   for (int i = 0; i < kChildren; ++i) {
     const detail::ScopeGuard child(g_child_site);
+    asm volatile("");  // a scope has a body: the compiler may not fold one child's exit into the next entry
   }
 }
 
@@ -68,21 +75,51 @@ void measure(ThreadTree& tree, void* context) noexcept {
   out[1] = std::max(0.0, outer[kRounds / 2]);
 }
 
-}  // namespace
+// One calibration at a time: a second caller meanwhile keeps the figures it would have measured again.
+std::atomic<bool> g_busy{false};
 
-void calibrate() noexcept {
+// With `while_recording`, only when recording is on, and the flag is left alone: switching it on for the
+// calibration would record other threads' scopes meanwhile.
+bool measure_into(Ends& ends, bool while_recording) noexcept {
+  if (while_recording && !detail::g_scopes_enabled.load()) return false;
+  if (g_busy.exchange(true, std::memory_order_acquire)) return false;
   double result[2] = {-1, -1};
   bool was_enabled = detail::g_scopes_enabled.exchange(true);
   with_private_tree(measure, result);
-  detail::g_scopes_enabled.store(was_enabled);
-  if (result[0] < 0) return;
-  g_inner.store(result[0]);
-  g_outer.store(result[1]);
-  g_calibrated.store(true);
+  if (!was_enabled) detail::g_scopes_enabled.store(false);
+  bool measured = result[0] >= 0;
+  if (measured) {
+    ends.inner.store(result[0]);
+    ends.outer.store(result[1]);
+    ends.valid.store(true);
+  }
+  g_busy.store(false, std::memory_order_release);
+  return measured;
+}
+
+}  // namespace
+
+void calibrate() noexcept {
+  if (measure_into(g_start, false)) g_end.valid.store(false);
+}
+
+void calibrate_start() noexcept {
+  if (measure_into(g_start, true)) g_end.valid.store(false);
+}
+
+void calibrate_end() noexcept {
+  if (g_start.valid.load()) measure_into(g_end, true);
 }
 
 Overhead overhead() noexcept {
-  return Overhead{g_inner.load(), g_outer.load(), g_calibrated.load()};
+  if (!g_start.valid.load()) return Overhead{};
+  if (!g_end.valid.load()) return Overhead{g_start.inner.load(), g_start.outer.load(), true, 1};
+  return Overhead{(g_start.inner.load() + g_end.inner.load()) / 2,
+                  (g_start.outer.load() + g_end.outer.load()) / 2, true, 2};
+}
+
+void calibration_reset_in_child() noexcept {
+  g_busy.store(false);
 }
 
 }  // namespace prof::scopes

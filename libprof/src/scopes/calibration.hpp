@@ -9,12 +9,21 @@ struct Overhead {
   double inner_ticks = 0;
   double outer_ticks = 0;
   bool calibrated = false;
+  int measurements = 0;  // 1: at the period's start only; 2: the mean of its start and its end
 };
 
-// Runs the calibration (well under a millisecond of empty scopes) on the calling thread, in a private tree,
-// with recording enabled; keeps the result for overhead().
+// Runs the calibration (well under a millisecond of empty scopes) on the calling thread, in a private tree.
+// calibrate() measures at start-up or when recording is first switched on, with recording enabled for the
+// time of it; calibrate_start() at the start of a new counting period (prof::reset()), calibrate_end() at its
+// end, before a snapshot is written: both only while recording is on, from a thread that may run scopes
+// (never from a signal handler).
 void calibrate() noexcept;
+void calibrate_start() noexcept;
+void calibrate_end() noexcept;
+// After fork, in the child: a calibration under way in another thread does not exist there.
+void calibration_reset_in_child() noexcept;
 
+// What a snapshot subtracts: the mean of the cost at the period's start and at its last end, if any.
 Overhead overhead() noexcept;
 
 }  // namespace prof::scopes

@@ -32,6 +32,7 @@ bool enabled() noexcept {
 
 bool write_snapshot(const char* label) noexcept {
   pthread_mutex_lock(&g_requests);
+  scopes::calibrate_end();
   int sequence = g_sequence.fetch_add(1) + 1;
   bool ok = scopes::shim_connected()
                 ? scopes::shim_write_snapshot(label, sequence)
@@ -41,6 +42,7 @@ bool write_snapshot(const char* label) noexcept {
 }
 
 void reset() noexcept {
+  scopes::calibrate_start();
   scopes::reset_all_trees();
 }
 

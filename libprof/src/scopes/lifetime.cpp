@@ -33,6 +33,7 @@ void restart_process_in_child() noexcept {
   core::meta::reset_after_fork();
   core::clock::reset_baseline();
   restart_snapshot_numbering();
+  calibration_reset_in_child();
   scopes::after_fork_in_child();
 }
 
@@ -61,7 +62,9 @@ void start_library(int argc, char** argv, char** envp) noexcept {
 }
 
 void stop_library() noexcept {
-  // Under the shim, the shim's snapshot carries our sections; it is written after this, at its own exit.
+  // The counting period ends here (under the shim too: its exit snapshot, written after this, carries our
+  // sections).
+  calibrate_end();
   if (shim_connected()) return;
   if (!any_tree() && core::registered_section_count() <= kOwnSections) return;
   core::MetaRequest request;

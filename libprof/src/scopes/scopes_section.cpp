@@ -219,6 +219,7 @@ void write_scopes_section(core::JsonWriter& out, void*) noexcept {
   out.field("inner_ns", c.inner_ns);
   out.field("outer_ns", c.outer_ns);
   out.field("calibrated", overhead.calibrated);
+  out.field("measurements", overhead.measurements);
   out.end_object();
   out.field("max_depth", max_depth());
   out.key("threads");

@@ -233,8 +233,14 @@ void reset_all_trees() noexcept {
 }
 
 void with_private_tree(void (*body)(ThreadTree& tree, void* context), void* context) noexcept {
-  ThreadTree* tree = ThreadTree::create(current_tid());
-  if (!tree) return;
+  // Its header is mapped and returned with it: calibrations come again at every reset and snapshot.
+  void* header = map_pages(sizeof(ThreadTree));
+  if (!header) return;
+  ThreadTree* tree = ThreadTree::create(current_tid(), header);
+  if (!tree) {
+    unmap_pages(header, sizeof(ThreadTree));
+    return;
+  }
   tree->is_private = true;
   ThreadTree* saved_tree = t_tree;
   detail::ScopeNode* saved_current = detail::t_current_scope;
@@ -243,9 +249,10 @@ void with_private_tree(void (*body)(ThreadTree& tree, void* context), void* cont
   body(*tree, context);
   t_tree = saved_tree;
   detail::t_current_scope = saved_current;
-  // Its sites stay registered (they are few and static); its nodes and index go (its small header stays in
-  // the arena).
+  // Its sites stay registered (they are few and static); its nodes, index and header go.
   tree->release_private();
+  tree->~ThreadTree();
+  unmap_pages(header, sizeof(ThreadTree));
 }
 
 void before_fork() noexcept {

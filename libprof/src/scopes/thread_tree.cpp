@@ -12,9 +12,9 @@ constexpr std::size_t kChunkBytes = ThreadTree::kNodesPerChunk * sizeof(detail::
 constexpr std::size_t kTableBytes = ThreadTree::kMaxChunks * sizeof(detail::ScopeNode*);
 }  // namespace
 
-ThreadTree* ThreadTree::create(long tid) noexcept {
+ThreadTree* ThreadTree::create(long tid, void* header) noexcept {
   // The header stays in the list for ever (the snapshot names ended threads too): it comes from the arena.
-  void* memory = arena_allocate(sizeof(ThreadTree));
+  void* memory = header ? header : arena_allocate(sizeof(ThreadTree));
   if (!memory) return nullptr;
   auto* tree = new (memory) ThreadTree();
   tree->tid = tid;

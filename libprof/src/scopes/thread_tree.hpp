@@ -39,8 +39,9 @@ class ThreadTree {
   static constexpr std::uint32_t kNodesPerChunk = 1024;
   static constexpr std::uint32_t kMaxChunks = 4096;
 
-  // A tree with its root node; null when memory is refused.
-  static ThreadTree* create(long tid) noexcept;
+  // A tree with its root node; null when memory is refused. Its header is placed in `header` when given
+  // (a private tree's, returned with it), else in the shared arena (a listed tree's, kept until exit).
+  static ThreadTree* create(long tid, void* header = nullptr) noexcept;
 
   // Live trees have nodes; folded ones (ended threads) compact nodes. Which one, under the list's lock.
   bool folded() const noexcept { return compact_ != nullptr; }
