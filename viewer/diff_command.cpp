@@ -16,6 +16,7 @@
 #include "merge/scope_tree.hpp"
 #include "render/render.hpp"
 #include "report/memory/memory_diff.hpp"
+#include "report/samples/samples_diff.hpp"
 #include "report/scopes/scope_section.hpp"
 #include "report/timers/timers_diff.hpp"
 #include "terminal.hpp"
@@ -35,6 +36,8 @@ struct DiffOptions {
   MemoryFrameFilters mem_filters;  // --exclude-function, --include-file, --exclude-module
   std::size_t mem_top = 10;
   bool top_given = false;
+  bool samples = false;  // --samples: shares per function (or --by line, file, module without --mem)
+  bool by_given = false;
 };
 
 double ratio(double new_value, double old_value) {
@@ -148,6 +151,10 @@ void run_diff(const DiffOptions& options) {
         scope_diff_section(old_run.scopes(), new_run.scopes(), format == OutputFormat::text, per_process));
   if (options.memory)
     sections.push_back(memory_diff_section(old_run.memory(), new_run.memory(), mem, per_process));
+  if (options.samples)
+    sections.push_back(samples_diff_section(
+        old_run.samples(), new_run.samples(),
+        options.by_given && !options.memory ? parse_sample_key(options.mem_by) : SampleKey::function));
   if (sections.size() == (differ ? 1U : 0U))
     sections.push_back(meta_diff(run_totals(old_run.processes()), run_totals(new_run.processes())));
   std::string out;
@@ -196,7 +203,12 @@ void add_diff_command(CLI::App& app, int& exit_code) {
       "--mem", options->memory,
       "Compare the memory sites (tracemalloc's compare_to): size and count in NEW with their changes, "
       "biggest change of size first");
-  cmd->add_option("--by", options->mem_by, "With --mem: line (default), function, file or traceback");
+  cmd->add_option("--by", options->mem_by,
+                  "With --mem: line (default), function, file or traceback; with --samples alone: function "
+                  "(default), line, file or module");
+  cmd->add_flag("--samples", options->samples,
+                "Compare the samples: each function's share of its run's samples (self and total %) in OLD "
+                "and NEW, and the change in points, biggest first");
   cmd->add_option("--view", options->mem_view,
                   "With --mem: peak (default), leaks, allocations, temporary or total");
   cmd->add_option(
@@ -221,10 +233,13 @@ void add_diff_command(CLI::App& app, int& exit_code) {
       "  prof diff a/ b/ --timers --threshold 0.02 call changes of 2 % and more\n"
       "  prof diff before/ after/ --scopes         scopes by the size of their change, with ratios\n"
       "  prof diff a/ b/ --scopes --format csv     name,file,line,old_calls,...,change_seconds,ratio\n"
-      "  prof diff before/ after/ --mem            memory sites: size=, count= and their changes\n");
+      "  prof diff before/ after/ --mem            memory sites: size=, count= and their changes\n"
+      "  prof diff before/ after/ --samples        sampled functions: old %, new %, change in points\n"
+      "  prof diff a/ b/ --samples --by line       the same per source line\n");
   cmd->callback([options, cmd, &exit_code] {
     ignore_sigpipe();
     options->top_given = cmd->get_option("--top")->count() > 0;
+    options->by_given = cmd->get_option("--by")->count() > 0;
     run_diff(*options);
     exit_code = 0;
   });

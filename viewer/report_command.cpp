@@ -35,8 +35,9 @@ struct ReportOptions {
   bool meta = false, memory = false, scopes = false, timers = false, mpi = false, by_rank = false,
        samples = false;
   std::optional<std::int64_t> rank, pid;  // --rank, --pid: the report of one process
-  ScopeReportOptions scope;  // --tree, --callers, --callees, --threads, --no-compensate, --min-percent
-  MemoryReportOptions mem;   // --by, --view, --keep-system-frames, --timeline, --tree with --mem
+  ScopeReportOptions scope;     // --tree, --callers, --callees, --threads, --no-compensate, --min-percent
+  MemoryReportOptions mem;      // --by, --view, --keep-system-frames, --timeline, --tree with --mem
+  SamplesReportOptions sample;  // with --samples: --by, --tree, --callers, --callees, --threads
   std::string mem_by = "line", mem_view = "peak";
   std::size_t width = 0;  // --width; 0: COLUMNS, else 80
 };
@@ -63,9 +64,7 @@ std::vector<Section> build_sections(const ReportMerge& merge, const ReportOption
   if (!chosen || options.scopes) sections.push_back(scope_section(merge.scopes(), options.scope));
   if (!chosen || options.memory) sections.push_back(memory_section(merge.memory(), options.mem));
   if (!chosen || options.mpi) sections.push_back(mpi_section(processes));
-  if (!chosen || options.samples)
-    sections.push_back(
-        samples_section(merge.samples(), options.scope.view == ScopeReportOptions::View::tree));
+  if (!chosen || options.samples) sections.push_back(samples_section(merge.samples(), options.sample));
   if (!chosen || options.timers) sections.push_back(timers_section(processes));
   // By default a section that is not in the snapshots is simply not mentioned.
   if (!chosen) std::erase_if(sections, [](const Section& s) { return !s.present; });
@@ -138,7 +137,8 @@ void add_scope_report_flags(CLI::App& cmd, ReportOptions& options) {
          },
          "What the scope NAME called, with the callees' calls and times there")
       ->type_name("NAME");
-  cmd.add_flag("--threads", scope.threads, "Scopes: one table per thread instead of all merged");
+  cmd.add_flag("--threads", scope.threads,
+               "Scopes (or samples, with --samples): one table per thread instead of all merged");
   cmd.add_flag_callback(
       "--no-compensate", [&scope] { scope.times = ScopeTimes::raw; },
       "Scopes: raw times, without subtracting the calibrated cost of the instrumentation");
@@ -150,7 +150,7 @@ void add_memory_report_flags(CLI::App& cmd, ReportOptions& options) {
   cmd.add_option(
       "--by", options.mem_by,
       "Memory: group sites by line (default: the innermost line of your own code), function, file or "
-      "traceback");
+      "traceback; with --samples: function (default), line, file or module");
   cmd.add_option(
       "--view", options.mem_view,
       "Memory: peak (live at the high-water mark, default), leaks, allocations, temporary or total");
@@ -189,9 +189,14 @@ std::size_t text_width(std::size_t given) {
 // Memory flags imply --mem; --tree with --mem is the memory tree (the stacks below each site).
 void check_memory_report_flags(const CLI::App& cmd, ReportOptions& options) {
   auto given = [&](const char* name) { return cmd.get_option(name)->count() > 0; };
-  if (given("--by") || given("--view") || given("--keep-system-frames") || given("--timeline") ||
-      given("--exclude-function") || given("--include-file") || given("--exclude-module") ||
-      given("--cumulative"))
+  // With --samples and without --mem, --by groups the samples (function, line, file or module).
+  const bool by_for_samples = options.samples && !options.memory;
+  if (by_for_samples)
+    options.sample.by =
+        parse_sample_key(options.mem_by == "line" && !given("--by") ? "function" : options.mem_by);
+  if ((given("--by") && !by_for_samples) || given("--view") || given("--keep-system-frames") ||
+      given("--timeline") || given("--exclude-function") || given("--include-file") ||
+      given("--exclude-module") || given("--cumulative"))
     options.memory = true;
   // With --mem, --callers F and --callees F are about the stacks of the allocations.
   if (options.memory && (given("--callers") || given("--callees"))) {
@@ -203,7 +208,7 @@ void check_memory_report_flags(const CLI::App& cmd, ReportOptions& options) {
   if (options.mem.cumulative && options.mem_by == "traceback")
     throw UserError("--cumulative",
                     "a traceback is already the whole stack: choose --by line, function or file");
-  options.mem.by = parse_memory_key(options.mem_by);
+  if (!by_for_samples) options.mem.by = parse_memory_key(options.mem_by);
   options.mem.view = parse_memory_view(options.mem_view);
   options.mem.tree = options.memory && given("--tree");
   if (options.mem.tree) options.scope.view = ScopeReportOptions::View::flat;
@@ -216,9 +221,20 @@ void check_scope_report_flags(const CLI::App& cmd, ReportOptions& options) {
   if (views > 1) throw UserError("--tree", "choose one of --tree, --callers and --callees");
   const bool memory_view =
       options.mem.tree || options.mem.neighbours != MemoryReportOptions::Neighbours::none;
-  if ((views > 0 && !memory_view && !options.samples) || given("--threads") || given("--no-compensate") ||
-      given("--min-percent"))
+  if ((views > 0 && !memory_view && !options.samples) ||
+      ((given("--threads") || given("--min-percent")) && !options.samples) || given("--no-compensate"))
     options.scopes = true;
+  // With --samples, the views are the samples' (and the scopes' too when --scopes is given as well).
+  if (options.samples && !memory_view) {
+    using View = SamplesReportOptions::View;
+    options.sample.view = given("--tree")      ? View::tree
+                          : given("--callers") ? View::callers
+                          : given("--callees") ? View::callees
+                                               : View::flat;
+    options.sample.name = options.scope.name;
+    options.sample.threads = options.scope.threads;
+    if (given("--min-percent")) options.sample.min_percent = options.scope.min_percent;
+  }
   if (given("--tree") && !options.mem.tree && !options.sort.empty())
     throw UserError("--sort", "the tree keeps its own order (heaviest child first); drop --sort");
   // A tree cut after 20 rows would lose whole branches; --min-percent is its limit.
@@ -233,6 +249,7 @@ void run_report(const ReportOptions& options) {
   auto with_format = options;
   with_format.scope.text = format == OutputFormat::text;
   with_format.mem.text = format == OutputFormat::text;
+  with_format.sample.text = format == OutputFormat::text;
   const bool chosen = options.meta || options.memory || options.scopes || options.timers || options.mpi ||
                       options.by_rank || options.samples;
   ReportMerge merge(with_format.scope.times, with_format.scope.threads, !chosen || options.scopes,
@@ -294,7 +311,8 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--mpi", options->mpi,
                 "Show the MPI section: per operation calls, bytes, time, and the time across ranks");
   cmd->add_flag("--samples", options->samples,
-                "Show the CPU samples section: per function self %, total %, samples, estimated CPU seconds");
+                "Show the samples section (prof run's sampling profiler): per function self %, total %, "
+                "samples, estimated seconds; with --by, --tree, --callers, --callees, --threads");
   cmd->add_flag(
       "--by-rank", options->by_rank,
       "One row per rank (or process): rank, host, pid, wall, cpu, peak heap, peak rss, MPI time and "
@@ -338,6 +356,18 @@ void add_report_command(CLI::App& app, int& exit_code) {
       "  prof report run/ --by function --cumulative   inclusive bytes: every function on the stack\n"
       "  prof report run/ --mem --callers grow         who calls grow, for how many bytes (--callees: what\n"
       "                                                grow calls)\n"
+      "Sample reports (perf report / pprof top; prof run samples every thread, --sample-clock wall for\n"
+      "real time):\n"
+      "  prof report run/ --samples                    flat: self %, total %, samples, seconds per "
+      "function;\n"
+      "                                                wall clock: waiting % and running/waiting shares\n"
+      "  prof report run/ --samples --by line          per source line (file:line); --by file, --by module\n"
+      "  prof report run/ --samples --tree             call tree, inclusive %, heaviest first\n"
+      "  prof report run/ --samples --callers solve    who called solve, samples per caller (--callees:\n"
+      "                                                what solve called, its own samples as (self))\n"
+      "  prof report run/ --samples --threads          one table per thread (pid, tid, thread name)\n"
+      "  prof report run/ --samples --across           seconds per function across ranks: min (rank),\n"
+      "                                                mean, max (rank), cv, max/mean\n"
       "Several processes (MPI ranks, fork pools; merged as a stream, one snapshot in memory at a time):\n"
       "  prof report run/                              scopes and memory sites get a second table\n"
       "                                                \"across N ranks\": sum, min (rank), mean, max "

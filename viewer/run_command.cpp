@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <memory>
 
 #include "commands.hpp"
@@ -27,6 +28,7 @@ Examples:
   prof run -o out -- make -j4 check   every process of the build writes into out/
   mpirun -np 4 prof run -o out ./app  one snapshot per rank: out/app.r0000.PID.prof.json, ...
   prof run --no-follow ./driver.sh    only the script's own process writes
+  prof run --sample-clock wall ./app  sample real time: blocked and waiting time shows too
   prof report out                     read them
 )";
 
@@ -42,6 +44,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     bool mpi = false;
     bool no_mpi = false;
     std::string program_placeholder;
+    std::string sample_clock;
   };
   auto parsed = std::make_shared<Parsed>();
   cmd->add_option("-o,--output", parsed->options.output_dir,
@@ -58,6 +61,13 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "Sample each thread's stack HZ times per second of its CPU time (default 199; 0: off)")
       ->type_name("HZ")
       ->check(CLI::Range(0u, 10000u));
+  cmd->add_option(
+         "--sample-clock", parsed->sample_clock,
+         "cpu (default): samples per second of each thread's CPU time; wall: per second of real time, "
+         "so time blocked in I/O, locks, sleeps and MPI waits shows too, as 'waiting' "
+         "(PROF_SAMPLE_CLOCK)")
+      ->type_name("CLOCK")
+      ->check(CLI::IsMember({"cpu", "wall"}));
   // PROGRAM is shown in the help but never filled: every word from PROGRAM on must reach the program
   // untouched, so the validator refuses it and prefix_command() hands it and the rest over as leftovers, `--`
   // included.
@@ -73,6 +83,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
                           : parsed->no_mpi ? run::MpiMode::off
                                            : run::MpiMode::automatic;
     parsed->options.command = run::program_command(cmd->remaining());
+    // The child's environment is prof's own plus prof's variables: set here, it reaches every process.
+    if (!parsed->sample_clock.empty()) ::setenv("PROF_SAMPLE_CLOCK", parsed->sample_clock.c_str(), 1);
     exit_code = run::run_program(parsed->options);
   });
 }

@@ -16,6 +16,7 @@
 #include "real_functions.hpp"
 #include "sampling/section.hpp"
 #include "sampling/table.hpp"
+#include "sampling/threads.hpp"
 #include "settings.hpp"
 #include "warning.hpp"
 
@@ -32,6 +33,7 @@ constexpr int kMaxTimers = 4096;
 
 std::atomic<bool> g_active{false};
 unsigned g_hz = 0;
+bool g_wall = false;  // PROF_SAMPLE_CLOCK=wall: every thread sampled on the monotonic clock, blocked or not
 int g_signal = 0;
 pthread_key_t g_timer_key;
 
@@ -47,6 +49,12 @@ thread_local std::uint64_t tl_counted = 0;
 thread_local std::int64_t tl_armed_at_ns = 0;
 thread_local std::int64_t tl_last_entry = -1;
 thread_local bool tl_in_handler = false;
+// The thread's id (asked once), its CPU time at its previous sample (wall clock: running or waiting since?),
+// and its samples so far (its name is read again every kNameEvery samples).
+thread_local pid_t tl_tid = 0;
+thread_local std::int64_t tl_last_cpu_ns = 0;
+thread_local std::uint64_t tl_samples = 0;
+constexpr std::uint64_t kNameEvery = 64;
 
 // Start routines of threads being created, handed from pthread_create to the new thread without malloc.
 struct Slot {
@@ -71,9 +79,10 @@ void arm_current_thread() noexcept {
   struct sigevent event {};
   event.sigev_notify = SIGEV_THREAD_ID;
   event.sigev_signo = g_signal;
-  event._sigev_un._tid = thread_id();
+  tl_tid = thread_id();
+  event._sigev_un._tid = tl_tid;
   timer_t timer;
-  if (::timer_create(CLOCK_THREAD_CPUTIME_ID, &event, &timer) != 0) return;
+  if (::timer_create(g_wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &event, &timer) != 0) return;
   long period_ns = 1000000000L / static_cast<long>(g_hz);
   struct itimerspec spec {};
   spec.it_interval.tv_sec = period_ns / 1000000000L;
@@ -86,6 +95,9 @@ void arm_current_thread() noexcept {
   tl_counted = 0;
   tl_last_entry = -1;
   tl_armed_at_ns = thread_cpu_ns();
+  tl_last_cpu_ns = tl_armed_at_ns;
+  tl_samples = 0;
+  threads::note_current(tl_tid);
   for (int i = 0; i < kMaxTimers; ++i) {
     std::intptr_t expected = 0;
     if (g_timers[i].load(std::memory_order_relaxed) == 0 &&
@@ -119,6 +131,9 @@ void disarm_current_thread() noexcept {
 void thread_ended(void*) noexcept {
   if (tl_timer < 0) return;
   disarm_current_thread();
+  threads::note_current(tl_tid);
+  // A monotonic timer expires on the kernel's high-resolution timers, whatever the thread does: nothing late.
+  if (g_wall) return;
   const std::int64_t period_ns = 1000000000L / static_cast<long>(g_hz ? g_hz : 1);
   const std::int64_t due = (thread_cpu_ns() - tl_armed_at_ns) / period_ns;
   if (due > static_cast<std::int64_t>(tl_counted))
@@ -148,6 +163,17 @@ void on_sample(int, siginfo_t* info, void* context) {
   // one signal with an overrun count. They are samples all the same, of the stack the thread is in now.
   std::uint64_t weight = 1 + static_cast<std::uint64_t>(info->si_overrun > 0 ? info->si_overrun : 0);
   tl_counted += weight;
+  table::Key key{tl_tid, table::State::running};
+  if (g_wall) {
+    // Waiting (blocked, sleeping, or runnable without a CPU) when the thread ran less than half of the
+    // periods since its previous sample.
+    const std::int64_t now = thread_cpu_ns();
+    const std::int64_t period_ns = 1000000000L / static_cast<long>(g_hz);
+    if (2 * (now - tl_last_cpu_ns) < static_cast<std::int64_t>(weight) * period_ns)
+      key.state = table::State::waiting;
+    tl_last_cpu_ns = now;
+  }
+  if (tl_samples++ % kNameEvery == 0) threads::note_current(tl_tid);
   // The memory tracer may be inside libunwind on this very thread (a malloc hook): its per-thread cache is
   // not re-entrant, so that sample is dropped rather than risk it.
   if (!memory::enter()) {
@@ -160,7 +186,7 @@ void on_sample(int, siginfo_t* info, void* context) {
     while (first < taken && frames[first] != pc)
       ++first;
     if (first < taken) {
-      std::int64_t entry = table::add(frames + first, static_cast<std::uint32_t>(taken - first), weight);
+      std::int64_t entry = table::add(frames + first, static_cast<std::uint32_t>(taken - first), key, weight);
       if (entry >= 0) tl_last_entry = entry;
     } else {
       table::note_dropped(weight);  // the unwinder did not get through the signal frame
@@ -169,6 +195,15 @@ void on_sample(int, siginfo_t* info, void* context) {
   }
   tl_in_handler = false;
   errno = saved;
+}
+
+// PROF_SAMPLE_CLOCK: cpu (the default) or wall; anything else is said once and sampled on CPU time.
+bool read_wall() noexcept {
+  const char* text = ::secure_getenv("PROF_SAMPLE_CLOCK");
+  if (!text || !*text || std::strcmp(text, "cpu") == 0) return false;
+  if (std::strcmp(text, "wall") == 0) return true;
+  warning::bad_setting("PROF_SAMPLE_CLOCK", text, "cpu or wall", "cpu");
+  return false;
 }
 
 unsigned read_hz() noexcept {
@@ -188,10 +223,11 @@ bool handler_is_free(int signal) noexcept {
 void start() noexcept {
   g_hz = read_hz();
   if (g_hz == 0 || !memory::active()) return;
+  g_wall = read_wall();
   // Near the top of the realtime range: glibc and MPI runtimes take theirs from SIGRTMIN up.
   g_signal = SIGRTMAX - 4;
   if (!handler_is_free(g_signal)) return;
-  if (!table::init() || pthread_key_create(&g_timer_key, thread_ended) != 0) return;
+  if (!table::init() || !threads::init() || pthread_key_create(&g_timer_key, thread_ended) != 0) return;
   struct sigaction action {};
   action.sa_sigaction = on_sample;
   action.sa_flags = SA_SIGINFO | SA_RESTART;
@@ -223,6 +259,7 @@ void unwrap_failed(const ThreadStart& wrapped) noexcept {
 void after_fork_in_child() noexcept {
   if (!g_active.load(std::memory_order_acquire)) return;
   table::reset();
+  threads::reset();
   // The slots of threads the parent was starting belong to no thread here.
   for (Slot& slot : g_slots)
     slot.used.store(false, std::memory_order_relaxed);
@@ -243,6 +280,10 @@ bool active() noexcept {
 
 unsigned hz() noexcept {
   return g_hz;
+}
+
+bool wall_clock() noexcept {
+  return g_wall;
 }
 
 bool owns(int signal) noexcept {

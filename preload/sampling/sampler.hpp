@@ -5,6 +5,13 @@
 // realtime signal to that thread; the handler unwinds the interrupted stack and counts it in the table.
 // PROF_SAMPLE_HZ (default 199, 0 for off) is the rate per thread of CPU time.
 //
+// PROF_SAMPLE_CLOCK=wall samples on CLOCK_MONOTONIC instead, still one timer per thread delivered to that
+// thread, so time blocked in I/O, locks, sleeps and MPI waits is sampled too: a sample is "waiting" when the
+// thread's CPU time advanced by less than half the periods since its previous sample, else "running". Such a
+// timer does fire while the thread sleeps: calls the kernel restarts under SA_RESTART (read, write, wait,
+// futex-based locks) resume unseen, but nanosleep, poll, select and epoll_wait can return EINTR early
+// (docs/SNAPSHOT.md says so): the wall clock is for programs that retry, the default CPU clock for any.
+//
 // Why this never makes a blocking call fail: a CPU-time timer expires only in the thread's own context (the
 // kernel checks CPU timers on return to user mode, x86-64 POSIX_CPU_TIMERS_TASK_WORK), never while the thread
 // sleeps, so the signal is delivered after a system call has finished, not during it; SA_RESTART covers the
@@ -37,6 +44,8 @@ void after_fork_in_child() noexcept;
 int signal_number() noexcept;
 bool active() noexcept;
 unsigned hz() noexcept;
+// PROF_SAMPLE_CLOCK=wall: samples on the monotonic clock, each one running or waiting.
+bool wall_clock() noexcept;
 
 // Whether `signal` is the one the sampler is using now.
 bool owns(int signal) noexcept;

@@ -1,12 +1,16 @@
 #include "sampling/section.hpp"
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <string_view>
 
 #include "core/json_writer.hpp"
 #include "core/snapshot_writer.hpp"
 #include "memory/section.hpp"
 #include "sampling/sampler.hpp"
 #include "sampling/table.hpp"
+#include "sampling/threads.hpp"
 
 namespace prof::preload::sampling::section {
 
@@ -25,7 +29,7 @@ std::uint32_t prepare(std::uint32_t first_stack) noexcept {
 
 void write_samples(core::JsonWriter& out, void*) noexcept {
   out.begin_object();
-  out.field("clock", "cpu");
+  out.field("clock", wall_clock() ? "wall" : "cpu");
   out.field("hz", static_cast<std::uint64_t>(hz()));
   out.field("period_seconds", hz() ? 1.0 / hz() : 0.0);
   std::uint64_t total = 0;
@@ -39,6 +43,8 @@ void write_samples(core::JsonWriter& out, void*) noexcept {
   out.begin_array();
   out.value("stack");
   out.value("samples");
+  out.value("thread");
+  out.value("waiting");
   out.end_array();
   out.key("rows");
   out.begin_array();
@@ -48,6 +54,34 @@ void write_samples(core::JsonWriter& out, void*) noexcept {
     out.begin_array();
     out.value(static_cast<std::uint64_t>(g_first + i));
     out.value(samples);
+    const table::Key key = table::key(i);
+    out.value(static_cast<std::int64_t>(key.tid));
+    out.value(key.state == table::State::waiting);
+    out.end_array();
+  }
+  out.end_array();
+  out.end_object();
+  // The names of the threads sampled, by id (what the thread last called itself).
+  out.key("threads");
+  out.begin_object();
+  out.key("columns");
+  out.begin_array();
+  out.value("thread");
+  out.value("name");
+  out.end_array();
+  out.key("rows");
+  out.begin_array();
+  for (std::uint32_t i = 0, n = threads::count(); i < n; ++i) {
+    const pid_t tid = threads::tid(i);
+    if (tid <= 0) continue;
+    char name[threads::kNameBytes];
+    const char* from = threads::name(i);
+    int length = 0;
+    for (; length < threads::kNameBytes - 1 && from[length]; ++length)
+      name[length] = from[length];
+    out.begin_array();
+    out.value(static_cast<std::int64_t>(tid));
+    out.value(std::string_view(name, static_cast<std::size_t>(length)));
     out.end_array();
   }
   out.end_array();

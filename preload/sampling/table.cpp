@@ -12,8 +12,10 @@ namespace {
 struct Entry {
   std::atomic<std::uint64_t> samples;
   std::atomic<std::uint32_t> depth;  // 0 until the frames are written (release), then the frame count
-  std::uint32_t padding;
+  std::int32_t tid;
   std::uint64_t hash;
+  State state;
+  std::uint32_t padding;
   std::uintptr_t frames[kMaxDepth];
 };
 
@@ -33,15 +35,19 @@ std::atomic<std::uint64_t> g_dropped{0};
 constexpr std::size_t kEntryBytes = sizeof(Entry) * kMaxStacks;
 constexpr std::size_t kSlotBytes = sizeof(std::atomic<std::uint32_t>) * kSlots;
 
-std::uint64_t hash_of(const std::uintptr_t* frames, std::uint32_t depth) noexcept {
+std::uint64_t hash_of(const std::uintptr_t* frames, std::uint32_t depth, Key key) noexcept {
   std::uint64_t h = 0xcbf29ce484222325ull ^ depth;
+  h = (h ^ static_cast<std::uint32_t>(key.tid)) * 0x100000001b3ull;
+  h = (h ^ static_cast<std::uint32_t>(key.state)) * 0x100000001b3ull;
   for (std::uint32_t i = 0; i < depth; ++i)
     h = (h ^ frames[i]) * 0x100000001b3ull;
   return h ^ (h >> 29);
 }
 
-bool same(const Entry& e, std::uint64_t hash, const std::uintptr_t* frames, std::uint32_t depth) noexcept {
+bool same(const Entry& e, std::uint64_t hash, const std::uintptr_t* frames, std::uint32_t depth,
+          Key key) noexcept {
   if (e.hash != hash || e.depth.load(std::memory_order_acquire) != depth) return false;
+  if (e.tid != key.tid || e.state != key.state) return false;
   for (std::uint32_t i = 0; i < depth; ++i)
     if (e.frames[i] != frames[i]) return false;
   return true;
@@ -57,10 +63,10 @@ bool init() noexcept {
   return true;
 }
 
-std::int64_t add(const std::uintptr_t* frames, std::uint32_t depth, std::uint64_t weight) noexcept {
+std::int64_t add(const std::uintptr_t* frames, std::uint32_t depth, Key key, std::uint64_t weight) noexcept {
   if (!g_entries || depth == 0) return -1;
   if (depth > kMaxDepth) depth = kMaxDepth;
-  std::uint64_t hash = hash_of(frames, depth);
+  std::uint64_t hash = hash_of(frames, depth, key);
   std::uint32_t at = static_cast<std::uint32_t>(hash) & (kSlots - 1);
   for (std::uint32_t probe = 0; probe < kMaxProbes; ++probe, at = (at + 1) & (kSlots - 1)) {
     std::uint32_t slot = g_slots[at].load(std::memory_order_acquire);
@@ -79,6 +85,8 @@ std::int64_t add(const std::uintptr_t* frames, std::uint32_t depth, std::uint64_
         Entry& e = g_entries[index];
         memory::pages::note_touched(sizeof(Entry));
         e.hash = hash;
+        e.tid = key.tid;
+        e.state = key.state;
         for (std::uint32_t i = 0; i < depth; ++i)
           e.frames[i] = frames[i];
         e.samples.store(weight, std::memory_order_relaxed);
@@ -90,7 +98,7 @@ std::int64_t add(const std::uintptr_t* frames, std::uint32_t depth, std::uint64_
     }
     if (slot == kClaiming) continue;
     Entry& e = g_entries[slot - 1];
-    if (same(e, hash, frames, depth)) {
+    if (same(e, hash, frames, depth, key)) {
       e.samples.fetch_add(weight, std::memory_order_relaxed);
       return slot - 1;
     }
@@ -129,6 +137,10 @@ std::uint64_t samples(std::uint32_t entry) noexcept {
   std::uint32_t depth = g_entries[entry].depth.load(std::memory_order_acquire);
   if (depth == 0 || depth == kAbandoned) return 0;
   return g_entries[entry].samples.load(std::memory_order_relaxed);
+}
+
+Key key(std::uint32_t entry) noexcept {
+  return {g_entries[entry].tid, g_entries[entry].state};
 }
 
 std::uint64_t dropped() noexcept {

@@ -3,6 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "read/table_reader.hpp"
 
 namespace prof::viewer {
@@ -23,10 +28,39 @@ Samples read_samples(const json::element& value, const Snapshot& snapshot) {
   TableReader stacks(json::require(object, "stacks", "samples"), "samples.stacks");
   const auto stack = stacks.require_column("stack");
   const auto count = stacks.require_column("samples");
+  const auto thread = stacks.find_column("thread");
+  const auto waiting = stacks.find_column("waiting");
   samples.stacks.reserve(stacks.row_count());
   while (stacks.next())
-    samples.stacks.push_back(
-        {.stack = stacks.index(stack, snapshot.stacks.size(), "stacks"), .samples = stacks.count(count)});
+    samples.stacks.push_back({.stack = stacks.index(stack, snapshot.stacks.size(), "stacks"),
+                              .samples = stacks.count(count),
+                              .thread = thread ? stacks.integer(*thread) : 0,
+                              .waiting = waiting && stacks.boolean(*waiting)});
+  if (auto threads = json::find(object, "threads")) {
+    // Names are strings, not string-table indices: read row by row.
+    auto table = json::to_object(*threads, "samples.threads");
+    auto columns =
+        json::to_array(json::require(table, "columns", "samples.threads"), "samples.threads.columns");
+    std::optional<std::size_t> tid_at, name_at;
+    std::size_t at = 0;
+    for (auto column : columns) {
+      auto name = json::to_string(column, "samples.threads.columns");
+      if (name == "thread") tid_at = at;
+      if (name == "name") name_at = at;
+      ++at;
+    }
+    if (!tid_at || !name_at) json::fail("samples.threads: needs the columns thread and name");
+    std::size_t row_number = 0;
+    for (auto row : json::to_array(json::require(table, "rows", "samples.threads"), "samples.threads.rows")) {
+      const std::string where = fmt::format("samples.threads.rows[{}]", row_number++);
+      std::vector<json::element> cells;
+      for (auto cell : json::to_array(row, where))
+        cells.push_back(cell);
+      if (cells.size() <= std::max(*tid_at, *name_at)) json::fail(where + ": too few cells");
+      samples.threads.push_back({.tid = json::to_int(cells[*tid_at], where),
+                                 .name = std::string(json::to_string(cells[*name_at], where))});
+    }
+  }
   return samples;
 }
 

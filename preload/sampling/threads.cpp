@@ -1,0 +1,76 @@
+#include "sampling/threads.hpp"
+
+#include <sys/prctl.h>
+
+#include <atomic>
+#include <cstddef>
+
+#include "memory/pages.hpp"
+
+namespace prof::preload::sampling::threads {
+
+namespace {
+
+struct Entry {
+  std::atomic<pid_t> tid;  // 0: free
+  char name[kNameBytes];
+};
+
+// Open addressing by thread id; a reused id takes its entry over (the later thread's name wins). More threads
+// than slots over the run: the rest go unnamed (their samples keep their thread id).
+constexpr std::uint32_t kSlots = 1u << 13;
+constexpr std::uint32_t kMaxProbes = 64;
+constexpr std::size_t kBytes = sizeof(Entry) * kSlots;
+
+Entry* g_entries = nullptr;
+
+}  // namespace
+
+bool init() noexcept {
+  if (g_entries) return true;
+  g_entries = static_cast<Entry*>(memory::pages::reserve(kBytes));
+  return g_entries != nullptr;
+}
+
+void note_current(pid_t tid) noexcept {
+  if (!g_entries || tid <= 0) return;
+  std::uint32_t at = (static_cast<std::uint32_t>(tid) * 2654435761u) & (kSlots - 1);
+  for (std::uint32_t probe = 0; probe < kMaxProbes; ++probe, at = (at + 1) & (kSlots - 1)) {
+    Entry& e = g_entries[at];
+    pid_t seen = e.tid.load(std::memory_order_acquire);
+    if (seen == 0 && e.tid.compare_exchange_strong(seen, tid, std::memory_order_acq_rel)) {
+      memory::pages::note_touched(sizeof(Entry));
+      seen = tid;
+    }
+    if (seen != tid) continue;
+    // Only this thread writes its entry's name; a snapshot written meanwhile may read half of it.
+    char name[kNameBytes] = {};
+    if (::prctl(PR_GET_NAME, name, 0, 0, 0) == 0)
+      for (int i = 0; i < kNameBytes; ++i)
+        e.name[i] = i == kNameBytes - 1 ? '\0' : name[i];
+    return;
+  }
+}
+
+std::uint32_t count() noexcept {
+  return g_entries ? kSlots : 0;
+}
+
+pid_t tid(std::uint32_t entry) noexcept {
+  return g_entries[entry].tid.load(std::memory_order_acquire);
+}
+
+const char* name(std::uint32_t entry) noexcept {
+  return g_entries[entry].name;
+}
+
+void reset() noexcept {
+  if (!g_entries) return;
+  std::int64_t used = 0;
+  for (std::uint32_t i = 0; i < kSlots; ++i)
+    used += g_entries[i].tid.load(std::memory_order_relaxed) != 0;
+  memory::pages::discard(g_entries, kBytes);
+  memory::pages::note_touched(-static_cast<std::int64_t>(sizeof(Entry)) * used);
+}
+
+}  // namespace prof::preload::sampling::threads

@@ -1,0 +1,174 @@
+// The samples' reports end to end on planted programs: --sample-clock wall against cpu (half asleep, half
+// spinning), --by line/file/module, --callers/--callees, --threads, the across table of two processes, and
+// prof diff --samples. Shares are asserted broadly and timings never: the machine may be busy.
+#include <simdjson.h>
+
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+
+#include "sampling_support.hpp"
+
+namespace {
+
+using namespace prof::test::sampling;
+using prof::test::TempDir;
+
+std::string clock_of(const TempDir& dir, const std::string& run) {
+  auto files = prof::test::snapshots_in(dir.path() / run);
+  REQUIRE(files.size() == 1);
+  simdjson::dom::parser parser;
+  std::string_view clock;
+  REQUIRE(parser.load(files[0].string())["samples"]["clock"].get(clock) == simdjson::SUCCESS);
+  return std::string(clock);
+}
+
+}  // namespace
+
+TEST_CASE("--sample-clock wall samples sleeping as waiting; cpu sees only the spinning half",
+          "[sampling][wall]") {
+  TempDir dir;
+  const std::vector<std::string> program = {kPrograms + "/sleep_spin", "16", "0.05"};
+  auto wall = prof_run(dir, "wall", {"--sample-clock", "wall"}, program);
+  INFO(wall.err);
+  REQUIRE(wall.code() == 0);
+  CHECK(wall.out == "16 rounds of 0.050 s spinning and 0.050 s asleep\n");  // slept its whole time
+  REQUIRE(prof::test::validate(dir.path() / "wall") == 0);
+  CHECK(clock_of(dir, "wall") == "wall");
+  auto w = prof_csv(dir, {"report", at(dir, "wall"), "--samples"});
+  // About half each; a busy machine stretches the spinning half (its CPU time is fixed), never the sleep.
+  CHECK(w.number("name", "sleep_half", "total_percent") > 20);
+  CHECK(w.number("name", "sleep_half", "total_percent") < 65);
+  CHECK(w.number("name", "spin_half", "total_percent") > 35);
+  CHECK(w.number("name", "spin_half", "total_percent") < 80);
+  // The sleep is waiting; the spin mostly running (it waits only when the machine has no CPU for it).
+  CHECK(w.number("name", "sleep_half", "waiting_percent") > 80);
+  CHECK(w.number("name", "spin_half", "waiting_percent") < w.number("name", "sleep_half", "waiting_percent"));
+
+  auto cpu = prof_run(dir, "cpu", {}, program);
+  REQUIRE(cpu.code() == 0);
+  CHECK(clock_of(dir, "cpu") == "cpu");
+  auto c = prof_csv(dir, {"report", at(dir, "cpu"), "--samples"});
+  CHECK(c.number("name", "spin_half", "total_percent") > 90);
+  bool sleep_seen = false;
+  for (const auto& row : c.rows)
+    if (row.at("name") == "sleep_half") sleep_seen = std::stod(row.at("total_percent")) > 5;
+  CHECK_FALSE(sleep_seen);
+  CHECK(std::find(c.columns.begin(), c.columns.end(), "waiting_percent") == c.columns.end());
+}
+
+TEST_CASE("PROF_SAMPLE_CLOCK=wall from the environment, and a bad value said once", "[sampling][wall]") {
+  TempDir dir;
+  auto wall = prof_run(dir, "wall", {}, {kPrograms + "/sleep_spin", "2", "0.02"}, {"PROF_SAMPLE_CLOCK=wall"});
+  REQUIRE(wall.code() == 0);
+  CHECK(clock_of(dir, "wall") == "wall");
+  auto bad = prof_run(dir, "bad", {}, {kPrograms + "/sleep_spin", "2", "0.02"}, {"PROF_SAMPLE_CLOCK=walll"});
+  REQUIRE(bad.code() == 0);
+  CHECK(bad.err.find("PROF_SAMPLE_CLOCK=walll") != std::string::npos);
+  CHECK(clock_of(dir, "bad") == "cpu");
+  auto refused = prof::test::run(
+      {kProf, "run", "--sample-clock", "sun", "--", kPrograms + "/sleep_spin", "1"}, {}, dir.path());
+  CHECK(refused.code() == 2);
+}
+
+TEST_CASE("Samples by line, file and module, callers and callees of the planted 60/30/10 %",
+          "[sampling][reports]") {
+  TempDir dir;
+  REQUIRE(prof_run(dir, "run", {}, {kPrograms + "/planted_cpu", "1.0"}).code() == 0);
+  SECTION("--by module, file and line: nearly every sample is in burn's loop, in the program") {
+    auto modules = prof_csv(dir, {"report", at(dir, "run"), "--samples", "--by", "module"});
+    CHECK(modules.number("name", "planted_cpu", "self_percent") > 90);
+    auto files = prof_csv(dir, {"report", at(dir, "run"), "--samples", "--by", "file"});
+    double in_file = 0;
+    for (const auto& row : files.rows)
+      if (row.at("name").ends_with("/planted_cpu.cpp")) in_file += std::stod(row.at("self_percent"));
+    CHECK(in_file > 90);
+    auto lines = prof_csv(dir, {"report", at(dir, "run"), "--samples", "--by", "line"});
+    double in_lines = 0;
+    std::set<std::string> names;
+    for (const auto& row : lines.rows) {
+      names.insert(row.at("name"));
+      if (row.at("name").find("/planted_cpu.cpp:") != std::string::npos)
+        in_lines += std::stod(row.at("self_percent"));
+    }
+    CHECK(in_lines > 90);
+    CHECK(names.size() > 3);  // the loop, the three callers' lines, libc's
+  }
+  SECTION("--callers burn: its three callers with their planted shares") {
+    auto callers = prof_csv(dir, {"report", at(dir, "run"), "--samples", "--callers", "burn"});
+    CHECK(callers.number("name", "burn_sixty", "function_percent") == Approx(60).margin(2));
+    CHECK(callers.number("name", "burn_thirty", "function_percent") == Approx(30).margin(2));
+    CHECK(callers.number("name", "burn_ten", "function_percent") == Approx(10).margin(2));
+    CHECK(callers.rows.size() == 3);
+    auto callees = prof_csv(dir, {"report", at(dir, "run"), "--samples", "--callees", "burn_thirty"});
+    CHECK(callees.number("name", "burn", "function_percent") > 95);
+    CHECK(callees.number("name", "burn", "total_percent") == Approx(30).margin(2));
+  }
+  SECTION("--threads: one table per thread, each thread's share as planted") {
+    auto threads = prof_csv(dir, {"report", at(dir, "run"), "--samples", "--threads"});
+    std::set<std::string> tids;
+    double all = 0;
+    for (const auto& row : threads.rows)
+      if (tids.insert(row.at("tid")).second) all += std::stod(row.at("thread_samples"));
+    CHECK(tids.size() == 3);
+    const auto& sixty = threads.row("name", "burn_sixty");
+    CHECK(std::stod(sixty.at("thread_samples")) / all * 100 == Approx(60).margin(2));
+    CHECK(std::stod(sixty.at("total_percent")) == Approx(100));  // of its own thread
+    const auto& ten = threads.row("name", "burn_ten");
+    CHECK(std::stod(ten.at("thread_samples")) / all * 100 == Approx(10).margin(2));
+    CHECK(sixty.at("tid") != ten.at("tid"));
+    CHECK(sixty.at("thread_name") == "planted_cpu");
+  }
+  SECTION("Bad input: one line, exit 2") {
+    auto bad =
+        prof::test::run({kProf, "report", at(dir, "run"), "--samples", "--by", "traceback"}, {}, dir.path());
+    CHECK(bad.code() == 2);
+    CHECK(bad.err.find("prof: error: --by: unknown key \"traceback\" for samples") == 0);
+    auto none = prof::test::run({kProf, "report", at(dir, "run"), "--samples", "--callers", "nowhere"}, {},
+                                dir.path());
+    CHECK(none.code() == 2);
+    CHECK(none.err.find("no sampled function") != std::string::npos);
+  }
+}
+
+TEST_CASE("Two processes: the across table names who spent least and most", "[sampling][across]") {
+  TempDir dir;
+  auto big = prof_run(dir, "big", {}, {kPrograms + "/planted_cpu", "1.0"});
+  auto small = prof_run(dir, "small", {}, {kPrograms + "/planted_cpu", "0.5"});
+  REQUIRE(big.code() == 0);
+  REQUIRE(small.code() == 0);
+  auto pid_of = [&](const std::string& run) {
+    auto name =
+        prof::test::snapshots_in(dir.path() / run).at(0).filename().string();  // planted_cpu.PID.prof.json
+    auto first = name.find('.') + 1;
+    return name.substr(first, name.find('.', first) - first);
+  };
+  auto across = prof_csv(dir, {"report", at(dir, "big"), at(dir, "small"), "--samples", "--across"});
+  const auto& sixty = across.row("name", "burn_sixty");
+  // 0.6 s of CPU in one, 0.3 s in the other: max/mean 0.6 / 0.45.
+  CHECK(sixty.at("max_pid") == pid_of("big"));
+  CHECK(sixty.at("min_pid") == pid_of("small"));
+  CHECK(std::stod(sixty.at("imbalance")) == Approx(1.33).margin(0.1));
+  CHECK(std::stod(sixty.at("max_seconds")) / std::stod(sixty.at("min_seconds")) == Approx(2).margin(0.3));
+  // Text shows the flat table and the across table together.
+  auto text =
+      prof::test::run({kProf, "report", at(dir, "big"), at(dir, "small"), "--samples"}, {}, dir.path());
+  CHECK(text.out.find("across 2 processes") != std::string::npos);
+}
+
+TEST_CASE("prof diff --samples: each function's share in OLD and NEW and the change", "[sampling][diff]") {
+  TempDir dir;
+  REQUIRE(prof_run(dir, "old", {}, {kPrograms + "/planted_cpu", "0.6"}).code() == 0);
+  REQUIRE(prof_run(dir, "new", {}, {kPrograms + "/sleep_spin", "6", "0.05"}).code() == 0);
+  auto diff = prof_csv(dir, {"diff", at(dir, "old"), at(dir, "new"), "--samples"});
+  CHECK(diff.number("name", "burn_sixty", "old_total_percent") == Approx(60).margin(2));
+  CHECK(diff.number("name", "burn_sixty", "new_total_percent") == 0);
+  CHECK(diff.number("name", "burn_sixty", "total_change") == Approx(-60).margin(2));
+  CHECK(diff.number("name", "spin_half", "new_self_percent") > 90);
+  CHECK(diff.number("name", "spin_half", "self_change") > 90);
+  // Biggest change of self share first: burn (100 % self before) and spin_half lead.
+  std::set<std::string> first_two = {diff.rows.at(0).at("name"), diff.rows.at(1).at("name")};
+  CHECK(first_two == std::set<std::string>{"burn", "spin_half"});
+  auto same = prof_csv(dir, {"diff", at(dir, "old"), at(dir, "old"), "--samples"});
+  CHECK(same.number("name", "burn_sixty", "total_change") == 0);
+}
