@@ -10,6 +10,8 @@
 #include <x86intrin.h>
 #endif
 
+void instrumented_empty_function();  // instrumented_callee.cpp: compiled with -finstrument-functions
+
 namespace {
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -71,6 +73,16 @@ void prof_function_call(benchmark::State& state) {
     instrumented_function();
 }
 BENCHMARK(prof_function_call);
+
+// Every function a scope (prof_instrument): the same empty function compiled with -finstrument-functions
+// (instrumented_callee.cpp), its entry and exit recorded by libprof's hooks instead of a PROF_FUNCTION.
+void instrumented_function_call(benchmark::State& state) {
+  prof::enable(true);
+  PROF_SCOPE("bench caller");
+  for (auto _ : state)
+    instrumented_empty_function();
+}
+BENCHMARK(instrumented_function_call);
 
 void plain_function_call(benchmark::State& state) {
   for (auto _ : state)
