@@ -163,3 +163,30 @@ TEST_CASE("sampled mode: PROF_MEMORY_SAMPLE=0 is exact mode, a bad value is said
     CHECK(std::int64_t(memory["sample_interval_bytes"]) == 524288);
   }
 }
+
+TEST_CASE("prof run --mem-sample BYTES records in sampled mode; a bad size is refused in one line",
+          "[memory][sampled]") {
+  const std::string prof = std::string(PROF_TEST_BIN_DIR) + "/prof";
+  const std::string program = kPrograms + "/sampled_sites";
+  TempDir dir;
+  fs::path out = dir.path() / "run";
+  auto result =
+      prof::test::run({prof, "run", "-o", out.string(), "--mem-sample", "8K", program}, {}, dir.path());
+  INFO(result.err);
+  REQUIRE(result.code() == 0);
+  auto snapshots = prof::test::snapshots_in(out);
+  REQUIRE(snapshots.size() == 1);
+  simdjson::dom::parser parser;
+  simdjson::dom::object memory = parser.load(snapshots[0].string())["memory"];
+  CHECK(std::string_view(memory["mode"]) == "sampled");
+  CHECK(std::int64_t(memory["sample_interval_bytes"]) == 8192);
+  auto report = prof::test::run({prof, "report", "--mem", out.string()}, {"NO_COLOR=1"}, dir.path());
+  CHECK(report.code() == 0);
+  CHECK(report.out.find("one sample per 8.00 KiB allocated on average") != std::string::npos);
+
+  auto bad = prof::test::run(
+      {prof, "run", "-o", (dir.path() / "bad").string(), "--mem-sample", "lots", program}, {}, dir.path());
+  CHECK(bad.code() == 2);
+  CHECK(bad.err == "prof: error: --mem-sample: not a size in bytes (524288, 512K, 1M, up to 1T)\n");
+  CHECK(!fs::exists(dir.path() / "bad"));
+}

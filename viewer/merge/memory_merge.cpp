@@ -37,6 +37,7 @@ void add_summary(MemorySummary& total, const MemorySummary& summary) {
   add_optional(total.tracer_bytes, summary.tracer_bytes);
   add_optional(total.runtime_pool_allocations, summary.runtime_pool_allocations);
   add_optional(total.runtime_pool_bytes, summary.runtime_pool_bytes);
+  add_optional(total.samples, summary.samples);
 }
 
 MemorySummary summary_of_site(const MemorySite& site) {
@@ -59,6 +60,10 @@ void MemoryMerge::add(const Snapshot& snapshot) {
   if (memory.summary) {
     add_summary(summary_, *memory.summary);
     peak_wall_seconds_ = memory.summary->peak_wall_seconds;
+    if (memory.summary->sample_interval_bytes) {
+      ++sampled_processes_;
+      sample_interval_bytes_ = memory.summary->sample_interval_bytes;
+    }
   } else {
     for (const auto& site : memory.sites)
       add_summary(summary_, summary_of_site(site));

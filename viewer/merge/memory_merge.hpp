@@ -36,6 +36,9 @@ class MemoryMerge {
   // Leaks whose stack holds one of the runtime's one-time allocators (heaptrack's suppressions): left out
   // of the summary's and the sites' leaked counts, shown apart.
   const MemoryCounts& suppressed() const { return suppressed_; }
+  // Processes whose figures are estimates (sampled mode), and the mean interval of the last of them.
+  std::size_t sampled_processes() const { return sampled_processes_; }
+  std::optional<std::int64_t> sample_interval_bytes() const { return sample_interval_bytes_; }
 
  private:
   void add_sites(const Snapshot& snapshot, std::size_t ordinal);
@@ -55,6 +58,8 @@ class MemoryMerge {
   std::size_t stacks_walked_ = 0;
   MemoryCounts suppressed_;
   bool have_timeline_ = false;
+  std::size_t sampled_processes_ = 0;
+  std::optional<std::int64_t> sample_interval_bytes_;
 };
 
 }  // namespace prof::viewer

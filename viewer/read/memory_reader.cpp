@@ -45,6 +45,20 @@ std::vector<MemoryPoint> read_timeline(const json::element& value) {
   return points;
 }
 
+// "mode": "exact" (also when absent: snapshots before the sampled mode) or "sampled" with its interval.
+void read_mode(const json::object& object, Memory& memory) {
+  auto mode_value = json::find(object, "mode");
+  if (!mode_value) return;
+  auto mode = json::to_string(*mode_value, "memory.mode");
+  if (mode == "exact") return;
+  if (mode != "sampled")
+    json::fail(fmt::format("memory.mode: is \"{}\", expected \"exact\" or \"sampled\"", mode));
+  if (!memory.summary) json::fail("memory: a sampled section needs its summary");
+  auto interval = required_count(object, "sample_interval_bytes", "memory");
+  if (interval < 1) json::fail("memory.sample_interval_bytes: must be 1 or more");
+  memory.summary->sample_interval_bytes = interval;
+}
+
 }  // namespace
 
 Memory read_memory(const json::element& value, const Snapshot& snapshot) {
@@ -64,8 +78,11 @@ Memory read_memory(const json::element& value, const Snapshot& snapshot) {
         .tracer_bytes = optional_count(summary, "tracer_bytes", where),
         .runtime_pool_allocations = optional_count(summary, "runtime_pool_allocations", where),
         .runtime_pool_bytes = optional_count(summary, "runtime_pool_bytes", where),
+        .sample_interval_bytes = std::nullopt,
+        .samples = optional_count(summary, "samples", where),
     };
   }
+  read_mode(object, memory);
   TableReader sites(json::require(object, "sites", "memory"), "memory.sites");
   const auto stack = sites.require_column("stack");
   const auto allocations = sites.require_column("allocations");

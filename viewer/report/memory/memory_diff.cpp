@@ -49,6 +49,18 @@ Section memory_diff_section(const MemoryMerge& old_run, const MemoryMerge& new_r
     values.count = std::llround(static_cast<double>(values.count) / n);
     return values;
   };
+  // Sampled runs (prof diff refuses an exact run against a sampled one unless --allow-mixed-modes): say which
+  // side's figures are estimates.
+  auto mode = [](const MemoryMerge& run) {
+    return run.sampled_processes() == 0                 ? "exact"
+           : run.sampled_processes() == run.processes() ? "sampled"
+                                                        : "mixed";
+  };
+  if (old_run.sampled_processes() > 0 || new_run.sampled_processes() > 0) {
+    section.facts.push_back({"old_mode", "OLD mode", Cell::string(mode(old_run))});
+    section.facts.push_back({"new_mode", "NEW mode", Cell::string(mode(new_run))});
+    section.warnings.push_back("sampled figures are estimates: a change within their noise is no change");
+  }
   std::map<std::string, DiffRow> rows;
   for (const auto& group : old_run.groups())
     rows[group.key] = {&group, mean(view_values(group.counts, options.view), old_run.processes()), {}};

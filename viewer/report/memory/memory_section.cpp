@@ -27,8 +27,13 @@ std::string average_text(const MemoryViewValues& v) {
   return "average=" + format_bytes(static_cast<double>(v.average_of) / static_cast<double>(v.average_count));
 }
 
+// Figures of a sampled run are estimates: "~" before them in text, an `estimated` column in csv and json.
+std::string estimate_mark(bool estimated) {
+  return estimated ? "~" : "";
+}
+
 // tracemalloc's columns only: with the function as well a row would not fit 80 columns (csv has it).
-Table text_table(const std::vector<MemoryGroup>& groups, const MemoryReportOptions& options) {
+Table text_table(const std::vector<MemoryGroup>& groups, const MemoryReportOptions& options, bool estimated) {
   Table table{.key = "sites", .title = "", .columns = {}, .rows = {}, .total_rows = groups.size()};
   table.columns = {{"site", "site", "", Align::left},
                    {"size", "size", "bytes"},
@@ -36,16 +41,17 @@ Table text_table(const std::vector<MemoryGroup>& groups, const MemoryReportOptio
                    {"average", "average", "", Align::left}};
   for (const auto& group : groups) {
     auto v = view_values(group.counts, options.view);
-    std::vector<Cell> row{Cell::string(site_text(group, options.by) + ":"),
-                          {"size=" + format_bytes(static_cast<double>(v.size)) + ",", v.size},
-                          {fmt::format("count={},", v.count), v.count},
-                          Cell::string(average_text(v))};
+    std::vector<Cell> row{
+        Cell::string(site_text(group, options.by) + ":"),
+        {"size=" + estimate_mark(estimated) + format_bytes(static_cast<double>(v.size)) + ",", v.size},
+        {fmt::format("count={}{},", estimate_mark(estimated), v.count), v.count},
+        Cell::string(average_text(v))};
     table.rows.push_back(std::move(row));
   }
   return table;
 }
 
-Table data_table(const std::vector<MemoryGroup>& groups, const MemoryReportOptions& options) {
+Table data_table(const std::vector<MemoryGroup>& groups, const MemoryReportOptions& options, bool estimated) {
   Table table{.key = "sites", .title = "", .columns = {}, .rows = {}, .total_rows = groups.size()};
   table.columns = {{"file", "file", "", Align::left},
                    {"line", "line", ""},
@@ -58,6 +64,7 @@ Table data_table(const std::vector<MemoryGroup>& groups, const MemoryReportOptio
                    {"temporary_allocations", "temporary_allocations", ""}};
   if (options.by == MemoryKey::traceback)
     table.columns.push_back({"traceback", "traceback", "", Align::left});
+  if (estimated) table.columns.push_back({"estimated", "estimated", ""});
   for (const auto& group : groups) {
     const auto& c = group.counts;
     std::vector<Cell> row{Cell::string(group.file),
@@ -70,6 +77,7 @@ Table data_table(const std::vector<MemoryGroup>& groups, const MemoryReportOptio
                           Cell::bytes(c.leaked_bytes),
                           Cell::count(c.temporary_allocations)};
     if (options.by == MemoryKey::traceback) row.push_back(Cell::string(group.traceback));
+    if (estimated) row.push_back({"yes", true});
     table.rows.push_back(std::move(row));
   }
   return table;
@@ -229,18 +237,37 @@ Section memory_section(const MemoryMerge& merge, const MemoryReportOptions& opti
     return section;
   }
   const auto& s = merge.summary();
-  std::string peak_label = processes > 1 ? "peak (sum of processes)" : "peak";
+  // Sampled mode: the figures are estimates, and the report says so before any of them.
+  const bool estimated = merge.sampled_processes() > 0;
+  if (estimated) {
+    auto interval = format_bytes(static_cast<double>(merge.sample_interval_bytes().value_or(0)));
+    auto text =
+        merge.sampled_processes() == processes
+            ? fmt::format("sampled, one sample per {} allocated on average: figures are estimates", interval)
+            : fmt::format("mixed: {} of {} processes sampled (one per {}): figures are estimates",
+                          merge.sampled_processes(), processes, interval);
+    section.facts.push_back(
+        {"mode", "mode", {text, std::string(merge.sampled_processes() == processes ? "sampled" : "mixed")}});
+    section.facts.push_back(
+        {"sample_interval_bytes", "sample interval", Cell::bytes(merge.sample_interval_bytes().value_or(0))});
+    if (s.samples) section.facts.push_back({"samples", "samples", Cell::count(*s.samples)});
+  } else {
+    section.facts.push_back({"mode", "mode", {"exact: every allocation counted", std::string("exact")}});
+  }
+  auto estimate = [estimated](std::string label) { return estimated ? label + " (estimated)" : label; };
+  std::string peak_label = estimate(processes > 1 ? "peak (sum of processes)" : "peak");
   std::optional<double> peak_when;
   if (processes == 1) peak_when = merge.peak_wall_seconds();
-  section.facts.push_back({"allocations", "allocations", Cell::count(s.allocations)});
-  section.facts.push_back({"allocated_bytes", "allocated", Cell::bytes(s.allocated_bytes)});
+  section.facts.push_back({"allocations", estimate("allocations"), Cell::count(s.allocations)});
+  section.facts.push_back({"allocated_bytes", estimate("allocated"), Cell::bytes(s.allocated_bytes)});
   section.facts.push_back({"peak_bytes", peak_label, Cell::bytes(s.peak_bytes)});
   if (peak_when) section.facts.push_back({"peak_wall_seconds", "peak at", Cell::seconds(*peak_when)});
-  section.facts.push_back({"leaked_allocations", "leaked allocations", Cell::count(s.leaked_allocations)});
-  section.facts.push_back({"leaked_bytes", "leaked", Cell::bytes(s.leaked_bytes)});
+  section.facts.push_back(
+      {"leaked_allocations", estimate("leaked allocations"), Cell::count(s.leaked_allocations)});
+  section.facts.push_back({"leaked_bytes", estimate("leaked"), Cell::bytes(s.leaked_bytes)});
   if (s.temporary_allocations)
     section.facts.push_back(
-        {"temporary_allocations", "temporary allocations", Cell::count(*s.temporary_allocations)});
+        {"temporary_allocations", estimate("temporary allocations"), Cell::count(*s.temporary_allocations)});
   // heaptrack's suppressed leaks: the C runtime's one-time allocations, live at exit on purpose.
   const auto& suppressed = merge.suppressed();
   if (suppressed.leaked_allocations > 0) {
@@ -278,7 +305,7 @@ Section memory_section(const MemoryMerge& merge, const MemoryReportOptions& opti
   std::vector<MemoryGroup> groups;
   for (auto index : order)
     groups.push_back(all[index]);
-  auto table = options.text ? text_table(groups, options) : data_table(groups, options);
+  auto table = options.text ? text_table(groups, options, estimated) : data_table(groups, options, estimated);
   table.total_rows = total;
   if (options.neighbours != MemoryReportOptions::Neighbours::none)
     table.title = fmt::format(
