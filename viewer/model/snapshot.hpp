@@ -128,11 +128,23 @@ struct ScopeOverhead {
   bool calibrated = false;
 };
 
+// A scope site that is an instrumented function (docs/SNAPSHOT.md, "functions"): where its code is, so that
+// symbolise/ can name it. `module` indexes Scopes::function_modules, -1 when none (then `offset` is the
+// address).
+struct ScopeFunction {
+  std::uint32_t site = 0;
+  std::int64_t module = -1;
+  std::int64_t offset = 0;
+};
+
 struct Scopes {
   std::optional<ScopeOverhead> overhead;
   std::optional<std::int64_t> max_depth;
   std::vector<ScopeSite> sites;
   std::vector<ScopeThread> threads;
+  // Functions not named yet: symbolise/function_sites names their sites and empties both.
+  std::vector<Module> function_modules;
+  std::vector<ScopeFunction> functions;
 };
 
 struct MemorySummary {
@@ -221,20 +233,30 @@ struct Mpi {
   std::int64_t total_ns() const;  // summed over the operations, saturating
 };
 
-// The sampling profiler's counts per stack (docs/SNAPSHOT.md, "samples"): `samples` of the thread's CPU time
-// at `hz` per second each landed on stack `stack` (innermost frame: where the thread was running).
+// The sampling profiler's counts per stack (docs/SNAPSHOT.md, "samples"): `samples` of the thread's clock
+// at `hz` per second each landed on stack `stack` (innermost frame: where the thread was running) in thread
+// `thread` (its id; 0 in snapshots before threads were written), `waiting` on the wall clock when the thread
+// was not running.
 struct SampleStack {
   std::uint32_t stack = 0;
   std::int64_t samples = 0;
+  std::int64_t thread = 0;
+  bool waiting = false;
+};
+
+struct SampledThread {
+  std::int64_t tid = 0;
+  std::string name;
 };
 
 struct Samples {
-  std::string clock;  // "cpu": each thread's own CPU time
+  std::string clock;  // "cpu": each thread's own CPU time; "wall": real time, running or waiting
   double hz = 0;
   double period_seconds = 0;
   std::int64_t samples = 0;
   std::int64_t dropped = 0;
   std::vector<SampleStack> stacks;
+  std::vector<SampledThread> threads;  // names by thread id, when written
 };
 
 struct Snapshot {
