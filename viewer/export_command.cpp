@@ -35,17 +35,26 @@ void run_export(const ExportCommandOptions& options) {
   const auto& format = find_export_format(options.format);
   check_output_path(options.output, options.force);
   auto files = only_process(list_snapshot_files(options.paths), options.rank, options.pid);
-  // Streamed as prof report streams: one snapshot in memory at a time, folded and dropped.
   auto data_options = options.data;
-  data_options.addressed_stacks = format.name == "pprof" || format.name == "massif";
-  ExportData data(data_options);
-  for (const auto& file : files) {
-    auto snapshot = read_snapshot_file(file.path);
-    symbolise_loaded(snapshot);
-    data.add(snapshot);
-  }
-  data.finish();
-  write_output_file(options.output, options.force, [&](std::ostream& out) { format.write(data, out); });
+  data_options.memory_stacks = format.memory_stacks;
+  data_options.addressed_stacks = format.addressed_stacks;
+  // Streamed as prof report streams: one snapshot in memory at a time, folded and dropped; a streamed
+  // format writes its part of each before the next is read.
+  write_output_file(options.output, options.force, [&](std::ostream& out) {
+    ExportData data(data_options);
+    auto stream = format.open ? format.open(data_options, files.size(), out) : nullptr;
+    for (const auto& file : files) {
+      auto snapshot = read_snapshot_file(file.path);
+      symbolise_loaded(snapshot);
+      data.add(snapshot);
+      if (stream) stream->add(data, snapshot);
+    }
+    data.finish();
+    if (stream)
+      stream->finish(data);
+    else
+      format.write(data, out);
+  });
   std::fprintf(stderr, "prof: wrote %s (%s, from %zu snapshot%s)\n", options.output.c_str(),
                std::string(format.name).c_str(), files.size(), files.size() == 1 ? "" : "s");
 }

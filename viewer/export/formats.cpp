@@ -23,14 +23,15 @@ constexpr std::array kFormats{
                  "Chrome trace event JSON for Perfetto and chrome://tracing (scopes as a flame chart "
                  "per thread, live heap counters, MPI operations per rank)",
                  write_chrome},
-    ExportFormat{"speedscope", "speedscope JSON (scopes per thread, memory by stack)", write_speedscope},
+    ExportFormat{"speedscope", "speedscope JSON (scopes per thread, memory by stack)", write_speedscope,
+                 nullptr, true},
     ExportFormat{"folded",
                  "folded stacks for flamegraph.pl and inferno (scopes: ns of self time; --mem: bytes)",
-                 write_folded},
-    ExportFormat{"pprof", "gzipped profile.proto for pprof (--mem: Go heap types, ranks labelled)",
-                 write_pprof},
+                 write_folded, nullptr, true},
+    ExportFormat{"pprof", "gzipped profile.proto for pprof (--mem: Go heap types, ranks labelled)", nullptr,
+                 open_pprof},
     ExportFormat{"massif", "valgrind's massif.out for ms_print (memory over time, the peak's tree)",
-                 write_massif},
+                 write_massif, nullptr, false, AddressedStacks::largest_peak},
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "export/export_data.hpp"
+#include "export/export_stream.hpp"
 
 namespace prof::viewer {
 
@@ -14,9 +15,13 @@ namespace prof::viewer {
 using ExportWriter = void (*)(const ExportData& data, std::ostream& out);
 
 struct ExportFormat {
-  std::string_view name;         // --format NAME
-  std::string_view description;  // one line for --help
-  ExportWriter write;
+  std::string_view name;              // --format NAME
+  std::string_view description;       // one line for --help
+  ExportWriter write;                 // after every snapshot was folded; null for a streamed format
+  ExportStreamOpener open = nullptr;  // a format that writes as the snapshots come
+  // What the format draws besides scopes, processes and samples (folded only when asked: stacks cost most).
+  bool memory_stacks = false;
+  AddressedStacks addressed_stacks = AddressedStacks::none;
 };
 
 std::span<const ExportFormat> export_formats();

@@ -1,8 +1,34 @@
 #include "export/memory_stacks.hpp"
 
+#include <functional>
+
 #include "model/describe_frame.hpp"
 
 namespace prof::viewer {
+
+namespace {
+
+constexpr std::uint32_t kUnknown = UINT32_MAX;
+constexpr std::uint32_t kSkipped = UINT32_MAX - 1;
+
+std::uint64_t mix(std::uint64_t hash, std::uint64_t value) {
+  return (hash ^ value) * 1099511628211ull;  // FNV-1a's step, a word at a time
+}
+
+}  // namespace
+
+std::size_t MemoryStacks::FrameHash::operator()(const StackFrame& frame) const noexcept {
+  std::hash<std::string> text;
+  return static_cast<std::size_t>(
+      mix(mix(text(frame.function), text(frame.file)), static_cast<std::uint64_t>(frame.line)));
+}
+
+std::size_t MemoryStacks::StackHash::operator()(const std::vector<std::uint32_t>& stack) const noexcept {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (auto frame : stack)
+    hash = mix(hash, frame);
+  return static_cast<std::size_t>(hash);
+}
 
 std::uint32_t MemoryStacks::frame_index(StackFrame frame) {
   auto [it, added] =
@@ -11,34 +37,39 @@ std::uint32_t MemoryStacks::frame_index(StackFrame frame) {
   return it->second;
 }
 
-void MemoryStacks::add(const Snapshot& snapshot) {
-  if (!snapshot.memory) return;
-  // Per frame of this snapshot, worked out once on first use: thousands of sites share a few thousand frames.
-  constexpr std::uint32_t kUnknown = UINT32_MAX;
-  constexpr std::uint32_t kSkipped = UINT32_MAX - 1;
-  std::vector<std::uint32_t> index_of(snapshot.frames.size(), kUnknown);
-  auto index_for = [&](std::uint32_t f, bool keep_anyway) {
-    if (index_of[f] != kUnknown && (index_of[f] != kSkipped || !keep_anyway)) return index_of[f];
+// The snapshot's stack as one of ours: system frames left out (kept when they are all there is).
+std::uint32_t MemoryStacks::stack_index(const Snapshot& snapshot, std::uint32_t stack) {
+  auto frame_for = [&](std::uint32_t f, bool keep_anyway) {
+    if (frame_of_[f] != kUnknown && (frame_of_[f] != kSkipped || !keep_anyway)) return frame_of_[f];
     const auto& frame = snapshot.frames[f];
     if (!keep_anyway && !keep_system_frames_ && is_system_frame(snapshot, frame))
-      return index_of[f] = kSkipped;
+      return frame_of_[f] = kSkipped;
     StackFrame out{snapshot.string(frame.function), snapshot.string(frame.file), frame.line};
     if (out.function.empty()) out.function = describe_frame(snapshot, f);
     auto index = frame_index(std::move(out));
-    if (!keep_anyway) index_of[f] = index;
+    if (!keep_anyway) frame_of_[f] = index;
     return index;
   };
-  std::vector<std::uint32_t> stack;
+  auto frames = snapshot.stacks[stack];
+  scratch_.clear();
+  for (auto it = frames.rbegin(); it != frames.rend(); ++it)  // outermost first
+    if (auto index = frame_for(*it, false); index != kSkipped) scratch_.push_back(index);
+  // All system (an allocation made by the runtime itself): charged to where it happened, as prof report does.
+  if (scratch_.empty() && !frames.empty()) scratch_.push_back(frame_for(frames[0], true));
+  if (scratch_.empty()) scratch_.push_back(frame_index({"?", "", 0}));
+  auto [it, added] = index_of_stack_.try_emplace(scratch_, static_cast<std::uint32_t>(stacks_.size()));
+  if (added) stacks_.push_back({scratch_, {}});
+  return it->second;
+}
+
+void MemoryStacks::add(const Snapshot& snapshot) {
+  if (!snapshot.memory) return;
+  frame_of_.assign(snapshot.frames.size(), kUnknown);
+  stack_of_.assign(snapshot.stacks.size(), kUnknown);
   for (const auto& site : snapshot.memory->sites) {
-    auto frames = snapshot.stacks[site.stack];
-    stack.clear();
-    for (auto it = frames.rbegin(); it != frames.rend(); ++it)  // outermost first
-      if (auto index = index_for(*it, false); index != kSkipped) stack.push_back(index);
-    // All system (an allocation made by the runtime itself): charged to where it happened, as prof report
-    // does.
-    if (stack.empty() && !frames.empty()) stack.push_back(index_for(frames[0], true));
-    if (stack.empty()) stack.push_back(frame_index({"?", "", 0}));
-    stacks_[stack].add(site);
+    auto& ours = stack_of_[site.stack];
+    if (ours == kUnknown) ours = stack_index(snapshot, site.stack);
+    stacks_[ours].counts.add(site);
   }
 }
 

@@ -1,16 +1,18 @@
 #include "export/pprof.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
 
 #include "error.hpp"
+#include "export/gzip_stream.hpp"
 #include "export/protobuf_writer.hpp"
 
 namespace prof::viewer {
@@ -128,6 +130,12 @@ class ProfileEncoder {
     out_.message(profile::sample, message);
   }
 
+  // The fields encoded so far, handed to `gzip` and dropped: a merged run's samples pass through in pieces.
+  void flush(GzipStream& gzip) {
+    gzip.write(out_.data());
+    out_.clear();
+  }
+
   std::string finish() {
     for (const auto& [key, id] : function_of_) {
       ProtobufWriter message;
@@ -177,9 +185,11 @@ std::optional<PprofProcess> process_of(const std::vector<Snapshot>& processes, s
 
 }  // namespace
 
-std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, double duration_seconds) {
-  ProfileEncoder encoder;
-  // Go's heap profile types first, in Go's order, so tools that know them find them where they look.
+namespace {
+
+// The header of a memory profile: Go's heap profile types first, in Go's order, so tools that know them find
+// them where they look.
+void memory_header(ProfileEncoder& encoder, MemoryView view) {
   encoder.sample_type("alloc_objects", "count");
   encoder.sample_type("alloc_space", "bytes");
   encoder.sample_type("inuse_objects", "count");
@@ -187,10 +197,29 @@ std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, dou
   encoder.sample_type("peak_space", "bytes");
   encoder.period("space", "bytes", 1);
   encoder.default_sample_type(memory_default_type(view));
-  encoder.duration(duration_seconds);
   encoder.comment(
       "libprof: inuse_* is what was live when the snapshot was written (leaked at exit), "
       "peak_space what was live at the process's peak");
+}
+
+void memory_samples(ProfileEncoder& encoder, const PprofStacks& stacks,
+                    const std::vector<PprofSample>& samples, bool labelled) {
+  std::vector<std::uint64_t> ids;
+  for (const auto& sample : samples) {
+    const auto& stack = stacks.stacks()[sample.stack];
+    ids.assign(stack.begin(), stack.end());
+    for (auto& id : ids)
+      ++id;  // pprof's ids start at 1
+    const auto& counts = sample.counts;
+    encoder.add_sample(ids,
+                       {counts.allocations, counts.allocated_bytes, counts.leaked_allocations,
+                        counts.leaked_bytes, counts.peak_bytes},
+                       labelled ? std::optional(stacks.processes()[sample.process]) : std::nullopt);
+  }
+}
+
+// Mappings and locations, after the samples that name them (protobuf's fields may come in any order).
+void memory_tables(ProfileEncoder& encoder, const PprofStacks& stacks) {
   bool symbolised = std::any_of(stacks.locations().begin(), stacks.locations().end(),
                                 [](const PprofLocation& at) { return !at.lines.empty(); });
   for (std::size_t i = 0; i < stacks.mappings().size(); ++i)
@@ -205,20 +234,50 @@ std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, dou
       lines.push_back(stacks.lines()[line]);
     encoder.add_location(i + 1, mapping_id, at.address, lines);
   }
-  bool labelled = stacks.processes().size() > 1;
-  std::vector<std::uint64_t> ids;
-  for (const auto& sample : stacks.samples()) {
-    const auto& stack = stacks.stacks()[sample.stack];
-    ids.assign(stack.begin(), stack.end());
-    for (auto& id : ids)
-      ++id;  // pprof's ids start at 1
-    const auto& counts = sample.counts;
-    encoder.add_sample(ids,
-                       {counts.allocations, counts.allocated_bytes, counts.leaked_allocations,
-                        counts.leaked_bytes, counts.peak_bytes},
-                       labelled ? std::optional(stacks.processes()[sample.process]) : std::nullopt);
-  }
+}
+
+}  // namespace
+
+std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, double duration_seconds) {
+  ProfileEncoder encoder;
+  memory_header(encoder, view);
+  encoder.duration(duration_seconds);
+  memory_samples(encoder, stacks, stacks.samples(), stacks.processes().size() > 1);
+  memory_tables(encoder, stacks);
   return encoder.finish();
+}
+
+struct PprofMemoryStream::State {
+  ProfileEncoder encoder;
+  PprofStacks stacks;
+  GzipStream gzip;
+  std::vector<PprofSample> samples;
+  State(bool keep_system_frames, GzipStream::Sink sink) : stacks(keep_system_frames), gzip(std::move(sink)) {}
+};
+
+PprofMemoryStream::PprofMemoryStream(MemoryView view, bool keep_system_frames, bool labelled,
+                                     GzipStream::Sink sink)
+    : state_(std::make_unique<State>(keep_system_frames, std::move(sink))), labelled_(labelled) {
+  memory_header(state_->encoder, view);
+}
+
+PprofMemoryStream::~PprofMemoryStream() = default;
+
+void PprofMemoryStream::add(const Snapshot& snapshot) {
+  if (!snapshot.memory) return;
+  auto& state = *state_;
+  state.samples.clear();
+  state.stacks.add(snapshot, state.samples);
+  memory_samples(state.encoder, state.stacks, state.samples, labelled_);
+  state.encoder.flush(state.gzip);
+}
+
+void PprofMemoryStream::finish(double duration_seconds) {
+  auto& state = *state_;
+  state.encoder.duration(duration_seconds);
+  memory_tables(state.encoder, state.stacks);
+  state.gzip.write(state.encoder.finish());
+  state.gzip.finish();
 }
 
 std::string pprof_scope_profile(const std::vector<ScopeThreadTree>& threads,
@@ -269,37 +328,86 @@ std::string pprof_scope_profile(const std::vector<ScopeThreadTree>& threads,
 }
 
 std::string gzip(std::string_view data) {
-  z_stream stream{};
-  // 15 window bits + 16: a gzip header and trailer rather than zlib's.
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw UserError("pprof", "zlib could not start compressing");
-  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  int status = deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  if (status != Z_STREAM_END) throw UserError("pprof", "zlib could not compress the profile");
+  std::string out;
+  GzipStream stream([&](std::string_view bytes) { out.append(bytes); });
+  stream.write(data);
+  stream.finish();
   return out;
 }
 
-void write_pprof(const ExportData& data, std::ostream& out) {
-  double duration = 0;  // the longest process
-  for (const auto& process : data.merge().processes())
-    duration = std::max(duration, process.meta.wall_seconds);
-  // One profile a file, as pprof shows one at a time: memory with --mem or when there are no scopes.
-  bool memory = data.options().memory || !data.has_scopes();
-  std::string profile;
-  if (memory) {
-    if (!data.has_memory()) throw UserError("pprof", "these runs hold neither scopes nor memory sites");
-    profile = pprof_memory_profile(data.pprof_stacks(), data.options().view, duration);
-  } else {
-    profile = pprof_scope_profile(data.merge().scopes().thread_trees(), data.merge().processes(), duration);
+namespace {
+
+// A FILE* that removes itself: where a memory profile waits while it is not known whether the run has scopes.
+struct ScratchFile {
+  std::FILE* file = std::tmpfile();
+  ~ScratchFile() {
+    if (file) std::fclose(file);
   }
-  auto compressed = gzip(profile);
-  out.write(compressed.data(), static_cast<std::streamsize>(compressed.size()));
+};
+
+// pprof holds one profile a file: memory with --mem or when no snapshot has scopes, else the scopes. Memory
+// is encoded as the snapshots come; without --mem into a scratch file, dropped at the first snapshot with
+// scopes (so a run with scopes pays nothing for its memory sites).
+class PprofExport : public ExportStream {
+ public:
+  PprofExport(const ExportOptions& options, std::size_t files, std::ostream& out)
+      : options_(options), out_(out) {
+    auto to_out = [this](std::string_view bytes) {
+      out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    };
+    if (!options.memory) {
+      scratch_ = std::make_unique<ScratchFile>();
+      if (!scratch_->file) throw UserError("pprof", "could not make a temporary file (TMPDIR)");
+    }
+    auto to_scratch = [file = scratch_ ? scratch_->file : nullptr](std::string_view bytes) {
+      if (std::fwrite(bytes.data(), 1, bytes.size(), file) != bytes.size())
+        throw UserError("pprof", "could not write a temporary file (TMPDIR full?)");
+    };
+    memory_ = std::make_unique<PprofMemoryStream>(
+        options.view, options.keep_system_frames, files > 1,
+        options.memory ? GzipStream::Sink(to_out) : GzipStream::Sink(to_scratch));
+  }
+
+  void add(const ExportData& data, const Snapshot& snapshot) override {
+    if (!options_.memory && data.has_scopes()) {
+      memory_.reset();
+      scratch_.reset();
+    }
+    if (memory_) memory_->add(snapshot);
+  }
+
+  void finish(const ExportData& data) override {
+    double duration = 0;  // the longest process
+    for (const auto& process : data.merge().processes())
+      duration = std::max(duration, process.meta.wall_seconds);
+    if (!options_.memory && data.has_scopes()) {
+      auto profile =
+          gzip(pprof_scope_profile(data.merge().scopes().thread_trees(), data.merge().processes(), duration));
+      out_.write(profile.data(), static_cast<std::streamsize>(profile.size()));
+      return;
+    }
+    if (!data.has_memory())
+      throw UserError("pprof", options_.memory ? "these runs hold no memory sites"
+                                               : "these runs hold neither scopes nor memory sites");
+    memory_->finish(duration);
+    if (!scratch_) return;
+    std::rewind(scratch_->file);
+    std::array<char, 1 << 16> buffer;
+    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), scratch_->file)) > 0;)
+      out_.write(buffer.data(), static_cast<std::streamsize>(n));
+  }
+
+ private:
+  ExportOptions options_;
+  std::ostream& out_;
+  std::unique_ptr<ScratchFile> scratch_;
+  std::unique_ptr<PprofMemoryStream> memory_;
+};
+
+}  // namespace
+
+std::unique_ptr<ExportStream> open_pprof(const ExportOptions& options, std::size_t files, std::ostream& out) {
+  return std::make_unique<PprofExport>(options, files, out);
 }
 
 }  // namespace prof::viewer

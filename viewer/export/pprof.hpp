@@ -3,12 +3,15 @@
 // heap profiles (alloc_objects, alloc_space, inuse_objects, inuse_space, plus peak_space: bytes live at the
 // peak), scopes as calls and time. A merged run of several processes labels each sample with its "rank" (or
 // "pid" for processes without one), so `pprof -tagfocus=rank=3` picks one.
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "export/export_data.hpp"
+#include "export/export_stream.hpp"
+#include "export/gzip_stream.hpp"
 #include "export/pprof_stacks.hpp"
 #include "merge/memory_view.hpp"
 #include "merge/scope_merge.hpp"
@@ -18,6 +21,22 @@ namespace prof::viewer {
 
 // The encoded Profile message (not yet compressed). `view` chooses the sample type pprof shows first.
 std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, double duration_seconds);
+
+// The same profile encoded and gzipped as the snapshots come, into `sink`: the samples of each snapshot are
+// written and dropped, only the interned strings, locations and stacks stay (1024 ranks x 10 000 sites in
+// ~60 MB instead of 1.6 GB). `labelled`: samples carry their rank (or pid), for a merged run.
+class PprofMemoryStream {
+ public:
+  PprofMemoryStream(MemoryView view, bool keep_system_frames, bool labelled, GzipStream::Sink sink);
+  ~PprofMemoryStream();
+  void add(const Snapshot& snapshot);
+  void finish(double duration_seconds);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  bool labelled_;
+};
 // One sample per node of each thread's tree: its calls and its self time, on the path of scopes to it.
 // `processes` give each thread's rank (by pid).
 std::string pprof_scope_profile(const std::vector<ScopeThreadTree>& threads,
@@ -26,6 +45,7 @@ std::string pprof_scope_profile(const std::vector<ScopeThreadTree>& threads,
 // gzip (RFC 1952) of `data`, as pprof expects its files.
 std::string gzip(std::string_view data);
 
-void write_pprof(const ExportData& data, std::ostream& out);
+// prof export --format pprof: memory with --mem or when no snapshot has scopes, else the scopes.
+std::unique_ptr<ExportStream> open_pprof(const ExportOptions& options, std::size_t files, std::ostream& out);
 
 }  // namespace prof::viewer

@@ -47,7 +47,7 @@ std::vector<std::uint32_t> PprofStacks::stack_locations(const Snapshot& snapshot
     if (frame.function != 0 || frame.file != 0) {
       auto& line = line_id_[frames[i]];
       if (line < 0) {
-        auto line_key = std::make_tuple(string_id(frame.function), string_id(frame.file), frame.line);
+        std::vector<std::int64_t> line_key{string_id(frame.function), string_id(frame.file), frame.line};
         auto [it, fresh] = line_of_.try_emplace(line_key, static_cast<std::uint32_t>(lines_.size()));
         if (fresh)
           lines_.push_back({snapshot.string(frame.function), snapshot.string(frame.file), frame.line});
@@ -89,7 +89,7 @@ std::vector<std::uint32_t> PprofStacks::stack_locations(const Snapshot& snapshot
   return out;
 }
 
-void PprofStacks::add(const Snapshot& snapshot) {
+void PprofStacks::add(const Snapshot& snapshot, std::vector<PprofSample>& samples) {
   if (!snapshot.memory) return;
   PprofProcess process{snapshot.meta.rank, snapshot.meta.pid};
   auto found = std::find(processes_.begin(), processes_.end(), process);
@@ -101,17 +101,19 @@ void PprofStacks::add(const Snapshot& snapshot) {
   line_id_.assign(snapshot.frames.size(), -1);
   location_id_.assign(snapshot.frames.size(), -1);
   system_.assign(snapshot.frames.size(), -1);
-  // The snapshot's stack -> its sample in samples_, so sites sharing a stack share a sample.
-  std::unordered_map<std::uint32_t, std::size_t> sample_of_stack;
+  // The snapshot's stack -> its sample in `samples`, so sites sharing a stack share a sample.
+  constexpr std::size_t kNone = SIZE_MAX;
+  std::vector<std::size_t> sample_of_stack(snapshot.stacks.size(), kNone);
   for (const auto& site : snapshot.memory->sites) {
-    auto [at, fresh] = sample_of_stack.try_emplace(site.stack, samples_.size());
-    if (fresh) {
+    auto& at = sample_of_stack[site.stack];
+    if (at == kNone) {
       auto locations = stack_locations(snapshot, site.stack);
       auto [stack, new_stack] = stack_of_.try_emplace(locations, static_cast<std::uint32_t>(stacks_.size()));
       if (new_stack) stacks_.push_back(std::move(locations));
-      samples_.push_back({stack->second, process_index, {}});
+      at = samples.size();
+      samples.push_back({stack->second, process_index, {}});
     }
-    samples_[at->second].counts.add(site);
+    samples[at].counts.add(site);
   }
 }
 

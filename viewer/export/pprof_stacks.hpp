@@ -52,7 +52,10 @@ struct PprofSample {
 class PprofStacks {
  public:
   explicit PprofStacks(bool keep_system_frames) : keep_system_frames_(keep_system_frames) {}
-  void add(const Snapshot& snapshot);
+  void add(const Snapshot& snapshot) { add(snapshot, samples_); }
+  // The snapshot's samples appended to `samples` instead of kept (pprof encodes them as they come); its
+  // strings, mappings, locations and stacks are interned here as by add().
+  void add(const Snapshot& snapshot, std::vector<PprofSample>& samples);
 
   const std::vector<PprofMapping>& mappings() const { return mappings_; }
   const std::vector<PprofLine>& lines() const { return lines_; }
@@ -72,19 +75,22 @@ class PprofStacks {
   std::vector<PprofMapping> mappings_;
   std::map<std::pair<std::string, std::string>, std::size_t> mapping_of_;
   std::vector<PprofLine> lines_;
-  std::map<std::tuple<std::uint32_t, std::uint32_t, std::int64_t>, std::uint32_t> line_of_;
-  std::vector<PprofLocation> locations_;
-  std::map<std::vector<std::uint64_t>, std::uint32_t> location_of_;  // (mapping + 1, address, lines...)
-  std::vector<std::vector<std::uint32_t>> stacks_;
-  struct StackHash {
-    std::size_t operator()(const std::vector<std::uint32_t>& stack) const noexcept {
-      std::uint64_t hash = 14695981039346656037ull;  // FNV-1a over the location indices
-      for (auto location : stack)
-        hash = (hash ^ location) * 1099511628211ull;
+  // Hashed, not ordered: each rank's frames are looked up again (5 million lookups for 1024 ranks).
+  struct VectorHash {
+    template <typename T>
+    std::size_t operator()(const std::vector<T>& values) const noexcept {
+      std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, a value at a time
+      for (auto value : values)
+        hash = (hash ^ static_cast<std::uint64_t>(value)) * 1099511628211ull;
       return static_cast<std::size_t>(hash);
     }
   };
-  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, StackHash> stack_of_;
+  std::unordered_map<std::vector<std::int64_t>, std::uint32_t, VectorHash> line_of_;  // function, file, line
+  std::vector<PprofLocation> locations_;
+  // (mapping + 1, address, lines...)
+  std::unordered_map<std::vector<std::uint64_t>, std::uint32_t, VectorHash> location_of_;
+  std::vector<std::vector<std::uint32_t>> stacks_;
+  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, VectorHash> stack_of_;
   std::vector<PprofProcess> processes_;
   std::vector<PprofSample> samples_;
   // Per snapshot, while it is added: its strings, modules and frames as ours (-1: not yet seen).

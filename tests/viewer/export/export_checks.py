@@ -5,7 +5,8 @@
   chrome FILE             json.load, every complete event nested in its thread's parent, one line per event
   speedscope SCHEMA FILE  the file validated against speedscope's schema (SCHEMA "-": not available), the
                           events balanced and in order, each frame's total time / each stack's weight
-  mpi_rank SRC DST RANK   a copy of the snapshot SRC as MPI rank RANK with an mpi section (a planted input)
+  mpi_rank SRC DST RANK [HOST PID]   a copy of the snapshot SRC as MPI rank RANK with an mpi section (a
+                          planted input), on HOST with pid PID when given
   odd_name SRC DST        a copy of SRC whose first scope is named "main", a byte 0xFF (\\udcff) and "é"
 Exits non-zero with the reason on stderr when a check fails.
 """
@@ -91,10 +92,12 @@ def check_speedscope(schema_path, path):
             print(f"sampled {profile['name']}: total {sum(profile['weights'])} end {profile['endValue']}")
 
 
-def make_mpi_rank(source, destination, rank):
+def make_mpi_rank(source, destination, rank, host=None, pid=None):
     with open(source) as f:
         doc = json.load(f)
     doc["meta"].update({"rank": rank, "size": 4, "rank_source": "MPI_Init"})
+    if host is not None:
+        doc["meta"].update({"host": host, "pid": pid})
     doc["mpi"] = {"library": "Open MPI v4.1.4", "rank": rank, "size": 4,
                   "operations": [{"name": "MPI_Allreduce", "calls": 10 + rank, "bytes_sent": 800,
                                   "bytes_received": 800, "total_ns": 2500000 * (rank + 1)}]}
@@ -119,7 +122,7 @@ if __name__ == "__main__":
     elif what == "speedscope":
         check_speedscope(*args)
     elif what == "mpi_rank":
-        make_mpi_rank(args[0], args[1], int(args[2]))
+        make_mpi_rank(args[0], args[1], int(args[2]), *(args[3:4] + [int(p) for p in args[4:5]]))
     elif what == "odd_name":
         make_odd_name(*args)
     else:

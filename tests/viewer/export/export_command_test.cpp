@@ -57,6 +57,36 @@ TEST_CASE("prof export --format pprof: scopes by default, calls and time") {
   CHECK(first_word(line_with(top.out, " work")) == "400ms");
 }
 
+TEST_CASE(
+    "prof export --format pprof: encoded as the snapshots come, memory without --mem when no snapshot has "
+    "scopes, the scopes as soon as one has") {
+  const std::string pprof = PROF_TEST_PPROF;
+  if (access(pprof.c_str(), X_OK) != 0) {
+    WARN("SKIPPED: pprof was not built here (.ci/install-deps installs Go and its sources)");
+    return;
+  }
+  prof::test::ScratchDir dir;
+  // Memory only: the samples waited in a scratch file until the end said there were no scopes.
+  auto memory = dir.path("memory.pb.gz");
+  auto result = run_prof({"export", fixture("memory"), "--format", "pprof", "-o", memory});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  auto top = run_tool(pprof + " -symbolize=none -top -unit=B -nodefraction=0 " + memory);
+  INFO(top.out);
+  CHECK(line_with(top.out, "Type: peak_space") != "");
+  CHECK(first_word(line_with(top.out, " assemble")) == "11534336B");  // both processes' peaks, summed
+  CHECK(first_word(line_with(top.out, " load")) == "20480B");
+  // A memory-only snapshot first, then one with scopes: the scopes, whose time pprof shows.
+  auto mixed = dir.path("mixed.pb.gz");
+  result = run_prof({"export", fixture("memory/app.1001.prof.json"), fixture("scopes/app.2001.prof.json"),
+                     "--format", "pprof", "-o", mixed});
+  REQUIRE(result.exit_code == 0);
+  auto scopes = run_tool(pprof + " -symbolize=none -top -unit=ms " + mixed);
+  INFO(scopes.out);
+  CHECK(first_word(line_with(scopes.out, " fib")) == "600ms");
+  CHECK(line_with(scopes.out, " assemble") == "");
+}
+
 TEST_CASE("prof export --format massif: the largest peak of a run directory, read by ms_print") {
   if (run_tool("command -v ms_print").exit_code != 0) {
     WARN("SKIPPED: no ms_print here (Debian's valgrind)");

@@ -155,20 +155,21 @@ TEST_CASE(
   auto trace = check("chrome " + dir.path("run.trace.json"));
   INFO(trace.out);
   REQUIRE(trace.status == 0);
+  // Trace processes are numbered in the order read (pids repeat across hosts); the pid is in the name.
   for (
       const char* line : {
-          R"j(M 2001 0 process_name {"name": "rank 0: app (pid 2001)"})j",
-          R"j(M 2002 0 process_sort_index {"sort_index": 1})j",
-          R"j(M 2001 2002 thread_name {"name": "worker (2002)"})j",
+          R"j(M 1 0 process_name {"name": "rank 0 (node01, pid 2001)"})j",
+          R"j(M 2 0 process_sort_index {"sort_index": 1})j",
+          R"j(M 1 2002 thread_name {"name": "worker (2002)"})j",
           // main lasts 1 s (1e6 us); fib's three levels nest from main's start, work follows fib.
-          "X 2001 2001 depth=0 main ts=0 dur=1e+06 calls=1",
-          "X 2001 2001 depth=1 fib ts=0 dur=600000 calls=1",
-          "X 2001 2001 depth=3 fib ts=0 dur=300000 calls=22",
-          "X 2001 2001 depth=1 work ts=600000 dur=300000 calls=4",
-          "X 2001 2002 depth=1 io ts=0 dur=50000 calls=5",
-          "X 2002 3001 depth=2 ns::Solver::step ts=0 dur=200000 calls=8",
-          R"j(i 2001 MPI_Allreduce {"bytes_received": 800, "bytes_sent": 800, "calls": 10, "seconds": 0.0025})j",
-          R"j(i 2002 MPI_Allreduce {"bytes_received": 800, "bytes_sent": 800, "calls": 11, "seconds": 0.005})j",
+          "X 1 2001 depth=0 main ts=0 dur=1e+06 calls=1",
+          "X 1 2001 depth=1 fib ts=0 dur=600000 calls=1",
+          "X 1 2001 depth=3 fib ts=0 dur=300000 calls=22",
+          "X 1 2001 depth=1 work ts=600000 dur=300000 calls=4",
+          "X 1 2002 depth=1 io ts=0 dur=50000 calls=5",
+          "X 2 3001 depth=2 ns::Solver::step ts=0 dur=200000 calls=8",
+          R"j(i 1 MPI_Allreduce {"bytes_received": 800, "bytes_sent": 800, "calls": 10, "seconds": 0.0025})j",
+          R"j(i 2 MPI_Allreduce {"bytes_received": 800, "bytes_sent": 800, "calls": 11, "seconds": 0.005})j",
       })
     CHECK(has_line(trace.out, line));
 
@@ -177,8 +178,8 @@ TEST_CASE(
     auto heap = check("chrome " + dir.path("heap.json"));
     INFO(heap.out);
     REQUIRE(heap.status == 0);
-    CHECK(has_line(heap.out, R"(C 1001 live heap ts=1.5e+06 {"bytes": 5253120})"));
-    CHECK(has_line(heap.out, R"(C 1002 live heap ts=1e+06 {"bytes": 6301696})"));
+    CHECK(has_line(heap.out, R"(C 1 live heap ts=1.5e+06 {"bytes": 5253120})"));
+    CHECK(has_line(heap.out, R"(C 2 live heap ts=1e+06 {"bytes": 6301696})"));
     auto counters = lines_of(heap.out);
     CHECK(std::count_if(counters.begin(), counters.end(), [](auto& l) { return l.rfind("C ", 0) == 0; }) ==
           4 + 3);
@@ -187,9 +188,40 @@ TEST_CASE(
     export_ok({"export", dir.path(), "--rank", "1", "--format", "chrome", "-o", dir.path("rank1.json")});
     auto one = check("chrome " + dir.path("rank1.json"));
     REQUIRE(one.status == 0);
-    CHECK(has_line(one.out, "X 2002 3001 depth=0 main ts=0 dur=400000 calls=1"));
-    CHECK(one.out.find("X 2001 ") == std::string::npos);
+    CHECK(has_line(one.out, "X 1 3001 depth=0 main ts=0 dur=400000 calls=1"));
+    CHECK(has_line(one.out, R"j(M 1 0 process_name {"name": "rank 1 (node01, pid 2002)"})j"));
+    CHECK(one.out.find("X 2 ") == std::string::npos);
   }
+}
+
+TEST_CASE("chrome: ranks on two hosts with the same pid stay two trace processes, each named by its host") {
+  ScratchDir dir;
+  REQUIRE(check("mpi_rank " + kScopes + "/app.2001.prof.json " + dir.path("app.r0.4242.prof.json") +
+                " 0 nodeA 4242")
+              .status == 0);
+  REQUIRE(check("mpi_rank " + kScopes + "/app.2002.prof.json " + dir.path("app.r1.4242.prof.json") +
+                " 1 nodeB 4242")
+              .status == 0);
+  export_ok({"export", dir.path(), "--format", "chrome", "-o", dir.path("run.trace.json")});
+  auto trace = check("chrome " + dir.path("run.trace.json"));
+  INFO(trace.out);
+  REQUIRE(trace.status == 0);
+  for (
+      const char* line : {
+          R"j(M 1 0 process_name {"name": "rank 0 (nodeA, pid 4242)"})j",
+          R"j(M 2 0 process_name {"name": "rank 1 (nodeB, pid 4242)"})j",
+          R"j(M 1 0 process_sort_index {"sort_index": 0})j",
+          R"j(M 2 0 process_sort_index {"sort_index": 1})j",
+          // Each rank's own tree under its own process: rank 0's main lasts 1 s, rank 1's 0.4 s.
+          "X 1 2001 depth=0 main ts=0 dur=1e+06 calls=1",
+          "X 2 3001 depth=0 main ts=0 dur=400000 calls=1",
+          R"j(i 1 MPI_Allreduce {"bytes_received": 800, "bytes_sent": 800, "calls": 10, "seconds": 0.0025})j",
+          R"j(i 2 MPI_Allreduce {"bytes_received": 800, "bytes_sent": 800, "calls": 11, "seconds": 0.005})j",
+      })
+    CHECK(has_line(trace.out, line));
+  // No event of one rank lands in the other's process.
+  CHECK(trace.out.find("X 2 2001 ") == std::string::npos);
+  CHECK(trace.out.find("X 1 3001 ") == std::string::npos);
 }
 
 // speedscope's schema from its npm package, installed once under the build directory; "" when npm or the

@@ -25,7 +25,8 @@ std::string massif(const std::vector<Snapshot>& snapshots) {
   std::vector<Snapshot> processes;
   for (const auto& snapshot : snapshots) {
     stacks.add(snapshot);
-    if (snapshot.memory) timelines.push_back({snapshot.meta.pid, snapshot.memory->timeline});
+    if (snapshot.memory)
+      timelines.push_back({snapshot.meta.pid, processes.size(), snapshot.memory->timeline});
     processes.push_back(process_summary(snapshot));
   }
   std::ostringstream out;

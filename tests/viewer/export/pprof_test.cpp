@@ -168,7 +168,7 @@ TEST_CASE("pprof: only pprof and massif pay for stacks with addresses per proces
   ExportData others(options);
   others.add(planted(fixture("memory/app.1001.prof.json")));
   CHECK(others.pprof_stacks().samples().empty());
-  options.addressed_stacks = true;
+  options.addressed_stacks = AddressedStacks::all;
   ExportData pprof_data(options);
   pprof_data.add(planted(fixture("memory/app.1001.prof.json")));
   pprof_data.add(planted(fixture("memory/app.1002.prof.json")));

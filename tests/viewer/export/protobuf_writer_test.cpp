@@ -41,7 +41,7 @@ TEST_CASE("protobuf: strings and nested messages are length-delimited") {
   CHECK(bytes_of(outer.data()) == std::vector<int>{0x1a, 0x03, 0x08, 0x96, 0x01});
 }
 
-TEST_CASE("protobuf: a packed repeated field holds its varints back to back; an empty one is left out") {
+TEST_CASE("protobuf: a packed repeated field holds its varints back to back, an empty one left out") {
   ProtobufWriter writer;
   std::vector<std::uint64_t> values{3, 270, 86942};
   writer.packed(4, values);
