@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 
 struct Totals {
   std::int64_t allocations = 0, bytes = 0, peak = 0, leaked = 0, leaked_bytes = 0, temporary = 0;
+  std::int64_t sites = 0;  // how many distinct stacks were charged to the function
 };
 
 struct Memory {
@@ -79,6 +80,7 @@ inline Memory read_memory(const fs::path& file, const std::map<std::uint64_t, st
     t.leaked += std::int64_t(row.at(4));
     t.leaked_bytes += std::int64_t(row.at(5));
     t.temporary += std::int64_t(row.at(6));
+    ++t.sites;
   }
   simdjson::dom::object summary = section["summary"];
   memory.summary.allocations = std::int64_t(summary["allocations"]);

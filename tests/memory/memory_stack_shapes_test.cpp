@@ -1,0 +1,138 @@
+// The workload suite's shapes with exact figures (issue 13): stacks deeper than PROF_DEPTH, thousands of
+// distinct stacks through one leaf, peaks open or closed when the snapshot is written, and what the tracer
+// costs per live block. The stacks the tracer walks from the frame rules (without libunwind) and those its
+// cache replays must be libunwind's, frame for frame: PROF_MEMORY_CHECK_CACHE=1 unwinds each of them with
+// libunwind as well and says "stack cache mismatch" on stderr at the first difference.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "memory_snapshot_reader.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using prof::test::TempDir;
+using prof::test::memory::Memory;
+using prof::test::memory::read_memory;
+using prof::test::memory::read_offsets;
+namespace fs = std::filesystem;
+
+const std::string kProgram = std::string(PROF_MEMORY_PROGRAMS_DIR) + "/stack_shapes";
+const std::string kShim = std::string(PROF_TEST_LIB_DIR) + "/libprof_preload.so";
+
+struct Run {
+  prof::test::RunResult result;
+  std::vector<fs::path> snapshots;
+};
+
+Run run_shapes(const TempDir& dir, const std::vector<std::string>& args,
+               const std::vector<std::string>& env) {
+  Run run;
+  std::vector<std::string> argv = {kProgram};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> all = {"LD_PRELOAD=" + kShim, "PROF_OUTPUT=" + dir.path().string()};
+  all.insert(all.end(), env.begin(), env.end());
+  run.result = prof::test::run(argv, all, dir.path());
+  run.snapshots = prof::test::snapshots_in(dir.path());
+  REQUIRE(prof::test::validate(dir.path()) == 0);
+  return run;
+}
+
+Memory memory_of(const Run& run) {
+  REQUIRE(run.snapshots.size() == 1);
+  return read_memory(run.snapshots[0], read_offsets(run.result.out), "stack_shapes");
+}
+
+long resident_kib(const std::string& out) {
+  std::istringstream lines(out);
+  std::string name;
+  long value = 0;
+  while (lines >> name >> value)
+    if (name == "resident_kib") return value;
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("recursion 300 deep: every allocation counted, stacks cut at PROF_DEPTH are libunwind's",
+          "[memory]") {
+  for (const char* depth : {"PROF_DEPTH=64", "PROF_DEPTH=200", "PROF_DEPTH=256"}) {
+    for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
+      TempDir dir;
+      Run run = run_shapes(dir, {"deep"}, {depth, check});
+      INFO(depth << " " << check << ": " << run.result.err);
+      REQUIRE(run.result.code() == 0);
+      CHECK(run.result.err.find("mismatch") == std::string::npos);
+      Memory m = memory_of(run);
+      CHECK(m.by_function["plant_deep"].allocations == 20 * 300);
+      CHECK(m.by_function["plant_deep"].bytes == 20 * 300 * 40);
+      CHECK(m.by_function["plant_deep"].leaked == 0);
+      // Levels deeper than the depth limit all have the same frames (one return address, repeated): one site;
+      // the shallower levels one site each. Never more sites than levels.
+      CHECK(m.by_function["plant_deep"].sites >= 2);
+      CHECK(m.by_function["plant_deep"].sites <= 300);
+    }
+  }
+}
+
+TEST_CASE("16 807 distinct stacks through one leaf are 16 807 sites of two allocations each", "[memory]") {
+  for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
+    TempDir dir;
+    Run run = run_shapes(dir, {"distinct"}, {check});
+    INFO(check << ": " << run.result.err);
+    REQUIRE(run.result.code() == 0);
+    CHECK(run.result.err.find("mismatch") == std::string::npos);
+    Memory m = memory_of(run);
+    CHECK(m.by_function["plant_leaf"].sites == 16807);
+    CHECK(m.by_function["plant_leaf"].allocations == 2 * 16807);
+    CHECK(m.by_function["plant_leaf"].bytes == 2 * 16807 * 24);
+    CHECK(m.by_function["plant_leaf"].temporary == 2 * 16807);
+  }
+}
+
+// The epoch of a peak starts at the first free after it: a peak still open when the snapshot is written is
+// the heap as it is then, one closed by a free is the heap just before that free.
+TEST_CASE("shares at the peak are exact whether the peak is open or closed at the snapshot", "[memory]") {
+  for (const char* mode : {"peak_open", "peak_closed"}) {
+    TempDir dir;
+    Run run = run_shapes(dir, {mode}, {});
+    INFO(mode);
+    REQUIRE(run.result.code() == 0);
+    Memory m = memory_of(run);
+    CHECK(m.by_function["plant_peak_a"].peak == 40000);
+    CHECK(m.by_function["plant_peak_b"].peak == 80000);
+    CHECK(m.by_function["plant_peak_c"].peak == 40000);
+    CHECK(m.by_function["plant_peak_a"].allocations == 100);
+    CHECK(m.by_function["plant_peak_b"].allocations == 80);
+    CHECK(m.by_function["plant_peak_c"].leaked == (std::string(mode) == "peak_open" ? 40 : 0));
+    CHECK(m.summary.peak >= 160000);
+    // The rest: the program's stdio and loader blocks, the shim's runtime pool (71 KiB).
+    CHECK(m.summary.peak < 160000 + (128 << 10));
+  }
+}
+
+// Issue 13: the tracer may cost at most 32 bytes per live block. The resident set of a million live 16-byte
+// blocks, under the shim and plain: the headers (16 bytes a block, in the program's heap), the tables, the
+// shim's own code and data, all of it.
+TEST_CASE("a million live blocks cost the tracer at most 32 bytes each", "[memory]") {
+  constexpr long kBlocks = 1000000;
+  TempDir plain_dir, traced_dir;
+  auto plain = prof::test::run({kProgram, "live", std::to_string(kBlocks)}, {}, plain_dir.path());
+  Run traced = run_shapes(traced_dir, {"live", std::to_string(kBlocks)}, {});
+  REQUIRE(plain.code() == 0);
+  REQUIRE(traced.result.code() == 0);
+  long plain_kib = resident_kib(plain.out);
+  long traced_kib = resident_kib(traced.result.out);
+  REQUIRE(plain_kib > 0);
+  REQUIRE(traced_kib > 0);
+  double per_block = (traced_kib - plain_kib) * 1024.0 / kBlocks;
+  INFO("plain " << plain_kib << " KiB, traced " << traced_kib << " KiB: " << per_block
+                << " B per live block");
+  CHECK(per_block <= 32.0);
+  Memory m = memory_of(traced);
+  CHECK(m.by_function["plant_live"].allocations == kBlocks);
+  CHECK(m.by_function["plant_live"].peak == kBlocks * 16);
+}

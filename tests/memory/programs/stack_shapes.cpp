@@ -1,0 +1,198 @@
+// Stack shapes and heap shapes of the workload suite (issue 13) with exactly known figures, for the memory
+// tracer's tests: recursion deeper than PROF_DEPTH, thousands of distinct stacks through one leaf, peaks that
+// are still open when the snapshot is written and peaks closed by a free, a heap of a million live blocks.
+// Prints "name offset" for each planting function, as planted.cpp does.
+//
+//   stack_shapes deep | distinct | peak_open | peak_closed | live COUNT
+#include <dlfcn.h>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+namespace {
+
+volatile long g_sink;
+
+// deep: every level of a 300-deep recursion allocates, 20 times over (6000 blocks of 40 bytes, all freed).
+__attribute__((noinline)) void plant_deep(int depth) {
+  void* block = std::malloc(40);
+  g_sink = g_sink + reinterpret_cast<long>(block);
+  if (depth < 300) plant_deep(depth + 1);
+  std::free(block);
+}
+
+// distinct: five levels of seven call sites each reach plant_leaf through 7^5 = 16 807 different stacks; two
+// passes, so every stack allocates twice (24 bytes each).
+constexpr int kLevels = 5;
+constexpr int kWays = 7;
+
+__attribute__((noinline)) void* plant_leaf(std::size_t size) {
+  void* block = std::malloc(size);
+  g_sink = g_sink + 1;
+  return block;
+}
+
+template <int Level>
+__attribute__((noinline)) void* path(const int* digits) {
+  if constexpr (Level == kLevels) {
+    return plant_leaf(24);
+  } else {
+    void* block = nullptr;
+    // Distinct code after each call: seven return addresses.
+    switch (digits[Level]) {
+      case 0:
+        block = path<Level + 1>(digits);
+        g_sink = g_sink + 10;
+        break;
+      case 1:
+        block = path<Level + 1>(digits);
+        g_sink = g_sink + 11;
+        break;
+      case 2:
+        block = path<Level + 1>(digits);
+        g_sink = g_sink + 12;
+        break;
+      case 3:
+        block = path<Level + 1>(digits);
+        g_sink = g_sink + 13;
+        break;
+      case 4:
+        block = path<Level + 1>(digits);
+        g_sink = g_sink + 14;
+        break;
+      case 5:
+        block = path<Level + 1>(digits);
+        g_sink = g_sink + 15;
+        break;
+      default:
+        block = path<Level + 1>(digits);
+        g_sink = g_sink + 16;
+        break;
+    }
+    return block;
+  }
+}
+
+__attribute__((noinline)) void distinct() {
+  int paths = 1;
+  for (int i = 0; i < kLevels; ++i)
+    paths *= kWays;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int p = 0; p < paths; ++p) {
+      int digits[kLevels];
+      for (int i = 0, rest = p; i < kLevels; ++i, rest /= kWays)
+        digits[i] = rest % kWays;
+      std::free(path<0>(digits));
+    }
+  }
+}
+
+// Peaks: A and B grow the heap to a peak (100 000 + 50 000 bytes), a free of A closes it; B grows again, C
+// grows past the old peak (A 40 000 + B 80 000 + C 40 000), and the program either ends there (the peak is
+// still open when the snapshot is written) or frees C first (closed). Either way the shares at the peak are
+// A 40 000, B 80 000, C 40 000.
+void* g_a[100];
+void* g_b[80];
+void* g_c[40];
+
+// Each writes its own mark into its blocks, so the compiler cannot share one loop between them.
+__attribute__((noinline)) void plant_peak_a(int from, int to) {
+  for (int i = from; i < to; ++i) {
+    g_a[i] = std::malloc(1000);
+    static_cast<char*>(g_a[i])[0] = 'a';
+  }
+}
+__attribute__((noinline)) void plant_peak_b(int from, int to) {
+  for (int i = from; i < to; ++i) {
+    g_b[i] = std::malloc(1000);
+    static_cast<long*>(g_b[i])[1] = i;
+    g_sink = g_sink + 2;
+  }
+}
+__attribute__((noinline)) void plant_peak_c() {
+  for (void*& c : g_c) {
+    c = std::malloc(1000);
+    static_cast<short*>(c)[3] = 7;
+    g_sink = g_sink + 3;
+  }
+}
+
+__attribute__((noinline)) void peaks(bool close) {
+  plant_peak_a(0, 100);
+  plant_peak_b(0, 50);
+  for (int i = 40; i < 100; ++i)
+    std::free(g_a[i]);
+  plant_peak_b(50, 80);
+  plant_peak_c();
+  if (close)
+    for (void* c : g_c)
+      std::free(c);
+}
+
+// live: COUNT live 16-byte blocks, then the resident set (kB) while they are live, then all freed.
+__attribute__((noinline)) void plant_live(void** blocks, long count) {
+  for (long i = 0; i < count; ++i) {
+    blocks[i] = std::malloc(16);
+    std::memset(blocks[i], 1, 16);
+  }
+}
+
+__attribute__((noinline)) long resident_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  long value = 0;
+  while (status >> key) {
+    if (key == "VmRSS:") {
+      status >> value;
+      return value;
+    }
+  }
+  return -1;
+}
+
+void print_offset(const char* name, void* fn) {
+  Dl_info info;
+  dladdr(fn, &info);
+  std::printf("%s %lu\n", name,
+              static_cast<unsigned long>(reinterpret_cast<char*>(fn) - static_cast<char*>(info.dli_fbase)));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+#define OFFSET(f) print_offset(#f, reinterpret_cast<void*>(&f))
+  OFFSET(plant_deep);
+  OFFSET(plant_leaf);
+  OFFSET(plant_peak_a);
+  OFFSET(plant_peak_b);
+  OFFSET(plant_peak_c);
+  OFFSET(plant_live);
+  OFFSET(resident_kib);
+  OFFSET(distinct);
+  OFFSET(peaks);
+  OFFSET(print_offset);
+  OFFSET(main);
+  std::fflush(stdout);
+  const char* mode = argc > 1 ? argv[1] : "deep";
+  if (std::strcmp(mode, "deep") == 0) {
+    for (int round = 0; round < 20; ++round)
+      plant_deep(1);
+  } else if (std::strcmp(mode, "distinct") == 0) {
+    distinct();
+  } else if (std::strcmp(mode, "peak_open") == 0 || std::strcmp(mode, "peak_closed") == 0) {
+    peaks(std::strcmp(mode, "peak_closed") == 0);
+  } else if (std::strcmp(mode, "live") == 0) {
+    long count = argc > 2 ? std::atol(argv[2]) : 1000000;
+    auto** blocks = static_cast<void**>(std::malloc(sizeof(void*) * static_cast<std::size_t>(count)));
+    plant_live(blocks, count);
+    std::printf("resident_kib %ld\n", resident_kib());
+    for (long i = 0; i < count; ++i)
+      std::free(blocks[i]);
+    std::free(blocks);
+  } else {
+    return 2;
+  }
+  return 0;
+}
