@@ -14,6 +14,7 @@
 
 #include "memory/tracer.hpp"
 #include "real_functions.hpp"
+#include "sampling/interruptions.hpp"
 #include "sampling/section.hpp"
 #include "sampling/table.hpp"
 #include "sampling/threads.hpp"
@@ -54,6 +55,9 @@ thread_local bool tl_in_handler = false;
 thread_local pid_t tl_tid = 0;
 thread_local std::int64_t tl_last_cpu_ns = 0;
 thread_local std::uint64_t tl_samples = 0;
+// The sampler's signals this thread has taken: a blocking call that failed with EINTR while it grew was cut
+// short by a sample, not by the program's own signal (sampling/interruptions.hpp).
+thread_local std::uint64_t tl_deliveries = 0;
 constexpr std::uint64_t kNameEvery = 64;
 
 // Start routines of threads being created, handed from pthread_create to the new thread without malloc.
@@ -152,6 +156,7 @@ void* sampled_thread(void* raw) {
 void on_sample(int, siginfo_t* info, void* context) {
   // Only the timers' expiries are samples; the same signal sent by kill or sigqueue is nobody's to handle.
   if (info->si_code != SI_TIMER || tl_in_handler) return;
+  ++tl_deliveries;
   int saved = errno;
   if (!g_active.load(std::memory_order_relaxed)) {
     disarm_current_thread();  // stepped aside: each thread's timer ends at its next expiry
@@ -221,6 +226,7 @@ bool handler_is_free(int signal) noexcept {
 }  // namespace
 
 void start() noexcept {
+  interruptions::resolve();
   g_hz = read_hz();
   if (g_hz == 0 || !memory::active()) return;
   g_wall = read_wall();
@@ -284,6 +290,10 @@ unsigned hz() noexcept {
 
 bool wall_clock() noexcept {
   return g_wall;
+}
+
+std::uint64_t deliveries() noexcept {
+  return tl_deliveries;
 }
 
 bool owns(int signal) noexcept {

@@ -9,8 +9,8 @@
 // thread, so time blocked in I/O, locks, sleeps and MPI waits is sampled too: a sample is "waiting" when the
 // thread's CPU time advanced by less than half the periods since its previous sample, else "running". Such a
 // timer does fire while the thread sleeps: calls the kernel restarts under SA_RESTART (read, write, wait,
-// futex-based locks) resume unseen, but nanosleep, poll, select and epoll_wait can return EINTR early
-// (docs/SNAPSHOT.md says so): the wall clock is for programs that retry, the default CPU clock for any.
+// futex-based locks) resume unseen, and the calls the kernel never restarts (nanosleep, poll, select,
+// epoll_wait...) are wrapped to go on with their time left (sampling/interruptions.hpp).
 //
 // Why this never makes a blocking call fail: a CPU-time timer expires only in the thread's own context (the
 // kernel checks CPU timers on return to user mode, x86-64 POSIX_CPU_TIMERS_TASK_WORK), never while the thread
@@ -19,6 +19,8 @@
 
 #include <pthread.h>
 #include <signal.h>
+
+#include <cstdint>
 
 namespace prof::preload::sampling {
 
@@ -46,6 +48,8 @@ bool active() noexcept;
 unsigned hz() noexcept;
 // PROF_SAMPLE_CLOCK=wall: samples on the monotonic clock, each one running or waiting.
 bool wall_clock() noexcept;
+// How many of the sampler's signals the calling thread has taken so far.
+std::uint64_t deliveries() noexcept;
 
 // Whether `signal` is the one the sampler is using now.
 bool owns(int signal) noexcept;
