@@ -1,4 +1,5 @@
-// `prof flamegraph [options] PATH... -o FILE`: the run's scopes (cumulative time) or memory (--mem, --view)
+// `prof flamegraph [options] PATH... -o FILE`: the run's scopes (cumulative time), CPU samples (--samples) or
+// memory (--mem, --view)
 // as a flame graph: an interactive self-contained HTML page (default), a static SVG, or a compact text flame
 // for a terminal. Merged over threads and processes as `prof report` merges (streamed, one snapshot at a
 // time), or one process with --rank/--pid; --diff OLD NEW colours what grew and what shrank.
@@ -15,9 +16,12 @@
 #include "flamegraph/html_writer.hpp"
 #include "flamegraph/svg_writer.hpp"
 #include "flamegraph/text_flame.hpp"
+#include "merge/memory_stacks.hpp"
 #include "merge/report_merge.hpp"
 #include "output_file.hpp"
 #include "read/snapshot_files.hpp"
+#include "read/snapshot_reader.hpp"
+#include "symbolise/symbolised_file.hpp"
 #include "terminal.hpp"
 
 namespace prof::viewer {
@@ -27,13 +31,14 @@ namespace {
 struct FlameOptions {
   std::vector<std::string> paths;
   std::string output, format = "html", view = "peak";
-  bool memory = false, scopes = false, diff = false, force = false, keep_system_frames = false;
+  bool memory = false, scopes = false, samples = false, diff = false, force = false,
+       keep_system_frames = false;
   bool no_compensate = false;
   double min_percent = 1;
   std::optional<std::int64_t> rank, pid;
 };
 
-enum class Source { scopes, memory };
+enum class Source { scopes, samples, memory };
 
 // The files of PATHS, chosen by --rank/--pid.
 std::vector<SnapshotFile> files_of(const std::vector<std::string>& paths, const FlameOptions& options) {
@@ -44,32 +49,53 @@ std::vector<SnapshotFile> files_of(const std::vector<std::string>& paths, const 
   return files;
 }
 
+// The memory sites' stacks of `files`, folded one snapshot at a time; null when none has a memory section.
+std::optional<MemoryStacks> memory_stacks_of(const std::vector<SnapshotFile>& files,
+                                             bool keep_system_frames) {
+  MemoryStacks stacks(keep_system_frames);
+  bool any = false;
+  for (const auto& file : files) {
+    auto snapshot = read_snapshot_file(file.path);
+    if (!snapshot.memory) continue;
+    symbolise_loaded(snapshot);
+    stacks.add(snapshot);
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return stacks;
+}
+
 // One side's tree: its files folded as prof report does, then the chosen accumulator made a flame tree. Only
-// the accumulator drawn is folded (stacks cost more than scopes): with neither --scopes nor --mem, the
-// scopes, and only when there are none a second pass for the memory sites.
+// the accumulator drawn is folded (stacks cost more than scopes): with none of --scopes, --samples and
+// --mem, the scopes, and only when there are none a second pass for the memory sites.
 FlameTree flame_of(const std::vector<std::string>& paths, const FlameOptions& options,
                    std::optional<Source>& source) {
   auto view = parse_memory_view(options.view);
   auto files = files_of(paths, options);
   auto times = options.no_compensate ? ScopeTimes::raw : ScopeTimes::compensated;
-  auto memory_options = memory_flame_options(view, options.keep_system_frames);
   if (source != Source::memory) {
-    ReportMerge merge(times, false, true, memory_options, false);
+    // The samples' tree is small and always folded; the scopes only when they may be drawn.
+    ReportMerge merge(times, false, source != Source::samples, MemoryReportOptions{}, false);
     merge_files(files, merge);
+    if (source == Source::samples) {
+      if (merge.samples().samples() == 0)
+        throw UserError(paths.front(),
+                        "no CPU samples in these snapshots (prof run samples unless told not to)");
+      return samples_flame_tree(merge.samples());
+    }
     if (merge.scopes().processes() > 0) {
       source = Source::scopes;
       return scope_flame_tree(merge.scopes());
     }
     if (source == Source::scopes) throw UserError(paths.front(), "no scopes in these snapshots");
   }
-  ReportMerge merge(times, false, false, memory_options, true);
-  merge_files(files, merge);
-  if (merge.memory().processes() == 0)
+  auto stacks = memory_stacks_of(files, options.keep_system_frames);
+  if (!stacks)
     throw UserError(paths.front(), source == Source::memory
                                        ? "no memory section in these snapshots"
                                        : "no scopes or memory section in these snapshots");
   source = Source::memory;
-  return memory_flame_tree(merge.memory(), view);
+  return memory_flame_tree(*stacks, view);
 }
 
 void run_flamegraph(const FlameOptions& options) {
@@ -84,6 +110,7 @@ void run_flamegraph(const FlameOptions& options) {
   std::optional<Source> source;
   if (options.memory) source = Source::memory;
   if (options.scopes) source = Source::scopes;
+  if (options.samples) source = Source::samples;
   FlameTree tree;
   std::string described = fmt::format("{}", fmt::join(options.paths, " "));
   if (options.diff) {
@@ -112,7 +139,8 @@ void run_flamegraph(const FlameOptions& options) {
 
 void add_flamegraph_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<FlameOptions>();
-  auto* cmd = app.add_subcommand("flamegraph", "Draw the scopes or the memory of a run as a flame graph");
+  auto* cmd =
+      app.add_subcommand("flamegraph", "Draw the scopes, CPU samples or memory of a run as a flame graph");
   cmd->add_option("PATH", options->paths,
                   "Snapshot files or run directories (merged), or OLD NEW with --diff")
       ->required();
@@ -121,6 +149,8 @@ void add_flamegraph_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", options->format,
                   "html (default: interactive, self-contained), svg (static) or text (for a terminal)");
   cmd->add_flag("--scopes", options->scopes, "Scopes: cumulative time per call path (the default)");
+  cmd->add_flag("--samples", options->samples,
+                "CPU samples: the sampling profiler's samples per call path (prof run records them)");
   cmd->add_flag("--mem", options->memory, "Memory: the --view's bytes (or count) per allocation stack");
   cmd->add_option("--view", options->view,
                   "Memory: peak (bytes live at the peak, default), leaks, total (bytes allocated), "
@@ -139,6 +169,7 @@ void add_flamegraph_command(CLI::App& app, int& exit_code) {
   cmd->footer(
       "Examples:\n"
       "  prof flamegraph prof-run/ -o flame.html        scopes of every process, open in a browser\n"
+      "  prof flamegraph run/ --samples -o cpu.html     CPU samples of every thread, no instrumentation\n"
       "  prof flamegraph run/ --mem -o mem.html         bytes live at the peak, per allocation stack\n"
       "  prof flamegraph run/ --view leaks -o leaks.svg --format svg\n"
       "  prof flamegraph run/ --rank 3 -o r3.html       rank 3 only (--pid P: process P)\n"
@@ -151,7 +182,8 @@ void add_flamegraph_command(CLI::App& app, int& exit_code) {
   cmd->callback([options, cmd, &exit_code] {
     ignore_sigpipe();
     if (cmd->get_option("--view")->count() > 0) options->memory = true;
-    if (options->memory && options->scopes) throw UserError("--mem", "choose one of --mem and --scopes");
+    if (int{options->memory} + int{options->scopes} + int{options->samples} > 1)
+      throw UserError(options->memory ? "--mem" : "--scopes", "choose one of --scopes, --samples and --mem");
     run_flamegraph(*options);
     exit_code = 0;
   });

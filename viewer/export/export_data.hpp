@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "export/memory_stacks.hpp"
+#include "merge/memory_stacks.hpp"
 #include "export/pprof_stacks.hpp"
 #include "merge/memory_view.hpp"
 #include "merge/report_merge.hpp"

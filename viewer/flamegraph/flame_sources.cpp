@@ -30,34 +30,26 @@ FlameTree scope_flame_tree(const ScopeMerge& scopes) {
   return flame;
 }
 
-MemoryReportOptions memory_flame_options(MemoryView view, bool keep_system_frames) {
-  MemoryReportOptions options;
-  options.by = MemoryKey::line;
-  options.view = view;
-  options.tree = true;
-  options.keep_system_frames = keep_system_frames;
-  return options;
+FlameTree samples_flame_tree(const SamplesMerge& samples) {
+  FlameTree flame;
+  flame.title = "CPU samples";
+  flame.unit = FlameUnit::count;
+  const auto& tree = samples.tree();
+  const auto& functions = samples.functions();
+  // Merged by call path already, parents before children.
+  std::vector<std::uint32_t> flame_of(tree.size(), 0);
+  for (std::size_t i = 1; i < tree.size(); ++i) {
+    const auto& node = tree[i];
+    const auto& function = functions[node.function];
+    flame_of[i] = flame.child(flame_of[node.parent], function.name, function.file);
+    flame.nodes[flame_of[i]].value += node.total;
+  }
+  flame.nodes[0].value = tree.empty() ? 0 : tree[0].total;
+  flame.sort_children();
+  return flame;
 }
 
-namespace {
-
-// describe_frame's "function file:line" split back into its name and its location: the location is the last
-// word when it looks like one (a path, or ends in :LINE).
-std::pair<std::string, std::string> split_description(const std::string& text) {
-  auto space = text.rfind(' ');
-  if (space == std::string::npos) return {text, ""};
-  auto tail = text.substr(space + 1);
-  auto colon = tail.rfind(':');
-  bool has_line = colon != std::string::npos && colon + 1 < tail.size() &&
-                  std::all_of(tail.begin() + static_cast<std::ptrdiff_t>(colon) + 1, tail.end(),
-                              [](unsigned char c) { return std::isdigit(c) != 0; });
-  if (has_line || tail.starts_with('/')) return {text.substr(0, space), tail};
-  return {text, ""};
-}
-
-}  // namespace
-
-FlameTree memory_flame_tree(const MemoryMerge& memory, MemoryView view) {
+FlameTree memory_flame_tree(const MemoryStacks& stacks, MemoryView view) {
   FlameTree flame;
   const bool by_count = view == MemoryView::allocations || view == MemoryView::temporary;
   flame.unit = by_count ? FlameUnit::count : FlameUnit::bytes;
@@ -78,24 +70,19 @@ FlameTree memory_flame_tree(const MemoryMerge& memory, MemoryView view) {
       flame.title = "bytes allocated";
       break;
   }
-  for (const auto& group : memory.groups()) {
-    auto leaf_location = group.file.empty() ? std::string()
-                         : group.line       ? fmt::format("{}:{}", group.file, group.line)
-                                            : group.file;
-    auto leaf_name = group.function.empty() ? (leaf_location.empty() ? group.key : "?") : group.function;
-    for (const auto& [chain, counts] : group.callers) {
-      auto v = view_values(counts, view);
-      auto value = by_count ? v.count : v.size;
-      if (value <= 0) continue;
-      // The chain runs outward from the site: the root of the flame is its last frame.
-      std::uint32_t node = 0;
-      for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-        auto [name, location] = split_description(*it);
-        node = flame.child(node, name, location);
-      }
-      node = flame.child(node, leaf_name, leaf_location);
-      flame.add_to_path(node, value);
-    }
+  std::vector<std::string> locations;  // per frame of `stacks`, "file:line"
+  for (const auto& frame : stacks.frames())
+    locations.push_back(frame.file.empty() ? std::string()
+                        : frame.line       ? fmt::format("{}:{}", frame.file, frame.line)
+                                           : frame.file);
+  for (const auto& [frames, counts] : stacks.stacks()) {
+    auto v = view_values(counts, view);
+    auto value = by_count ? v.count : v.size;
+    if (value <= 0) continue;
+    std::uint32_t node = 0;
+    for (auto frame : frames)  // outermost first: the root of the flame
+      node = flame.child(node, stacks.frames()[frame].function, locations[frame]);
+    flame.add_to_path(node, value);
   }
   flame.sort_children();
   return flame;

@@ -1,4 +1,4 @@
-#include "export/memory_stacks.hpp"
+#include "merge/memory_stacks.hpp"
 
 #include <functional>
 
