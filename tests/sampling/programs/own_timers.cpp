@@ -112,8 +112,9 @@ int main() {
       still_armed(process_cpu, 5000000) && still_armed(monotonic, 20000000) && still_armed(notify, 25000000);
   const bool deleted = timer_delete(process_cpu) == 0 && timer_delete(monotonic) == 0 &&
                        timer_delete(notify) == 0 && (!worker_result || timer_delete(worker_cpu) == 0);
-  // 0.6 s of process CPU at 5 ms is ~120 expiries, the worker's 0.3 s at 4 ms ~75 (overruns counted).
-  const bool counted = g_process_cpu.load() > 60 && g_worker_cpu.load() > 40 && g_monotonic.load() > 0 &&
+  // 0.6 s of process CPU at 5 ms is ~120 expiries, the worker's 0.3 s at 4 ms ~75 (overruns counted, so
+  // a loaded machine loses none; the margin is for a signal still pending at the end).
+  const bool counted = g_process_cpu.load() > 30 && g_worker_cpu.load() > 20 && g_monotonic.load() > 0 &&
                        g_thread_notify.load() > 0;
   std::fprintf(stderr, "process cpu %d, worker cpu %d, monotonic %d, SIGEV_THREAD %d\n", g_process_cpu.load(),
                g_worker_cpu.load(), g_monotonic.load(), g_thread_notify.load());

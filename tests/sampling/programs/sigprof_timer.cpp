@@ -88,10 +88,11 @@ int main() {
   setitimer(ITIMER_PROF, &off, nullptr);
   setitimer(ITIMER_VIRTUAL, &off, nullptr);
   setitimer(ITIMER_REAL, &off, nullptr);
-  // 0.6 s of CPU at one SIGPROF per 5 ms is ~120 ticks: "some" and "not a tenth of them lost" hold on any
-  // machine; the counts themselves go to stderr, which the test does not compare.
+  // 0.6 s of CPU at one SIGPROF per 5 ms is ~120 ticks, but a pending SIGPROF is not queued twice: on a
+  // loaded machine, with two threads, many merge (as without prof). "Some" is what holds on any machine; the
+  // counts go to stderr, which the test does not compare.
   const int prof_ticks = g_prof_ticks.load(), virtual_ticks = g_virtual_ticks.load();
-  const bool counted = prof_ticks > 60 && virtual_ticks > 40 && g_real_ticks.load() > 0;
+  const bool counted = prof_ticks > 10 && virtual_ticks > 5 && g_real_ticks.load() > 0;
   std::fprintf(stderr, "SIGPROF %d, SIGVTALRM %d, SIGALRM %d\n", prof_ticks, virtual_ticks,
                g_real_ticks.load());
   std::printf("setitimer ok %d, still armed %d, handlers kept %d, ticks counted %d\n", ok, armed, handlers,
