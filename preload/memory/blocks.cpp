@@ -1,5 +1,7 @@
 #include "memory/blocks.hpp"
 
+#include <atomic>
+
 #include "memory/pages.hpp"
 #include "memory/spin_lock.hpp"
 
@@ -28,6 +30,8 @@ struct alignas(64) Shard {
 };
 
 Shard g_shards[kShards];
+// Entries in all shards: read without a lock by held() (sampled mode's frees of blocks never inserted).
+std::atomic<std::uint64_t> g_entries{0};
 // Set in the thread that holds every shard lock (fork prepare): it neither waits for itself nor unlocks.
 thread_local bool tl_holds_all __attribute__((tls_model("initial-exec"))) = false;
 
@@ -123,7 +127,10 @@ bool insert(const void* pointer, const Block& block) noexcept {
   std::uint64_t at = home(hash, shard.capacity);
   while (shard.entries[at].pointer && shard.entries[at].pointer != key)
     at = at + 1 == shard.capacity ? 0 : at + 1;
-  if (!shard.entries[at].pointer) ++shard.used;
+  if (!shard.entries[at].pointer) {
+    ++shard.used;
+    g_entries.fetch_add(1, std::memory_order_relaxed);
+  }
   shard.entries[at] = Entry{key, encode(block)};
   return true;
 }
@@ -167,7 +174,13 @@ bool remove(const void* pointer, Block& block) noexcept {
   }
   shard.entries[hole] = Entry{0, 0};
   --shard.used;
+  g_entries.fetch_sub(1, std::memory_order_relaxed);
   return true;
+}
+
+bool may_hold(const void* pointer) noexcept {
+  if (g_entries.load(std::memory_order_relaxed) == 0) return false;
+  return !empty(shard_of(mix(reinterpret_cast<std::uintptr_t>(pointer))));
 }
 
 std::uint64_t live_blocks() noexcept {

@@ -21,6 +21,9 @@ bool insert(const void* pointer, const Block& block) noexcept;
 // Removes the block and returns it; false when the tracer never saw it.
 bool remove(const void* pointer, Block& block) noexcept;
 bool find(const void* pointer, Block& block) noexcept;
+// Without a lock: false when the table surely does not hold `pointer` (it is empty, or its shard is), for a
+// block allocated before this call by a thread that happens before it (the block being freed).
+bool may_hold(const void* pointer) noexcept;
 
 std::uint64_t live_blocks() noexcept;
 

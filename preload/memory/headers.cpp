@@ -73,6 +73,11 @@ Books peek(void* block) noexcept {
   return books;
 }
 
+bool maybe_ours(void* block) noexcept {
+  if (header_readable(block) && (header_of(block)->tag & ~kGenerationMask) == mix(block)) return true;
+  return blocks::may_hold(block);
+}
+
 Books take(void* block) noexcept {
   Books books;
   if (header_readable(block) && read_header(block, books)) return books;

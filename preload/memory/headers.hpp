@@ -40,6 +40,9 @@ bool adopt_aligned(void* block, std::uint64_t size, std::uint32_t site) noexcept
 // to the real allocator, which may hand the address out again at once).
 Books peek(void* block) noexcept;
 Books take(void* block) noexcept;
+// Sampled mode (heap_sampler.hpp): false for a block that surely has no books (no header tag, not in the side
+// table), i.e. nearly every block the sampler left out: its free goes straight to the real allocator.
+bool maybe_ours(void* block) noexcept;
 // A realloc that failed left the block as it was: back into the side table if it came from there.
 void put_back(void* block, const Books& books) noexcept;
 

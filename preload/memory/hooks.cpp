@@ -156,7 +156,7 @@ PROF_SHIM_EXPORT void free(void* block) noexcept {
   if (!block || alloc::in_arena(block)) return;
   const alloc::Functions* real = alloc::real();
   if (!real) return;
-  if (!mem::active()) return real->free(block);
+  if (!mem::active() || (sampler::on() && !headers::maybe_ours(block))) return real->free(block);
   headers::Books books = headers::take(block);
   forget(block, books, false);
   real->free(headers::base_of(block, books.kind));
