@@ -72,7 +72,7 @@ std::uint64_t parse_bytes(const char* text) noexcept {
     ++c;
     if (*c == 'i') ++c;
     if ((*c | 0x20) == 'b') ++c;
-  } else if (*c == 'B') {
+  } else if ((*c | 0x20) == 'b') {
     ++c;
   }
   if (*c) return 0;
