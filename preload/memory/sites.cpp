@@ -36,9 +36,15 @@ std::atomic<std::uint64_t> g_frames_used{0};
 
 constexpr std::int64_t kBatch = 64 << 10;
 
-// Signed: with batches, one thread's frees may reach it before another thread's allocations.
-alignas(64) std::atomic<std::int64_t> g_live{0};
+// The live heap in two counters. The first thread that allocates owns the first: it alone writes it, with a
+// plain store, and is exact at every event (a single-threaded program pays no atomic read-modify-write for
+// it). Every other thread hands its changes to the second in batches of up to 64 KiB (one shared counter
+// touched by every event would make two threads slower than one). Signed: one thread's frees may reach them
+// before another thread's allocations.
+alignas(64) std::atomic<std::int64_t> g_owner_live{0};
+alignas(64) std::atomic<std::int64_t> g_others_live{0};
 alignas(64) std::atomic<std::uint64_t> g_peak{0};
+std::atomic<bool> g_owner_taken{false};
 std::atomic<std::uint64_t> g_epoch{0};
 std::atomic<std::uint64_t> g_peak_ticks{0};
 // A new peak not yet closed: since it, the heap has only grown. The epoch of a peak starts at the first free
@@ -47,11 +53,11 @@ std::atomic<std::uint64_t> g_peak_ticks{0};
 // clock read per allocation.
 alignas(64) std::atomic<bool> g_peak_open{false};
 
-alignas(64) std::atomic<std::uint32_t> g_threads{0};
 pthread_key_t g_exit_key;
 bool g_exit_key_made = false;
 thread_local std::int64_t tl_pending __attribute__((tls_model("initial-exec"))) = 0;
 thread_local bool tl_counted __attribute__((tls_model("initial-exec"))) = false;
+thread_local bool tl_owner __attribute__((tls_model("initial-exec"))) = false;
 thread_local bool tl_exiting __attribute__((tls_model("initial-exec"))) = false;
 
 // Each frame is multiplied on its own, so the products run in parallel instead of one long dependency
@@ -139,9 +145,7 @@ void save_peak_share(Site& s) noexcept {
   }
 }
 
-void apply_live(std::int64_t delta) noexcept {
-  std::int64_t live = g_live.fetch_add(delta, std::memory_order_acq_rel) + delta;
-  if (delta <= 0) return;
+void raise_peak(std::int64_t live) noexcept {
   auto peak = static_cast<std::int64_t>(g_peak.load(std::memory_order_relaxed));
   while (live > peak) {
     auto expected = static_cast<std::uint64_t>(peak);
@@ -153,27 +157,42 @@ void apply_live(std::int64_t delta) noexcept {
   }
 }
 
+void apply_others(std::int64_t delta) noexcept {
+  std::int64_t others = g_others_live.fetch_add(delta, std::memory_order_acq_rel) + delta;
+  if (delta > 0) raise_peak(others + g_owner_live.load(std::memory_order_relaxed));
+}
+
 // Thread exit: what the thread still holds back goes to the shared counter.
 void flush_at_exit(void*) noexcept {
   tl_exiting = true;
   std::int64_t pending = tl_pending;
   tl_pending = 0;
-  if (pending) apply_live(pending);
+  if (pending) apply_others(pending);
 }
 
 void change_live(std::int64_t delta) noexcept {
   if (!tl_counted) {
     tl_counted = true;
-    g_threads.fetch_add(1, std::memory_order_relaxed);
-    if (g_exit_key_made) pthread_setspecific(g_exit_key, &tl_counted);
+    bool expected = false;
+    tl_owner = g_owner_taken.compare_exchange_strong(expected, true, std::memory_order_relaxed);
+    if (!tl_owner && g_exit_key_made) pthread_setspecific(g_exit_key, &tl_counted);
   }
-  if (g_threads.load(std::memory_order_relaxed) > 1 && !tl_exiting) {
+  if (tl_owner) {
+    std::int64_t own = g_owner_live.load(std::memory_order_relaxed) + delta;
+    g_owner_live.store(own, std::memory_order_relaxed);
+    if (delta > 0) {
+      std::int64_t live = own + g_others_live.load(std::memory_order_relaxed);
+      if (live > static_cast<std::int64_t>(g_peak.load(std::memory_order_relaxed))) raise_peak(live);
+    }
+    return;
+  }
+  if (!tl_exiting) {
     tl_pending += delta;
     if (tl_pending < kBatch && tl_pending > -kBatch) return;
     delta = tl_pending;
     tl_pending = 0;
   }
-  apply_live(delta);
+  apply_others(delta);
 }
 
 void add_live(std::uint64_t size) noexcept {
@@ -264,7 +283,8 @@ void restore_free(std::uint32_t index, std::uint64_t size) noexcept {
 }
 
 std::uint64_t live_bytes() noexcept {
-  std::int64_t live = g_live.load(std::memory_order_relaxed);
+  std::int64_t live =
+      g_owner_live.load(std::memory_order_relaxed) + g_others_live.load(std::memory_order_relaxed);
   return live > 0 ? static_cast<std::uint64_t>(live) : 0;
 }
 std::uint64_t peak_bytes() noexcept {
@@ -324,10 +344,12 @@ void reset() noexcept {
   }
   g_site_count.store(0, std::memory_order_relaxed);
   g_frames_used.store(0, std::memory_order_relaxed);
-  g_live.store(0, std::memory_order_relaxed);
-  // Only the forking thread lives on in the child: exact counting again until a second thread allocates.
-  g_threads.store(0, std::memory_order_relaxed);
+  g_owner_live.store(0, std::memory_order_relaxed);
+  g_others_live.store(0, std::memory_order_relaxed);
+  // Only the forking thread lives on in the child: the first thread to allocate there owns the exact counter.
+  g_owner_taken.store(false, std::memory_order_relaxed);
   tl_counted = false;
+  tl_owner = false;
   tl_pending = 0;
   g_peak.store(0, std::memory_order_relaxed);
   g_epoch.store(0, std::memory_order_relaxed);

@@ -42,9 +42,10 @@ void record_free(std::uint32_t site, std::uint64_t size, bool temporary) noexcep
 // Undoes a non-temporary record_free (a realloc that failed: the block was never freed).
 void restore_free(std::uint32_t site, std::uint64_t size) noexcept;
 
-// The global live heap and its peak. While one thread has allocated they are exact; once several have, each
-// thread hands its changes over in batches of up to 64 KiB (one shared counter touched by every event would
-// make two threads slower than one), so the peak may be off by that much per thread.
+// The global live heap and its peak. The first thread that allocates is counted at every event (a program
+// that allocates from one thread has them exact); every other thread hands its changes over in batches of up
+// to 64 KiB (one shared counter touched by every event would make two threads slower than one), so the peak
+// may be off by that much per other thread.
 std::uint64_t live_bytes() noexcept;
 std::uint64_t peak_bytes() noexcept;
 std::uint64_t peak_ticks() noexcept;
