@@ -36,9 +36,9 @@ struct Run {
   test::fs::path file;
 };
 
-void run_program(Run& run) {
-  auto result =
-      test::run({PROF_INSTRUMENT_PROGRAM}, {"PROF_OUTPUT=" + run.dir.path().string()}, run.dir.path());
+void run_program(Run& run, std::vector<std::string> env = {}) {
+  env.push_back("PROF_OUTPUT=" + run.dir.path().string());
+  auto result = test::run({PROF_INSTRUMENT_PROGRAM}, env, run.dir.path());
   INFO(result.err);
   REQUIRE(result.code() == 0);
   auto files = test::snapshots_in(run.dir.path());
@@ -124,4 +124,50 @@ TEST_CASE("a function's name is the one PROF_FUNCTION() gives: qualified, withou
   CHECK(viewer::readable_function_name("ns::Solver::step(double) const") == "ns::Solver::step");
   CHECK(viewer::readable_function_name("int ns::get<int>(int)") == "ns::get<int>");
   CHECK(viewer::readable_function_name("main") == "main");
+}
+
+TEST_CASE(
+    "PROF_INSTRUMENT_EXCLUDE leaves functions out of the tree, their children and time to their callers") {
+  Run run;
+  run_program(run, {"PROF_INSTRUMENT_EXCLUDE=^(middle|jump_inner)$"});
+  const auto& threads = run.snapshot.scopes->threads;
+  REQUIRE(threads.size() == 2);
+  auto main_calls = calls_by_path(run.snapshot, threads[0]);
+  for (const auto& [path, calls] : main_calls)
+    UNSCOPED_INFO(path << ": " << calls);
+  CHECK(main_calls["main/middle"] == 0);
+  CHECK(main_calls["main/leaf"] == 30);
+  CHECK(main_calls["main/with_scope/block/leaf"] == 8);
+  CHECK(main_calls["main/jump_outer/jump_deeper"] == 1);
+  CHECK(main_calls["main/recursive"] == 1);  // other functions stay
+  // The tree's times stay consistent: a node's self time is its total less its children's (each figure was
+  // rounded to the nanosecond on its own: one of slack per child).
+  for (const auto& thread : threads) {
+    std::vector<std::int64_t> children(thread.nodes.size(), 0), count(thread.nodes.size(), 0);
+    for (const auto& node : thread.nodes)
+      if (node.parent >= 0) {
+        children[static_cast<std::size_t>(node.parent)] += node.raw_total_ns;
+        ++count[static_cast<std::size_t>(node.parent)];
+      }
+    for (std::size_t i = 0; i < thread.nodes.size(); ++i) {
+      std::int64_t expected = std::max<std::int64_t>(0, thread.nodes[i].raw_total_ns - children[i]);
+      CHECK(std::llabs(thread.nodes[i].raw_self_ns - expected) <= count[i] + 1);
+    }
+  }
+  auto worker_calls = calls_by_path(run.snapshot, threads[1]);
+  CHECK(worker_calls["thread_body/leaf"] == 10);
+}
+
+TEST_CASE("a PROF_INSTRUMENT_EXCLUDE that is not a regular expression is one error line of prof report") {
+  test::TempDir dir;
+  auto result =
+      test::run({PROF_INSTRUMENT_PROGRAM},
+                {"PROF_OUTPUT=" + dir.path().string(), "PROF_INSTRUMENT_EXCLUDE=(middle"}, dir.path());
+  REQUIRE(result.code() == 0);
+  auto report = test::run(
+      {std::string(PROF_TEST_BIN_DIR) + "/prof", "report", "--scopes", dir.path().string()}, {}, dir.path());
+  CHECK(report.code() == 2);
+  CHECK(report.err.starts_with("prof: error: "));
+  CHECK(report.err.find("PROF_INSTRUMENT_EXCLUDE: not a regular expression: (middle") != std::string::npos);
+  CHECK(std::count(report.err.begin(), report.err.end(), '\n') == 1);
 }

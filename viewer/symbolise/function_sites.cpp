@@ -9,6 +9,7 @@
 
 #include <prof/detail/function_name.hpp>
 
+#include "symbolise/excluded_functions.hpp"
 #include "symbolise/module.hpp"
 
 namespace prof::viewer {
@@ -87,11 +88,19 @@ std::vector<std::string> name_function_sites(Snapshot& snapshot) {
               intern(recorded.path), 0};
       continue;
     }
+    // The symbol table's name where there is one: qualified even for a member defined in its class.
     const SourceFrame& frame = found.back();
-    site = {intern(readable_function_name(frame.function)), intern(frame.file), frame.line};
+    std::string name = symbols->symbol_name(static_cast<std::uint64_t>(recorded.base) +
+                                            static_cast<std::uint64_t>(function.offset));
+    site = {intern(readable_function_name(name.empty() ? frame.function : name)), intern(frame.file),
+            frame.line};
   }
+  std::vector<std::uint32_t> function_sites;
+  for (const ScopeFunction& function : scopes.functions)
+    function_sites.push_back(function.site);
   scopes.functions.clear();
   scopes.function_modules.clear();
+  drop_excluded_functions(snapshot, function_sites);
   return warnings;
 }
 

@@ -273,4 +273,10 @@ std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
   return frames;
 }
 
+std::string SymbolModule::symbol_name(std::uint64_t address) const {
+  if (!handles_->module) return {};
+  const char* symbol = dwfl_module_addrname(handles_->module, address);
+  return symbol ? demangle(symbol) : std::string();
+}
+
 }  // namespace prof::viewer

@@ -28,6 +28,9 @@ class SymbolModule {
   std::string build_id() const;
   // The frames at `address` (an absolute address in the process), innermost first; empty when unknown.
   std::vector<SourceFrame> lookup(std::uint64_t address) const;
+  // The symbol table's name for the function at `address`, demangled; "" when none. At a function's entry it
+  // is the fully qualified name (DWARF names a member defined in its class without its class).
+  std::string symbol_name(std::uint64_t address) const;
 
  private:
   struct Handles;
