@@ -13,7 +13,8 @@
 #   compares them at compile time, so an excluded function costs nothing. A name cannot contain a comma.
 # - clang (14 has no exclusion lists): -finstrument-functions-after-inlining, so a function inlined into its
 #   caller (every small std:: helper at -O1 and above) is not instrumented and only calls that remain calls
-#   are recorded; EXCLUDE_FILES leaves those source files of TARGET uninstrumented; EXCLUDE_FUNCTIONS cannot
+#   are recorded; EXCLUDE_FILES leaves those source files of TARGET uninstrumented (through source file
+#   properties, which a source shared with another target of the same directory shares too); EXCLUDE_FUNCTIONS cannot
 #   be honoured (a warning says so): mark such a function __attribute__((no_instrument_function)).
 # Either compiler: __attribute__((no_instrument_function)) on a function leaves it out.
 #
@@ -52,7 +53,13 @@ function(prof_instrument target)
     message(WARNING "prof_instrument(${target}): ${CMAKE_CXX_COMPILER_ID} has no option to exclude functions "
                     "by name (${PROF_EXCLUDE_FUNCTIONS}); mark them __attribute__((no_instrument_function))")
   endif()
-  # Per source file, so that EXCLUDE_FILES can leave some out.
+  if(NOT PROF_EXCLUDE_FILES)
+    target_compile_options(${target} PRIVATE -finstrument-functions-after-inlining)
+    return()
+  endif()
+  # Per source file, so that EXCLUDE_FILES can leave some out (clang has no flag that undoes the option). A
+  # source file's options belong to its directory: a file shared with another target of the same directory
+  # is instrumented there too.
   foreach(source IN LISTS sources)
     if(source MATCHES "^\\$<")  # a generator expression: instrumented like the rest, through the target
       continue()
