@@ -33,6 +33,11 @@ struct ExportCommandOptions {
 
 void run_export(const ExportCommandOptions& options) {
   const auto& format = find_export_format(options.format);
+  if (options.data.samples && format.name != "folded" && format.name != "speedscope" &&
+      format.name != "pprof")
+    throw UserError(
+        "--samples",
+        fmt::format("--format {} has no room for CPU samples (folded, speedscope or pprof do)", format.name));
   check_output_path(options.output, options.force);
   auto files = only_process(list_snapshot_files(options.paths), options.rank, options.pid);
   auto data_options = options.data;
@@ -86,7 +91,9 @@ void add_export_command(CLI::App& app, int& exit_code) {
       "--no-compensate", [options] { options->data.times = ScopeTimes::raw; },
       "Scopes: raw times, without subtracting the calibrated cost of the instrumentation");
   cmd->add_flag("--mem", options->data.memory,
-                "Memory instead of scopes where the format holds one profile (folded, speedscope)");
+                "Memory instead of scopes where the format holds one profile (folded, speedscope, pprof)");
+  cmd->add_flag("--samples", options->data.samples,
+                "CPU samples (the sampling profiler's) instead of scopes (folded, speedscope, pprof)");
   cmd->add_option("--view", options->view,
                   "Memory: bytes live at the peak (default), leaks, allocations (implies --mem)");
   cmd->add_flag("--keep-system-frames", options->data.keep_system_frames,
@@ -97,9 +104,12 @@ void add_export_command(CLI::App& app, int& exit_code) {
       "  prof export run/ --format chrome -o run.trace.json   ui.perfetto.dev or chrome://tracing\n"
       "  prof export run/ --format speedscope -o run.speedscope.json   speedscope.app\n"
       "  prof export run/ --format folded -o run.folded       flamegraph.pl run.folded > run.svg\n"
-      "  prof export run/ --format folded --view leaks -o leaks.folded   leaked bytes per stack\n");
+      "  prof export run/ --format folded --view leaks -o leaks.folded   leaked bytes per stack\n"
+      "  prof export run/ --format pprof --samples -o cpu.pb.gz   pprof -top cpu.pb.gz\n");
   cmd->callback([options, cmd, &exit_code] {
     if (cmd->get_option("--view")->count() > 0) options->data.memory = true;
+    if (options->data.samples && options->data.memory)
+      throw UserError("--samples", "choose one of --samples and --mem (or --view)");
     options->data.view = parse_memory_view(options->view);
     run_export(*options);
     exit_code = 0;

@@ -50,9 +50,26 @@ void write_memory(const ExportData& data, std::ostream& out) {
     out << path << ' ' << bytes << '\n';
 }
 
+// One line per call path of the samples' merged tree that ended there: its self samples.
+void write_samples(const SamplesMerge& samples, std::ostream& out) {
+  const auto& tree = samples.tree();
+  std::vector<std::string> path(tree.size());
+  for (std::size_t i = 1; i < tree.size(); ++i) {  // parents come before children; node 0 is the root
+    const auto& node = tree[i];
+    auto frame = folded_frame(samples.functions()[node.function].name);
+    path[i] = node.parent == 0 ? frame : path[node.parent] + ";" + frame;
+    if (node.self > 0) out << path[i] << ' ' << node.self << '\n';
+  }
+}
+
 }  // namespace
 
 void write_folded(const ExportData& data, std::ostream& out) {
+  if (data.options().samples) {
+    if (!data.has_samples()) throw UserError("--samples", "these snapshots hold no CPU samples");
+    write_samples(data.merge().samples(), out);
+    return;
+  }
   if (data.options().memory || !data.has_scopes()) {
     if (!data.has_memory())
       throw UserError("--format folded", "these snapshots hold neither scopes nor a memory section");

@@ -327,6 +327,48 @@ std::string pprof_scope_profile(const std::vector<ScopeThreadTree>& threads,
   return encoder.finish();
 }
 
+std::string pprof_samples_profile(const SamplesMerge& samples, const std::vector<Snapshot>& processes,
+                                  double duration_seconds) {
+  ProfileEncoder encoder;
+  encoder.sample_type("samples", "count");
+  encoder.sample_type("cpu", "nanoseconds");
+  // The mean period over the processes merged (each may have sampled at its own rate).
+  auto period_ns =
+      samples.samples() > 0
+          ? static_cast<std::int64_t>(samples.seconds() * 1e9 / static_cast<double>(samples.samples()))
+          : std::int64_t{0};
+  encoder.period("cpu", "nanoseconds", period_ns);
+  encoder.default_sample_type("cpu");
+  encoder.duration(duration_seconds);
+  encoder.comment("libprof: the sampling profiler's samples merged by call path over threads and processes");
+  std::optional<std::uint64_t> program;
+  if (!processes.empty()) {
+    const auto& meta = processes.front().meta;
+    encoder.add_mapping(1, {meta.exe.empty() ? meta.program : meta.exe, "", 0, 0}, true);
+    program = 1;
+  }
+  // A location per function (the tree is merged by function), written when first named.
+  std::vector<std::uint64_t> location_of(samples.functions().size(), 0);
+  std::uint64_t locations = 0;
+  const auto& tree = samples.tree();
+  std::vector<std::uint64_t> ids;
+  for (std::size_t i = 1; i < tree.size(); ++i) {
+    if (tree[i].self <= 0) continue;
+    ids.clear();
+    for (std::size_t at = i; at != 0; at = tree[at].parent) {  // leaf first, as pprof's stacks run
+      auto& id = location_of[tree[at].function];
+      if (id == 0) {
+        const auto& function = samples.functions()[tree[at].function];
+        id = ++locations;
+        encoder.add_location(id, program, 0, {{function.name, function.file, 0}});
+      }
+      ids.push_back(id);
+    }
+    encoder.add_sample(ids, {tree[i].self, tree[i].self * period_ns}, std::nullopt);
+  }
+  return encoder.finish();
+}
+
 std::string gzip(std::string_view data) {
   std::string out;
   GzipStream stream([&](std::string_view bytes) { out.append(bytes); });
@@ -355,6 +397,7 @@ class PprofExport : public ExportStream {
     auto to_out = [this](std::string_view bytes) {
       out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     };
+    if (options.samples) return;  // the samples' tree is small: written at the end
     if (!options.memory) {
       scratch_ = std::make_unique<ScratchFile>();
       if (!scratch_->file) throw UserError("pprof", "could not make a temporary file (TMPDIR)");
@@ -380,6 +423,12 @@ class PprofExport : public ExportStream {
     double duration = 0;  // the longest process
     for (const auto& process : data.merge().processes())
       duration = std::max(duration, process.meta.wall_seconds);
+    if (options_.samples) {
+      if (!data.has_samples()) throw UserError("--samples", "these snapshots hold no CPU samples");
+      auto profile = gzip(pprof_samples_profile(data.merge().samples(), data.merge().processes(), duration));
+      out_.write(profile.data(), static_cast<std::streamsize>(profile.size()));
+      return;
+    }
     if (!options_.memory && data.has_scopes()) {
       auto profile =
           gzip(pprof_scope_profile(data.merge().scopes().thread_trees(), data.merge().processes(), duration));

@@ -14,6 +14,7 @@
 #include "export/gzip_stream.hpp"
 #include "export/pprof_stacks.hpp"
 #include "merge/memory_view.hpp"
+#include "merge/samples_merge.hpp"
 #include "merge/scope_merge.hpp"
 #include "model/snapshot.hpp"
 
@@ -41,6 +42,11 @@ class PprofMemoryStream {
 // `processes` give each thread's rank (by pid).
 std::string pprof_scope_profile(const std::vector<ScopeThreadTree>& threads,
                                 const std::vector<Snapshot>& processes, double duration_seconds);
+
+// The CPU samples' merged call tree: one sample per path that ended there, as samples/count and
+// cpu/nanoseconds (samples times the mean period), like Go's CPU profiles.
+std::string pprof_samples_profile(const SamplesMerge& samples, const std::vector<Snapshot>& processes,
+                                  double duration_seconds);
 
 // gzip (RFC 1952) of `data`, as pprof expects its files.
 std::string gzip(std::string_view data);

@@ -97,20 +97,45 @@ std::string memory_profile(const ExportData& data, FrameTable& frames) {
       json_string(name), total, samples, weights);
 }
 
+// The CPU samples as a sampled profile: one sample per call path that ended there, weighted by its samples.
+std::string samples_profile(const SamplesMerge& merged, FrameTable& frames) {
+  const auto& tree = merged.tree();
+  std::vector<std::string> path(tree.size());  // each node's frame indices, root first
+  std::string samples, weights;
+  for (std::size_t i = 1; i < tree.size(); ++i) {
+    const auto& node = tree[i];
+    const auto& function = merged.functions()[node.function];
+    auto frame = fmt::format("{}", frames.index(function.name, function.file, 0));
+    path[i] = node.parent == 0 ? frame : path[node.parent] + "," + frame;
+    if (node.self <= 0) continue;
+    samples += fmt::format("{}[{}]", samples.empty() ? "" : ",", path[i]);
+    weights += fmt::format("{}{}", weights.empty() ? "" : ",", node.self);
+  }
+  return fmt::format(
+      R"({{"type":"sampled","name":"CPU samples","unit":"none","startValue":0,"endValue":{},"samples":[{}],"weights":[{}]}})",
+      tree.empty() ? 0 : tree[0].total, samples, weights);
+}
+
 }  // namespace
 
 void write_speedscope(const ExportData& data, std::ostream& out) {
-  if (!data.has_scopes() && !data.has_memory())
-    throw UserError("--format speedscope", "these snapshots hold neither scopes nor a memory section");
+  if (!data.has_scopes() && !data.has_memory() && !data.has_samples())
+    throw UserError("--format speedscope", "these snapshots hold no scopes, memory section or CPU samples");
   if (data.options().memory && !data.has_memory())
     throw UserError("--mem", "these snapshots hold no memory section");
+  if (data.options().samples && !data.has_samples())
+    throw UserError("--samples", "these snapshots hold no CPU samples");
   FrameTable frames;
   std::vector<std::string> profiles;
-  if (!data.options().memory)
+  // --samples: the samples alone (speedscope opens the first profile); otherwise after the scopes.
+  if (data.options().samples) profiles.push_back(samples_profile(data.merge().samples(), frames));
+  if (!data.options().memory && !data.options().samples)
     for (const auto& thread : data.merge().scopes().thread_trees())
       if (!thread.tree.nodes.empty())
         profiles.push_back(evented_profile(thread_profile_name(data, thread), thread.tree, frames));
-  if (data.has_memory()) profiles.push_back(memory_profile(data, frames));
+  if (data.has_memory() && !data.options().samples) profiles.push_back(memory_profile(data, frames));
+  if (data.has_samples() && !data.options().samples && !data.options().memory)
+    profiles.push_back(samples_profile(data.merge().samples(), frames));
   out << R"({"$schema":"https://www.speedscope.app/file-format-schema.json","exporter":"prof export",)"
       << R"("name":"prof export","activeProfileIndex":0,"shared":{"frames":)";
   frames.write(out);
