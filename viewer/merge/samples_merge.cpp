@@ -50,6 +50,7 @@ SamplesMerge::FrameKeys SamplesMerge::keys_of(const Snapshot& snapshot, std::uin
     module = slash == std::string::npos ? path : path.substr(slash + 1);
   }
   FrameKeys keys;
+  keys.shim = module == "libprof_preload.so";
   const std::string described = describe_frame(snapshot, frame);
   keys.file = file;
   keys.name[static_cast<std::size_t>(SampleKey::function)] = function.empty() ? described : function;
@@ -121,6 +122,9 @@ void SamplesMerge::add(const Snapshot& snapshot) {
         cache[frame] = keys_of(snapshot, frame);
         cached[frame] = true;
       }
+      // The shim's frames between the program and libc (its wrappers of blocking calls) are prof's, not the
+      // program's: left out. An innermost one stays: that time was spent in prof.
+      if (cache[frame].shim && !keys.empty()) continue;
       keys.push_back(&cache[frame]);
     }
 
@@ -154,7 +158,7 @@ void SamplesMerge::add(const Snapshot& snapshot) {
     // The call tree, by function, outermost frame first.
     std::size_t node = 0;
     tree_[0].total += n;
-    for (std::size_t i = frames.size(); i-- > 0;) {
+    for (std::size_t i = keys.size(); i-- > 0;) {
       const std::size_t function = groups_[0].index.at(keys[i]->name[0]);
       node = child_of(node, function);
       tree_[node].total += n;

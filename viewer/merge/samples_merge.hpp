@@ -88,6 +88,7 @@ class SamplesMerge {
   struct FrameKeys {
     std::array<std::string, kSampleKeys> name;
     std::string file;
+    bool shim = false;  // in libprof_preload.so: the sampler's wrappers of blocking calls, not the program
   };
   FrameKeys keys_of(const Snapshot& snapshot, std::uint32_t frame) const;
   std::size_t child_of(std::size_t node, std::size_t function);
