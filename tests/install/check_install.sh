@@ -31,6 +31,12 @@ cmake -S "$src/tests/install/consumer" -B "$work/cmake-build" -DCMAKE_PREFIX_PAT
 cmake --build "$work/cmake-build" >/dev/null
 out=$("$work/cmake-build/consumer") || fail "the find_package consumer failed: $out"
 echo "find_package consumer: $out"
+# prof_instrument() from the package: work() recorded without a macro, named by the installed prof.
+PROF_OUTPUT="$work/instrumented" "$work/cmake-build/consumer_instrumented" >/dev/null ||
+  fail "the prof_instrument consumer failed"
+"$prefix/bin/prof" report "$work/instrumented" --scopes --format csv | grep -q '^work,' ||
+  fail "prof_instrument: work() is not in the report of the instrumented consumer"
+echo "prof_instrument consumer: work() recorded"
 
 # 2. pkg-config
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
