@@ -72,6 +72,11 @@ TEST_CASE("On the wall clock nanosleep, read and poll still never fail (--sample
   // The sleeping and polling threads were sampled, waiting.
   auto rows = prof_csv(dir, {"report", at(dir, "run"), "--samples"});
   CHECK(rows.number("name", "main", "waiting_percent") > 50);
+  // The shim's wrappers between the program and libc are left out of the stacks: prof's, not the program's.
+  auto modules = prof_csv(dir, {"report", at(dir, "run"), "--samples", "--by", "module"});
+  for (const auto& row : modules.rows)
+    if (row.at("name") == "libprof_preload.so") CHECK(std::stod(row.at("total_percent")) < 5);
+  CHECK(modules.number("name", "libc.so.6", "total_percent") > 50);
 }
 
 TEST_CASE("PROF_SAMPLE_CLOCK=wall from the environment, and a bad value said once", "[sampling][wall]") {
