@@ -173,10 +173,13 @@ void run_diff(const DiffOptions& options) {
         scope_diff_section(old_run.scopes(), new_run.scopes(), format == OutputFormat::text, per_process));
   if (options.memory)
     sections.push_back(memory_diff_section(old_run.memory(), new_run.memory(), mem, per_process));
-  if (options.samples)
+  if (options.samples) {
     sections.push_back(samples_diff_section(
         old_run.samples(), new_run.samples(),
         options.by_given && !options.memory ? parse_sample_key(options.mem_by) : SampleKey::function));
+    for (auto& table : sections.back().tables)
+      table.keep_top(mem.top);
+  }
   if (sections.size() == (differ ? 1U : 0U))
     sections.push_back(meta_diff(run_totals(old_run.processes()), run_totals(new_run.processes())));
   std::string out;
@@ -248,7 +251,8 @@ void add_diff_command(CLI::App& app, int& exit_code) {
                 "Compare a run the memory tracer sampled (prof run --mem-sample: estimates) with an exact "
                 "one; refused otherwise");
   cmd->add_option("--top", options->mem_top,
-                  "With --mem: rows shown (text: 10; csv and json: all rows unless --top is given)");
+                  "With --mem or --samples: rows shown (text: 10; csv and json: all rows unless --top is "
+                  "given)");
   cmd->footer(
       "Examples:\n"
       "  prof diff before/ after/                  two run directories\n"
