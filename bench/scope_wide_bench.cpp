@@ -1,14 +1,26 @@
-// What a scope costs when its parent has K distinct children, entered in turn (issue 17, item 4): with the
-// child index the cost stays that of the narrow case (K = 1) however wide the tree. Results and the command
-// are in docs/PERFORMANCE.md ("Scope profiler: wide trees").
+// What a scope costs when its parent has K distinct children, entered in turn (issue 17, item 4), and the
+// floor the machine sets for the same pattern without the profiler. Results and the command are in
+// docs/PERFORMANCE.md ("Scope profiler: wide trees").
+//
+// - scope_among_k_siblings: one loop enters K sites in turn under one parent (the profiler's own cost: its
+//   child lookup and the K nodes' counters, without K functions' code);
+// - k_functions_floor: K distinct functions, each adding one to its own static counter, called in turn;
+// - k_functions_with_scope: the same K functions, each also entering a scope of its own.
+// The K functions are generated at run time (x86-64): compiling 100 000 of them takes minutes.
 #include <benchmark/benchmark.h>
 
 #include <prof/prof.hpp>
 
+#include <sys/mman.h>
+
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <map>
 #include <memory>
 #include <new>
-#include <vector>
+#include <string>
+#include <utility>
 
 namespace {
 
@@ -29,14 +41,20 @@ class Sites {
   std::unique_ptr<unsigned char[]> storage_;
 };
 
-// The trees keep the sites' addresses until exit: every benchmark's sites stay alive.
-std::vector<std::unique_ptr<Sites>> g_all_sites;
+// The K sites of a benchmark, made once: Google Benchmark calls a benchmark several times (to choose its
+// iteration count), and new sites each time would grow the tree to several times K nodes. They stay alive
+// until exit, as the trees keep their addresses.
+const Sites& sites_of(const char* benchmark, std::size_t count) {
+  static std::map<std::pair<std::string, std::size_t>, std::unique_ptr<Sites>> all;
+  auto& sites = all[{benchmark, count}];
+  if (!sites) sites = std::make_unique<Sites>(count);
+  return *sites;
+}
 
 void scope_among_k_siblings(benchmark::State& state) {
   prof::enable(true);
   auto k = static_cast<std::size_t>(state.range(0));
-  g_all_sites.push_back(std::make_unique<Sites>(k));
-  const Sites& sites = *g_all_sites.back();
+  const Sites& sites = sites_of("siblings", k);
   PROF_SCOPE("bench wide parent");
   for (std::size_t i = 0; i < k; ++i) {  // creates the K nodes: only lookups are timed
     const prof::detail::ScopeGuard child(sites[i]);
@@ -51,6 +69,96 @@ void scope_among_k_siblings(benchmark::State& state) {
   }
 }
 BENCHMARK(scope_among_k_siblings)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+
+#if defined(__x86_64__)
+
+// The body every scoped function shares: the scope the macro would open in it.
+__attribute__((noinline)) void scoped_body(const prof::detail::ScopeSite* site) {
+  const prof::detail::ScopeGuard scope(*site);
+  benchmark::ClobberMemory();
+}
+
+// K functions of machine code, 32 bytes apart as a compiler aligns small functions, each with its own 8-byte
+// counter (packed as a translation unit's statics are). Without a site, function i is
+//     add qword ptr [rip + counter_i], 1 ; ret
+// with one,
+//     add qword ptr [rip + counter_i], 1 ; mov rdi, site_i ; mov rax, scoped_body ; jmp rax
+class Functions {
+ public:
+  static constexpr std::size_t kStride = 32;
+
+  Functions(std::size_t count, const Sites* sites) : count_(count) {
+    code_bytes_ = (count * kStride + 4095) & ~std::size_t{4095};
+    bytes_ = code_bytes_ + count * sizeof(std::uint64_t);
+    void* memory = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) throw std::bad_alloc();
+    code_ = static_cast<unsigned char*>(memory);
+    std::memset(code_, 0xcc, code_bytes_);  // int3 between functions
+    auto* counters = code_ + code_bytes_;
+    for (std::size_t i = 0; i < count; ++i) {
+      unsigned char* f = code_ + i * kStride;
+      unsigned char* p = f;
+      auto rel32 = [](const unsigned char* target, const unsigned char* next) {
+        return static_cast<std::int32_t>(target - next);
+      };
+      *p++ = 0x48, *p++ = 0x83, *p++ = 0x05;  // add qword ptr [rip + disp32], imm8
+      std::int32_t disp = rel32(counters + i * sizeof(std::uint64_t), p + 5);
+      std::memcpy(p, &disp, 4), p += 4;
+      *p++ = 0x01;
+      if (!sites) {
+        *p++ = 0xc3;  // ret
+        continue;
+      }
+      *p++ = 0x48, *p++ = 0xbf;  // mov rdi, imm64
+      auto site = reinterpret_cast<std::uint64_t>(&(*sites)[i]);
+      std::memcpy(p, &site, 8), p += 8;
+      *p++ = 0x48, *p++ = 0xb8;  // mov rax, imm64 (the code may be far from scoped_body's)
+      auto body = reinterpret_cast<std::uint64_t>(&scoped_body);
+      std::memcpy(p, &body, 8), p += 8;
+      *p++ = 0xff, *p++ = 0xe0;  // jmp rax
+    }
+    if (mprotect(code_, code_bytes_, PROT_READ | PROT_EXEC) != 0) throw std::bad_alloc();
+  }
+  ~Functions() { munmap(code_, bytes_); }
+  Functions(const Functions&) = delete;
+  Functions& operator=(const Functions&) = delete;
+
+  void call(std::size_t i) const { reinterpret_cast<void (*)()>(code_ + i * kStride)(); }
+  std::size_t count() const { return count_; }
+
+ private:
+  std::size_t count_;
+  std::size_t code_bytes_ = 0, bytes_ = 0;
+  unsigned char* code_ = nullptr;
+};
+
+void call_in_turn(benchmark::State& state, const Functions& functions) {
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < functions.count(); ++i)  // first calls: page faults, and nodes created
+    functions.call(i);
+  for (auto _ : state) {
+    functions.call(next);
+    if (++next == functions.count()) next = 0;
+  }
+}
+
+void k_functions_floor(benchmark::State& state) {
+  Functions functions(static_cast<std::size_t>(state.range(0)), nullptr);
+  call_in_turn(state, functions);
+}
+BENCHMARK(k_functions_floor)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+
+void k_functions_with_scope(benchmark::State& state) {
+  prof::enable(true);
+  auto k = static_cast<std::size_t>(state.range(0));
+  const Sites& sites = sites_of("functions", k);
+  Functions functions(k, &sites);
+  PROF_SCOPE("bench wide parent (functions)");
+  call_in_turn(state, functions);
+}
+BENCHMARK(k_functions_with_scope)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+
+#endif
 
 }  // namespace
 

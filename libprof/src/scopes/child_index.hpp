@@ -1,8 +1,11 @@
 #pragma once
-// A thread's index of call-tree children by (parent node, site): open addressing over node pointers, so
-// finding the child of a parent among any number of siblings costs one hash and (almost always) one probe.
-// Without it a parent that calls K different scopes in turn paid a search of K siblings per call.
-// Owner thread only; its slots come from mmap and grow by doubling when half full.
+// A thread's index of call-tree children by (parent node, site): open addressing over 16-byte slots that hold
+// the key itself (the site's address, the parent's index) and the child's index, so finding the child of a
+// parent among any number of siblings costs one hash and (almost always) one slot, without reading a node:
+// in a wide tree (a parent that calls 100 000 different scopes in turn) the slot is the lookup's one cache
+// miss, where a slot that pointed at the node to compare its key made it two in a row.
+// Owner thread only; its slots come from mmap (huge pages once the table reaches 2 MiB: wide trees miss the
+// TLB as much as the caches) and grow by doubling when half full.
 
 #include <cstdint>
 
@@ -13,39 +16,42 @@ namespace prof::scopes {
 
 class ChildIndex {
  public:
-  // The child of `parent` for `site`, or null.
-  detail::ScopeNode* find(const detail::ScopeNode* parent, const detail::ScopeSite* site) const noexcept {
-    if (!slots_) return nullptr;
+  // The index of the child of node `parent` for `site`, or 0 (the root, never a child) when there is none.
+  std::uint32_t find(std::uint32_t parent, const detail::ScopeSite* site) const noexcept {
+    if (!slots_) return 0;
     for (std::uint64_t i = hash(parent, site);; ++i) {
-      detail::ScopeNode* node = slots_[i & mask_];
-      if (!node) return nullptr;
-      if (node->site == site && node->parent == parent) return node;
+      const Slot& slot = slots_[i & mask_];
+      if (slot.site == site && slot.parent == parent) return slot.child;
+      if (!slot.site) return 0;
     }
   }
 
-  // Adds a node whose parent and site are set; false when memory is refused (the node is then not indexed).
-  bool insert(detail::ScopeNode* node) noexcept;
+  // Adds the child `child` of `parent` for `site`; false when memory is refused (it is then not indexed).
+  bool insert(std::uint32_t parent, const detail::ScopeSite* site, std::uint32_t child) noexcept;
 
-  // Returns the slots to the system (a discarded private tree).
+  // Returns the slots to the system (an ended or discarded tree).
   void release() noexcept;
 
  private:
-  // Every bit of both keys reaches the low bits the mask keeps (MurmurHash3's finaliser): node indices and
-  // site addresses are regular, and a weak mix makes long probe chains.
-  static std::uint64_t hash(const detail::ScopeNode* parent, const detail::ScopeSite* site) noexcept {
-    std::uint64_t key =
-        reinterpret_cast<std::uintptr_t>(site) ^ (std::uint64_t{parent->index} * 0x9E3779B97F4A7C15ull);
-    key ^= key >> 33;
-    key *= 0xFF51AFD7ED558CCDull;
-    key ^= key >> 33;
-    key *= 0xC4CEB9FE1A85EC53ull;
-    return key ^ (key >> 33);
+  struct Slot {
+    const detail::ScopeSite* site;  // null: empty
+    std::uint32_t parent;
+    std::uint32_t child;
+  };
+  static_assert(sizeof(Slot) == 16, "four slots to a cache line");
+
+  // Fibonacci hashing: one multiplication, whose high bits (the slot's number) depend on every bit of the
+  // key; node indices and site addresses are regular, and a weak mix makes long probe chains.
+  std::uint64_t hash(std::uint32_t parent, const detail::ScopeSite* site) const noexcept {
+    std::uint64_t key = reinterpret_cast<std::uintptr_t>(site) ^ (std::uint64_t{parent} << 40 | parent);
+    return (key * 0x9E3779B97F4A7C15ull) >> shift_;
   }
   bool grow() noexcept;
-  void place(detail::ScopeNode* node) noexcept;
+  void place(const Slot& slot) noexcept;
 
-  detail::ScopeNode** slots_ = nullptr;
+  Slot* slots_ = nullptr;
   std::uint64_t mask_ = 0;  // slots - 1 (a power of two)
+  unsigned shift_ = 63;     // 64 - log2(slots)
   std::uint64_t used_ = 0;
 };
 

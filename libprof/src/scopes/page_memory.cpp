@@ -2,6 +2,8 @@
 
 #include <sys/mman.h>
 
+#include <cstdint>
+
 #include "scopes/spin_lock.hpp"
 
 namespace prof::scopes {
@@ -13,6 +15,23 @@ void* map_pages(std::size_t bytes) noexcept {
 
 void unmap_pages(void* pages, std::size_t bytes) noexcept {
   if (pages) ::munmap(pages, bytes);
+}
+
+void* map_large_pages(std::size_t bytes) noexcept {
+  if (bytes < kLargePageBytes) return map_pages(bytes);
+  // Mapped with room to spare, then trimmed to a 2 MiB boundary on both sides.
+  auto* pages = static_cast<char*>(map_pages(bytes + kLargePageBytes));
+  if (!pages) return nullptr;
+  auto address = reinterpret_cast<std::uintptr_t>(pages);
+  std::size_t head = ((address + kLargePageBytes - 1) & ~(kLargePageBytes - 1)) - address;
+  if (head) ::munmap(pages, head);
+  if (std::size_t tail = kLargePageBytes - head) ::munmap(pages + head + bytes, tail);
+  ::madvise(pages + head, bytes, MADV_HUGEPAGE);  // advice: refused or ignored, plain pages serve as well
+  return pages + head;
+}
+
+void unmap_large_pages(void* pages, std::size_t bytes) noexcept {
+  unmap_pages(pages, bytes);
 }
 
 namespace {

@@ -145,7 +145,7 @@ detail::ScopeNode* add_child(ThreadTree& tree, detail::ScopeNode* parent, const 
   child->depth = static_cast<std::uint16_t>(parent->depth + 1);
   child->flags = flags;
   // Unindexed, the node would be created again at each call: give it up while the node is still unpublished.
-  if (!tree.children.insert(child)) return nullptr;
+  if (!tree.children.insert(parent->index, &site, child->index)) return nullptr;
   tree.publish();
   return child;
 }
@@ -164,10 +164,12 @@ detail::ScopeNode* enter_locked(const detail::ScopeSite& site) noexcept {
   }
   if (parent == &g_sink_node || (parent->flags & kDeeperNode) || !tree || tree == kHandedOver)
     return &g_sink_node;
-  ScopeNode* child = tree->children.find(parent, &site);
+  std::uint32_t found = tree->children.find(parent->index, &site);
+  ScopeNode* child = found ? tree->node(found) : nullptr;
   if (!child) {
     if (parent->depth >= g_max_depth.load(std::memory_order_relaxed)) {
-      ScopeNode* deeper = tree->children.find(parent, &g_deeper_site);
+      std::uint32_t deeper_found = tree->children.find(parent->index, &g_deeper_site);
+      ScopeNode* deeper = deeper_found ? tree->node(deeper_found) : nullptr;
       if (!deeper) deeper = add_child(*tree, parent, g_deeper_site, kDeeperNode);
       return deeper ? deeper : &g_sink_node;
     }

@@ -10,6 +10,23 @@ namespace prof::scopes {
 namespace {
 constexpr std::size_t kChunkBytes = ThreadTree::kNodesPerChunk * sizeof(detail::ScopeNode);
 constexpr std::size_t kTableBytes = ThreadTree::kMaxChunks * sizeof(detail::ScopeNode*);
+// The first 2 MiB of nodes come a chunk (64 KiB) at a time, so a small tree stays small; past them, a wide
+// tree's nodes come in huge-page slabs of 32 chunks, whose chunks are then unmapped one by one like the rest.
+constexpr std::uint32_t kChunksPerSlab = kLargePageBytes / kChunkBytes;
+constexpr std::uint32_t kSmallChunks = kChunksPerSlab;
+static_assert(ThreadTree::kMaxChunks % kChunksPerSlab == 0);
+
+bool map_chunk(detail::ScopeNode** chunks, std::uint32_t chunk) noexcept {
+  if (chunk < kSmallChunks) {
+    chunks[chunk] = static_cast<detail::ScopeNode*>(map_pages(kChunkBytes));
+    return chunks[chunk] != nullptr;
+  }
+  auto* slab = static_cast<char*>(map_large_pages(kLargePageBytes));
+  if (!slab) return false;
+  for (std::uint32_t i = 0; i < kChunksPerSlab; ++i)
+    chunks[chunk + i] = reinterpret_cast<detail::ScopeNode*>(slab + i * kChunkBytes);
+  return true;
+}
 }  // namespace
 
 ThreadTree* ThreadTree::create(long tid, void* header) noexcept {
@@ -31,11 +48,7 @@ detail::ScopeNode* ThreadTree::allocate_node() noexcept {
   std::uint32_t index = allocated_;
   std::uint32_t chunk = index / kNodesPerChunk;
   if (chunk >= kMaxChunks) return nullptr;
-  if (!chunks_[chunk]) {
-    void* memory = map_pages(kChunkBytes);
-    if (!memory) return nullptr;
-    chunks_[chunk] = static_cast<detail::ScopeNode*>(memory);
-  }
+  if (!chunks_[chunk] && !map_chunk(chunks_, chunk)) return nullptr;
   auto* node = new (&chunks_[chunk][index % kNodesPerChunk]) detail::ScopeNode(&g_never_matching_node);
   node->index = index;
   ++allocated_;
