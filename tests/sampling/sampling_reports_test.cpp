@@ -3,6 +3,7 @@
 // prof diff --samples. Shares are asserted broadly and timings never: the machine may be busy.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>

@@ -91,6 +91,7 @@ void SamplesMerge::add(const Snapshot& snapshot) {
     auto [it, added] = thread_index.try_emplace(tid, threads_.size());
     if (added) {
       SampledThreadSummary thread;
+      thread.rank = snapshot.meta.rank;
       thread.pid = snapshot.meta.pid;
       thread.program = snapshot.meta.program;
       thread.tid = tid;

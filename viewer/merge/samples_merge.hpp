@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -44,6 +45,7 @@ struct SampleGroups {
 
 // A thread of a process: its samples, by every key.
 struct SampledThreadSummary {
+  std::optional<std::int64_t> rank;  // the process's MPI rank, when it has one
   std::int64_t pid = 0;
   std::string program;
   std::int64_t tid = 0;  // 0: a snapshot written before threads were recorded

@@ -59,7 +59,9 @@ Table flat_table(const std::vector<SampleGroup>& rows, std::int64_t all, SampleK
 }
 
 std::string thread_title(const SampledThreadSummary& thread, std::int64_t all) {
-  auto title = fmt::format("pid {} {}, tid {}", thread.pid, thread.program, thread.tid);
+  auto title = thread.rank ? fmt::format("rank {}, pid {} {}, tid {}", *thread.rank, thread.pid,
+                                         thread.program, thread.tid)
+                           : fmt::format("pid {} {}, tid {}", thread.pid, thread.program, thread.tid);
   if (!thread.name.empty()) title += fmt::format(" \"{}\"", thread.name);
   return title + fmt::format(": {} samples ({:.1f} % of all)", thread.samples, percent(thread.samples, all));
 }
@@ -87,15 +89,17 @@ std::vector<Table> thread_tables(const SamplesMerge& samples, const SamplesRepor
       all.key = "threads";
       all.rows.clear();
       all.total_rows = 0;
-      all.columns.insert(all.columns.begin(), {{"pid", "pid", ""},
+      all.columns.insert(all.columns.begin(), {{"rank", "rank", ""},
+                                               {"pid", "pid", ""},
                                                {"tid", "tid", ""},
                                                {"thread_name", "thread_name", "", Align::left},
                                                {"thread_samples", "thread_samples", ""}});
       tables.push_back(std::move(all));
     }
     for (auto& row : table.rows) {
-      row.insert(row.begin(), {Cell::count(thread.pid), Cell::count(thread.tid), Cell::string(thread.name),
-                               Cell::count(thread.samples)});
+      row.insert(row.begin(),
+                 {thread.rank ? Cell::count(*thread.rank) : Cell{"", {}}, Cell::count(thread.pid),
+                  Cell::count(thread.tid), Cell::string(thread.name), Cell::count(thread.samples)});
       tables.front().rows.push_back(std::move(row));
     }
     tables.front().total_rows += table.total_rows;
