@@ -171,3 +171,22 @@ TEST_CASE("a PROF_INSTRUMENT_EXCLUDE that is not a regular expression is one err
   CHECK(report.err.find("PROF_INSTRUMENT_EXCLUDE: not a regular expression: (middle") != std::string::npos);
   CHECK(std::count(report.err.begin(), report.err.end(), '\n') == 1);
 }
+
+TEST_CASE("the names are saved into the snapshot: a later read needs neither the binary nor a lookup") {
+  Run run;
+  run_program(run);  // read and named once: the file is rewritten with the names
+  auto saved = viewer::read_snapshot_file(run.file.string());
+  REQUIRE(saved.scopes);
+  std::vector<std::string> names;
+  for (const auto& site : saved.scopes->sites)
+    names.push_back(saved.string(site.name));
+  CHECK(std::find(names.begin(), names.end(), "middle") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "thread_body") != names.end());
+  CHECK(std::none_of(names.begin(), names.end(),
+                     [](const std::string& name) { return name.starts_with("0x"); }));
+  CHECK(test::validate(run.file) == 0);
+  // Read again and named again: the same tree, the same names.
+  viewer::symbolise_loaded(saved);
+  auto calls = calls_by_path(saved, saved.scopes->threads[0]);
+  CHECK(calls["main/middle/leaf"] == 30);
+}

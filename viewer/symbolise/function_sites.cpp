@@ -31,9 +31,10 @@ std::string readable_function_name(const std::string& demangled) {
   return name.empty() ? demangled : name;
 }
 
-std::vector<std::string> name_function_sites(Snapshot& snapshot) {
-  std::vector<std::string> warnings;
-  if (!snapshot.scopes || snapshot.scopes->functions.empty()) return warnings;
+FunctionNaming name_function_sites(Snapshot& snapshot) {
+  FunctionNaming result;
+  std::vector<std::string>& warnings = result.warnings;
+  if (!snapshot.scopes || snapshot.scopes->functions.empty()) return result;
   Scopes& scopes = *snapshot.scopes;
   if (snapshot.strings.empty()) snapshot.strings.emplace_back();
   std::unordered_map<std::string, std::uint32_t> strings;
@@ -70,6 +71,9 @@ std::vector<std::string> name_function_sites(Snapshot& snapshot) {
 
   for (const ScopeFunction& function : scopes.functions) {
     ScopeSite& site = scopes.sites[function.site];
+    // Named when the file was saved (prof run, or an earlier report): kept, even where the module is gone.
+    if (!snapshot.string(site.name).starts_with("0x")) continue;
+    result.named = true;
     if (function.module < 0) {
       site = {intern(fmt::format("{:#x}", function.offset)), 0, 0};
       continue;
@@ -101,7 +105,7 @@ std::vector<std::string> name_function_sites(Snapshot& snapshot) {
   scopes.functions.clear();
   scopes.function_modules.clear();
   drop_excluded_functions(snapshot, function_sites);
-  return warnings;
+  return result;
 }
 
 }  // namespace prof::viewer

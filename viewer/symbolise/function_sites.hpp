@@ -10,9 +10,14 @@
 
 namespace prof::viewer {
 
-// Renames the sites in place (appending to snapshot.strings) and empties the list of functions; returns one
-// warning per module whose build id differs from the recorded one.
-std::vector<std::string> name_function_sites(Snapshot& snapshot);
+struct FunctionNaming {
+  std::vector<std::string> warnings;  // one per module whose build id differs from the recorded one
+  bool named = false;                 // some site got its name now: the file is worth saving
+};
+
+// Renames the sites still named by their address ("0x...": a saved snapshot's are named already) in place,
+// appending to snapshot.strings, then applies PROF_INSTRUMENT_EXCLUDE and empties the list of functions.
+FunctionNaming name_function_sites(Snapshot& snapshot);
 
 // "ns::Solver::step(int) const" -> "ns::Solver::step", as PROF_FUNCTION() names a site.
 std::string readable_function_name(const std::string& demangled);

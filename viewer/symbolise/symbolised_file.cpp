@@ -72,6 +72,23 @@ void append_tables(std::string& out, const Snapshot& snapshot) {
   out += "],\n\"symbolised\":true";
 }
 
+// The scopes section with the model's sites: instrumented functions' sites carry their names (strings this
+// document appends), so a report elsewhere, without the binaries, still names them. The rest is as read.
+std::string scopes_with_sites(simdjson::dom::element scopes, const Scopes& model) {
+  simdjson::dom::object object;
+  if (scopes.get(object) != simdjson::SUCCESS) return std::string(simdjson::minify(scopes));
+  std::string out = "{";
+  for (auto [key, value] : object) {
+    if (key == "sites") continue;
+    out += json_quoted(key) + ":" + simdjson::minify(value) + ",";
+  }
+  out += "\"sites\":{\"columns\":[\"name\",\"file\",\"line\"],\"rows\":[";
+  for (std::size_t i = 0; i < model.sites.size(); ++i)
+    out += fmt::format("{}[{},{},{}]", i ? "," : "", model.sites[i].name, model.sites[i].file,
+                       model.sites[i].line);
+  return out + "]}}";
+}
+
 // The format's file rules: a new file no one else can have prepared (O_EXCL, O_NOFOLLOW) next to the
 // target, renamed over it once complete, so a reader sees the old or the new file, never half of one. The
 // new file gets the original's mode and group (`original`), so a 0600 snapshot does not become readable.
@@ -125,6 +142,10 @@ std::string symbolised_document(std::string_view raw_json, const Snapshot& symbo
   std::string out = "{";
   for (auto [key, value] : root) {
     if (key == "strings" || key == "frames" || key == "stacks" || key == "symbolised") continue;
+    if (key == "scopes" && symbolised.scopes) {
+      out += "\"scopes\":" + scopes_with_sites(value, *symbolised.scopes) + ",\n";
+      continue;
+    }
     out += json_quoted(key) + ":" + simdjson::minify(value) + ",\n";
   }
   respell_byte_escapes(out);
@@ -152,13 +173,16 @@ bool save_symbolised(const std::string& path, const Snapshot& symbolised) {
 bool symbolise_snapshot_file(const std::string& path) {
   try {
     auto snapshot = read_snapshot_file(path);
-    if (!needs_symbolisation(snapshot)) return true;
+    auto naming = name_function_sites(snapshot);
+    for (const auto& warning : naming.warnings)
+      std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
+    if (!needs_symbolisation(snapshot) && !naming.named) return true;
     auto result = symbolise(snapshot);
     for (const auto& warning : result.warnings)
       std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
     // Modules without a readable file ([vdso], deleted libraries) stay raw without a word: the run's
     // closing line stays the only one.
-    if (!result.changed || save_symbolised(path, snapshot)) return true;
+    if (!(result.changed || naming.named) || save_symbolised(path, snapshot)) return true;
     std::fprintf(stderr, "prof: note: %s: cannot save the symbolised snapshot: %s\n", path.c_str(),
                  std::strerror(errno));
   } catch (const UserError&) {
@@ -177,11 +201,13 @@ void symbolise_loaded(std::vector<Snapshot>& snapshots) {
 }
 
 void symbolise_loaded(Snapshot& snapshot) {
-  // Instrumented functions are named on each read (their names are not saved into the file).
-  for (const auto& warning : name_function_sites(snapshot))
+  // Instrumented functions are named once; the names are saved with the frames' (scopes.sites).
+  auto naming = name_function_sites(snapshot);
+  for (const auto& warning : naming.warnings)
     std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
-  if (!needs_symbolisation(snapshot)) return;
+  if (!needs_symbolisation(snapshot) && !naming.named) return;
   auto result = symbolise(snapshot);
+  result.changed = result.changed || naming.named;
   for (const auto& warning : result.warnings)
     std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
   // A read-only file (someone else's run) is symbolised again on each read: no error for that. Binaries
