@@ -106,7 +106,7 @@ void choose_across(std::vector<Section>& sections, const ReportOptions& options,
   if (options.across && !any)
     throw UserError("--across",
                     "no table across processes: these snapshots hold one process, or the "
-                    "sections shown have none (scopes, memory sites and MPI operations do)");
+                    "sections shown have none (scopes, memory sites, MPI operations and samples do)");
 }
 
 // Text is for people: 20 rows a table, 10 memory sites. Machine formats carry every row unless --top says.
@@ -143,7 +143,7 @@ void add_scope_report_flags(CLI::App& cmd, ReportOptions& options) {
       "--no-compensate", [&scope] { scope.times = ScopeTimes::raw; },
       "Scopes: raw times, without subtracting the calibrated cost of the instrumentation");
   cmd.add_option("--min-percent", scope.min_percent,
-                 "--tree hides nodes under this % of the total (default 1)");
+                 "--tree hides nodes under this % of the total (default 1; with --samples 0.5)");
 }
 
 void add_memory_report_flags(CLI::App& cmd, ReportOptions& options) {
