@@ -35,15 +35,18 @@ else
   echo "sampling_contenders: libprofiler.so.0 (libgoogle-perftools-dev) is missing: left out" >&2
 fi
 
-run_variant() {  # runs one variant of the program, output discarded
-  local hz=${1#*_}
+run_variant() {  # runs one variant of the program, output discarded; a failure is noted, not fatal
+  local hz=${1#*_} status=0
   rm -rf "$scratch/out" "$scratch/perf.data" "$scratch/cpu.prof"
   case $1 in
-    plain) "${program[@]}" ;;
-    prof_*) "$prof" run -o "$scratch/out" --sample "$hz" -- "${program[@]}" ;;
-    perf_*) perf record -q -N -g -e cpu-clock -F "$hz" -o "$scratch/perf.data" -- "${program[@]}" ;;
-    gperftools_*) LD_PRELOAD=$profiler CPUPROFILE=$scratch/cpu.prof CPUPROFILE_FREQUENCY=$hz "${program[@]}" ;;
+    plain) "${program[@]}" || status=$? ;;
+    prof_*) "$prof" run -o "$scratch/out" --sample "$hz" -- "${program[@]}" || status=$? ;;
+    perf_*) perf record -q -N -g -e cpu-clock -F "$hz" -o "$scratch/perf.data" -- "${program[@]}" || status=$? ;;
+    gperftools_*)
+      LD_PRELOAD=$profiler CPUPROFILE=$scratch/cpu.prof CPUPROFILE_FREQUENCY=$hz "${program[@]}" || status=$?
+      ;;
   esac
+  [[ $status -eq 0 ]] || echo "sampling_contenders: $1 exited $status" >>"$scratch/failures"
 }
 
 cpu_seconds() {  # user + system CPU seconds of "$@" and its children
@@ -51,14 +54,24 @@ cpu_seconds() {  # user + system CPU seconds of "$@" and its children
   { time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ printf "%.3f\n", $1 + $2 }'
 }
 
-declare -A runs
+declare -A runs  # runs[variant,round]
 for ((r = 0; r < rounds; ++r)); do
   for variant in "${variants[@]}"; do
-    runs[$variant]+="$(cpu_seconds run_variant "$variant") "
+    runs[$variant,$r]=$(cpu_seconds run_variant "$variant")
   done
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# The median over rounds of a variant's CPU time, and of its ratio to another variant in the same round (a
+# slow phase of the machine hits both sides of a round's ratio).
+median_of() {
+  for ((r = 0; r < rounds; ++r)); do echo "${runs[$1,$r]}"; done | median
+}
+ratio_to() {
+  for ((r = 0; r < rounds; ++r)); do
+    awk -v a="${runs[$1,$r]}" -v b="${runs[$2,$r]}" 'BEGIN { print 100 * (a - b) / b }'
+  done | median
+}
 label() {
   case $1 in
     plain) echo "plain" ;;
@@ -67,15 +80,12 @@ label() {
     gperftools_*) echo "gperftools ${1#*_} Hz" ;;
   esac
 }
-base=$(echo "${runs[plain]}" | median)
-shim=$(echo "${runs[prof_0]}" | median)
-echo "sampling_work $work, $rounds alternated rounds, median CPU seconds (user + system)"
+[[ -e $scratch/failures ]] && sort "$scratch/failures" | uniq -c >&2
+echo "sampling_work $work, $rounds alternated rounds: median CPU seconds (user + system), median of each round's ratio"
 printf '%-26s %8s %9s %14s\n' "run" "cpu s" "vs plain" "vs --sample 0"
 for variant in "${variants[@]}"; do
-  m=$(echo "${runs[$variant]}" | median)
   vs_shim=""
-  [[ $variant == prof_* && $variant != prof_0 ]] &&
-    vs_shim=$(awk -v a="$m" -v b="$shim" 'BEGIN { printf "%+.1f%%", 100 * (a - b) / b }')
-  printf '%-26s %8.3f %+8.1f%% %14s\n' "$(label "$variant")" "$m" \
-    "$(awk -v a="$m" -v b="$base" 'BEGIN { print 100 * (a - b) / b }')" "$vs_shim"
+  [[ $variant == prof_* && $variant != prof_0 ]] && vs_shim=$(printf '%+.1f%%' "$(ratio_to "$variant" prof_0)")
+  printf '%-26s %8.3f %+8.1f%% %14s\n' "$(label "$variant")" "$(median_of "$variant")" \
+    "$(ratio_to "$variant" plain)" "$vs_shim"
 done
