@@ -7,16 +7,25 @@
 
 namespace prof::preload::memory::allocator {
 
+namespace detail {
+
+std::atomic<int> g_state{0};
+Functions g_real{};
+// dlsym's own needs are a few hundred bytes; the rest is room for other early callers.
+alignas(4096) char g_arena[kArenaBytes];
+
+}  // namespace detail
+
 namespace {
 
+using detail::g_arena;
+using detail::g_real;
+using detail::g_state;
+using detail::kArenaBytes;
+
 enum State : int { kUnresolved, kResolving, kResolved };
+static_assert(kResolved == detail::kResolved);
 
-std::atomic<int> g_state{kUnresolved};
-Functions g_real{};
-
-// dlsym's own needs are a few hundred bytes; the rest is room for other early callers.
-constexpr std::size_t kArenaBytes = 256 * 1024;
-alignas(4096) char g_arena[kArenaBytes];
 std::atomic<std::size_t> g_arena_used{0};
 
 // Each arena block is preceded by its size, so realloc and malloc_usable_size work on it.
@@ -48,7 +57,7 @@ void resolve() noexcept {
 
 }  // namespace
 
-const Functions* real() noexcept {
+const Functions* detail::resolve_real() noexcept {
   int state = g_state.load(std::memory_order_acquire);
   if (state == kResolved) return &g_real;
   int expected = kUnresolved;
@@ -85,12 +94,6 @@ void* arena_allocate(std::size_t size, std::size_t alignment) noexcept {
       return g_arena + start;
     }
   }
-}
-
-bool in_arena(const void* block) noexcept {
-  auto address = reinterpret_cast<std::uintptr_t>(block);
-  auto begin = reinterpret_cast<std::uintptr_t>(g_arena);
-  return address >= begin && address < begin + kArenaBytes;
 }
 
 std::size_t arena_size(const void* block) noexcept {

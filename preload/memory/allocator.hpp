@@ -3,7 +3,9 @@
 // looked up on first use. dlsym itself may call calloc before the lookup is done; those calls, and any made
 // while it runs, are served from a small static arena whose blocks never reach the real free.
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 namespace prof::preload::memory::allocator {
 
@@ -21,12 +23,29 @@ struct Functions {
   std::size_t (*malloc_usable_size)(void*);
 };
 
+// Inline below: every call of the malloc family asks both, so they cost a load and a compare, not a call.
+namespace detail {
+constexpr int kResolved = 2;
+constexpr std::size_t kArenaBytes = 256 * 1024;
+extern std::atomic<int> g_state;
+extern Functions g_real;
+extern char g_arena[kArenaBytes];
+const Functions* resolve_real() noexcept;
+}  // namespace detail
+
 // The real functions, or nullptr while they are being looked up (the caller then uses the arena).
-const Functions* real() noexcept;
+inline const Functions* real() noexcept {
+  if (detail::g_state.load(std::memory_order_acquire) == detail::kResolved) return &detail::g_real;
+  return detail::resolve_real();
+}
 
 // Bootstrap arena: 16-byte aligned blocks (alignment up to 4096 honoured), never freed.
 void* arena_allocate(std::size_t size, std::size_t alignment = 16) noexcept;
-bool in_arena(const void* block) noexcept;
+inline bool in_arena(const void* block) noexcept {
+  auto address = reinterpret_cast<std::uintptr_t>(block);
+  auto begin = reinterpret_cast<std::uintptr_t>(detail::g_arena);
+  return address - begin < detail::kArenaBytes;
+}
 std::size_t arena_size(const void* block) noexcept;
 
 }  // namespace prof::preload::memory::allocator

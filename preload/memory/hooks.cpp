@@ -142,6 +142,19 @@ void* move_to_plain(const alloc::Functions& real, void* block, std::size_t size,
   return moved;
 }
 
+// The traced paths of malloc and free, out of line: the untraced ones (tracer off, or left out by the
+// sampler) then need no saved registers.
+__attribute__((noinline)) void* traced_malloc(const Caller& caller, const alloc::Functions& real,
+                                              std::size_t size) noexcept {
+  return with_header(caller, real, size, [&](std::size_t bytes) { return real.malloc(bytes); });
+}
+
+__attribute__((noinline)) void traced_free(const alloc::Functions& real, void* block) noexcept {
+  headers::Books books = headers::take(block);
+  forget(block, books, false);
+  real.free(headers::base_of(block, books.kind));
+}
+
 }  // namespace
 
 PROF_SHIM_EXPORT void* malloc(std::size_t size) noexcept {
@@ -149,7 +162,7 @@ PROF_SHIM_EXPORT void* malloc(std::size_t size) noexcept {
   const alloc::Functions* real = alloc::real();
   if (!real) return alloc::arena_allocate(size);
   if (!mem::active() || sampler::skip(size)) return real->malloc(size);
-  return with_header(PROF_CALLER(1), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
+  return traced_malloc(PROF_CALLER(1), *real, size);
 }
 
 PROF_SHIM_EXPORT void free(void* block) noexcept {
@@ -157,9 +170,7 @@ PROF_SHIM_EXPORT void free(void* block) noexcept {
   const alloc::Functions* real = alloc::real();
   if (!real) return;
   if (!mem::active() || (sampler::on() && !headers::maybe_ours(block))) return real->free(block);
-  headers::Books books = headers::take(block);
-  forget(block, books, false);
-  real->free(headers::base_of(block, books.kind));
+  traced_free(*real, block);
 }
 
 PROF_SHIM_EXPORT void* calloc(std::size_t count, std::size_t size) noexcept {

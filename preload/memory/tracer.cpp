@@ -28,6 +28,10 @@
 
 namespace prof::preload::memory {
 
+namespace detail {
+std::atomic<bool> g_active{false};
+}
+
 namespace {
 
 constexpr int kDefaultDepth = 64;
@@ -35,7 +39,7 @@ constexpr int kDefaultDepth = 64;
 // with room to spare: the interposed function, the tracer's few, libunwind's).
 constexpr int kOwnFrames = 10;
 
-std::atomic<bool> g_active{false};
+using detail::g_active;
 // PROF_MEMORY_CHECK_CACHE=1 (for the tests): every stack the cache finds is unwound in full as well, and a
 // difference is reported once on stderr. The full unwind's answer is the one recorded.
 bool g_check_cache = false;
@@ -201,10 +205,6 @@ void start() noexcept {
     g_active.store(true, std::memory_order_release);
   }
   tl_busy = false;
-}
-
-bool active() noexcept {
-  return g_active.load(std::memory_order_relaxed);
 }
 
 bool enter() noexcept {

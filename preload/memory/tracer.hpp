@@ -2,6 +2,7 @@
 // The memory tracer's entry points for the malloc family: what happens around each call to the real
 // allocator. Everything here is skipped while the calling thread is already inside the tracer.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -9,7 +10,13 @@ namespace prof::preload::memory {
 
 // Reads PROF_MEMORY and PROF_DEPTH, maps the tables, installs the fork handlers and the section writers.
 void start() noexcept;
-bool active() noexcept;
+namespace detail {
+extern std::atomic<bool> g_active;
+}
+// Inline: every call of the malloc family asks.
+inline bool active() noexcept {
+  return detail::g_active.load(std::memory_order_relaxed);
+}
 
 // Thread-local reentrancy guard: true while this thread runs tracer code (its allocations go untraced).
 bool enter() noexcept;
