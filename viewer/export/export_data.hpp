@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "merge/memory_stacks.hpp"
 #include "export/pprof_stacks.hpp"
+#include "merge/memory_stacks.hpp"
 #include "merge/memory_view.hpp"
 #include "merge/report_merge.hpp"
 #include "merge/scope_tree.hpp"

@@ -114,20 +114,25 @@ class ProfileEncoder {
   // `label`: the process's rank or pid when several processes are merged.
   void add_sample(const std::vector<std::uint64_t>& location_ids, const std::vector<std::int64_t>& values,
                   const std::optional<PprofProcess>& process) {
-    ProtobufWriter message;
-    message.packed(sample::location_id, location_ids);
-    message.packed(sample::value, values);
+    // The writers are kept between samples (their buffers reused), and a process's label encoded once.
+    message_.clear();
+    message_.packed(sample::location_id, location_ids);
+    message_.packed(sample::value, values);
     if (process) {
-      ProtobufWriter tag;
-      // Numeric labels, so that -tagfocus=rank=3 (or a range, rank=0:7) picks ranks.
-      const char* key = process->rank ? "rank" : "pid";
-      tag.int64(label::key, string(key));
-      tag.int64(label::num, process->rank ? *process->rank : process->pid);
-      // pprof drops a numeric label whose number and unit are both zero (rank 0): a unit keeps it.
-      tag.int64(label::num_unit, string(key));
-      message.message(sample::label, tag);
+      if (!label_of_ || !(*label_of_ == *process)) {
+        ProtobufWriter tag;
+        // Numeric labels, so that -tagfocus=rank=3 (or a range, rank=0:7) picks ranks.
+        const char* key = process->rank ? "rank" : "pid";
+        tag.int64(label::key, string(key));
+        tag.int64(label::num, process->rank ? *process->rank : process->pid);
+        // pprof drops a numeric label whose number and unit are both zero (rank 0): a unit keeps it.
+        tag.int64(label::num_unit, string(key));
+        label_ = tag.data();
+        label_of_ = process;
+      }
+      message_.bytes(sample::label, label_);
     }
-    out_.message(profile::sample, message);
+    out_.message(profile::sample, message_);
   }
 
   // The fields encoded so far, handed to `gzip` and dropped: a merged run's samples pass through in pieces.
@@ -156,7 +161,9 @@ class ProfileEncoder {
     return it->second;
   }
 
-  ProtobufWriter out_;
+  ProtobufWriter out_, message_;
+  std::optional<PprofProcess> label_of_;
+  std::string label_;
   std::vector<std::string> strings_;
   std::map<std::string, std::int64_t> string_of_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> function_of_;
@@ -205,15 +212,16 @@ void memory_header(ProfileEncoder& encoder, MemoryView view) {
 void memory_samples(ProfileEncoder& encoder, const PprofStacks& stacks,
                     const std::vector<PprofSample>& samples, bool labelled) {
   std::vector<std::uint64_t> ids;
+  std::vector<std::int64_t> values;
   for (const auto& sample : samples) {
     const auto& stack = stacks.stacks()[sample.stack];
     ids.assign(stack.begin(), stack.end());
     for (auto& id : ids)
       ++id;  // pprof's ids start at 1
     const auto& counts = sample.counts;
-    encoder.add_sample(ids,
-                       {counts.allocations, counts.allocated_bytes, counts.leaked_allocations,
-                        counts.leaked_bytes, counts.peak_bytes},
+    values.assign({counts.allocations, counts.allocated_bytes, counts.leaked_allocations, counts.leaked_bytes,
+                   counts.peak_bytes});
+    encoder.add_sample(ids, values,
                        labelled ? std::optional(stacks.processes()[sample.process]) : std::nullopt);
   }
 }

@@ -14,7 +14,8 @@ std::uint32_t PprofStacks::intern_string(const std::string& text) {
 
 // The stack's locations, innermost first. The snapshot's strings, modules and frames are translated once
 // each (the caches below), so a rank whose stacks are all known costs a few lookups of integers per frame.
-std::vector<std::uint32_t> PprofStacks::stack_locations(const Snapshot& snapshot, std::uint32_t stack) {
+const std::vector<std::uint32_t>& PprofStacks::stack_locations(const Snapshot& snapshot,
+                                                               std::uint32_t stack) {
   auto string_id = [&](std::uint32_t index) {
     auto& id = string_id_[index];
     if (id < 0) id = intern_string(snapshot.string(index));
@@ -31,7 +32,8 @@ std::vector<std::uint32_t> PprofStacks::stack_locations(const Snapshot& snapshot
       if (system == 0) break;
       ++first;
     }
-  std::vector<std::uint32_t> out;
+  auto& out = locations_scratch_;  // reused: ten million stacks for 1024 ranks
+  out.clear();
   std::vector<std::uint64_t> key;
   std::vector<std::uint32_t> lines;
   std::size_t run = first;  // where the current location's frames start
@@ -107,9 +109,12 @@ void PprofStacks::add(const Snapshot& snapshot, std::vector<PprofSample>& sample
   for (const auto& site : snapshot.memory->sites) {
     auto& at = sample_of_stack[site.stack];
     if (at == kNone) {
-      auto locations = stack_locations(snapshot, site.stack);
-      auto [stack, new_stack] = stack_of_.try_emplace(locations, static_cast<std::uint32_t>(stacks_.size()));
-      if (new_stack) stacks_.push_back(std::move(locations));
+      const auto& locations = stack_locations(snapshot, site.stack);
+      auto stack = stack_of_.find(locations);  // known in most ranks: no copy then
+      if (stack == stack_of_.end()) {
+        stack = stack_of_.emplace(locations, static_cast<std::uint32_t>(stacks_.size())).first;
+        stacks_.push_back(locations);
+      }
       at = samples.size();
       samples.push_back({stack->second, process_index, {}});
     }

@@ -67,7 +67,8 @@ class PprofStacks {
 
  private:
   std::uint32_t intern_string(const std::string& text);
-  std::vector<std::uint32_t> stack_locations(const Snapshot& snapshot, std::uint32_t stack);
+  // Into locations_scratch_, which it returns.
+  const std::vector<std::uint32_t>& stack_locations(const Snapshot& snapshot, std::uint32_t stack);
 
   bool keep_system_frames_;
   std::vector<std::string> strings_;
@@ -96,6 +97,7 @@ class PprofStacks {
   // Per snapshot, while it is added: its strings, modules and frames as ours (-1: not yet seen).
   std::vector<std::int64_t> string_id_, mapping_id_, line_id_, location_id_;
   std::vector<signed char> system_;
+  std::vector<std::uint32_t> locations_scratch_;
 };
 
 }  // namespace prof::viewer

@@ -27,20 +27,39 @@ void ProtobufWriter::bytes(std::uint32_t field, std::string_view value) {
   data_.append(value);
 }
 
+namespace {
+
+std::size_t varint_size(std::uint64_t value) {
+  std::size_t size = 1;
+  for (; value >= 0x80; value >>= 7)
+    ++size;
+  return size;
+}
+
+}  // namespace
+
+// The payload's length is counted first, so the varints go straight into place: a merged run writes ten
+// million samples, two packed fields each, and a temporary buffer per field was most of their cost.
 void ProtobufWriter::packed(std::uint32_t field, std::span<const std::uint64_t> values) {
   if (values.empty()) return;  // an empty packed field is the same as none
-  ProtobufWriter payload;
+  std::size_t size = 0;
   for (auto value : values)
-    payload.raw_varint(value);
-  bytes(field, payload.data_);
+    size += varint_size(value);
+  tag(field, kLengthDelimited);
+  raw_varint(size);
+  for (auto value : values)
+    raw_varint(value);
 }
 
 void ProtobufWriter::packed(std::uint32_t field, std::span<const std::int64_t> values) {
   if (values.empty()) return;
-  ProtobufWriter payload;
+  std::size_t size = 0;
   for (auto value : values)
-    payload.raw_varint(static_cast<std::uint64_t>(value));
-  bytes(field, payload.data_);
+    size += varint_size(static_cast<std::uint64_t>(value));
+  tag(field, kLengthDelimited);
+  raw_varint(size);
+  for (auto value : values)
+    raw_varint(static_cast<std::uint64_t>(value));
 }
 
 }  // namespace prof::viewer
