@@ -8,8 +8,8 @@
 
 namespace prof::instrument {
 
-std::atomic<std::uintptr_t> g_sites_begin{0};
-std::atomic<std::uintptr_t> g_sites_bytes{0};
+__attribute__((visibility("hidden"))) std::atomic<std::uintptr_t> g_sites_begin{0};
+__attribute__((visibility("hidden"))) std::atomic<std::uintptr_t> g_sites_bytes{0};
 
 namespace {
 

@@ -23,8 +23,9 @@ struct FunctionSite {
 
 // The reserved mapping of sites, and its length in bytes (0 until the first call): a site pointer in that
 // range is a FunctionSite, any other one a PROF_SCOPE site that must not be read.
-extern std::atomic<std::uintptr_t> g_sites_begin;
-extern std::atomic<std::uintptr_t> g_sites_bytes;
+// Hidden: the hooks read them on every call, and a hidden variable needs no GOT load.
+extern std::atomic<std::uintptr_t> g_sites_begin __attribute__((visibility("hidden")));
+extern std::atomic<std::uintptr_t> g_sites_bytes __attribute__((visibility("hidden")));
 
 // The site of `function`, created if needed; null when the table is full (about 260 000 functions) or the
 // system refuses the memory.

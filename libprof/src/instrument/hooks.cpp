@@ -49,13 +49,21 @@ PROF_NO_INSTRUMENT inline void close_call(detail::ScopeNode* node, std::uint64_t
 }
 
 // First call of `function` under the current node (or first call of any recorded function): finds or makes
-// its site and node. Null when the call is not recorded.
-PROF_NO_INSTRUMENT __attribute__((noinline)) detail::ScopeNode* enter_slow(void* function) noexcept {
+// its site and node, and enters it; a call that is not recorded is counted for its exit. A tail call from the
+// hook, which then needs no stack frame of its own.
+PROF_NO_INSTRUMENT __attribute__((noinline)) void enter_slow(void* function) noexcept {
   FunctionSite* site = find_or_add_site(function);
-  if (!site) return nullptr;
-  register_section_once();
-  detail::ScopeNode* node = detail::enter_slow(site->site);
-  return node == &scopes::g_sink_node ? nullptr : node;
+  detail::ScopeNode* node = nullptr;
+  if (site) {
+    register_section_once();
+    node = detail::enter_slow(site->site);
+  }
+  if (!node || node == &scopes::g_sink_node) {
+    ++t_unrecorded;
+    return;
+  }
+  detail::t_current_scope = node;
+  node->open_since.store(detail::read_clock(), std::memory_order_relaxed);
 }
 
 PROF_NO_INSTRUMENT __attribute__((noinline)) void exit_slow(void* function) noexcept {
@@ -104,11 +112,8 @@ PROF_NO_INSTRUMENT __attribute__((visibility("default"))) void __cyg_profile_fun
   }
   detail::ScopeNode* node = t_current_scope->last_child;
   if (!instrument::is_site_of(node->site, function)) [[unlikely]] {
-    node = instrument::enter_slow(function);
-    if (!node) {
-      ++instrument::t_unrecorded;
-      return;
-    }
+    instrument::enter_slow(function);
+    return;
   }
   t_current_scope = node;
   node->open_since.store(detail::read_clock(), std::memory_order_relaxed);
