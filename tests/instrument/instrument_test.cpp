@@ -190,3 +190,20 @@ TEST_CASE("the names are saved into the snapshot: a later read needs neither the
   auto calls = calls_by_path(saved, saved.scopes->threads[0]);
   CHECK(calls["main/middle/leaf"] == 30);
 }
+
+TEST_CASE(
+    "below PROF_MAX_DEPTH one (deeper) node per path, and the tree is whole again after a longjmp from it") {
+  Run run;
+  run_program(run, {"PROF_MAX_DEPTH=3"});
+  auto main_calls = calls_by_path(run.snapshot, run.snapshot.scopes->threads[0]);
+  for (const auto& [path, calls] : main_calls)
+    UNSCOPED_INFO(path << ": " << calls);
+  CHECK(main_calls["main/recursive/recursive/(deeper)"] == 1);
+  CHECK(main_calls["main/with_scope/block/(deeper)"] == 4);
+  // jump_deeper entered "(deeper)" and left it by longjmp: jump_outer's exit closes both.
+  CHECK(main_calls["main/jump_outer/jump_inner/(deeper)"] == 1);
+  CHECK(main_calls["main/jump_outer"] == 1);
+  CHECK(main_calls["main/marker"] == 3);
+  CHECK(main_calls["main/middle"] == 10);
+  CHECK(main_calls["main/middle/leaf"] == 30);
+}

@@ -27,6 +27,9 @@ namespace {
 
 // Entries of this thread that were not recorded and whose exits have not come yet.
 thread_local constinit unsigned long t_unrecorded __attribute__((tls_model("initial-exec"))) = 0;
+// The function that entered the "(deeper)" node this thread is in, if a hook did: below that node nothing is
+// recorded, so there is at most one.
+thread_local constinit const void* t_deeper_function __attribute__((tls_model("initial-exec"))) = nullptr;
 
 std::atomic<bool> g_section_registered{false};
 
@@ -62,6 +65,7 @@ PROF_NO_INSTRUMENT __attribute__((noinline)) void enter_slow(void* function) noe
     ++t_unrecorded;
     return;
   }
+  if (node->flags & scopes::kDeeperNode) t_deeper_function = function;
   detail::t_current_scope = node;
   node->open_since.store(detail::read_clock(), std::memory_order_relaxed);
 }
@@ -74,8 +78,9 @@ PROF_NO_INSTRUMENT __attribute__((noinline)) void exit_slow(void* function) noex
   }
   detail::ScopeNode* current = t_current_scope;
   std::uint64_t end = detail::read_clock();
-  // The "(deeper)" node a recorded entry made below max_depth: everything under it was not recorded.
-  if (current->flags & scopes::kDeeperNode) {
+  // The "(deeper)" node this function entered below max_depth: everything under it was not recorded. (Another
+  // function's: its exit was skipped, as below.)
+  if ((current->flags & scopes::kDeeperNode) && function == t_deeper_function) {
     close_call(current, end);
     t_current_scope = current->parent;
     return;
