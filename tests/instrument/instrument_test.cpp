@@ -207,3 +207,21 @@ TEST_CASE(
   CHECK(main_calls["main/middle"] == 10);
   CHECK(main_calls["main/middle/leaf"] == 30);
 }
+
+TEST_CASE("a function whose module cannot be read is named after the module and offset, or its address") {
+  // A crafted snapshot (also in the fuzzer's corpus): its binary is not on this machine.
+  test::TempDir dir;
+  auto file = dir.path() / "instrumented.4001.prof.json";
+  test::fs::copy_file(std::string(PROF_TEST_SOURCE_DIR) + "/tests/fuzz/corpus/instrumented.4001.prof.json",
+                      file);
+  auto snapshot = viewer::read_snapshot_file(file.string());
+  viewer::symbolise_loaded(snapshot);
+  REQUIRE(snapshot.scopes);
+  const auto& sites = snapshot.scopes->sites;
+  REQUIRE(sites.size() == 3);
+  CHECK(snapshot.string(sites[0].name) == "solver+0x1160");
+  CHECK(snapshot.string(sites[0].file) == "/nonexistent/prof-test/solver");
+  CHECK(snapshot.string(sites[1].name) == "0x7f0012345678");  // module -1: the offset is the address
+  CHECK(snapshot.string(sites[2].name) == "assemble");        // a PROF_SCOPE site is left alone
+  CHECK(snapshot.scopes->threads[0].nodes.size() == 4);
+}
