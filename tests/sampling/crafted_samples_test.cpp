@@ -85,8 +85,9 @@ TEST_CASE("Crafted: prof diff --samples between two ranks' snapshots", "[samplin
   CHECK(diff.rows.back().at("name") != "force");  // biggest change first
 }
 
-TEST_CASE("Crafted: a snapshot without thread columns reads as one running thread; a broken one is refused",
-          "[sampling][crafted]") {
+TEST_CASE(
+    "Crafted: a snapshot without thread columns reads as one running thread and a broken one is refused",
+    "[sampling][crafted]") {
   TempDir dir;
   auto old = prof_csv(dir, {"report", kData + "/old_format.7000.prof.json", "--samples"});
   CHECK(old.number("name", "force", "self_percent") == Approx(70));

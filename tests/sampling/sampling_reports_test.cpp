@@ -26,8 +26,9 @@ std::string clock_of(const TempDir& dir, const std::string& run) {
 
 }  // namespace
 
-TEST_CASE("--sample-clock wall samples sleeping as waiting; cpu sees only the spinning half",
-          "[sampling][wall]") {
+TEST_CASE(
+    "Wall clock: sleeping is sampled as waiting (--sample-clock wall) and cpu sees only the spinning half",
+    "[sampling][wall]") {
   TempDir dir;
   const std::vector<std::string> program = {kPrograms + "/sleep_spin", "16", "0.05"};
   auto wall = prof_run(dir, "wall", {"--sample-clock", "wall"}, program);
