@@ -3,7 +3,7 @@
 // docs/PERFORMANCE.md ("Scope profiler: wide trees").
 //
 // - scope_among_k_siblings: one loop enters K sites in turn under one parent (the profiler's own cost: its
-//   child lookup and the K nodes' counters, without K functions' code);
+//   child lookup and the K nodes' counters, without K functions' code); _random_order: in no fixed order;
 // - k_functions_floor: K distinct functions, each adding one to its own static counter, called in turn;
 // - k_functions_with_scope: the same K functions, each also entering a scope of its own.
 // The K functions are generated at run time (x86-64): compiling 100 000 of them takes minutes.
@@ -69,6 +69,29 @@ void scope_among_k_siblings(benchmark::State& state) {
   }
 }
 BENCHMARK(scope_among_k_siblings)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+
+// The same K children entered in no fixed order (a xorshift sequence): what the order costs, since the
+// profiler learns a parent's order of calls.
+void scope_among_k_siblings_random_order(benchmark::State& state) {
+  prof::enable(true);
+  auto k = static_cast<std::size_t>(state.range(0));
+  const Sites& sites = sites_of("random", k);
+  PROF_SCOPE("bench wide parent (random order)");
+  for (std::size_t i = 0; i < k; ++i) {
+    const prof::detail::ScopeGuard child(sites[i]);
+  }
+  std::uint64_t random = 88172645463325252ull;
+  for (auto _ : state) {
+    random ^= random << 13;
+    random ^= random >> 7;
+    random ^= random << 17;
+    {
+      const prof::detail::ScopeGuard child(sites[random % k]);
+      benchmark::ClobberMemory();
+    }
+  }
+}
+BENCHMARK(scope_among_k_siblings_random_order)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 
 #if defined(__x86_64__)
 

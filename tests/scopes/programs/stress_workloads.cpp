@@ -2,7 +2,7 @@
 // and leaves its snapshots in PROF_OUTPUT for scopes_stress_test.cpp and scopes_threaded_stress_test.cpp.
 //   plugin PATH        dlopen a library with a PROF_SCOPE, call it, dlclose it, exit
 //   signal             a scoped SIGALRM handler every 10 us to 1 ms while main builds a large tree
-//   wide K             one parent calling K distinct scopes in turn, 3 rounds
+//   wide K             one parent calling K distinct scopes in turn, reversed, strided: 3 rounds each
 //   coroutine          3000 coroutines that begin a scope on main and end it on a pool thread
 //   snapshots          2 threads x 20 prof::write_snapshot calls at once
 //   stub_clash         a PROF_ENABLED=0 unit took the address of prof::write_snapshot; call the real one
@@ -16,6 +16,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <coroutine>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -150,15 +151,27 @@ struct RuntimeSites {
 // snapshot, written later, needs only the profiler's copies).
 std::unique_ptr<RuntimeSites> g_wide_sites;
 
+// Three orders, three rounds each: the profiler learns which child follows which (the second round of an
+// order confirms its guesses, the third uses them) and must unlearn at each change of order.
 int wide(int k) {
   g_wide_sites = std::make_unique<RuntimeSites>(k);
   const RuntimeSites& sites = *g_wide_sites;
-  for (int round = 0; round < 3; ++round) {
-    PROF_SCOPE("wide parent");
-    for (int i = 0; i < k; ++i) {
-      const prof::detail::ScopeGuard child(sites[i]);
+  auto in_turn = [](int i, int) { return i; };
+  auto reversed = [](int i, int n) { return n - 1 - i; };
+  auto strided = [](int i, int n) {
+    return int(std::int64_t(i) * 7919 % n);
+  };                                           // a permutation: 7919 is prime
+  auto rounds = [&](int (*order)(int, int)) {  // one function, one "wide parent" site
+    for (int round = 0; round < 3; ++round) {
+      PROF_SCOPE("wide parent");
+      for (int i = 0; i < k; ++i) {
+        const prof::detail::ScopeGuard child(sites[order(i, k)]);
+      }
     }
-  }
+  };
+  rounds(in_turn);
+  rounds(reversed);
+  rounds(strided);
   return 0;
 }
 

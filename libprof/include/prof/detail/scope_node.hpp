@@ -29,6 +29,10 @@ struct alignas(64) ScopeNode {
   std::uint32_t site_slot = 0;          // the site's row in the snapshot's site table, plus one (0: none)
   std::uint16_t depth = 0;              // 0 for the thread's synthetic root
   std::uint16_t flags = 0;
+  // libprof's guess of the sibling entered after this node (its index; the top bit once seen twice in a
+  // row): a parent that calls its children in the same order each time finds the next one here, in a node
+  // it is about to touch anyway, instead of in the child index.
+  std::uint32_t next_sibling = 0;
   // The clock at the entry of the call now open on this path, 0 when none: a snapshot written meanwhile
   // counts that call with its time so far (an exit or a kill inside a scope, a thread still running), and a
   // fork restarts it in the child so the child is not charged its parent's time.
