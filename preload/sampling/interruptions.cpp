@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 
 #include "export.hpp"
@@ -174,6 +175,15 @@ PROF_SHIM_EXPORT int poll(pollfd* fds, nfds_t count, int timeout_ms) {
   }
 }
 
+// What fortified programs (-D_FORTIFY_SOURCE, as Debian builds its packages) call for poll and ppoll on an
+// array of known size: glibc's versions check the size and call its own poll inside, past our wrapper.
+extern "C" [[noreturn]] void __chk_fail();
+
+PROF_SHIM_EXPORT int __poll_chk(pollfd* fds, nfds_t count, int timeout_ms, std::size_t fds_bytes) {
+  if (fds_bytes / sizeof(*fds) < count) __chk_fail();
+  return poll(fds, count, timeout_ms);
+}
+
 PROF_SHIM_EXPORT int ppoll(pollfd* fds, nfds_t count, const timespec* timeout, const sigset_t* mask) {
   auto real = pi::lookup(pi::g_ppoll, "ppoll");
   if (!real) {
@@ -189,6 +199,12 @@ PROF_SHIM_EXPORT int ppoll(pollfd* fds, nfds_t count, const timespec* timeout, c
     if (!pi::cut_by_sample(rc, before)) return rc;
     if (timeout) left = pi::to_timespec(deadline - pi::now_ns());
   }
+}
+
+PROF_SHIM_EXPORT int __ppoll_chk(pollfd* fds, nfds_t count, const timespec* timeout, const sigset_t* mask,
+                                 std::size_t fds_bytes) {
+  if (fds_bytes / sizeof(*fds) < count) __chk_fail();
+  return ppoll(fds, count, timeout, mask);
 }
 
 // Linux's select leaves the sets alone when it fails and writes the time left into `timeout`: the same

@@ -6,8 +6,9 @@
 // meanwhile, it goes on with what is left of its timeout, so a program that does not handle EINTR sees the
 // call return as without prof. On the CPU clock (the default) a wrapper is one check and the real call.
 //
-// Not covered: these calls made by raw syscall(2), and fortified programs' __poll_chk (glibc calls its own
-// poll inside). A signal of the program's own that lands during the same call is taken for a sample's.
+// Fortified programs' __poll_chk and __ppoll_chk are wrapped too (glibc's call its own poll inside). Not
+// covered: these calls made by raw syscall(2). A signal of the program's own that lands during the same call
+// is taken for a sample's.
 
 namespace prof::preload::sampling::interruptions {
 

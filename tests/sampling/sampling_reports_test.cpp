@@ -81,6 +81,18 @@ TEST_CASE("On the wall clock nanosleep, read and poll still never fail (--sample
   CHECK(modules.number("name", "libc.so.6", "total_percent") > 50);
 }
 
+TEST_CASE("On the wall clock a fortified program's poll and ppoll (__poll_chk) still time out, never fail",
+          "[sampling][wall][eintr]") {
+  TempDir dir;
+  auto plain = prof::test::run({kPrograms + "/fortified_poll"}, {}, dir.path());
+  REQUIRE(plain.out == "timeouts 50 failures 0\n");
+  auto sampled =
+      prof_run(dir, "run", {"--sample-clock", "wall", "--sample", "1000"}, {kPrograms + "/fortified_poll"});
+  INFO(sampled.err);
+  CHECK(sampled.code() == 0);
+  CHECK(sampled.out == plain.out);
+}
+
 TEST_CASE("PROF_SAMPLE_CLOCK=wall from the environment, and a bad value said once", "[sampling][wall]") {
   TempDir dir;
   auto wall = prof_run(dir, "wall", {}, {kPrograms + "/sleep_spin", "2", "0.02"}, {"PROF_SAMPLE_CLOCK=wall"});
