@@ -225,3 +225,18 @@ TEST_CASE("a function whose module cannot be read is named after the module and 
   CHECK(snapshot.string(sites[2].name) == "assemble");        // a PROF_SCOPE site is left alone
   CHECK(snapshot.scopes->threads[0].nodes.size() == 4);
 }
+
+TEST_CASE("PROF_INSTRUMENT_EXCLUDE=@FILE leaves out the functions named in the file, one a line") {
+  Run run;
+  auto names = run.dir.path() / "excluded.txt";
+  {
+    std::ofstream out(names);
+    out << "# hot helpers\n  middle  \n\njump_inner # the longjmp's\nmid\n";
+  }
+  run_program(run, {"PROF_INSTRUMENT_EXCLUDE=@" + names.string()});
+  auto main_calls = calls_by_path(run.snapshot, run.snapshot.scopes->threads[0]);
+  CHECK(main_calls["main/middle"] == 0);
+  CHECK(main_calls["main/leaf"] == 30);
+  CHECK(main_calls["main/jump_outer/jump_deeper"] == 1);
+  CHECK(main_calls["main/marker"] == 3);  // "mid" names no function: exact names, not parts
+}
