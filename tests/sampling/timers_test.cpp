@@ -2,7 +2,8 @@
 // setitimer(ITIMER_PROF) (how gprof and gperftools profile), ITIMER_VIRTUAL and ITIMER_REAL, and POSIX timers
 // on every clock and notification (a thread CPU-time timer on SIGRTMAX-5 beside the sampler's SIGRTMAX-4,
 // SIGEV_THREAD). The sampler's timers are per-thread POSIX timers on a signal of its own, so it shares: same
-// output, same exit code, and the program is still sampled, no "sampling off" line.
+// output, same exit code, and the program is still sampled, no "sampling off" line, on the CPU clock and on
+// the wall clock.
 #include <simdjson.h>
 
 #include <catch2/catch.hpp>
@@ -36,12 +37,17 @@ void same_as_plain(const std::string& program, const std::string& expected) {
   INFO("plain stderr: " << plain.err);
   REQUIRE(plain.code() == 0);
   REQUIRE(plain.out == expected);
-  for (const char* hz : {"199", "1000"}) {
+  // The default, 1 kHz, and the wall clock (a CLOCK_MONOTONIC timer per thread, which fires while the
+  // program's threads sleep too).
+  const std::vector<std::vector<std::string>> modes = {
+      {"--sample", "199"}, {"--sample", "1000"}, {"--sample-clock", "wall", "--sample", "1000"}};
+  for (const auto& mode : modes) {
     std::filesystem::remove_all(dir.path() / "run");
-    auto sampled = prof::test::run(
-        {kProf, "run", "-o", (dir.path() / "run").string(), "--sample", hz, "--", kPrograms + "/" + program},
-        {}, dir.path());
-    INFO("--sample " << hz << ", stderr under prof run: " << sampled.err);
+    std::vector<std::string> argv = {kProf, "run", "-o", (dir.path() / "run").string()};
+    argv.insert(argv.end(), mode.begin(), mode.end());
+    argv.insert(argv.end(), {"--", kPrograms + "/" + program});
+    auto sampled = prof::test::run(argv, {}, dir.path());
+    INFO(mode.at(1) << ", stderr under prof run: " << sampled.err);
     CHECK(sampled.code() == plain.code());
     CHECK(sampled.out == plain.out);
     CHECK(sampled.err.find("sampling off") == std::string::npos);
