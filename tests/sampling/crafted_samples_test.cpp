@@ -55,7 +55,9 @@ TEST_CASE("Crafted ranks: threads with their rank and name, by file and module, 
   CHECK(threads.row("tid", "6000").at("rank") == "1");
   auto text =
       prof::test::run({kProf, "report", kData + "/wall_ranks", "--samples", "--threads"}, {}, dir.path());
-  CHECK(text.out.find("rank 0, pid 5000 md, tid 5001 \"nbr\": 20 samples (10.0 % of all)") !=
+  CHECK(text.out.find("rank 0, pid 5000 md, tid 5001 \"nbr\": 20 samples (10.0 % of all, 0.0 % waiting)") !=
+        std::string::npos);
+  CHECK(text.out.find("rank 1, pid 6000 md, tid 6000: 100 samples (50.0 % of all, 50.0 % waiting)") !=
         std::string::npos);
 
   auto files = prof_csv(dir, {"report", kData + "/wall_ranks", "--samples", "--by", "file"});

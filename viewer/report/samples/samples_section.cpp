@@ -58,12 +58,14 @@ Table flat_table(const std::vector<SampleGroup>& rows, std::int64_t all, SampleK
   return table;
 }
 
-std::string thread_title(const SampledThreadSummary& thread, std::int64_t all) {
+std::string thread_title(const SampledThreadSummary& thread, std::int64_t all, bool waiting) {
   auto title = thread.rank ? fmt::format("rank {}, pid {} {}, tid {}", *thread.rank, thread.pid,
                                          thread.program, thread.tid)
                            : fmt::format("pid {} {}, tid {}", thread.pid, thread.program, thread.tid);
   if (!thread.name.empty()) title += fmt::format(" \"{}\"", thread.name);
-  return title + fmt::format(": {} samples ({:.1f} % of all)", thread.samples, percent(thread.samples, all));
+  title += fmt::format(": {} samples ({:.1f} % of all", thread.samples, percent(thread.samples, all));
+  if (waiting) title += fmt::format(", {:.1f} % waiting", percent(thread.waiting, thread.samples));
+  return title + ")";
 }
 
 // Text: one table per thread, heaviest thread first. csv and json: one table, each row led by its thread.
@@ -80,7 +82,7 @@ std::vector<Table> thread_tables(const SamplesMerge& samples, const SamplesRepor
     auto table = flat_table(thread.groups[static_cast<std::size_t>(options.by)].rows, thread.samples,
                             options.by, waiting);
     if (options.text) {
-      table.title = thread_title(thread, samples.samples());
+      table.title = thread_title(thread, samples.samples(), waiting);
       tables.push_back(std::move(table));
       continue;
     }
