@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <poll.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -29,6 +30,10 @@ using PselectFn = int (*)(int, fd_set*, fd_set*, fd_set*, const timespec*, const
 using EpollWaitFn = int (*)(int, epoll_event*, int, int);
 using EpollPwaitFn = int (*)(int, epoll_event*, int, int, const sigset_t*);
 using PauseFn = int (*)();
+using SemTimedwaitFn = int (*)(sem_t*, const timespec*);
+using SemClockwaitFn = int (*)(sem_t*, clockid_t, const timespec*);
+using SigwaitinfoFn = int (*)(const sigset_t*, siginfo_t*);
+using SigtimedwaitFn = int (*)(const sigset_t*, siginfo_t*, const timespec*);
 
 std::atomic<NanosleepFn> g_nanosleep{nullptr};
 std::atomic<ClockNanosleepFn> g_clock_nanosleep{nullptr};
@@ -39,6 +44,10 @@ std::atomic<PselectFn> g_pselect{nullptr};
 std::atomic<EpollWaitFn> g_epoll_wait{nullptr};
 std::atomic<EpollPwaitFn> g_epoll_pwait{nullptr};
 std::atomic<PauseFn> g_pause{nullptr};
+std::atomic<SemTimedwaitFn> g_sem_timedwait{nullptr};
+std::atomic<SemClockwaitFn> g_sem_clockwait{nullptr};
+std::atomic<SigwaitinfoFn> g_sigwaitinfo{nullptr};
+std::atomic<SigtimedwaitFn> g_sigtimedwait{nullptr};
 
 template <typename Fn>
 Fn lookup(std::atomic<Fn>& slot, const char* name) noexcept {
@@ -117,6 +126,10 @@ void resolve() noexcept {
   lookup(g_epoll_wait, "epoll_wait");
   lookup(g_epoll_pwait, "epoll_pwait");
   lookup(g_pause, "pause");
+  lookup(g_sem_timedwait, "sem_timedwait");
+  lookup(g_sem_clockwait, "sem_clockwait");
+  lookup(g_sigwaitinfo, "sigwaitinfo");
+  lookup(g_sigtimedwait, "sigtimedwait");
 }
 
 }  // namespace prof::preload::sampling::interruptions
@@ -287,5 +300,64 @@ PROF_SHIM_EXPORT int pause() {
     const std::uint64_t before = ps::deliveries();
     int rc = real();
     if (!pi::watching() || !pi::cut_by_sample(rc, before)) return rc;
+  }
+}
+
+// sem_timedwait and sem_clockwait wait to an absolute deadline (their futex wait is not restarted after a
+// handler): the same arguments go on. sem_wait is restarted by the kernel (SA_RESTART).
+PROF_SHIM_EXPORT int sem_timedwait(sem_t* semaphore, const timespec* deadline) {
+  auto real = pi::lookup(pi::g_sem_timedwait, "sem_timedwait");
+  if (!real) {
+    errno = ENOSYS;
+    return -1;
+  }
+  for (;;) {
+    const std::uint64_t before = ps::deliveries();
+    int rc = real(semaphore, deadline);
+    if (!pi::watching() || !pi::cut_by_sample(rc, before)) return rc;
+  }
+}
+
+PROF_SHIM_EXPORT int sem_clockwait(sem_t* semaphore, clockid_t clock, const timespec* deadline) {
+  auto real = pi::lookup(pi::g_sem_clockwait, "sem_clockwait");
+  if (!real) {
+    errno = ENOSYS;
+    return -1;
+  }
+  for (;;) {
+    const std::uint64_t before = ps::deliveries();
+    int rc = real(semaphore, clock, deadline);
+    if (!pi::watching() || !pi::cut_by_sample(rc, before)) return rc;
+  }
+}
+
+// Waiting for a blocked signal: a sample's handler is not the signal waited for.
+PROF_SHIM_EXPORT int sigwaitinfo(const sigset_t* set, siginfo_t* info) {
+  auto real = pi::lookup(pi::g_sigwaitinfo, "sigwaitinfo");
+  if (!real) {
+    errno = ENOSYS;
+    return -1;
+  }
+  for (;;) {
+    const std::uint64_t before = ps::deliveries();
+    int rc = real(set, info);
+    if (!pi::watching() || !pi::cut_by_sample(rc, before)) return rc;
+  }
+}
+
+PROF_SHIM_EXPORT int sigtimedwait(const sigset_t* set, siginfo_t* info, const timespec* timeout) {
+  auto real = pi::lookup(pi::g_sigtimedwait, "sigtimedwait");
+  if (!real) {
+    errno = ENOSYS;
+    return -1;
+  }
+  if (!pi::watching()) return real(set, info, timeout);
+  const std::int64_t deadline = timeout ? pi::now_ns() + pi::ns_of(*timeout) : 0;
+  timespec left = timeout ? *timeout : timespec{};
+  for (;;) {
+    const std::uint64_t before = ps::deliveries();
+    int rc = real(set, info, timeout ? &left : nullptr);
+    if (!pi::cut_by_sample(rc, before)) return rc;
+    if (timeout) left = pi::to_timespec(deadline - pi::now_ns());
   }
 }
