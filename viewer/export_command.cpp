@@ -2,7 +2,6 @@
 // (pstats, Chrome traces, speedscope, folded stacks; the formats are listed in export/formats.cpp).
 #include <cstdint>
 #include <cstdio>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,14 +48,10 @@ void run_export(const ExportCommandOptions& options) {
   write_output_file(options.output, options.force, [&](std::ostream& out) {
     ExportData data(data_options);
     auto stream = format.open ? format.open(data_options, files.size(), out) : nullptr;
-    // The next file is read and parsed on a thread of its own while this one is folded: parsing is most of
-    // the time, and a format with stacks to fold (or pprof's compression) no longer adds to it.
-    auto read = [](const std::string& path) { return read_snapshot_file(path); };
-    std::future<Snapshot> next;
-    if (!files.empty()) next = std::async(std::launch::async, read, files.front().path);
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      auto snapshot = next.get();
-      if (i + 1 < files.size()) next = std::async(std::launch::async, read, files[i + 1].path);
+    // One snapshot parsed at a time: parsing the next one on a second thread overlapped the folding, but
+    // cost 20 % more CPU and 10-25 MB more peak RSS (speedscope of 1024 ranks went over 100 MB).
+    for (const auto& file : files) {
+      auto snapshot = read_snapshot_file(file.path);
       symbolise_loaded(snapshot);
       data.add(snapshot);
       if (stream) stream->add(data, snapshot);

@@ -3,7 +3,6 @@
 // as a flame graph: an interactive self-contained HTML page (default), a static SVG, or a compact text flame
 // for a terminal. Merged over threads and processes as `prof report` merges (streamed, one snapshot at a
 // time), or one process with --rank/--pid; --diff OLD NEW colours what grew and what shrank.
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,13 +54,8 @@ std::optional<MemoryStacks> memory_stacks_of(const std::vector<SnapshotFile>& fi
                                              bool keep_system_frames) {
   MemoryStacks stacks(keep_system_frames);
   bool any = false;
-  // The next file is parsed on a thread of its own while this one's stacks are folded (as prof export does).
-  auto read = [](const std::string& path) { return read_snapshot_file(path); };
-  std::future<Snapshot> next;
-  if (!files.empty()) next = std::async(std::launch::async, read, files.front().path);
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    auto snapshot = next.get();
-    if (i + 1 < files.size()) next = std::async(std::launch::async, read, files[i + 1].path);
+  for (const auto& file : files) {
+    auto snapshot = read_snapshot_file(file.path);
     if (!snapshot.memory) continue;
     symbolise_loaded(snapshot);
     stacks.add(snapshot);
