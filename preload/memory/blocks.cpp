@@ -7,8 +7,12 @@
 
 namespace prof::preload::memory::blocks {
 
+// Entries in all shards: read without a lock by may_hold() (sampled mode's frees of blocks never inserted).
+std::atomic<std::uint64_t> detail::g_entries{0};
+
 namespace {
 
+using detail::g_entries;
 constexpr int kShards = 64;
 constexpr std::uint64_t kFirstCapacity = 256;
 constexpr int kSizeBits = 39;  // blocks up to 512 GiB; a header flag, then the site index in 24 bits
@@ -30,8 +34,6 @@ struct alignas(64) Shard {
 };
 
 Shard g_shards[kShards];
-// Entries in all shards: read without a lock by held() (sampled mode's frees of blocks never inserted).
-std::atomic<std::uint64_t> g_entries{0};
 // Set in the thread that holds every shard lock (fork prepare): it neither waits for itself nor unlocks.
 thread_local bool tl_holds_all __attribute__((tls_model("initial-exec"))) = false;
 
@@ -178,8 +180,7 @@ bool remove(const void* pointer, Block& block) noexcept {
   return true;
 }
 
-bool may_hold(const void* pointer) noexcept {
-  if (g_entries.load(std::memory_order_relaxed) == 0) return false;
+bool detail::shard_may_hold(const void* pointer) noexcept {
   return !empty(shard_of(mix(reinterpret_cast<std::uintptr_t>(pointer))));
 }
 

@@ -5,6 +5,7 @@
 // so the table stays small and cached. pointer -> (size, site, header?), 16 bytes per entry in 64 shards of
 // open addressing with linear probing, each shard behind its own lock; tables grow by half when 80 % full.
 
+#include <atomic>
 #include <cstdint>
 
 namespace prof::preload::memory::blocks {
@@ -23,7 +24,13 @@ bool remove(const void* pointer, Block& block) noexcept;
 bool find(const void* pointer, Block& block) noexcept;
 // Without a lock: false when the table surely does not hold `pointer` (it is empty, or its shard is), for a
 // block allocated before this call by a thread that happens before it (the block being freed).
-bool may_hold(const void* pointer) noexcept;
+namespace detail {
+extern std::atomic<std::uint64_t> g_entries;  // entries in all shards
+bool shard_may_hold(const void* pointer) noexcept;
+}  // namespace detail
+inline bool may_hold(const void* pointer) noexcept {
+  return detail::g_entries.load(std::memory_order_relaxed) != 0 && detail::shard_may_hold(pointer);
+}
 
 std::uint64_t live_blocks() noexcept;
 

@@ -21,9 +21,7 @@ static_assert(sizeof(Header) == kBytes);
 std::uint64_t g_generation = 0;
 
 std::uint64_t mix(const void* block) noexcept {
-  std::uint64_t h = reinterpret_cast<std::uintptr_t>(block) * 0xD6E8FEB86659FD93ull;
-  return (h ^ (h >> 32) ^ 0x70726F666D656D21ull) &
-         ~kGenerationMask;  // the constant: zeroed memory never matches
+  return detail::tag_of(block);
 }
 
 Header* header_of(void* block) noexcept {
@@ -71,11 +69,6 @@ Books peek(void* block) noexcept {
   blocks::Block found;
   if (blocks::find(block, found)) return from_table(found);
   return books;
-}
-
-bool maybe_ours(void* block) noexcept {
-  if (header_readable(block) && (header_of(block)->tag & ~kGenerationMask) == mix(block)) return true;
-  return blocks::may_hold(block);
 }
 
 Books take(void* block) noexcept {
