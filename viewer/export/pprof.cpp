@@ -114,9 +114,18 @@ class ProfileEncoder {
   // `label`: the process's rank or pid when several processes are merged.
   void add_sample(const std::vector<std::uint64_t>& location_ids, const std::vector<std::int64_t>& values,
                   const std::optional<PprofProcess>& process) {
+    ProtobufWriter ids;
+    ids.packed(sample::location_id, location_ids);
+    add_sample(ids.data(), values, process);
+  }
+
+  // `location_field`: the sample's location_id field already encoded (a stack shared by a thousand ranks
+  // is encoded once).
+  void add_sample(std::string_view location_field, const std::vector<std::int64_t>& values,
+                  const std::optional<PprofProcess>& process) {
     // The writers are kept between samples (their buffers reused), and a process's label encoded once.
     message_.clear();
-    message_.packed(sample::location_id, location_ids);
+    message_.raw(location_field);
     message_.packed(sample::value, values);
     if (process) {
       if (!label_of_ || !(*label_of_ == *process)) {
@@ -209,19 +218,28 @@ void memory_header(ProfileEncoder& encoder, MemoryView view) {
       "peak_space what was live at the process's peak");
 }
 
+// `encoded`: each stack's location_id field, encoded on first use and kept (indexed as stacks.stacks()).
 void memory_samples(ProfileEncoder& encoder, const PprofStacks& stacks,
-                    const std::vector<PprofSample>& samples, bool labelled) {
+                    const std::vector<PprofSample>& samples, bool labelled,
+                    std::vector<std::string>& encoded) {
   std::vector<std::uint64_t> ids;
   std::vector<std::int64_t> values;
+  encoded.resize(stacks.stacks().size());
   for (const auto& sample : samples) {
-    const auto& stack = stacks.stacks()[sample.stack];
-    ids.assign(stack.begin(), stack.end());
-    for (auto& id : ids)
-      ++id;  // pprof's ids start at 1
+    auto& field = encoded[sample.stack];
+    if (field.empty()) {
+      const auto& stack = stacks.stacks()[sample.stack];
+      ids.assign(stack.begin(), stack.end());
+      for (auto& id : ids)
+        ++id;  // pprof's ids start at 1
+      ProtobufWriter writer;
+      writer.packed(sample::location_id, ids);
+      field = writer.data();
+    }
     const auto& counts = sample.counts;
     values.assign({counts.allocations, counts.allocated_bytes, counts.leaked_allocations, counts.leaked_bytes,
                    counts.peak_bytes});
-    encoder.add_sample(ids, values,
+    encoder.add_sample(field, values,
                        labelled ? std::optional(stacks.processes()[sample.process]) : std::nullopt);
   }
 }
@@ -250,7 +268,8 @@ std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, dou
   ProfileEncoder encoder;
   memory_header(encoder, view);
   encoder.duration(duration_seconds);
-  memory_samples(encoder, stacks, stacks.samples(), stacks.processes().size() > 1);
+  std::vector<std::string> encoded;
+  memory_samples(encoder, stacks, stacks.samples(), stacks.processes().size() > 1, encoded);
   memory_tables(encoder, stacks);
   return encoder.finish();
 }
@@ -260,6 +279,7 @@ struct PprofMemoryStream::State {
   PprofStacks stacks;
   GzipStream gzip;
   std::vector<PprofSample> samples;
+  std::vector<std::string> encoded;  // each stack's location_id field
   State(bool keep_system_frames, GzipStream::Sink sink) : stacks(keep_system_frames), gzip(std::move(sink)) {}
 };
 
@@ -276,7 +296,7 @@ void PprofMemoryStream::add(const Snapshot& snapshot) {
   auto& state = *state_;
   state.samples.clear();
   state.stacks.add(snapshot, state.samples);
-  memory_samples(state.encoder, state.stacks, state.samples, labelled_);
+  memory_samples(state.encoder, state.stacks, state.samples, labelled_, state.encoded);
   state.encoder.flush(state.gzip);
 }
 

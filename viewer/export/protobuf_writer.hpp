@@ -25,6 +25,9 @@ class ProtobufWriter {
   void packed(std::uint32_t field, std::span<const std::uint64_t> values);
   void packed(std::uint32_t field, std::span<const std::int64_t> values);
 
+  // Bytes already encoded as fields (a field kept from an earlier message), appended as they are.
+  void raw(std::string_view fields) { data_.append(fields); }
+
   const std::string& data() const { return data_; }
   void clear() { data_.clear(); }
 
