@@ -5,7 +5,8 @@
 // - scope_among_k_siblings: one loop enters K sites in turn under one parent (the profiler's own cost: its
 //   child lookup and the K nodes' counters, without K functions' code); _random_order: in no fixed order;
 // - k_functions_floor: K distinct functions, each adding one to its own static counter, called in turn;
-// - k_functions_with_scope: the same K functions, each also entering a scope of its own.
+// - k_functions_with_scope: the same K functions, each also entering a scope of its own;
+// - k_functions_*_random_order: both, the functions called in no fixed order.
 // The K functions are generated at run time (x86-64): compiling 100 000 of them takes minutes.
 #include <benchmark/benchmark.h>
 
@@ -165,6 +166,19 @@ void call_in_turn(benchmark::State& state, const Functions& functions) {
   }
 }
 
+// The same K functions called in no fixed order (a xorshift sequence).
+void call_at_random(benchmark::State& state, const Functions& functions) {
+  for (std::size_t i = 0; i < functions.count(); ++i)
+    functions.call(i);
+  std::uint64_t random = 88172645463325252ull;
+  for (auto _ : state) {
+    random ^= random << 13;
+    random ^= random >> 7;
+    random ^= random << 17;
+    functions.call(random % functions.count());
+  }
+}
+
 void k_functions_floor(benchmark::State& state) {
   Functions functions(static_cast<std::size_t>(state.range(0)), nullptr);
   call_in_turn(state, functions);
@@ -180,6 +194,22 @@ void k_functions_with_scope(benchmark::State& state) {
   call_in_turn(state, functions);
 }
 BENCHMARK(k_functions_with_scope)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+
+void k_functions_floor_random_order(benchmark::State& state) {
+  Functions functions(static_cast<std::size_t>(state.range(0)), nullptr);
+  call_at_random(state, functions);
+}
+BENCHMARK(k_functions_floor_random_order)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+
+void k_functions_with_scope_random_order(benchmark::State& state) {
+  prof::enable(true);
+  auto k = static_cast<std::size_t>(state.range(0));
+  const Sites& sites = sites_of("functions, random order", k);
+  Functions functions(k, &sites);
+  PROF_SCOPE("bench wide parent (functions, random order)");
+  call_at_random(state, functions);
+}
+BENCHMARK(k_functions_with_scope_random_order)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 
 #endif
 
