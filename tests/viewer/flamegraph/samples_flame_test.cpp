@@ -124,4 +124,12 @@ TEST_CASE("flamegraph --samples and export --samples: planted CPU shares 60/30/1
   auto refused = run_prof({"export", run, "--samples", "--format", "pstats", "-o", dir.path("x.pstats")});
   CHECK(refused.exit_code == 2);
   CHECK(refused.err_lines().size() == 1);
+  const std::string scopes_only = std::string(PROF_TEST_SOURCE_DIR) + "/tests/viewer/data/scopes";
+  auto none = run_prof({"flamegraph", scopes_only, "--samples", "--format", "text"});
+  CHECK(none.exit_code == 2);
+  CHECK(none.err == "prof: error: " + scopes_only +
+                        ": no CPU samples in these snapshots (prof run samples unless told not to)\n");
+  auto both = run_prof({"flamegraph", run, "--samples", "--mem", "--format", "text"});
+  CHECK(both.exit_code == 2);
+  CHECK(both.err_lines().size() == 1);
 }
