@@ -17,10 +17,9 @@ std::uint64_t mix(std::uint64_t hash, std::uint64_t value) {
 
 }  // namespace
 
-std::size_t MemoryStacks::FrameHash::operator()(const StackFrame& frame) const noexcept {
-  std::hash<std::string> text;
-  return static_cast<std::size_t>(
-      mix(mix(text(frame.function), text(frame.file)), static_cast<std::uint64_t>(frame.line)));
+std::size_t MemoryStacks::FrameHash::operator()(const FrameKey& frame) const noexcept {
+  return static_cast<std::size_t>(mix(mix(mix(14695981039346656037ull, frame.function), frame.file),
+                                      static_cast<std::uint64_t>(frame.line)));
 }
 
 std::size_t MemoryStacks::StackHash::operator()(const std::vector<std::uint32_t>& stack) const noexcept {
@@ -30,10 +29,16 @@ std::size_t MemoryStacks::StackHash::operator()(const std::vector<std::uint32_t>
   return static_cast<std::size_t>(hash);
 }
 
+std::uint32_t MemoryStacks::string_index(const std::string& text) {
+  auto [it, added] = index_of_string_.try_emplace(text, static_cast<std::uint32_t>(strings_.size()));
+  if (added) strings_.push_back(text);
+  return it->second;
+}
+
 std::uint32_t MemoryStacks::frame_index(StackFrame frame) {
-  auto [it, added] =
-      index_of_frame_.try_emplace(std::move(frame), static_cast<std::uint32_t>(frames_.size()));
-  if (added) frames_.push_back(it->first);
+  FrameKey key{string_index(frame.function), string_index(frame.file), frame.line};
+  auto [it, added] = index_of_frame_.try_emplace(key, static_cast<std::uint32_t>(frames_.size()));
+  if (added) frames_.push_back(std::move(frame));
   return it->second;
 }
 
@@ -44,9 +49,23 @@ std::uint32_t MemoryStacks::stack_index(const Snapshot& snapshot, std::uint32_t 
     const auto& frame = snapshot.frames[f];
     if (!keep_anyway && !keep_system_frames_ && is_system_frame(snapshot, frame))
       return frame_of_[f] = kSkipped;
-    StackFrame out{snapshot.string(frame.function), snapshot.string(frame.file), frame.line};
-    if (out.function.empty()) out.function = describe_frame(snapshot, f);
-    auto index = frame_index(std::move(out));
+    std::uint32_t index;
+    if (!snapshot.string(frame.function).empty()) {
+      // The common case: the key from the snapshot's strings, each translated once per snapshot.
+      auto ours = [&](std::uint32_t s) {
+        if (s >= string_of_.size()) return string_index(snapshot.string(s));  // "" as Snapshot::string says
+        if (string_of_[s] == kUnknown) string_of_[s] = string_index(snapshot.string(s));
+        return string_of_[s];
+      };
+      FrameKey key{ours(frame.function), ours(frame.file), frame.line};
+      auto [it, added] = index_of_frame_.try_emplace(key, static_cast<std::uint32_t>(frames_.size()));
+      if (added)
+        frames_.push_back({snapshot.string(frame.function), snapshot.string(frame.file), frame.line});
+      index = it->second;
+    } else {
+      StackFrame out{describe_frame(snapshot, f), snapshot.string(frame.file), frame.line};
+      index = frame_index(std::move(out));
+    }
     if (!keep_anyway) frame_of_[f] = index;
     return index;
   };
@@ -65,6 +84,7 @@ std::uint32_t MemoryStacks::stack_index(const Snapshot& snapshot, std::uint32_t 
 void MemoryStacks::add(const Snapshot& snapshot) {
   if (!snapshot.memory) return;
   frame_of_.assign(snapshot.frames.size(), kUnknown);
+  string_of_.assign(snapshot.strings.size(), kUnknown);
   stack_of_.assign(snapshot.stacks.size(), kUnknown);
   for (const auto& site : snapshot.memory->sites) {
     auto& ours = stack_of_[site.stack];

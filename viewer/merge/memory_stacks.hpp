@@ -37,22 +37,32 @@ class MemoryStacks {
   const std::vector<FoldedStack>& stacks() const { return stacks_; }
 
  private:
+  // A frame by the indices of its strings in strings_: each snapshot's strings are hashed once, not once per
+  // frame that names them.
+  struct FrameKey {
+    std::uint32_t function = 0, file = 0;
+    std::int64_t line = 0;
+    bool operator==(const FrameKey&) const = default;
+  };
   struct FrameHash {
-    std::size_t operator()(const StackFrame& frame) const noexcept;
+    std::size_t operator()(const FrameKey& frame) const noexcept;
   };
   struct StackHash {
     std::size_t operator()(const std::vector<std::uint32_t>& stack) const noexcept;
   };
   std::uint32_t frame_index(StackFrame frame);
+  std::uint32_t string_index(const std::string& text);
   std::uint32_t stack_index(const Snapshot& snapshot, std::uint32_t stack);
 
   bool keep_system_frames_;
   std::vector<StackFrame> frames_;
-  std::unordered_map<StackFrame, std::uint32_t, FrameHash> index_of_frame_;
+  std::vector<std::string> strings_;
+  std::unordered_map<std::string, std::uint32_t> index_of_string_;
+  std::unordered_map<FrameKey, std::uint32_t, FrameHash> index_of_frame_;
   std::vector<FoldedStack> stacks_;
   std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, StackHash> index_of_stack_;
   // While a snapshot is added: its frames and stacks as ours (kUnknown: not yet translated).
-  std::vector<std::uint32_t> frame_of_, stack_of_;
+  std::vector<std::uint32_t> frame_of_, stack_of_, string_of_;
   std::vector<std::uint32_t> scratch_;
 };
 
