@@ -22,6 +22,7 @@ namespace {
 struct View {
   modules::Module modules[modules::kMaxModules];
   int module_count = 0;
+  int loaded_count = 0;  // the unloaded modules follow, in unloaded_modules' order (tagged addresses)
   std::uint32_t site_count = 0;
   // Distinct return addresses in order of first appearance, and an address -> index hash table.
   std::uintptr_t* addresses = nullptr;
@@ -61,6 +62,7 @@ void release_view() noexcept {
 void prepare_view() noexcept {
   release_view();
   g_view.module_count = modules::collect(g_view.modules);
+  g_view.loaded_count = g_view.module_count;
   // After the loaded ones, so an address in a range reused by a later dlopen resolves to the module there
   // now.
   g_view.module_count += unloaded_modules::append(g_view.modules + g_view.module_count,
@@ -148,13 +150,22 @@ void write_frames(core::JsonWriter& out, void*) noexcept {
   out.begin_array();
   for (std::uint64_t i = 0; i < g_view.address_count; ++i) {
     std::uintptr_t address = g_view.addresses[i];
-    int module = modules::find(g_view.modules, g_view.module_count, address);
+    // A tagged address was recorded in a module closed since: the tag names it (unloaded_modules.hpp).
+    int unloaded = 0;
+    std::uintptr_t offset = 0;
+    int module = -1;
+    if (unloaded_modules::untag(address, unloaded, offset)) {
+      module = g_view.loaded_count + unloaded < g_view.module_count ? g_view.loaded_count + unloaded : -1;
+    } else {
+      module = modules::find(g_view.modules, g_view.module_count, address);
+      offset = module < 0 ? address : address - g_view.modules[module].base;
+    }
     out.begin_array();
     out.value(0);
     out.value(0);
     out.value(0);
     out.value(module);
-    out.value(static_cast<std::uint64_t>(module < 0 ? address : address - g_view.modules[module].base));
+    out.value(static_cast<std::uint64_t>(offset));
     out.end_array();
   }
   out.end_array();

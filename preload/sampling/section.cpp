@@ -8,6 +8,7 @@
 #include "core/json_writer.hpp"
 #include "core/snapshot_writer.hpp"
 #include "memory/section.hpp"
+#include "memory/unloaded_modules.hpp"
 #include "sampling/sampler.hpp"
 #include "sampling/table.hpp"
 #include "sampling/threads.hpp"
@@ -89,10 +90,25 @@ void write_samples(core::JsonWriter& out, void*) noexcept {
   out.end_object();
 }
 
+// At a dlclose: sampled addresses in the closed module keep naming it (unloaded_modules.hpp).
+void retag_entries() noexcept {
+  std::uint32_t count = table::claimed();
+  for (std::uint32_t i = 0, depth = 0; i < count; ++i) {
+    std::uintptr_t* frames = table::frames_to_retag(i, depth);
+    for (std::uint32_t f = 0; f < depth; ++f) {
+      std::uintptr_t address = __atomic_load_n(&frames[f], __ATOMIC_RELAXED);
+      std::uintptr_t tagged = address;
+      memory::unloaded_modules::retag(tagged);
+      if (tagged != address) __atomic_store_n(&frames[f], tagged, __ATOMIC_RELAXED);
+    }
+  }
+}
+
 }  // namespace
 
 void register_writer() noexcept {
   memory::section::set_stack_source({prepare, table::frames});
+  memory::unloaded_modules::add_store(retag_entries);
   core::register_section("samples", write_samples, nullptr);
 }
 

@@ -133,6 +133,18 @@ const std::uintptr_t* frames(std::uint32_t entry, std::uint32_t& depth) noexcept
   return g_entries[entry].frames;
 }
 
+std::uint32_t claimed() noexcept {
+  if (!g_entries) return 0;
+  std::uint32_t n = g_count.load(std::memory_order_acquire);
+  return n > kMaxStacks ? kMaxStacks : n;
+}
+
+std::uintptr_t* frames_to_retag(std::uint32_t entry, std::uint32_t& depth) noexcept {
+  depth = g_entries[entry].depth.load(std::memory_order_acquire);
+  if (depth == kAbandoned) depth = 0;
+  return g_entries[entry].frames;
+}
+
 std::uint64_t samples(std::uint32_t entry) noexcept {
   std::uint32_t depth = g_entries[entry].depth.load(std::memory_order_acquire);
   if (depth == 0 || depth == kAbandoned) return 0;

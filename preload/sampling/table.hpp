@@ -35,6 +35,10 @@ void note_dropped(std::uint64_t weight) noexcept;
 std::uint32_t freeze() noexcept;
 const std::uintptr_t* frames(std::uint32_t entry, std::uint32_t& depth) noexcept;
 std::uint64_t samples(std::uint32_t entry) noexcept;
+// Entries claimed so far, without freezing (an entry still being written reads as depth 0), and an entry's
+// frames to rewrite in place: at dlclose, addresses in the closed module are tagged (unloaded_modules.hpp).
+std::uint32_t claimed() noexcept;
+std::uintptr_t* frames_to_retag(std::uint32_t entry, std::uint32_t& depth) noexcept;
 Key key(std::uint32_t entry) noexcept;
 std::uint64_t dropped() noexcept;
 
