@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "symbolise/module.hpp"
+#include "symbolise/vdso.hpp"
 
 namespace prof::viewer {
 
@@ -78,10 +79,18 @@ class Symboliser {
     auto [it, added] = module_files_.try_emplace(index, nullptr);
     if (!added) return it->second;
     const auto& recorded = snapshot_.modules[static_cast<std::size_t>(index)];
+    bool vdso = is_vdso_path(recorded.path);
     auto [file, first] = files_.try_emplace(recorded.path);
+    if (first && vdso && !own_vdso_) own_vdso_ = std::make_unique<OwnVdso>();
+    if (first && vdso && own_vdso_->path().empty()) {
+      result_.unreadable.push_back(fmt::format("{}: cannot read symbols ({}); its frames stay raw",
+                                               recorded.path, own_vdso_->error()));
+      return nullptr;
+    }
     if (first) {
       ++result_.files_opened;
-      auto opened = std::make_unique<SymbolModule>(recorded.path, recorded.base);
+      // The vDSO has no file: this process's own image stands for it when the build ids agree (vdso.hpp).
+      auto opened = std::make_unique<SymbolModule>(vdso ? own_vdso_->path() : recorded.path, recorded.base);
       if (!opened->error().empty()) {
         result_.unreadable.push_back(
             fmt::format("{}: cannot read symbols ({}); its frames stay raw", recorded.path, opened->error()));
@@ -93,6 +102,16 @@ class Symboliser {
     }
     if (!file->second.symbols) return nullptr;
     const auto& actual = file->second.build_id;
+    if (vdso && (recorded.build_id.empty() || actual != recorded.build_id)) {
+      if (!vdso_said_) {
+        result_.warnings.push_back(fmt::format(
+            "{}: this kernel's vDSO (build id {}) is not the recorded one ({}): its frames stay raw",
+            recorded.path, actual.empty() ? "none" : actual,
+            recorded.build_id.empty() ? "none" : recorded.build_id));
+      }
+      vdso_said_ = true;
+      return nullptr;
+    }
     if (!recorded.build_id.empty() && !actual.empty() && actual != recorded.build_id) {
       result_.warnings.push_back(
           fmt::format("{}: build id {} differs from the recorded {} (the file changed since the run); its "
@@ -139,6 +158,8 @@ class Symboliser {
   std::vector<Frame> frames_;
   std::map<std::string, OpenedFile> files_;                           // by path
   std::unordered_map<std::int64_t, const OpenedFile*> module_files_;  // by module index
+  std::unique_ptr<OwnVdso> own_vdso_;                                 // made on the first vDSO module met
+  bool vdso_said_ = false;
 };
 
 }  // namespace
