@@ -105,6 +105,26 @@ TEST_CASE("On the wall clock a fortified program's poll and ppoll (__poll_chk) s
   CHECK(sampled.out == plain.out);
 }
 
+TEST_CASE("On the wall clock the program's own alarm still cuts its blocking calls short with EINTR",
+          "[sampling][wall][eintr]") {
+  TempDir dir;
+  auto plain = prof::test::run({kPrograms + "/own_alarm", "3"}, {}, dir.path());
+  REQUIRE(plain.code() == 0);
+  REQUIRE(plain.out.find("wrong 0") != std::string::npos);
+  // Its SIGALRM handler works 3 ms: at 1 kHz a sample lands in it, during the same call as the alarm. The
+  // shim must give the program its EINTR, not resume the call for 2 s (sampling/interruptions.cpp).
+  auto sampled =
+      prof_run(dir, "run", {"--sample-clock", "wall", "--sample", "1000"}, {kPrograms + "/own_alarm", "3"});
+  INFO(sampled.err);
+  CHECK(sampled.code() == plain.code());
+  CHECK(sampled.out == plain.out);
+  // Held while each call blocked, the samples come after it weighted by the periods missed: the 51 calls of
+  // at least 33 ms each count at least their 1.7 s (1 s asserted), waiting.
+  auto rows = prof_csv(dir, {"report", at(dir, "run"), "--samples"});
+  CHECK(rows.number("name", "main", "total_seconds") > 1.0);
+  CHECK(rows.number("name", "main", "waiting_percent") > 50);
+}
+
 TEST_CASE("PROF_SAMPLE_CLOCK=wall from the environment, and a bad value said once", "[sampling][wall]") {
   TempDir dir;
   auto wall = prof_run(dir, "wall", {}, {kPrograms + "/sleep_spin", "2", "0.02"}, {"PROF_SAMPLE_CLOCK=wall"});
