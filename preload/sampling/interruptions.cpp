@@ -34,6 +34,7 @@ using SemTimedwaitFn = int (*)(sem_t*, const timespec*);
 using SemClockwaitFn = int (*)(sem_t*, clockid_t, const timespec*);
 using SigwaitinfoFn = int (*)(const sigset_t*, siginfo_t*);
 using SigtimedwaitFn = int (*)(const sigset_t*, siginfo_t*, const timespec*);
+using SigsuspendFn = int (*)(const sigset_t*);
 
 std::atomic<NanosleepFn> g_nanosleep{nullptr};
 std::atomic<ClockNanosleepFn> g_clock_nanosleep{nullptr};
@@ -48,6 +49,7 @@ std::atomic<SemTimedwaitFn> g_sem_timedwait{nullptr};
 std::atomic<SemClockwaitFn> g_sem_clockwait{nullptr};
 std::atomic<SigwaitinfoFn> g_sigwaitinfo{nullptr};
 std::atomic<SigtimedwaitFn> g_sigtimedwait{nullptr};
+std::atomic<SigsuspendFn> g_sigsuspend{nullptr};
 
 template <typename Fn>
 Fn lookup(std::atomic<Fn>& slot, const char* name) noexcept {
@@ -66,52 +68,76 @@ bool watching() noexcept {
   return wall_clock() && active();
 }
 
-// The call failed with EINTR, and the sampler's handler ran on this thread since `before`.
-bool cut_by_sample(int rc, std::uint64_t before) noexcept {
-  return rc == -1 && errno == EINTR && deliveries() != before;
+// Keeps the sampler's signal blocked on this thread for its lifetime, around one real call: the kernel then
+// never interrupts the call for a sample, so any EINTR it returns is the program's own signal's and goes back
+// as is. The timer's expiries meanwhile stay pending as one signal with an overrun count, delivered when the
+// destructor unblocks it: one sample of the call's stack weighted by the periods it waited. The two
+// pthread_sigmask calls are paid on the wall clock only (watching()).
+class SamplesHeld {
+ public:
+  explicit SamplesHeld(const void* call) noexcept : call_(call) {
+    sigset_t ours;
+    sigemptyset(&ours);
+    sigaddset(&ours, signal_number());
+    pthread_sigmask(SIG_BLOCK, &ours, &before_);
+  }
+  ~SamplesHeld() {
+    if (sigismember(&before_, signal_number())) return;  // the program blocks it itself: left so
+    const int saved = errno;
+    sigset_t ours;
+    sigemptyset(&ours);
+    sigaddset(&ours, signal_number());
+    set_ending_call(call_);
+    pthread_sigmask(SIG_UNBLOCK, &ours, nullptr);
+    set_ending_call(nullptr);
+    errno = saved;
+  }
+  SamplesHeld(const SamplesHeld&) = delete;
+  SamplesHeld& operator=(const SamplesHeld&) = delete;
+
+ private:
+  const void* call_;
+  sigset_t before_;
+};
+
+// The mask a call takes for its duration (ppoll, pselect, epoll_pwait, sigsuspend) with the sampler's signal
+// added, on a copy: the program's set is const and its own.
+struct WithOurs {
+  explicit WithOurs(const sigset_t* mask) noexcept {
+    if (!mask) return;
+    copy = *mask;
+    sigaddset(&copy, signal_number());
+    use = &copy;
+  }
+  sigset_t copy;
+  const sigset_t* use = nullptr;
+};
+
+// Each wrapper: off the wall clock, the real call and nothing else; on it, the real call once with the
+// sampler's signal held, whatever it returns going back to the program as is.
+template <typename Fn, typename... Args>
+int held_call(Fn real, Args... args) noexcept {
+  if (!watching()) return real(args...);
+  SamplesHeld held(reinterpret_cast<const void*>(real));
+  return real(args...);
 }
 
-std::int64_t now_ns() noexcept {
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
-}
-
-timespec to_timespec(std::int64_t ns) noexcept {
-  if (ns < 0) ns = 0;
-  return {static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
-}
-
-std::int64_t ns_of(const timespec& t) noexcept {
-  return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
-}
-
-// Milliseconds left to `deadline`, rounded up (poll and epoll_wait take milliseconds).
-int ms_left(std::int64_t deadline) noexcept {
-  std::int64_t left = deadline - now_ns();
-  if (left <= 0) return 0;
-  std::int64_t ms = (left + 999999) / 1000000;
-  return ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms);
-}
-
-// nanosleep that sleeps its whole time through samples: the kernel's remaining time is the next request.
-int sleep_through(const timespec* request, timespec* remaining) noexcept {
+// nanosleep, and sleep and usleep on top of it.
+int sleep_held(const timespec* request, timespec* remaining) noexcept {
   NanosleepFn real = lookup(g_nanosleep, "nanosleep");
   if (!real) {
     errno = ENOSYS;
     return -1;
   }
-  if (!watching()) return real(request, remaining);
-  timespec ask = *request, left{};
-  for (;;) {
-    const std::uint64_t before = deliveries();
-    int rc = real(&ask, &left);
-    if (!cut_by_sample(rc, before)) {
-      if (rc == -1 && errno == EINTR && remaining) *remaining = left;
-      return rc;
-    }
-    ask = left;
-  }
+  return held_call(real, request, remaining);
+}
+
+// Fails as libc does when dlsym found nothing.
+template <typename Fn>
+bool missing(Fn fn) noexcept {
+  if (fn) return false;
+  errno = ENOSYS;
+  return true;
 }
 
 }  // namespace
@@ -130,6 +156,7 @@ void resolve() noexcept {
   lookup(g_sem_clockwait, "sem_clockwait");
   lookup(g_sigwaitinfo, "sigwaitinfo");
   lookup(g_sigtimedwait, "sigtimedwait");
+  lookup(g_sigsuspend, "sigsuspend");
 }
 
 }  // namespace prof::preload::sampling::interruptions
@@ -138,19 +165,19 @@ namespace ps = prof::preload::sampling;
 namespace pi = prof::preload::sampling::interruptions;
 
 PROF_SHIM_EXPORT int nanosleep(const timespec* request, timespec* remaining) {
-  return pi::sleep_through(request, remaining);
+  return pi::sleep_held(request, remaining);
 }
 
 PROF_SHIM_EXPORT unsigned int sleep(unsigned int seconds) {
   timespec ask{static_cast<time_t>(seconds), 0}, left{};
-  if (pi::sleep_through(&ask, &left) == 0) return 0;
+  if (pi::sleep_held(&ask, &left) == 0) return 0;
   // As glibc: the seconds left, rounded up.
   return static_cast<unsigned int>(left.tv_sec) + (left.tv_nsec != 0 ? 1U : 0U);
 }
 
 PROF_SHIM_EXPORT int usleep(useconds_t microseconds) {
   timespec ask{static_cast<time_t>(microseconds / 1000000), static_cast<long>(microseconds % 1000000) * 1000};
-  return pi::sleep_through(&ask, nullptr);
+  return pi::sleep_held(&ask, nullptr);
 }
 
 // Returns an error number, not -1 with errno.
@@ -158,34 +185,13 @@ PROF_SHIM_EXPORT int clock_nanosleep(clockid_t clock, int flags, const timespec*
                                      timespec* remaining) {
   auto real = pi::lookup(pi::g_clock_nanosleep, "clock_nanosleep");
   if (!real) return ENOSYS;
-  if (!pi::watching()) return real(clock, flags, request, remaining);
-  timespec ask = *request, left{};
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(clock, flags, &ask, &left);
-    if (rc != EINTR || ps::deliveries() == before) {
-      if (rc == EINTR && remaining && !(flags & TIMER_ABSTIME)) *remaining = left;
-      return rc;
-    }
-    if (!(flags & TIMER_ABSTIME)) ask = left;  // an absolute deadline stays as it was
-  }
+  return pi::held_call(real, clock, flags, request, remaining);
 }
 
 PROF_SHIM_EXPORT int poll(pollfd* fds, nfds_t count, int timeout_ms) {
   auto real = pi::lookup(pi::g_poll, "poll");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
-  if (!pi::watching()) return real(fds, count, timeout_ms);
-  const std::int64_t deadline = pi::now_ns() + static_cast<std::int64_t>(timeout_ms) * 1000000;
-  int wait = timeout_ms;
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(fds, count, wait);
-    if (!pi::cut_by_sample(rc, before)) return rc;
-    if (timeout_ms > 0) wait = pi::ms_left(deadline);
-  }
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, fds, count, timeout_ms);
 }
 
 // What fortified programs (-D_FORTIFY_SOURCE, as Debian builds its packages) call for poll and ppoll on an
@@ -197,21 +203,14 @@ PROF_SHIM_EXPORT int __poll_chk(pollfd* fds, nfds_t count, int timeout_ms, std::
   return poll(fds, count, timeout_ms);
 }
 
+// The calls that take a signal mask for their duration replace the thread's for that time: the sampler's
+// signal is added to a copy of the program's (a null mask leaves the thread's, where it is blocked already).
 PROF_SHIM_EXPORT int ppoll(pollfd* fds, nfds_t count, const timespec* timeout, const sigset_t* mask) {
   auto real = pi::lookup(pi::g_ppoll, "ppoll");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
+  if (pi::missing(real)) return -1;
   if (!pi::watching()) return real(fds, count, timeout, mask);
-  const std::int64_t deadline = timeout ? pi::now_ns() + pi::ns_of(*timeout) : 0;
-  timespec left = timeout ? *timeout : timespec{};
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(fds, count, timeout ? &left : nullptr, mask);
-    if (!pi::cut_by_sample(rc, before)) return rc;
-    if (timeout) left = pi::to_timespec(deadline - pi::now_ns());
-  }
+  pi::WithOurs with(mask);
+  return pi::held_call(real, fds, count, timeout, with.use);
 }
 
 PROF_SHIM_EXPORT int __ppoll_chk(pollfd* fds, nfds_t count, const timespec* timeout, const sigset_t* mask,
@@ -220,144 +219,74 @@ PROF_SHIM_EXPORT int __ppoll_chk(pollfd* fds, nfds_t count, const timespec* time
   return ppoll(fds, count, timeout, mask);
 }
 
-// Linux's select leaves the sets alone when it fails and writes the time left into `timeout`: the same
-// arguments go on where it stopped.
 PROF_SHIM_EXPORT int select(int count, fd_set* read, fd_set* write, fd_set* error, timeval* timeout) {
   auto real = pi::lookup(pi::g_select, "select");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
-  if (!pi::watching()) return real(count, read, write, error, timeout);
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(count, read, write, error, timeout);
-    if (!pi::cut_by_sample(rc, before)) return rc;
-  }
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, count, read, write, error, timeout);
 }
 
 PROF_SHIM_EXPORT int pselect(int count, fd_set* read, fd_set* write, fd_set* error, const timespec* timeout,
                              const sigset_t* mask) {
   auto real = pi::lookup(pi::g_pselect, "pselect");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
+  if (pi::missing(real)) return -1;
   if (!pi::watching()) return real(count, read, write, error, timeout, mask);
-  const std::int64_t deadline = timeout ? pi::now_ns() + pi::ns_of(*timeout) : 0;
-  timespec left = timeout ? *timeout : timespec{};
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(count, read, write, error, timeout ? &left : nullptr, mask);
-    if (!pi::cut_by_sample(rc, before)) return rc;
-    if (timeout) left = pi::to_timespec(deadline - pi::now_ns());
-  }
+  pi::WithOurs with(mask);
+  return pi::held_call(real, count, read, write, error, timeout, with.use);
 }
 
 PROF_SHIM_EXPORT int epoll_wait(int epoll, epoll_event* events, int most, int timeout_ms) {
   auto real = pi::lookup(pi::g_epoll_wait, "epoll_wait");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
-  if (!pi::watching()) return real(epoll, events, most, timeout_ms);
-  const std::int64_t deadline = pi::now_ns() + static_cast<std::int64_t>(timeout_ms) * 1000000;
-  int wait = timeout_ms;
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(epoll, events, most, wait);
-    if (!pi::cut_by_sample(rc, before)) return rc;
-    if (timeout_ms > 0) wait = pi::ms_left(deadline);
-  }
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, epoll, events, most, timeout_ms);
 }
 
 PROF_SHIM_EXPORT int epoll_pwait(int epoll, epoll_event* events, int most, int timeout_ms,
                                  const sigset_t* mask) {
   auto real = pi::lookup(pi::g_epoll_pwait, "epoll_pwait");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
+  if (pi::missing(real)) return -1;
   if (!pi::watching()) return real(epoll, events, most, timeout_ms, mask);
-  const std::int64_t deadline = pi::now_ns() + static_cast<std::int64_t>(timeout_ms) * 1000000;
-  int wait = timeout_ms;
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(epoll, events, most, wait, mask);
-    if (!pi::cut_by_sample(rc, before)) return rc;
-    if (timeout_ms > 0) wait = pi::ms_left(deadline);
-  }
+  pi::WithOurs with(mask);
+  return pi::held_call(real, epoll, events, most, timeout_ms, with.use);
 }
 
-// pause returns only when a handler ran: one of the sampler's is not the signal the program waits for.
+// pause and sigsuspend return when any handler ran: a sample's must not be one.
 PROF_SHIM_EXPORT int pause() {
   auto real = pi::lookup(pi::g_pause, "pause");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real();
-    if (!pi::watching() || !pi::cut_by_sample(rc, before)) return rc;
-  }
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real);
 }
 
-// sem_timedwait and sem_clockwait wait to an absolute deadline (their futex wait is not restarted after a
-// handler): the same arguments go on. sem_wait is restarted by the kernel (SA_RESTART).
+PROF_SHIM_EXPORT int sigsuspend(const sigset_t* mask) {
+  auto real = pi::lookup(pi::g_sigsuspend, "sigsuspend");
+  if (pi::missing(real)) return -1;
+  if (!pi::watching()) return real(mask);
+  pi::WithOurs with(mask);
+  return pi::held_call(real, with.use);
+}
+
+// sem_timedwait and sem_clockwait wait on a futex the kernel does not restart after a handler. sem_wait is
+// restarted (SA_RESTART).
 PROF_SHIM_EXPORT int sem_timedwait(sem_t* semaphore, const timespec* deadline) {
   auto real = pi::lookup(pi::g_sem_timedwait, "sem_timedwait");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(semaphore, deadline);
-    if (!pi::watching() || !pi::cut_by_sample(rc, before)) return rc;
-  }
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, semaphore, deadline);
 }
 
 PROF_SHIM_EXPORT int sem_clockwait(sem_t* semaphore, clockid_t clock, const timespec* deadline) {
   auto real = pi::lookup(pi::g_sem_clockwait, "sem_clockwait");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(semaphore, clock, deadline);
-    if (!pi::watching() || !pi::cut_by_sample(rc, before)) return rc;
-  }
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, semaphore, clock, deadline);
 }
 
 // Waiting for a blocked signal: a sample's handler is not the signal waited for.
 PROF_SHIM_EXPORT int sigwaitinfo(const sigset_t* set, siginfo_t* info) {
   auto real = pi::lookup(pi::g_sigwaitinfo, "sigwaitinfo");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(set, info);
-    if (!pi::watching() || !pi::cut_by_sample(rc, before)) return rc;
-  }
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, set, info);
 }
 
 PROF_SHIM_EXPORT int sigtimedwait(const sigset_t* set, siginfo_t* info, const timespec* timeout) {
   auto real = pi::lookup(pi::g_sigtimedwait, "sigtimedwait");
-  if (!real) {
-    errno = ENOSYS;
-    return -1;
-  }
-  if (!pi::watching()) return real(set, info, timeout);
-  const std::int64_t deadline = timeout ? pi::now_ns() + pi::ns_of(*timeout) : 0;
-  timespec left = timeout ? *timeout : timespec{};
-  for (;;) {
-    const std::uint64_t before = ps::deliveries();
-    int rc = real(set, info, timeout ? &left : nullptr);
-    if (!pi::cut_by_sample(rc, before)) return rc;
-    if (timeout) left = pi::to_timespec(deadline - pi::now_ns());
-  }
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, set, info, timeout);
 }

@@ -55,9 +55,9 @@ thread_local bool tl_in_handler = false;
 thread_local pid_t tl_tid = 0;
 thread_local std::int64_t tl_last_cpu_ns = 0;
 thread_local std::uint64_t tl_samples = 0;
-// The sampler's signals this thread has taken: a blocking call that failed with EINTR while it grew was cut
-// short by a sample, not by the program's own signal (sampling/interruptions.hpp).
-thread_local std::uint64_t tl_deliveries = 0;
+// The libc call a wrapper of sampling/interruptions.cpp has just finished while the signal was blocked: the
+// samples it held are that call's, not those of the pthread_sigmask that lets them in.
+thread_local std::uintptr_t tl_ending_call = 0;
 constexpr std::uint64_t kNameEvery = 64;
 
 // Start routines of threads being created, handed from pthread_create to the new thread without malloc.
@@ -156,7 +156,6 @@ void* sampled_thread(void* raw) {
 void on_sample(int, siginfo_t* info, void* context) {
   // Only the timers' expiries are samples; the same signal sent by kill or sigqueue is nobody's to handle.
   if (info->si_code != SI_TIMER || tl_in_handler) return;
-  ++tl_deliveries;
   int saved = errno;
   if (!g_active.load(std::memory_order_relaxed)) {
     disarm_current_thread();  // stepped aside: each thread's timer ends at its next expiry
@@ -164,8 +163,9 @@ void on_sample(int, siginfo_t* info, void* context) {
     return;
   }
   tl_in_handler = true;
-  // The kernel checks CPU timers at its tick (4 ms at HZ=250): expiries that fell between two checks come as
-  // one signal with an overrun count. They are samples all the same, of the stack the thread is in now.
+  // The kernel checks CPU timers at its tick (4 ms at HZ=250), and a wall-clock timer's signal waits while a
+  // wrapped blocking call keeps it blocked: the expiries meanwhile come as one signal with an overrun count.
+  // They are samples all the same, of the stack the thread is in now (or the call it has just left).
   std::uint64_t weight = 1 + static_cast<std::uint64_t>(info->si_overrun > 0 ? info->si_overrun : 0);
   tl_counted += weight;
   table::Key key{tl_tid, table::State::running};
@@ -191,6 +191,8 @@ void on_sample(int, siginfo_t* info, void* context) {
     while (first < taken && frames[first] != pc)
       ++first;
     if (first < taken) {
+      // +1: inside the function whether the reader takes the innermost address as is or as a return address.
+      if (tl_ending_call) frames[first] = tl_ending_call + 1;
       std::int64_t entry = table::add(frames + first, static_cast<std::uint32_t>(taken - first), key, weight);
       if (entry >= 0) tl_last_entry = entry;
     } else {
@@ -292,8 +294,8 @@ bool wall_clock() noexcept {
   return g_wall;
 }
 
-std::uint64_t deliveries() noexcept {
-  return tl_deliveries;
+void set_ending_call(const void* call) noexcept {
+  tl_ending_call = reinterpret_cast<std::uintptr_t>(call);
 }
 
 bool owns(int signal) noexcept {

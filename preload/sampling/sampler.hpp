@@ -10,7 +10,8 @@
 // thread's CPU time advanced by less than half the periods since its previous sample, else "running". Such a
 // timer does fire while the thread sleeps: calls the kernel restarts under SA_RESTART (read, write, wait,
 // futex-based locks) resume unseen, and the calls the kernel never restarts (nanosleep, poll, select,
-// epoll_wait...) are wrapped to go on with their time left (sampling/interruptions.hpp).
+// epoll_wait...) are wrapped to run with the signal blocked, its samples taken right after
+// (sampling/interruptions.hpp).
 //
 // Why this never makes a blocking call fail: a CPU-time timer expires only in the thread's own context (the
 // kernel checks CPU timers on return to user mode, x86-64 POSIX_CPU_TIMERS_TASK_WORK), never while the thread
@@ -48,8 +49,11 @@ bool active() noexcept;
 unsigned hz() noexcept;
 // PROF_SAMPLE_CLOCK=wall: samples on the monotonic clock, each one running or waiting.
 bool wall_clock() noexcept;
-// How many of the sampler's signals the calling thread has taken so far.
-std::uint64_t deliveries() noexcept;
+// The wrapped blocking call `call` (the real libc function) has just returned with the sampler's signal
+// blocked (wall clock, sampling/interruptions.hpp): the samples held pending meanwhile are delivered on the
+// next unblock, and are reported with `call` as their innermost frame instead of the unblocking call.
+// Null again right after the unblock.
+void set_ending_call(const void* call) noexcept;
 
 // Whether `signal` is the one the sampler is using now.
 bool owns(int signal) noexcept;

@@ -62,8 +62,8 @@ TEST_CASE("On the wall clock nanosleep, read and poll still never fail (--sample
   TempDir dir;
   auto plain = prof::test::run({kPrograms + "/blocking_calls"}, {}, dir.path());
   REQUIRE(plain.code() == 0);
-  // The timer fires while the threads sleep: the calls the kernel does not restart are taken up again by the
-  // shim with their time left (sampling/interruptions.cpp); without it, ~200 of them failed with EINTR.
+  // The timer would fire while the threads sleep: the calls the kernel does not restart run with its signal
+  // blocked, their samples taken right after (sampling/interruptions.cpp); unwrapped, ~200 failed with EINTR.
   auto sampled =
       prof_run(dir, "run", {"--sample-clock", "wall", "--sample", "1000"}, {kPrograms + "/blocking_calls"});
   INFO(sampled.err);
