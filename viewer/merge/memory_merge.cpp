@@ -95,6 +95,13 @@ std::size_t MemoryMerge::group_for(const Snapshot& snapshot, const std::vector<s
       group.key = user.empty() ? "?" : location(snapshot, user[0]);
       break;
     case MemoryKey::function:
+      // Code with no symbol: one row per module, as the samples' function view (--by line keeps addresses).
+      if (!user.empty() && snapshot.string(snapshot.frames[user[0]].function).empty() && group.file.empty() &&
+          snapshot.frames[user[0]].module >= 0) {
+        const auto& path = snapshot.modules[static_cast<std::size_t>(snapshot.frames[user[0]].module)].path;
+        group.function =
+            fmt::format("[{}]", path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1));
+      }
       group.key = group.function.empty() ? "?" : group.function;
       group.file.clear();
       group.line = 0;

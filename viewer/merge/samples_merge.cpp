@@ -53,7 +53,10 @@ SamplesMerge::FrameKeys SamplesMerge::keys_of(const Snapshot& snapshot, std::uin
   keys.shim = module == "libprof_preload.so";
   const std::string described = describe_frame(snapshot, frame);
   keys.file = file;
-  keys.name[static_cast<std::size_t>(SampleKey::function)] = function.empty() ? described : function;
+  // Code with no symbol: one row per module in the function view, as perf's "[unknown]" in its module (a row
+  // per address would scatter it); --by line keeps the addresses.
+  keys.name[static_cast<std::size_t>(SampleKey::function)] =
+      !function.empty() ? function : (module.empty() ? described : fmt::format("[{}]", module));
   keys.name[static_cast<std::size_t>(SampleKey::line)] =
       !file.empty() && f.line > 0 ? fmt::format("{}:{}", file, f.line) : described;
   keys.name[static_cast<std::size_t>(SampleKey::file)] =
