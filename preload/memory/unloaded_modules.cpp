@@ -47,12 +47,15 @@ std::atomic<int> g_store_count{0};
 // rewritten here is at worst compared by a thread looking up a stack that ran in the closed module, which
 // then gets a site of its own.
 void walk_sites() noexcept {
+  std::uintptr_t low = 0, high = 0;
+  vanished_span(low, high);
   std::uint32_t count = sites::count();
   for (std::uint32_t i = 0; i < count; ++i) {
     const sites::Site& s = sites::site(i);
     auto* frames = const_cast<std::uintptr_t*>(sites::frames(s));
     for (std::uint32_t f = 0; f < s.depth; ++f) {
       std::uintptr_t address = __atomic_load_n(&frames[f], __ATOMIC_RELAXED);
+      if (address - low >= high - low) continue;
       std::uintptr_t tagged = address;
       retag(tagged);
       if (tagged != address) __atomic_store_n(&frames[f], tagged, __ATOMIC_RELAXED);
@@ -161,6 +164,16 @@ void retag(std::uintptr_t& address) noexcept {
     address = kTagBit | (static_cast<std::uintptr_t>(v.index) << kTagIndexShift) | offset;
     return;
   }
+}
+
+void vanished_span(std::uintptr_t& low, std::uintptr_t& high) noexcept {
+  low = ~std::uintptr_t{0};
+  high = 0;
+  for (int i = 0; i < g_vanished_count; ++i) {
+    if (g_vanished[i].low < low) low = g_vanished[i].low;
+    if (g_vanished[i].high > high) high = g_vanished[i].high;
+  }
+  if (high <= low) low = high = 0;
 }
 
 void add_store(StoreWalk walk) noexcept {

@@ -33,6 +33,9 @@ constexpr std::uintptr_t kTagOffsetMask = (std::uintptr_t{1} << kTagIndexShift) 
 // Rewrites `address` as a tagged one when it lies in a module the current dlclose unmapped. Call only from
 // a store's walk (below), which runs inside close().
 void retag(std::uintptr_t& address) noexcept;
+// The span [low, high) that holds every module the current dlclose unmapped: a walk calls retag() only for
+// addresses inside it (one compare per frame; the walks run at every dlclose, Open MPI makes hundreds).
+void vanished_span(std::uintptr_t& low, std::uintptr_t& high) noexcept;
 
 // A store of return addresses (memory sites, sampled stacks) walks its frames and calls retag() on each.
 // Registered once at start-up; up to four.

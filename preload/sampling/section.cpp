@@ -92,11 +92,14 @@ void write_samples(core::JsonWriter& out, void*) noexcept {
 
 // At a dlclose: sampled addresses in the closed module keep naming it (unloaded_modules.hpp).
 void retag_entries() noexcept {
+  std::uintptr_t low = 0, high = 0;
+  memory::unloaded_modules::vanished_span(low, high);
   std::uint32_t count = table::claimed();
   for (std::uint32_t i = 0, depth = 0; i < count; ++i) {
     std::uintptr_t* frames = table::frames_to_retag(i, depth);
     for (std::uint32_t f = 0; f < depth; ++f) {
       std::uintptr_t address = __atomic_load_n(&frames[f], __ATOMIC_RELAXED);
+      if (address - low >= high - low) continue;
       std::uintptr_t tagged = address;
       memory::unloaded_modules::retag(tagged);
       if (tagged != address) __atomic_store_n(&frames[f], tagged, __ATOMIC_RELAXED);
