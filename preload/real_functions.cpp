@@ -20,18 +20,6 @@ std::atomic<AbortFn> g_abort{nullptr};
 std::atomic<ExitFn> g_exit_now{nullptr};
 std::atomic<PthreadCreateFn> g_pthread_create{nullptr};
 
-template <typename Fn>
-Fn lookup(std::atomic<Fn>& slot, const char* name) noexcept {
-  Fn fn = slot.load(std::memory_order_acquire);
-  if (!fn) {
-    int saved = errno;
-    fn = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
-    errno = saved;
-    slot.store(fn, std::memory_order_release);
-  }
-  return fn;
-}
-
 }  // namespace
 
 void resolve() noexcept {

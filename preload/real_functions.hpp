@@ -2,10 +2,27 @@
 // The libc functions the shim wraps, looked up once with dlsym(RTLD_NEXT) in the constructor: later lookups
 // could allocate, which a vfork child or a signal handler must not do.
 
+#include <dlfcn.h>
 #include <pthread.h>
+#include <atomic>
+#include <cerrno>
 #include <csignal>
 
 namespace prof::preload::real {
+
+// The next definition of `name` after the shim's, found once and kept in `slot` (errno kept: dlsym may set
+// it, and a wrapper must leave the program's errno as the real call leaves it).
+template <typename Fn>
+Fn lookup(std::atomic<Fn>& slot, const char* name) noexcept {
+  Fn fn = slot.load(std::memory_order_acquire);
+  if (!fn) {
+    int saved = errno;
+    fn = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
+    errno = saved;
+    slot.store(fn, std::memory_order_release);
+  }
+  return fn;
+}
 
 using SigactionFn = int (*)(int, const struct sigaction*, struct sigaction*);
 using SignalFn = sighandler_t (*)(int, sighandler_t);

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "export.hpp"
+#include "real_functions.hpp"
 #include "sampling/sampler.hpp"
 
 namespace prof::preload::sampling::interruptions {
@@ -51,17 +52,7 @@ std::atomic<SigwaitinfoFn> g_sigwaitinfo{nullptr};
 std::atomic<SigtimedwaitFn> g_sigtimedwait{nullptr};
 std::atomic<SigsuspendFn> g_sigsuspend{nullptr};
 
-template <typename Fn>
-Fn lookup(std::atomic<Fn>& slot, const char* name) noexcept {
-  Fn fn = slot.load(std::memory_order_acquire);
-  if (!fn) {
-    int saved = errno;
-    fn = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
-    errno = saved;
-    slot.store(fn, std::memory_order_release);
-  }
-  return fn;
-}
+using real::lookup;
 
 // Whether the calls need watching: wall-clock sampling is on.
 bool watching() noexcept {
