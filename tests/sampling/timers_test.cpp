@@ -127,8 +127,11 @@ TEST_CASE("gperftools' CPU profiler and prof's sampler both profile the same run
   for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
     if (entry.path().filename().string().starts_with("cpu.prof_")) program_profile = entry.path();
   REQUIRE(!program_profile.empty());
-  // 1 s of CPU on three threads: gperftools' process-wide ITIMER_PROF gets 55 to 80 of its 100 SIGPROFs
-  // through, with or without prof (a pending SIGPROF is not queued twice); prof ~199 samples.
-  CHECK(gperftools_samples(program_profile) > 30);
-  CHECK(samples_in(dir) > 150);
+  // 1 s of CPU on three threads: on a quiet machine gperftools' process-wide ITIMER_PROF gets 55 to 80 of its
+  // 100 SIGPROFs through, with or without prof (a pending SIGPROF is not queued twice), and prof ~199
+  // samples. The kernel checks CPU-time timers at its tick, and on a loaded machine far fewer fire
+  // (gperftools: 24 with CI's tests and three CPU hogs beside): the test asks that both profile, not how
+  // much.
+  CHECK(gperftools_samples(program_profile) > 5);
+  CHECK(samples_in(dir) > 20);
 }
