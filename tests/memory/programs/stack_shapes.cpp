@@ -40,36 +40,29 @@ __attribute__((noinline)) void* path(const int* digits) {
     return plant_leaf(24);
   } else {
     void* block = nullptr;
-    // Distinct code after each call: seven return addresses.
+    // Distinct code around each call: seven return addresses. The asm statements differ from case to case, so
+    // clang cannot merge the seven calls into one (it does with only the constants below differing).
     switch (digits[Level]) {
-      case 0:
-        block = path<Level + 1>(digits);
-        g_sink = g_sink + 10;
-        break;
-      case 1:
-        block = path<Level + 1>(digits);
-        g_sink = g_sink + 11;
-        break;
-      case 2:
-        block = path<Level + 1>(digits);
-        g_sink = g_sink + 12;
-        break;
-      case 3:
-        block = path<Level + 1>(digits);
-        g_sink = g_sink + 13;
-        break;
-      case 4:
-        block = path<Level + 1>(digits);
-        g_sink = g_sink + 14;
-        break;
-      case 5:
-        block = path<Level + 1>(digits);
-        g_sink = g_sink + 15;
-        break;
+#define PROF_STACK_SHAPES_CASE(n)      \
+  case n:                              \
+    asm volatile("# before call " #n); \
+    block = path<Level + 1>(digits);   \
+    asm volatile("# after call " #n);  \
+    g_sink = g_sink + 10 + n;          \
+    break;
+      PROF_STACK_SHAPES_CASE(0)
+      PROF_STACK_SHAPES_CASE(1)
+      PROF_STACK_SHAPES_CASE(2)
+      PROF_STACK_SHAPES_CASE(3)
+      PROF_STACK_SHAPES_CASE(4)
+      PROF_STACK_SHAPES_CASE(5)
       default:
+        asm volatile("# before call 6");
         block = path<Level + 1>(digits);
+        asm volatile("# after call 6");
         g_sink = g_sink + 16;
         break;
+#undef PROF_STACK_SHAPES_CASE
     }
     return block;
   }
