@@ -54,17 +54,16 @@ std::atomic<SigsuspendFn> g_sigsuspend{nullptr};
 
 using real::lookup;
 
-// Whether the calls need watching: sampling is on (both clocks sample on a monotonic timer, which fires
-// while a thread sleeps).
+// Whether the calls need watching: wall-clock sampling is on.
 bool watching() noexcept {
-  return active();
+  return wall_clock() && active();
 }
 
 // Keeps the sampler's signal blocked on this thread for its lifetime, around one real call: the kernel then
 // never interrupts the call for a sample, so any EINTR it returns is the program's own signal's and goes back
 // as is. The timer's expiries meanwhile stay pending as one signal with an overrun count, delivered when the
 // destructor unblocks it: one sample of the call's stack weighted by the periods it waited. The two
-// pthread_sigmask calls are paid only while sampling (watching()).
+// pthread_sigmask calls are paid on the wall clock only (watching()).
 class SamplesHeld {
  public:
   explicit SamplesHeld(const void* call) noexcept : call_(call) {
@@ -105,7 +104,7 @@ struct WithOurs {
   const sigset_t* use = nullptr;
 };
 
-// Each wrapper: when not sampling, the real call and nothing else; else, the real call once with the
+// Each wrapper: off the wall clock, the real call and nothing else; on it, the real call once with the
 // sampler's signal held, whatever it returns going back to the program as is.
 template <typename Fn, typename... Args>
 int held_call(Fn real, Args... args) noexcept {

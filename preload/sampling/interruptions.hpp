@@ -1,13 +1,13 @@
 #pragma once
-// The sampler's timer (monotonic, both clocks) fires while a thread sleeps, and the kernel never restarts
-// some calls after a handler ran, SA_RESTART or not: nanosleep, clock_nanosleep, poll, ppoll, select,
-// pselect, epoll_wait, epoll_pwait, pause, sigsuspend, sem_timedwait, sem_clockwait, sigwaitinfo and
-// sigtimedwait return EINTR. The shim wraps those (and sleep, usleep, whose glibc versions call nanosleep
-// internally) and runs them with the sampler's signal blocked on the thread (added to a copy of the mask
-// ppoll, pselect, epoll_pwait and sigsuspend take): a sample never interrupts them, and an EINTR they return
-// is the program's own signal's, given back as is. The timer's expiries meanwhile stay pending and come as
-// one signal right after the call: on the wall clock counted with its overrun (the periods missed) on the
-// call's stack, waiting; on the CPU clock (the default) weighing the CPU time the thread ran, none.
+// On the wall clock the sampler's timer fires while a thread sleeps, and the kernel never restarts some calls
+// after a handler ran, SA_RESTART or not: nanosleep, clock_nanosleep, poll, ppoll, select, pselect,
+// epoll_wait, epoll_pwait, pause, sigsuspend, sem_timedwait, sem_clockwait, sigwaitinfo and sigtimedwait
+// return EINTR. The shim wraps those (and sleep, usleep, whose glibc versions call nanosleep internally) and
+// runs them with the sampler's signal blocked on the thread (added to a copy of the mask ppoll, pselect,
+// epoll_pwait and sigsuspend take): a sample never interrupts them, and an EINTR they return is the program's
+// own signal's, given back as is. The timer's expiries meanwhile stay pending and come as one signal right
+// after the call, counted with its overrun (the periods missed) on the call's stack, waiting. On the CPU
+// clock (the default) a wrapper is one check and the real call.
 //
 // Fortified programs' __poll_chk and __ppoll_chk are wrapped too (glibc's call its own poll inside). Not
 // covered: these calls made by raw syscall(2). A thread still inside such a call when the process ends (or

@@ -31,9 +31,6 @@ constexpr unsigned kMaxHz = 10000;
 constexpr int kOwnFrames = 8;
 constexpr int kThreadSlots = 1024;
 constexpr int kMaxTimers = 4096;
-// CPU clock: a sample delivered this long after its expiry found its thread off the CPU (a slice of another
-// thread is longer; delivery to a running thread takes microseconds).
-constexpr std::int64_t kPromptNs = 30000;
 
 std::atomic<bool> g_active{false};
 unsigned g_hz = 0;
@@ -47,17 +44,16 @@ std::atomic<std::intptr_t> g_timers[kMaxTimers];
 
 // Each thread's entry in g_timers, claimed at its start and given back at its end (the key's destructor).
 thread_local int tl_timer = -1;
-// The entry the thread's last sample went to: at its end, the periods it ran since go there (below).
+// What the thread's samples have counted so far, its CPU time when its timer was armed, and the entry its
+// last sample went to: at its end, the periods its timer had not reported yet go there (below).
+thread_local std::uint64_t tl_counted = 0;
+thread_local std::int64_t tl_armed_at_ns = 0;
 thread_local std::int64_t tl_last_entry = -1;
 thread_local bool tl_in_handler = false;
 // The thread's id (asked once), its CPU time at its previous sample (wall clock: running or waiting since?),
 // and its samples so far (its name is read again every kNameEvery samples).
 thread_local pid_t tl_tid = 0;
 thread_local std::int64_t tl_last_cpu_ns = 0;
-// CPU clock: the thread's CPU time not yet counted in a sample, less than one period after each sample.
-thread_local std::int64_t tl_credit_ns = 0;
-// When the thread's timer was set (monotonic clock): its expiries come every period from then.
-thread_local std::int64_t tl_set_at_ns = 0;
 thread_local std::uint64_t tl_samples = 0;
 // The libc call a wrapper of sampling/interruptions.cpp has just finished while the signal was blocked: the
 // samples it held are that call's, not those of the pthread_sigmask that lets them in.
@@ -76,12 +72,6 @@ pid_t thread_id() noexcept {
   return static_cast<pid_t>(::syscall(SYS_gettid));
 }
 
-std::int64_t monotonic_ns() noexcept {
-  struct timespec now;
-  if (::clock_gettime(CLOCK_MONOTONIC, &now) != 0) return 0;
-  return static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
-
 std::int64_t thread_cpu_ns() noexcept {
   struct timespec now;
   if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) return 0;
@@ -96,25 +86,20 @@ void arm_current_thread() noexcept {
   tl_tid = thread_id();
   event._sigev_un._tid = tl_tid;
   timer_t timer;
-  // Both clocks sample on the monotonic clock: a CPU-time timer (CLOCK_THREAD_CPUTIME_ID) is checked by the
-  // kernel only at a tick that finds the thread running, and on a loaded machine whole phases of a thread run
-  // between ticks: 3 busy programs on 2 cores left 5 to 12 of its 60 expiries per 0.3 s of CPU time reported
-  // at all, the rest as overruns on a later stack. The CPU clock weighs each sample by the thread CPU time
-  // since the previous one (on_sample), so its samples stay CPU time, taken where it was spent.
-  if (::timer_create(CLOCK_MONOTONIC, &event, &timer) != 0) return;
+  if (::timer_create(g_wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &event, &timer) != 0) return;
   long period_ns = 1000000000L / static_cast<long>(g_hz);
   struct itimerspec spec {};
   spec.it_interval.tv_sec = period_ns / 1000000000L;
   spec.it_interval.tv_nsec = period_ns % 1000000000L;
   spec.it_value = spec.it_interval;
-  tl_set_at_ns = monotonic_ns();
   if (::timer_settime(timer, 0, &spec, nullptr) != 0) {
     ::timer_delete(timer);
     return;
   }
+  tl_counted = 0;
   tl_last_entry = -1;
-  tl_last_cpu_ns = thread_cpu_ns();
-  tl_credit_ns = 0;
+  tl_armed_at_ns = thread_cpu_ns();
+  tl_last_cpu_ns = tl_armed_at_ns;
   tl_samples = 0;
   threads::note_current(tl_tid);
   for (int i = 0; i < kMaxTimers; ++i) {
@@ -144,18 +129,19 @@ void disarm_current_thread() noexcept {
   tl_timer = -1;
 }
 
-// CPU clock: the thread's CPU time since its last sample (under one period plus what it ran since) is not
-// counted yet, a loss that would fall on short threads only. It is counted at the thread's end, on the stack
-// of its last sample.
+// The kernel notices a CPU timer's expiries only at a tick that finds the thread running: on a loaded machine
+// a thread cut into short slices may end with several periods not reported yet, a loss that would fall on
+// short threads only. They are counted at the thread's end, on the stack of its last sample.
 void thread_ended(void*) noexcept {
   if (tl_timer < 0) return;
   disarm_current_thread();
   threads::note_current(tl_tid);
-  // Wall clock: every period is a sample, running or not, none is late.
+  // A monotonic timer expires on the kernel's high-resolution timers, whatever the thread does: nothing late.
   if (g_wall) return;
   const std::int64_t period_ns = 1000000000L / static_cast<long>(g_hz ? g_hz : 1);
-  const std::int64_t due = (tl_credit_ns + thread_cpu_ns() - tl_last_cpu_ns) / period_ns;
-  if (due > 0) table::add_to(tl_last_entry, static_cast<std::uint64_t>(due));
+  const std::int64_t due = (thread_cpu_ns() - tl_armed_at_ns) / period_ns;
+  if (due > static_cast<std::int64_t>(tl_counted))
+    table::add_to(tl_last_entry, static_cast<std::uint64_t>(due) - tl_counted);
 }
 
 void* sampled_thread(void* raw) {
@@ -176,39 +162,18 @@ void on_sample(int, siginfo_t* info, void* context) {
     errno = saved;
     return;
   }
-  const std::int64_t period_ns = 1000000000L / static_cast<long>(g_hz);
-  std::uint64_t weight = 0;
-  if (g_wall) {
-    // The signal waits while a wrapped blocking call keeps it blocked: the expiries meanwhile come as one
-    // signal with an overrun count, samples all the same of the call the thread has just left.
-    weight = 1 + static_cast<std::uint64_t>(info->si_overrun > 0 ? info->si_overrun : 0);
-  } else {
-    // CPU clock: as many samples as whole periods of CPU time the thread ran since its previous sample, the
-    // rest carried over. A thread that did not run (asleep, or runnable without a CPU) weighs nothing. The
-    // time it ran since its previous sample was spent where it was preempted or is now: that stack, at most
-    // one time slice away, never a stale one.
-    // A thread woken from a sleep to take the signal has run only that wake-up: not time of the program's.
-    const std::int64_t now = thread_cpu_ns();
-    if (now - tl_last_cpu_ns > kPromptNs) tl_credit_ns += now - tl_last_cpu_ns;
-    tl_last_cpu_ns = now;
-    // Only an expiry delivered at once, while the thread was running, says where it runs: one that found it
-    // off the CPU waits for it to run again and lands where it was preempted, a biased point (the scheduler
-    // preempts at system calls that update its run time, such as clock_gettime of a CPU clock: 47 % of
-    // the samples in __vdso_clock_gettime under load). Its time goes to the next sample taken at once.
-    const std::int64_t late = (monotonic_ns() - tl_set_at_ns) % period_ns;
-    if (tl_credit_ns < period_ns || info->si_overrun > 0 || late > kPromptNs) {
-      errno = saved;
-      return;
-    }
-    weight = static_cast<std::uint64_t>(tl_credit_ns / period_ns);
-    tl_credit_ns %= period_ns;
-  }
   tl_in_handler = true;
+  // The kernel checks CPU timers at its tick (4 ms at HZ=250), and a wall-clock timer's signal waits while a
+  // wrapped blocking call keeps it blocked: the expiries meanwhile come as one signal with an overrun count.
+  // They are samples all the same, of the stack the thread is in now (or the call it has just left).
+  std::uint64_t weight = 1 + static_cast<std::uint64_t>(info->si_overrun > 0 ? info->si_overrun : 0);
+  tl_counted += weight;
   table::Key key{tl_tid, table::State::running};
   if (g_wall) {
     // Waiting (blocked, sleeping, or runnable without a CPU) when the thread ran less than half of the
     // periods since its previous sample.
     const std::int64_t now = thread_cpu_ns();
+    const std::int64_t period_ns = 1000000000L / static_cast<long>(g_hz);
     if (2 * (now - tl_last_cpu_ns) < static_cast<std::int64_t>(weight) * period_ns)
       key.state = table::State::waiting;
     tl_last_cpu_ns = now;
@@ -235,8 +200,6 @@ void on_sample(int, siginfo_t* info, void* context) {
     }
     memory::leave();
   }
-  // CPU clock: the handler's own time (the unwinding) is the profiler's, not a sample of the program's.
-  if (!g_wall) tl_last_cpu_ns = thread_cpu_ns();
   tl_in_handler = false;
   errno = saved;
 }

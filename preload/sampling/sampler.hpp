@@ -1,25 +1,22 @@
 #pragma once
-// The sampling CPU profiler: every thread gets a timer on the monotonic clock (timer_create(CLOCK_MONOTONIC),
-// SIGEV_THREAD_ID to that thread), whose expiries send the shim's realtime signal to that thread; the handler
-// unwinds the interrupted stack and counts it in the table. PROF_SAMPLE_HZ (default 199, 0 for off) is the
-// rate per thread.
+// The sampling CPU profiler: every thread gets a timer on its own CPU-time clock
+// (timer_create(CLOCK_THREAD_CPUTIME_ID), SIGEV_THREAD_ID to that thread), so it fires only while the thread
+// runs and a thread's samples are proportional to the CPU time it spends. Each expiry sends the shim's
+// realtime signal to that thread; the handler unwinds the interrupted stack and counts it in the table.
+// PROF_SAMPLE_HZ (default 199, 0 for off) is the rate per thread of CPU time.
 //
-// On the CPU clock (the default) a sample weighs the whole periods of CPU time the thread ran since its
-// previous one (a thread that did not run weighs nothing), and only an expiry delivered at once, while the
-// thread runs, is taken: one delivered late lands where the thread was preempted, not where it ran, and its
-// time goes to the next one. Why not a timer on the thread's CPU-time clock: the kernel checks those only at
-// a tick that finds the thread running, so on a loaded machine most expiries came late as overruns and whole
-// phases of a thread had no sample (3 busy programs on 2 cores: 71/29/0 % for a planted 60/30/10 %).
+// PROF_SAMPLE_CLOCK=wall samples on CLOCK_MONOTONIC instead, still one timer per thread delivered to that
+// thread, so time blocked in I/O, locks, sleeps and MPI waits is sampled too: a sample is "waiting" when the
+// thread's CPU time advanced by less than half the periods since its previous sample, else "running". Such a
+// timer does fire while the thread sleeps: calls the kernel restarts under SA_RESTART (read, write, wait,
+// futex-based locks) resume unseen, and the calls the kernel never restarts (nanosleep, poll, select,
+// epoll_wait...) are wrapped to run with the signal blocked, its samples taken right after
+// (sampling/interruptions.hpp).
 //
-// PROF_SAMPLE_CLOCK=wall counts every period instead, so time blocked in I/O, locks, sleeps and MPI waits is
-// sampled too: a sample is "waiting" when the thread's CPU time advanced by less than half the periods since
-// its previous sample, else "running".
-//
-// Why this never makes a blocking call fail (either clock): the timer fires while a thread sleeps, calls the
-// kernel restarts under SA_RESTART (read, write, wait, futex-based locks) resume unseen, and the calls the
-// kernel never restarts (nanosleep, poll, select, epoll_wait...) are wrapped to run with the signal blocked,
-// its samples taken right after (sampling/interruptions.hpp). tests/sampling/sampling_eintr_test checks
-// nanosleep, read and poll.
+// Why this never makes a blocking call fail: a CPU-time timer expires only in the thread's own context (the
+// kernel checks CPU timers on return to user mode, x86-64 POSIX_CPU_TIMERS_TASK_WORK), never while the thread
+// sleeps, so the signal is delivered after a system call has finished, not during it; SA_RESTART covers the
+// rest. tests/sampling/sampling_eintr_test checks nanosleep, read and poll.
 
 #include <pthread.h>
 #include <signal.h>
