@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_support.hpp"
@@ -83,6 +84,20 @@ Shares prof_shares(const fs::path& run, const TempDir& dir) {
   return shares;
 }
 
+// Whether other processes keep the CPUs busy (the 1-minute load above 1.5 x the cores + 0.5: 3.5 on two): the
+// kernel checks CPU-time timers only at a tick that finds the thread running, and when threads outnumber
+// cores the shares drift by several points (issue 15; perf's cpu-clock event does not). The comparison is
+// then not made.
+bool machine_oversubscribed() {
+  std::istringstream load(prof::test::read_text("/proc/loadavg"));
+  double one_minute = 0;
+  load >> one_minute;
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores == 0 || one_minute <= 1.5 * cores + 0.5) return false;
+  WARN("load " << one_minute << " on " << cores << " cores: the comparison with perf is skipped");
+  return true;
+}
+
 // Records `program args` with perf into dir/perf.data; false (and a WARN with perf's reason) if it cannot.
 bool perf_record(const std::string& perf, const TempDir& dir, const std::vector<std::string>& command) {
   std::vector<std::string> argv = {
@@ -136,6 +151,7 @@ TEST_CASE("Self time matches perf record: 60, 30 and 10 % in three functions of 
     WARN("perf is not installed (.ci/install-deps installs linux-perf): skipped");
     return;
   }
+  if (machine_oversubscribed()) return;
   TempDir dir;
   const std::vector<std::string> program = {kPrograms + "/planted_self", "1.5"};
   if (!perf_record(perf, dir, program)) return;
@@ -156,6 +172,7 @@ TEST_CASE("Total time matches perf record: 60, 30 and 10 % under three threads' 
     WARN("perf is not installed (.ci/install-deps installs linux-perf): skipped");
     return;
   }
+  if (machine_oversubscribed()) return;
   TempDir dir;
   const std::vector<std::string> program = {kPrograms + "/planted_cpu", "1.5"};
   if (!perf_record(perf, dir, program)) return;
