@@ -1,6 +1,6 @@
-/* The memory tracer's cost per allocation, robust to a loaded machine: the best of 15 repetitions of a million
- * malloc/free pairs (16 to 271 bytes), freed at once ("pair") or after 1000 others ("batch"), in ns a pair.
- * Run plain, under the shim with the tracer off (PROF_MEMORY=0: the interposition alone), sampled
+/* The memory tracer's cost per allocation, robust to a loaded machine: the best of 15 repetitions of a
+ * million malloc/free pairs (16 to 271 bytes), freed at once ("pair") or after 1000 others ("batch"), in ns a
+ * pair. Run plain, under the shim with the tracer off (PROF_MEMORY=0: the interposition alone), sampled
  * (PROF_MEMORY_SAMPLE=524288) and exact; docs/PERFORMANCE.md, "Sampled mode". */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +29,10 @@ int main(void) {
     if (t < pair) pair = t;
     start = now();
     for (int i = 0; i < n / 1000; ++i) {
-      for (int j = 0; j < 1000; ++j) live[j] = malloc(16 + ((i + j) & 255));
-      for (int j = 0; j < 1000; ++j) free(live[j]);
+      for (int j = 0; j < 1000; ++j)
+        live[j] = malloc(16 + ((i + j) & 255));
+      for (int j = 0; j < 1000; ++j)
+        free(live[j]);
     }
     t = now() - start;
     if (t < batch) batch = t;

@@ -159,8 +159,8 @@ struct MemorySummary {
   // Live at exit but no leak: the runtime's pools (libstdc++'s emergency exception pool), set apart by the
   // shim.
   std::optional<std::int64_t> runtime_pool_allocations, runtime_pool_bytes;
-  // Sampled mode (PROF_MEMORY_SAMPLE): the mean bytes between samples, and how many blocks were sampled; every
-  // figure of the section is then an unbiased estimate. Unset: exact mode (every allocation counted).
+  // Sampled mode (PROF_MEMORY_SAMPLE): the mean bytes between samples, and how many blocks were sampled;
+  // every figure of the section is then an unbiased estimate. Unset: exact mode (every allocation counted).
   std::optional<std::int64_t> sample_interval_bytes;
   std::optional<std::int64_t> samples;
 };
