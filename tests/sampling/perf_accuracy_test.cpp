@@ -9,9 +9,11 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "test_support.hpp"
@@ -142,24 +144,31 @@ void compare(const Shares& perf, const Shares& ours, double Share::*pick, const 
   }
 }
 
+// Runs the planted program `name` (1.5 CPU seconds) under perf record and under prof run: both tools' shares,
+// or nothing (with a warning) where perf is absent, cannot record, or the machine is oversubscribed.
+std::optional<std::pair<Shares, Shares>> record_both(const std::string& name, const TempDir& dir) {
+  const std::string perf = in_path("perf");
+  if (perf.empty()) {
+    WARN("perf is not installed (.ci/install-deps installs linux-perf): skipped");
+    return std::nullopt;
+  }
+  if (machine_oversubscribed()) return std::nullopt;
+  const std::vector<std::string> program = {kPrograms + "/" + name, "1.5"};
+  if (!perf_record(perf, dir, program)) return std::nullopt;
+  std::vector<std::string> argv = {kProf, "run", "-o", (dir.path() / "run").string(), "--"};
+  argv.insert(argv.end(), program.begin(), program.end());
+  REQUIRE(prof::test::run(argv, {}, dir.path()).code() == 0);
+  return std::pair{perf_shares(perf, dir.path() / "perf.data", dir), prof_shares(dir.path() / "run", dir)};
+}
+
 }  // namespace
 
 TEST_CASE("Self time matches perf record: 60, 30 and 10 % in three functions of one thread",
           "[sampling][perf]") {
-  const std::string perf = in_path("perf");
-  if (perf.empty()) {
-    WARN("perf is not installed (.ci/install-deps installs linux-perf): skipped");
-    return;
-  }
-  if (machine_oversubscribed()) return;
   TempDir dir;
-  const std::vector<std::string> program = {kPrograms + "/planted_self", "1.5"};
-  if (!perf_record(perf, dir, program)) return;
-  std::vector<std::string> argv = {kProf, "run", "-o", (dir.path() / "run").string(), "--"};
-  argv.insert(argv.end(), program.begin(), program.end());
-  REQUIRE(prof::test::run(argv, {}, dir.path()).code() == 0);
-  const Shares theirs = perf_shares(perf, dir.path() / "perf.data", dir),
-               ours = prof_shares(dir.path() / "run", dir);
+  auto shares = record_both("planted_self", dir);
+  if (!shares) return;
+  const auto& [theirs, ours] = *shares;
   compare(theirs, ours, &Share::self, "self");
   CHECK(ours.at("spin_sixty").self == Approx(60).margin(2));
   CHECK(ours.at("spin_ten").self == Approx(10).margin(2));
@@ -167,20 +176,10 @@ TEST_CASE("Self time matches perf record: 60, 30 and 10 % in three functions of 
 
 TEST_CASE("Total time matches perf record: 60, 30 and 10 % under three threads' functions",
           "[sampling][perf]") {
-  const std::string perf = in_path("perf");
-  if (perf.empty()) {
-    WARN("perf is not installed (.ci/install-deps installs linux-perf): skipped");
-    return;
-  }
-  if (machine_oversubscribed()) return;
   TempDir dir;
-  const std::vector<std::string> program = {kPrograms + "/planted_cpu", "1.5"};
-  if (!perf_record(perf, dir, program)) return;
-  std::vector<std::string> argv = {kProf, "run", "-o", (dir.path() / "run").string(), "--"};
-  argv.insert(argv.end(), program.begin(), program.end());
-  REQUIRE(prof::test::run(argv, {}, dir.path()).code() == 0);
-  Shares theirs = perf_shares(perf, dir.path() / "perf.data", dir);
-  Shares ours = prof_shares(dir.path() / "run", dir);
+  auto shares = record_both("planted_cpu", dir);
+  if (!shares) return;
+  auto& [theirs, ours] = *shares;
   // Self: all in burn for both. Total: the program's own functions (the thread-start frames above them are
   // named differently by the two unwinders: clone3 and __clone3).
   compare(theirs, ours, &Share::self, "self");
