@@ -3,9 +3,13 @@
 // named by the viewer's own stages, must hold exactly the calls made, on the paths they were made on.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
+
+#include <simdjson.h>
 
 #include "../core/test_support.hpp"
 #include "read/snapshot_reader.hpp"
@@ -239,4 +243,57 @@ TEST_CASE("PROF_INSTRUMENT_EXCLUDE=@FILE leaves out the functions named in the f
   CHECK(main_calls["main/leaf"] == 30);
   CHECK(main_calls["main/jump_outer/jump_deeper"] == 1);
   CHECK(main_calls["main/marker"] == 3);  // "mid" names no function: exact names, not parts
+}
+
+// A hook pair costs more than a guard (the exit hook compares the site again): compensating recorded
+// functions with PROF_SCOPE's calibration left each caller a few nanoseconds per call too long. The snapshot
+// now carries the hooks' own figures, and every function node is compensated with them, every PROF_SCOPE
+// node with the guard's: total = raw - calls * inner - (inner + outer) of each entry below, by its kind.
+TEST_CASE("recorded functions are compensated by what the hooks cost, PROF_SCOPE blocks by the guard's") {
+  Run run;
+  run_program(run);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.load(run.file.string());
+  simdjson::dom::object overhead = doc["scopes"]["overhead"];
+  REQUIRE(overhead["calibrated"].get_bool().value());
+  // Measured at exit at least: the program records its first function after start-up's calibration.
+  CHECK(overhead["function_measurements"].get_int64().value() >= 1);
+  double scope_inner = overhead["inner_ns"].get_double().value();
+  double scope_outer = overhead["outer_ns"].get_double().value();
+  double function_inner = overhead["function_inner_ns"].get_double().value();
+  double function_outer = overhead["function_outer_ns"].get_double().value();
+  CHECK(function_inner + function_outer > 0);
+
+  std::set<std::int64_t> function_sites;
+  for (simdjson::dom::element row : doc["functions"]["sites"]["rows"].get_array())
+    function_sites.insert(row.at(0).get_int64().value());
+  std::set<std::string> kinds_seen;
+  for (simdjson::dom::element thread : doc["scopes"]["threads"].get_array()) {
+    struct Node {
+      std::int64_t parent, site, calls, total, raw;
+      double below = 0;  // what the entries below it cost it
+    };
+    std::vector<Node> nodes;
+    for (simdjson::dom::element row : thread["nodes"]["rows"].get_array()) {
+      // parent, site, calls, primitive_calls, total_ns, self_ns, raw_total_ns, raw_self_ns, open_calls
+      auto at = [&](std::size_t i) { return row.at(i).get_int64().value(); };
+      nodes.push_back({at(0), at(1), at(2), at(4), at(6)});
+    }
+    for (std::size_t i = nodes.size(); i-- > 0;) {
+      Node& node = nodes[i];
+      bool function = function_sites.count(node.site) > 0;
+      kinds_seen.insert(function ? "function" : "scope");
+      double inner = function ? function_inner : scope_inner;
+      double outer = function ? function_outer : scope_outer;
+      auto calls = static_cast<double>(node.calls);
+      double expected = std::max(0.0, static_cast<double>(node.raw) - calls * inner - node.below);
+      INFO("node " << i << (function ? " (function)" : " (PROF_SCOPE)") << ": raw " << node.raw << " calls "
+                   << node.calls);
+      // Each figure is rounded to a nanosecond when written.
+      CHECK(std::abs(static_cast<double>(node.total) - expected) <= 1.0);
+      if (node.parent >= 0)
+        nodes[static_cast<std::size_t>(node.parent)].below += node.below + calls * (inner + outer);
+    }
+  }
+  CHECK(kinds_seen == std::set<std::string>{"function", "scope"});
 }

@@ -16,6 +16,7 @@
 #include "core/snapshot_writer.hpp"
 #include "instrument/function_sites.hpp"
 #include "instrument/functions_section.hpp"
+#include "instrument/hook_calibration.hpp"
 #include "scopes/hot_state.hpp"
 #include "scopes/thread_tree.hpp"
 
@@ -39,6 +40,7 @@ PROF_NO_INSTRUMENT void register_section_once() noexcept {
   // After `scopes` and `strings` (libprof registers them at start-up, before any recorded call): the section
   // names rows of the sites table that the scopes section wrote.
   core::register_section("functions", write_functions_section, nullptr);
+  install_hook_calibration();
 }
 
 PROF_NO_INSTRUMENT inline void close_call(detail::ScopeNode* node, std::uint64_t end) noexcept {

@@ -5,12 +5,33 @@
 
 namespace prof::scopes {
 
+class ThreadTree;
+
 struct Overhead {
   double inner_ticks = 0;
   double outer_ticks = 0;
   bool calibrated = false;
   int measurements = 0;  // 1: at the period's start only; 2: the mean of its start and its end
+  // The same for a call recorded by the -finstrument-functions hooks, which cost a few nanoseconds more than
+  // a guard (the exit finds its node by comparing the site again); measured only in a program that records
+  // functions (0 measurements: compensate them as scopes).
+  double function_inner_ticks = 0;
+  double function_outer_ticks = 0;
+  int function_measurements = 0;
 };
+
+// One calibration: `with_children` enters `parent` and in it `children` times `child`, `alone` enters
+// `parent` alone with the same loop; both run in `tree`, the calling thread's private tree. Writes the median
+// inner and outer costs per child in ticks to out[0] and out[1]; leaves them alone when the nodes are
+// missing.
+void measure_scope_pair(ThreadTree& tree, const void* parent, const void* child, void (*with_children)(),
+                        void (*alone)(), double out[2]) noexcept;
+inline constexpr int kCalibrationChildren = 256;
+
+// Set by the instrument hooks when they record their first function: measures their own pair (with
+// measure_scope_pair) at every calibration from then on.
+using FunctionCalibration = void (*)(ThreadTree& tree, double out[2]);
+void set_function_calibration(FunctionCalibration measure) noexcept;
 
 // Runs the calibration (well under a millisecond of empty scopes) on the calling thread, in a private tree.
 // calibrate() measures at start-up or when recording is first switched on, with recording enabled for the

@@ -28,6 +28,7 @@ struct NodeScratch {
   std::uint64_t calls;          // completed and open
   std::uint64_t open_calls;     // open when the snapshot began (counted with their time so far)
   std::uint64_t subtree_calls;  // this node's and its descendants'
+  double descendants_cost_ns;   // what the entries below it cost it: (inner + outer) of each
   double raw_ns;
   double children_raw_ns;
   double total_ns;  // compensated
@@ -37,10 +38,15 @@ struct NodeScratch {
   std::uint32_t site_slot;  // as in detail::ScopeNode
 };
 
+struct Cost {
+  double inner_ns = 0;
+  double outer_ns = 0;
+};
+
 struct Conversion {
   double ns_per_tick;
-  double inner_ns;
-  double outer_ns;
+  Cost scope;
+  Cost function;      // a call recorded by the -finstrument-functions hooks
   std::uint64_t now;  // the clock when the snapshot began: open calls end here
 };
 
@@ -112,6 +118,7 @@ void compute(ThreadTree& tree, NodeScratch* scratch, std::uint32_t count, const 
       scratch[i] = NodeScratch{nodes[i].calls,
                                0,
                                0,
+                               0,
                                static_cast<double>(nodes[i].ticks) * c.ns_per_tick,
                                0,
                                0,
@@ -133,6 +140,7 @@ void compute(ThreadTree& tree, NodeScratch* scratch, std::uint32_t count, const 
     scratch[i] = NodeScratch{calls,
                              counts.open_calls,
                              0,
+                             0,
                              static_cast<double>(ticks) * c.ns_per_tick,
                              0,
                              0,
@@ -141,13 +149,16 @@ void compute(ThreadTree& tree, NodeScratch* scratch, std::uint32_t count, const 
                              node->parent ? node->parent->index : 0,
                              node->site_slot};
   }
+  std::uint32_t sites = site_count();
   for (std::uint32_t i = count; i-- > 1;) {
     NodeScratch& s = scratch[i];
     s.subtree_calls += s.calls;
-    double descendant_calls = static_cast<double>(s.subtree_calls - s.calls);
-    s.total_ns = std::max(0.0, s.raw_ns - static_cast<double>(s.calls) * c.inner_ns -
-                                   descendant_calls * (c.inner_ns + c.outer_ns));
+    bool function = s.site_slot > 0 && s.site_slot <= sites && site_at(s.site_slot - 1).function;
+    const Cost& cost = function ? c.function : c.scope;
+    auto calls = static_cast<double>(s.calls);
+    s.total_ns = std::max(0.0, s.raw_ns - calls * cost.inner_ns - s.descendants_cost_ns);
     NodeScratch& parent = scratch[s.parent];
+    parent.descendants_cost_ns += s.descendants_cost_ns + calls * (cost.inner_ns + cost.outer_ns);
     parent.subtree_calls += s.subtree_calls;
     parent.children_raw_ns += s.raw_ns;
     parent.children_total_ns += s.total_ns;
@@ -208,18 +219,26 @@ void write_thread(core::JsonWriter& out, ThreadTree& tree, const Conversion& c) 
 
 void write_scopes_section(core::JsonWriter& out, void*) noexcept {
   Overhead overhead = scopes::overhead();
-  Conversion c{1e9 / core::clock::ticks_per_second(), 0, 0, detail::read_clock()};
+  Conversion c{1e9 / core::clock::ticks_per_second(), {}, {}, detail::read_clock()};
   if (overhead.calibrated) {
-    c.inner_ns = overhead.inner_ticks * c.ns_per_tick;
-    c.outer_ns = overhead.outer_ticks * c.ns_per_tick;
+    c.scope = {overhead.inner_ticks * c.ns_per_tick, overhead.outer_ticks * c.ns_per_tick};
+    c.function = c.scope;
   }
+  if (overhead.calibrated && overhead.function_measurements > 0)
+    c.function = {overhead.function_inner_ticks * c.ns_per_tick,
+                  overhead.function_outer_ticks * c.ns_per_tick};
   out.begin_object();
   out.key("overhead");
   out.begin_object();
-  out.field("inner_ns", c.inner_ns);
-  out.field("outer_ns", c.outer_ns);
+  out.field("inner_ns", c.scope.inner_ns);
+  out.field("outer_ns", c.scope.outer_ns);
   out.field("calibrated", overhead.calibrated);
   out.field("measurements", overhead.measurements);
+  if (overhead.calibrated && overhead.function_measurements > 0) {
+    out.field("function_inner_ns", c.function.inner_ns);
+    out.field("function_outer_ns", c.function.outer_ns);
+    out.field("function_measurements", overhead.function_measurements);
+  }
   out.end_object();
   out.field("max_depth", max_depth());
   out.key("threads");

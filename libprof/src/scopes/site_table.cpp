@@ -18,6 +18,7 @@ constexpr std::size_t kStringBlock = 64 * 1024;
 SiteRecord* g_chunks[kMaxChunks];
 std::atomic<std::uint32_t> g_count{0};
 SpinLock g_lock;
+std::atomic<FunctionSiteTest> g_function_site_test{nullptr};
 
 // The copies of names and files, bump-allocated from mapped blocks that are never freed (under the lock).
 char* g_strings = nullptr;
@@ -43,6 +44,8 @@ bool fill(SiteRecord& record, const detail::ScopeSite& site) noexcept {
   record.name = copy_string(site.name ? site.name : "");
   record.file = copy_string(site.file ? site.file : "");
   record.line = site.line;
+  FunctionSiteTest is_function = g_function_site_test.load(std::memory_order_acquire);
+  record.function = is_function && is_function(&site);
   return record.name && record.file;
 }
 
@@ -65,6 +68,10 @@ std::uint32_t register_site(const detail::ScopeSite& site) noexcept {
   }
   g_lock.unlock();
   return result;
+}
+
+void set_function_site_test(FunctionSiteTest test) noexcept {
+  g_function_site_test.store(test, std::memory_order_release);
 }
 
 std::uint32_t site_count() noexcept {

@@ -15,7 +15,12 @@ struct SiteRecord {
   const char* name;
   const char* file;
   int line;
+  bool function;  // an instrumented function's, recorded by the hooks (compensated by their own cost)
 };
+
+// Set by the instrument hooks before they register their first site: tells their sites from PROF_SCOPE's.
+using FunctionSiteTest = bool (*)(const detail::ScopeSite* site);
+void set_function_site_test(FunctionSiteTest test) noexcept;
 
 // Gives `site` its slot if it has none yet, copying its strings. Returns the slot plus one, or 0 when the
 // table or the memory for the copies is exhausted (about a million sites).
