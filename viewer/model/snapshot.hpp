@@ -126,6 +126,10 @@ struct ScopeOverhead {
   double inner_ns = 0;
   double outer_ns = 0;
   bool calibrated = false;
+  // The -finstrument-functions hooks' own figures, when the process recorded functions (0 and false if not).
+  double function_inner_ns = 0;
+  double function_outer_ns = 0;
+  bool functions_calibrated = false;
 };
 
 // A scope site that is an instrumented function (docs/SNAPSHOT.md, "functions"): where its code is, so that

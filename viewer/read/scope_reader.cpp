@@ -58,6 +58,11 @@ ScopeOverhead read_overhead(const json::element& value) {
   overhead.outer_ns = nanoseconds("outer_ns");
   overhead.calibrated =
       json::to_bool(json::require(object, "calibrated", where), json::join(where, "calibrated"));
+  if (json::find(object, "function_inner_ns")) {
+    overhead.function_inner_ns = nanoseconds("function_inner_ns");
+    overhead.function_outer_ns = nanoseconds("function_outer_ns");
+    overhead.functions_calibrated = true;
+  }
   return overhead;
 }
 

@@ -21,24 +21,39 @@ std::string nanoseconds_text(double low, double high) {
   return low == high ? text(low) : fmt::format("{}-{}", text(low), text(high));
 }
 
+// The lowest and highest of a figure over processes, shown as one value or "low-high".
+struct Range {
+  double low = INFINITY, high = 0;
+  void add(double ns) {
+    low = std::min(low, ns);
+    high = std::max(high, ns);
+  }
+  bool empty() const { return low > high; }
+  std::string text() const { return nanoseconds_text(low, high); }
+};
+
 // Whether the times shown had the instrumentation's cost taken out, and how much, per process.
 Fact compensation_fact(const ScopeMerge& merge) {
   if (merge.times() == ScopeTimes::raw)
     return {"compensated", "times", {"raw, as measured (--no-compensate)", false}};
   std::size_t processes = merge.processes(), calibrated = 0;
-  double inner_low = INFINITY, inner_high = 0, outer_low = INFINITY, outer_high = 0;
+  Range inner, outer, function_inner, function_outer;
   for (const auto& overhead : merge.overheads()) {
     if (!overhead || !overhead->calibrated) continue;
     ++calibrated;
-    inner_low = std::min(inner_low, overhead->inner_ns);
-    inner_high = std::max(inner_high, overhead->inner_ns);
-    outer_low = std::min(outer_low, overhead->outer_ns);
-    outer_high = std::max(outer_high, overhead->outer_ns);
+    inner.add(overhead->inner_ns);
+    outer.add(overhead->outer_ns);
+    if (!overhead->functions_calibrated) continue;
+    function_inner.add(overhead->function_inner_ns);
+    function_outer.add(overhead->function_outer_ns);
   }
   if (calibrated == 0) return {"compensated", "times", {"as measured (no calibrated overhead)", false}};
   // inner: what a scope measures of itself; outer: what it adds to its parent (docs/SNAPSHOT.md).
-  auto text = fmt::format("compensated (inner {}, outer {})", nanoseconds_text(inner_low, inner_high),
-                          nanoseconds_text(outer_low, outer_high));
+  auto text = fmt::format("compensated (inner {}, outer {}", inner.text(), outer.text());
+  if (!function_inner.empty())
+    text +=
+        fmt::format("; functions' hooks: inner {}, outer {}", function_inner.text(), function_outer.text());
+  text += ")";
   if (calibrated < processes) text += fmt::format(" in {} of {} processes", calibrated, processes);
   return {"compensated", "times", {std::move(text), true}};
 }
