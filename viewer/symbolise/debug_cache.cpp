@@ -1,0 +1,178 @@
+#include "symbolise/debug_cache.hpp"
+
+#include <elfutils/libdwelf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace prof::viewer {
+
+namespace {
+
+bool absolute(const char* path) {
+  return path && path[0] == '/';
+}
+
+std::string hex_of(const unsigned char* bytes, int length) {
+  std::string hex;
+  for (int i = 0; i < length; ++i)
+    hex += fmt::format("{:02x}", bytes[i]);
+  return hex;
+}
+
+// Ours and writable by us alone: nobody else can plant a debug file that our reports would then trust.
+bool private_folder(const std::string& folder) {
+  struct stat status {};
+  return ::lstat(folder.c_str(), &status) == 0 && S_ISDIR(status.st_mode) && status.st_uid == ::geteuid() &&
+         (status.st_mode & 022) == 0;
+}
+
+// The file's own build id equals `build_id`: a copy from another binary (or a half-written one) is not used.
+bool carries_build_id(int fd, const unsigned char* build_id, int length) {
+  Elf* elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
+  if (!elf) return false;
+  const void* found = nullptr;
+  ssize_t found_length = dwelf_elf_gnu_build_id(elf, &found);
+  bool same = found_length == length && std::memcmp(found, build_id, static_cast<std::size_t>(length)) == 0;
+  elf_end(elf);
+  return same;
+}
+
+bool has_compressed_dwarf(int fd) {
+  Elf* elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
+  if (!elf) return false;
+  std::size_t names = 0;
+  bool compressed = false;
+  if (elf_getshdrstrndx(elf, &names) == 0)
+    for (Elf_Scn* section = elf_nextscn(elf, nullptr); section && !compressed;
+         section = elf_nextscn(elf, section)) {
+      GElf_Shdr header;
+      if (!gelf_getshdr(section, &header) || !(header.sh_flags & SHF_COMPRESSED)) continue;
+      const char* name = elf_strptr(elf, names, header.sh_name);
+      compressed = name && std::strncmp(name, ".debug_", 7) == 0;
+    }
+  elf_end(elf);
+  return compressed;
+}
+
+// The ELF file `in` with its compressed sections decompressed, written to `out`: the same sections in the
+// same order (indices and the section-name table stay valid), laid out again by libelf. The notes' program
+// headers follow their sections, so readers that find the build id through them still do.
+bool write_decompressed(int in, int out) {
+  Elf* from = elf_begin(in, ELF_C_READ, nullptr);
+  if (!from) return false;
+  Elf* to = elf_begin(out, ELF_C_WRITE, nullptr);
+  bool ok = to != nullptr;
+  GElf_Ehdr header;
+  std::size_t segments = 0;
+  ok = ok && gelf_getehdr(from, &header) && elf_getphdrnum(from, &segments) == 0 &&
+       gelf_newehdr(to, gelf_getclass(from)) && (segments == 0 || gelf_newphdr(to, segments));
+  for (std::size_t i = 0; ok && i < segments; ++i) {
+    GElf_Phdr segment;
+    ok = gelf_getphdr(from, static_cast<int>(i), &segment) &&
+         gelf_update_phdr(to, static_cast<int>(i), &segment);
+  }
+  std::vector<GElf_Addr> note_addresses;
+  for (Elf_Scn* section = elf_nextscn(from, nullptr); ok && section; section = elf_nextscn(from, section)) {
+    GElf_Shdr section_header;
+    ok = gelf_getshdr(section, &section_header) != nullptr;
+    if (ok && (section_header.sh_flags & SHF_COMPRESSED))
+      ok = elf_compress(section, 0, 0) >= 0 && gelf_getshdr(section, &section_header) != nullptr;
+    Elf_Scn* copy = ok ? elf_newscn(to) : nullptr;
+    ok = copy && gelf_update_shdr(copy, &section_header);
+    if (Elf_Data* data = ok ? elf_getdata(section, nullptr) : nullptr) {
+      Elf_Data* copied = elf_newdata(copy);
+      ok = copied != nullptr;
+      if (ok) *copied = *data;
+    }
+  }
+  ok = ok && gelf_update_ehdr(to, &header) && elf_update(to, ELF_C_NULL) >= 0;
+  for (std::size_t i = 0; ok && i < segments; ++i) {
+    GElf_Phdr segment;
+    if (!gelf_getphdr(to, static_cast<int>(i), &segment) || segment.p_type != PT_NOTE) continue;
+    for (Elf_Scn* section = elf_nextscn(to, nullptr); section; section = elf_nextscn(to, section)) {
+      GElf_Shdr section_header;
+      if (gelf_getshdr(section, &section_header) && section_header.sh_type == SHT_NOTE &&
+          section_header.sh_addr == segment.p_vaddr) {
+        segment.p_offset = section_header.sh_offset;
+        ok = gelf_update_phdr(to, static_cast<int>(i), &segment);
+        break;
+      }
+    }
+  }
+  ok = ok && elf_update(to, ELF_C_WRITE) >= 0;
+  if (to) elf_end(to);
+  elf_end(from);
+  return ok && ::fsync(out) == 0;
+}
+
+}  // namespace
+
+std::string debug_cache_folder() {
+  std::string folder;
+  const char* chosen = std::getenv("PROF_DEBUG_CACHE");
+  if (chosen && std::strcmp(chosen, "0") == 0) return {};
+  if (absolute(chosen)) {
+    folder = chosen;
+  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); absolute(xdg)) {
+    folder = std::string(xdg) + "/prof/debug";
+  } else if (const char* home = std::getenv("HOME"); absolute(home)) {
+    folder = std::string(home) + "/.cache/prof/debug";
+  } else {
+    return {};
+  }
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  return private_folder(folder) ? folder : std::string();
+}
+
+int open_cached_debug(const unsigned char* build_id, int length, std::string& path) {
+  if (length <= 0) return -1;
+  std::string folder = debug_cache_folder();
+  if (folder.empty()) return -1;
+  std::string candidate = folder + "/" + hex_of(build_id, length) + ".debug";
+  int fd = ::open(candidate.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat status {};
+  if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
+      carries_build_id(fd, build_id, length)) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    path = candidate;
+    return fd;
+  }
+  ::close(fd);
+  return -1;
+}
+
+int decompressed_debug(int fd, const unsigned char* build_id, int length, std::string& path) {
+  if (fd < 0 || length <= 0 || !has_compressed_dwarf(fd)) return fd;
+  std::string folder = debug_cache_folder();
+  if (folder.empty()) return fd;
+  std::string hex = hex_of(build_id, length);
+  // Written beside its final name and renamed once complete: concurrent runs (MPI ranks) each write their
+  // own, and a reader sees a whole copy or none.
+  std::string temp = folder + "/." + hex + ".XXXXXX";
+  int out = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (out < 0) return fd;
+  bool written = write_decompressed(fd, out);
+  ::close(out);
+  if (!written || ::rename(temp.c_str(), (folder + "/" + hex + ".debug").c_str()) != 0) {
+    ::unlink(temp.c_str());
+    return fd;
+  }
+  int copy = open_cached_debug(build_id, length, path);
+  if (copy < 0) return fd;
+  ::close(fd);
+  return copy;
+}
+
+}  // namespace prof::viewer
