@@ -1,0 +1,88 @@
+#include "symbolise/top_level_members.hpp"
+
+#include <string>
+
+namespace prof::viewer {
+
+namespace {
+
+constexpr std::size_t kBad = std::string_view::npos;
+
+bool space(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+std::size_t skip_space(std::string_view json, std::size_t i) {
+  while (i < json.size() && space(json[i]))
+    ++i;
+  return i;
+}
+
+// `i` at an opening quote: the index just past the closing one.
+std::size_t end_of_string(std::string_view json, std::size_t i) {
+  for (++i; i < json.size(); ++i) {
+    if (json[i] == '\\') {
+      ++i;
+    } else if (json[i] == '"') {
+      return i + 1;
+    }
+  }
+  return kBad;
+}
+
+// `i` at a value's first byte: the index just past it. Brackets must pair up; scalars end at the next
+// separator.
+std::size_t end_of_value(std::string_view json, std::size_t i) {
+  std::string closers;
+  while (i < json.size()) {
+    char c = json[i];
+    if (c == '"') {
+      i = end_of_string(json, i);
+      if (i == kBad || closers.empty()) return i;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      closers += c == '{' ? '}' : ']';
+    } else if (c == '}' || c == ']') {
+      if (closers.empty()) return i;
+      if (closers.back() != c) return kBad;
+      closers.pop_back();
+      if (closers.empty()) return i + 1;
+    } else if (closers.empty() && (c == ',' || space(c))) {
+      return i;
+    }
+    ++i;
+  }
+  return closers.empty() ? i : kBad;
+}
+
+}  // namespace
+
+std::optional<std::vector<RawMember>> top_level_members(std::string_view json) {
+  std::vector<RawMember> members;
+  std::size_t i = skip_space(json, 0);
+  if (i >= json.size() || json[i] != '{') return std::nullopt;
+  i = skip_space(json, i + 1);
+  if (i < json.size() && json[i] == '}')
+    return skip_space(json, i + 1) == json.size() ? std::optional(members) : std::nullopt;
+  while (i < json.size() && json[i] == '"') {
+    std::size_t key_end = end_of_string(json, i);
+    if (key_end == kBad) return std::nullopt;
+    std::string_view key = json.substr(i + 1, key_end - i - 2);
+    if (key.find('\\') != std::string_view::npos) return std::nullopt;
+    i = skip_space(json, key_end);
+    if (i >= json.size() || json[i] != ':') return std::nullopt;
+    i = skip_space(json, i + 1);
+    std::size_t value_end = i < json.size() ? end_of_value(json, i) : kBad;
+    if (value_end == kBad || value_end == i) return std::nullopt;
+    members.push_back({key, json.substr(i, value_end - i)});
+    i = skip_space(json, value_end);
+    if (i >= json.size()) return std::nullopt;
+    if (json[i] == '}') return skip_space(json, i + 1) == json.size() ? std::optional(members) : std::nullopt;
+    if (json[i] != ',') return std::nullopt;
+    i = skip_space(json, i + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace prof::viewer
