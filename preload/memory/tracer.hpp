@@ -35,8 +35,9 @@ void on_free(void* block, std::uint64_t size, std::uint32_t site, bool from_real
 // new allocation nor a free.
 void on_realloc_failed(std::uint64_t size, std::uint32_t site) noexcept;
 
-// Runtime pools: live blocks the shim's own code allocated, i.e. the emergency exception pool (71 KiB) of the
-// libstdc++ linked statically into the shim, made by its initializer and never freed. They are counted as
+// Runtime pools: live blocks the shim's own code allocated and never freed, such as the emergency exception
+// pool (71 KiB) the libstdc++ linked into the shim made while its exception machinery was linked in (none is
+// now: the shim makes no block of its own, tests/preload "...land where they land..."). They are counted as
 // allocations and in the peak like any block (heaptrack and valgrind count them too), but they are not the
 // program's leaks: those tools free such pools at exit (__gnu_cxx::__freeres) before counting; the shim,
 // whose snapshot may be written in a signal handler, cannot free, so it sets them apart instead.

@@ -109,7 +109,7 @@ TEST_CASE("shares at the peak are exact whether the peak is open or closed at th
     CHECK(m.by_function["plant_peak_b"].allocations == 80);
     CHECK(m.by_function["plant_peak_c"].leaked == (std::string(mode) == "peak_open" ? 40 : 0));
     CHECK(m.summary.peak >= 160000);
-    // The rest: the program's stdio and loader blocks, the shim's runtime pool (71 KiB).
+    // The rest: the program's stdio and loader blocks, its libstdc++'s exception pool (71 KiB).
     CHECK(m.summary.peak < 160000 + (128 << 10));
   }
 }

@@ -336,9 +336,15 @@ void write_json(JsonWriter& out, const MetaRequest& request) noexcept {
   out.key("env");
   out.begin_object();
   for (int i = 0; i < g_start.env_count; ++i) {
-    std::string_view entry(g_start.env[i]);
-    std::size_t eq = entry.find('=');
-    out.field(entry.substr(0, eq), entry.substr(eq + 1));
+    // Split without substr(pos), whose range check would link libstdc++'s exception machinery into the
+    // shim, and with it an emergency pool allocated on the program's heap at load (it shifted every later
+    // block by 16 bytes: std::map walks 25 % slower). Recorded entries hold an '='.
+    std::string_view value(g_start.env[i]);
+    std::size_t eq = value.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view name = value.substr(0, eq);
+    value.remove_prefix(eq + 1);
+    out.field(name, value);
   }
   out.end_object();
   if (request.label) out.field("label", request.label);
