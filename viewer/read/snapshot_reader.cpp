@@ -15,6 +15,7 @@
 #include "read/meta_reader.hpp"
 #include "read/mpi_reader.hpp"
 #include "read/path_bytes.hpp"
+#include "read/plain_stacks.hpp"
 #include "read/samples_reader.hpp"
 #include "read/scope_reader.hpp"
 #include "read/shared_tables_reader.hpp"
@@ -50,7 +51,8 @@ void read_strings(const json::element& value, Snapshot& snapshot) {
   }
 }
 
-Snapshot read_document(const json::element& document, const std::string& path) {
+// `plain`: the stacks table when take_plain_stacks() read it before the parser.
+Snapshot read_document(const json::element& document, const std::string& path, PlainStacks* plain) {
   auto root = json::to_object(document, "the document");
   if (is_google_benchmark(root)) return read_google_benchmark(root, path);
   check_format(root);
@@ -62,7 +64,10 @@ Snapshot read_document(const json::element& document, const std::string& path) {
   if (auto value = json::find(root, "strings")) read_strings(*value, snapshot);
   if (auto value = json::find(root, "modules")) read_modules(*value, snapshot);
   if (auto value = json::find(root, "frames")) read_frames(*value, snapshot);
-  if (auto value = json::find(root, "stacks")) read_stacks(*value, snapshot);
+  if (plain)
+    use_plain_stacks(std::move(*plain), snapshot);
+  else if (auto value = json::find(root, "stacks"))
+    read_stacks(*value, snapshot);
   if (auto value = json::find(root, "symbolised")) snapshot.symbolised = json::to_bool(*value, "symbolised");
   if (auto value = json::find(root, "scopes")) snapshot.scopes = read_scopes(*value, snapshot);
   if (auto value = json::find(root, "functions")) read_functions(*value, snapshot);
@@ -73,9 +78,9 @@ Snapshot read_document(const json::element& document, const std::string& path) {
   return snapshot;
 }
 
-Snapshot parse_rewritten(const simdjson::padded_string& json, const std::string& path);
+Snapshot parse_rewritten(simdjson::padded_string& json, const std::string& path);
 
-Snapshot parse_padded(const simdjson::padded_string& json, const std::string& path) {
+Snapshot parse_padded(simdjson::padded_string& json, const std::string& path) {
   if (json.size() == 0) throw UserError(path, "empty file, not a snapshot");
   // Bytes of paths that are not UTF-8, escaped as \udcXX: rewritten for the parser, restored in the model.
   if (auto rewritten = with_byte_escapes_rewritten(std::string_view(json))) {
@@ -85,7 +90,8 @@ Snapshot parse_padded(const simdjson::padded_string& json, const std::string& pa
   return parse_rewritten(json, path);
 }
 
-Snapshot parse_rewritten(const simdjson::padded_string& json, const std::string& path) {
+Snapshot parse_rewritten(simdjson::padded_string& json, const std::string& path) {
+  auto plain = take_plain_stacks(json.data(), json.size());
   // A parser per file: keeping one for all files would save allocating its buffers (about 6 bytes per byte of
   // input) again, but would hold them while the report is built, raising the peak RSS (docs/PERFORMANCE.md).
   simdjson::dom::parser parser;
@@ -93,7 +99,7 @@ Snapshot parse_rewritten(const simdjson::padded_string& json, const std::string&
   if (auto error = parser.parse(json).get(document); error != simdjson::SUCCESS)
     throw UserError(path, fmt::format("not valid JSON ({})", simdjson::error_message(error)));
   try {
-    auto snapshot = read_document(document, path);
+    auto snapshot = read_document(document, path, plain ? &*plain : nullptr);
     restore_bytes(snapshot);
     return snapshot;
   } catch (const json::FormatError& e) {
