@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "export/export_data.hpp"
+#include "export/gzip_stream.hpp"
 #include "export/pprof.hpp"
 #include "export/tool_checks.hpp"
 #include "export/tool_run.hpp"
@@ -64,6 +65,46 @@ TEST_CASE("pprof: the file is gzipped, as pprof and Go's tools expect") {
   REQUIRE(bytes.size() > 2);
   CHECK(static_cast<unsigned char>(bytes[0]) == 0x1f);
   CHECK(static_cast<unsigned char>(bytes[1]) == 0x8b);
+}
+
+TEST_CASE("pprof: a stream's pieces are gzip members, read back as one file by gzip and by pprof") {
+  // Each piece is compressed whole (libdeflate) into a member of its own; an empty stream is one empty
+  // member.
+  auto stream_of = [](const std::vector<std::string>& pieces) {
+    std::string out;
+    GzipStream stream([&](std::string_view bytes) { out.append(bytes); });
+    for (const auto& piece : pieces)
+      stream.write(piece);
+    stream.finish();
+    return out;
+  };
+  prof::test::ScratchDir dir;
+  std::string big(300000, 'x');
+  for (std::size_t i = 0; i < big.size(); i += 7)
+    big[i] = static_cast<char>('a' + i % 26);
+  auto gunzip = [&](const std::string& name, const std::string& bytes) {
+    auto result = run_tool("gzip -dc " + dir.file(name, bytes));
+    CHECK(result.exit_code == 0);
+    return result.out;
+  };
+  CHECK(gunzip("three.gz", stream_of({"abc", "", big, "def"})) == "abc" + big + "def");
+  CHECK(gunzip("empty.gz", stream_of({})).empty());
+  // A profile cut into pieces at field boundaries is still one profile to pprof.
+  auto whole = pprof_memory_profile(
+      [] {
+        PprofStacks stacks(false);
+        stacks.add(planted(fixture("memory/app.1001.prof.json")));
+        return stacks;
+      }(),
+      MemoryView::peak, 2.0);
+  if (!have_pprof()) return;
+  std::vector<std::string> pieces;
+  for (std::size_t at = 0; at < whole.size(); at += whole.size() / 3 + 1)
+    pieces.push_back(whole.substr(at, whole.size() / 3 + 1));
+  // Cut anywhere: the members' bytes join before protobuf reads them.
+  auto file = dir.file("pieces.pb.gz", stream_of(pieces));
+  CHECK(first_word(line_with(pprof("-top -lines -unit=B -sample_index=alloc_space", file),
+                             "assemble /src/app/solver.cpp:42")) == "9437184B");
 }
 
 TEST_CASE("pprof: memory sites read back as Go heap profile types, allocator frames left out") {
