@@ -368,7 +368,12 @@ std::string pprof_samples_profile(const SamplesMerge& samples, const std::vector
   encoder.period("cpu", "nanoseconds", period_ns);
   encoder.default_sample_type("cpu");
   encoder.duration(duration_seconds);
-  encoder.comment("libprof: the sampling profiler's samples merged by call path over threads and processes");
+  // Several processes stay apart as memory's samples do: a sample per call path and process, labelled with
+  // the rank (or pid), so pprof -tagfocus=rank=N shows one rank and -tags the split; summed as prof report.
+  const bool labelled = samples.members().size() > 1;
+  encoder.comment(labelled ? "libprof: the sampling profiler's samples merged by call path over threads, one "
+                             "sample per process (label rank, or pid without one)"
+                           : "libprof: the sampling profiler's samples merged by call path over threads");
   std::optional<std::uint64_t> program;
   if (!processes.empty()) {
     const auto& meta = processes.front().meta;
@@ -380,10 +385,9 @@ std::string pprof_samples_profile(const SamplesMerge& samples, const std::vector
   std::uint64_t locations = 0;
   const auto& tree = samples.tree();
   std::vector<std::uint64_t> ids;
-  for (std::size_t i = 1; i < tree.size(); ++i) {
-    if (tree[i].self <= 0) continue;
+  auto path_of = [&](std::size_t node) -> const std::vector<std::uint64_t>& {
     ids.clear();
-    for (std::size_t at = i; at != 0; at = tree[at].parent) {  // leaf first, as pprof's stacks run
+    for (std::size_t at = node; at != 0; at = tree[at].parent) {  // leaf first, as pprof's stacks run
       auto& id = location_of[tree[at].function];
       if (id == 0) {
         const auto& function = samples.functions()[tree[at].function];
@@ -392,8 +396,20 @@ std::string pprof_samples_profile(const SamplesMerge& samples, const std::vector
       }
       ids.push_back(id);
     }
-    encoder.add_sample(ids, {tree[i].self, tree[i].self * period_ns}, std::nullopt);
+    return ids;
+  };
+  if (labelled) {
+    for (const auto& entry : samples.self_by_process()) {
+      if (entry.self <= 0) continue;
+      const auto& member = samples.members()[entry.process];
+      encoder.add_sample(path_of(entry.node), {entry.self, entry.self * period_ns},
+                         PprofProcess{member.rank, member.pid});
+    }
+    return encoder.finish();
   }
+  for (std::size_t i = 1; i < tree.size(); ++i)
+    if (tree[i].self > 0)
+      encoder.add_sample(path_of(i), {tree[i].self, tree[i].self * period_ns}, std::nullopt);
   return encoder.finish();
 }
 

@@ -111,6 +111,8 @@ void SamplesMerge::add(const Snapshot& snapshot) {
   std::vector<FrameKeys> cache(snapshot.frames.size());  // frames are shared by many stacks: named once
   std::vector<bool> cached(snapshot.frames.size(), false);
   std::array<std::vector<std::size_t>, kSampleKeys> seen;  // groups already counted in this stack's total
+  std::unordered_map<std::size_t, std::size_t>
+      own_self;  // node -> its entry of this process in self_by_process_
   for (const auto& stack : samples.stacks) {
     const auto frames = snapshot.stacks[stack.stack];
     if (frames.empty() || stack.samples <= 0) continue;
@@ -166,7 +168,12 @@ void SamplesMerge::add(const Snapshot& snapshot) {
       const std::size_t function = groups_[0].index.at(keys[i]->name[0]);
       node = child_of(node, function);
       tree_[node].total += n;
-      if (i == 0) tree_[node].self += n;
+      if (i == 0) {
+        tree_[node].self += n;
+        auto [entry, added] = own_self.try_emplace(node, self_by_process_.size());
+        if (added) self_by_process_.push_back({.node = node, .process = ordinal, .self = 0});
+        self_by_process_[entry->second].self += n;
+      }
     }
   }
   for (std::size_t k = 0; k < kSampleKeys; ++k) {

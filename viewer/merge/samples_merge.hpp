@@ -63,6 +63,14 @@ struct SampleNode {
   std::vector<std::size_t> children;
 };
 
+// A call path's self samples in one process: exports that keep ranks apart (pprof's label `rank`) write
+// one sample per path and process, as the memory samples are.
+struct ProcessSelf {
+  std::size_t node = 0;     // index into tree()
+  std::size_t process = 0;  // index into members()
+  std::int64_t self = 0;
+};
+
 class SamplesMerge {
  public:
   void add(const Snapshot& snapshot);
@@ -80,6 +88,8 @@ class SamplesMerge {
   // Shorthand for groups(SampleKey::function).rows.
   const std::vector<SampleGroup>& functions() const { return groups(SampleKey::function).rows; }
   const std::vector<SampleNode>& tree() const { return tree_; }
+  // The tree's self counts split by process, process by process (a node's entries sum to its self).
+  const std::vector<ProcessSelf>& self_by_process() const { return self_by_process_; }
   // In order of first appearance, process by process.
   const std::vector<SampledThreadSummary>& threads() const { return threads_; }
   // Each group's total seconds per process (index as groups(key).rows), for the across table.
@@ -103,6 +113,7 @@ class SamplesMerge {
   std::vector<ProcessLabel> members_;
   std::vector<SampledThreadSummary> threads_;
   std::vector<SampleNode> tree_{SampleNode{}};
+  std::vector<ProcessSelf> self_by_process_;
   std::unordered_map<std::uint64_t, std::size_t> child_index_;  // (parent, function) -> node
 };
 
