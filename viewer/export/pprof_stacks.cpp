@@ -12,6 +12,43 @@ std::uint32_t PprofStacks::intern_string(const std::string& text) {
   return it->second;
 }
 
+std::uint32_t PprofStacks::intern_stack(const std::vector<std::uint32_t>& locations) {
+  std::uint64_t mixed = 14695981039346656037ull;  // FNV-1a a value at a time, then murmur's finaliser
+  for (auto value : locations)
+    mixed = (mixed ^ value) * 1099511628211ull;
+  mixed ^= mixed >> 33;
+  mixed *= 0xff51afd7ed558ccdull;
+  mixed ^= mixed >> 33;
+  const auto hash = static_cast<std::uint32_t>(mixed);
+  // At most half full: probes stay short.
+  if ((stacks_.size() + 1) * 2 > stack_slots_.size()) {
+    std::vector<StackSlot> grown(std::max<std::size_t>(1024, stack_slots_.size() * 2));
+    for (const auto& slot : stack_slots_) {
+      if (slot.stack_plus_one == 0) continue;
+      auto at = slot.hash & (grown.size() - 1);
+      while (grown[at].stack_plus_one != 0)
+        at = (at + 1) & (grown.size() - 1);
+      grown[at] = slot;
+    }
+    stack_slots_ = std::move(grown);
+  }
+  const auto mask = stack_slots_.size() - 1;
+  for (auto at = hash & mask;; at = (at + 1) & mask) {
+    auto& slot = stack_slots_[at];
+    if (slot.stack_plus_one == 0) {
+      for (auto location : locations)
+        stacks_.add_frame(location);
+      stacks_.end_stack();
+      slot = {static_cast<std::uint32_t>(stacks_.size()), hash};
+      return slot.stack_plus_one - 1;
+    }
+    if (slot.hash != hash) continue;
+    auto known = stacks_[slot.stack_plus_one - 1];
+    if (std::equal(known.begin(), known.end(), locations.begin(), locations.end()))
+      return slot.stack_plus_one - 1;
+  }
+}
+
 // The stack's locations, innermost first. The snapshot's strings, modules and frames are translated once
 // each (the caches below), so a rank whose stacks are all known costs a few lookups of integers per frame.
 const std::vector<std::uint32_t>& PprofStacks::stack_locations(const Snapshot& snapshot,
@@ -109,14 +146,8 @@ void PprofStacks::add(const Snapshot& snapshot, std::vector<PprofSample>& sample
   for (const auto& site : snapshot.memory->sites) {
     auto& at = sample_of_stack[site.stack];
     if (at == kNone) {
-      const auto& locations = stack_locations(snapshot, site.stack);
-      auto stack = stack_of_.find(locations);  // known in most ranks: no copy then
-      if (stack == stack_of_.end()) {
-        stack = stack_of_.emplace(locations, static_cast<std::uint32_t>(stacks_.size())).first;
-        stacks_.push_back(locations);
-      }
       at = samples.size();
-      samples.push_back({stack->second, process_index, {}});
+      samples.push_back({intern_stack(stack_locations(snapshot, site.stack)), process_index, {}});
     }
     samples[at].counts.add(site);
   }
