@@ -71,8 +71,9 @@ const std::vector<std::uint32_t>& PprofStacks::stack_locations(const Snapshot& s
     }
   auto& out = locations_scratch_;  // reused: ten million stacks for 1024 ranks
   out.clear();
-  std::vector<std::uint64_t> key;
-  std::vector<std::uint32_t> lines;
+  auto& key = location_key_;
+  auto& lines = lines_scratch_;
+  lines.clear();
   std::size_t run = first;  // where the current location's frames start
   for (std::size_t i = first; i < frames.size(); ++i) {
     const auto& frame = snapshot.frames[frames[i]];
@@ -86,8 +87,8 @@ const std::vector<std::uint32_t>& PprofStacks::stack_locations(const Snapshot& s
     if (frame.function != 0 || frame.file != 0) {
       auto& line = line_id_[frames[i]];
       if (line < 0) {
-        std::vector<std::int64_t> line_key{string_id(frame.function), string_id(frame.file), frame.line};
-        auto [it, fresh] = line_of_.try_emplace(line_key, static_cast<std::uint32_t>(lines_.size()));
+        line_key_.assign({string_id(frame.function), string_id(frame.file), frame.line});
+        auto [it, fresh] = line_of_.try_emplace(line_key_, static_cast<std::uint32_t>(lines_.size()));
         if (fresh)
           lines_.push_back({snapshot.string(frame.function), snapshot.string(frame.file), frame.line});
         line = it->second;

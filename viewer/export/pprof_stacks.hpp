@@ -77,9 +77,11 @@ class PprofStacks {
   std::map<std::pair<std::string, std::string>, std::size_t> mapping_of_;
   std::vector<PprofLine> lines_;
   // Hashed, not ordered: each rank's frames are looked up again (5 million lookups for 1024 ranks).
+  // Not noexcept on purpose: libstdc++ then keeps each key's hash in its node, and a lookup compares hashes
+  // instead of hashing again every key it passes in the bucket's chain.
   struct VectorHash {
     template <typename T>
-    std::size_t operator()(const std::vector<T>& values) const noexcept {
+    std::size_t operator()(const std::vector<T>& values) const {
       std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, a value at a time
       for (auto value : values)
         hash = (hash ^ static_cast<std::uint64_t>(value)) * 1099511628211ull;
@@ -106,6 +108,10 @@ class PprofStacks {
   std::vector<std::int64_t> string_id_, mapping_id_, line_id_, location_id_;
   std::vector<signed char> system_;
   std::vector<std::uint32_t> locations_scratch_;
+  // Keys built for the lookups above, reused: a new vector per frame was an allocation per lookup.
+  std::vector<std::int64_t> line_key_;
+  std::vector<std::uint64_t> location_key_;
+  std::vector<std::uint32_t> lines_scratch_;
 };
 
 }  // namespace prof::viewer
