@@ -27,7 +27,7 @@ class GzipStream {
   GzipStream(const GzipStream&) = delete;
   GzipStream& operator=(const GzipStream&) = delete;
 
-  // Queues a copy of `data`; rethrows what the sink or zlib threw for an earlier piece.
+  // Queues a copy of `data`; rethrows what the sink or libdeflate threw for an earlier piece.
   void write(std::string_view data);
   // Ends the stream (the trailer's CRC and size) and waits for the last byte to reach the sink.
   void finish();
