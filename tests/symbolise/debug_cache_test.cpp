@@ -2,11 +2,13 @@
 // cache and read from the copy afterwards (issue 13: libc's took 60 ms of CPU in every `prof run`).
 #include <dlfcn.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -33,6 +35,20 @@ std::uint64_t plain_call_address() {
 bool named_plain_caller(const std::vector<SourceFrame>& frames) {
   return !frames.empty() && frames.back().function == "symtest::plain_caller()" &&
          frames.back().line == symtest::kPlainCallLine;
+}
+
+std::vector<fs::path> copies_in(const fs::path& cache) {
+  std::vector<fs::path> copies;
+  std::error_code ignored;
+  for (const auto& entry : fs::directory_iterator(cache, ignored))
+    if (entry.path().extension() == ".debug") copies.push_back(entry.path());
+  return copies;
+}
+
+ino_t inode_of(const fs::path& path) {
+  struct stat status {};
+  REQUIRE(::stat(path.c_str(), &status) == 0);
+  return status.st_ino;
 }
 
 struct Folder {
@@ -77,15 +93,40 @@ TEST_CASE("compressed DWARF in a separate debug file is decompressed once, then 
   REQUIRE(first.error().empty());
   REQUIRE_FALSE(first.build_id().empty());
   CHECK(named_plain_caller(first.lookup(plain_call_address())));
-  auto copy = cache / (first.build_id() + ".debug");
-  REQUIRE(fs::exists(copy));
+  auto copies = copies_in(cache);
+  REQUIRE(copies.size() == 1);
+  CHECK(copies[0].filename().string().starts_with(first.build_id() + "-"));
   // Decompressed: larger than the compressed file it was made from.
-  CHECK(fs::file_size(copy) > fs::file_size(folder.path / "program.debug"));
+  CHECK(fs::file_size(copies[0]) > fs::file_size(folder.path / "program.debug"));
+  auto made = inode_of(copies[0]);
 
-  // Without the original debug file, the names and lines can only come from the copy.
-  fs::remove(folder.path / "program.debug");
+  // The next symbolisation maps the same copy: not made again (a new copy is a new inode, renamed in).
   SymbolModule second(program, program_base());
   CHECK(named_plain_caller(second.lookup(plain_call_address())));
+  REQUIRE(copies_in(cache).size() == 1);
+  CHECK(inode_of(copies[0]) == made);
+}
+
+TEST_CASE("a copy serves only the debug file it was made from") {
+  Folder folder;
+  if (!split_with_compressed_debug(folder.path)) {
+    WARN("objcopy is missing or failed: skipped");
+    return;
+  }
+  auto cache = folder.path / "cache";
+  ::setenv("PROF_DEBUG_CACHE", cache.c_str(), 1);
+  auto program = (folder.path / "program").string();
+  CHECK(named_plain_caller(SymbolModule(program, program_base()).lookup(plain_call_address())));
+  REQUIRE(copies_in(cache).size() == 1);
+  // Another file with the same build id (here the same bytes, as a crafted one would claim libc's): its own
+  // copy, never the first one.
+  auto other = folder.path / "other";
+  fs::create_directory(other);
+  fs::copy_file(folder.path / "program", other / "program");
+  fs::copy_file(folder.path / "program.debug", other / "program.debug");
+  CHECK(named_plain_caller(
+      SymbolModule((other / "program").string(), program_base()).lookup(plain_call_address())));
+  CHECK(copies_in(cache).size() == 2);
 }
 
 TEST_CASE("a cached copy that carries another build id is not used, and is made again") {
@@ -99,15 +140,15 @@ TEST_CASE("a cached copy that carries another build id is not used, and is made 
   auto program = (folder.path / "program").string();
   SymbolModule first(program, program_base());
   REQUIRE(named_plain_caller(first.lookup(plain_call_address())));  // the DWARF is read at the first lookup
-  auto id = first.build_id();
-  REQUIRE(fs::exists(cache / (id + ".debug")));
-  // Another binary's debug information under this build id's name.
-  fs::copy_file("/bin/true", cache / (id + ".debug"), fs::copy_options::overwrite_existing);
-  auto planted = fs::file_size(cache / (id + ".debug"));
+  auto copies = copies_in(cache);
+  REQUIRE(copies.size() == 1);
+  // Another binary's debug information under this copy's name.
+  fs::copy_file("/bin/true", copies[0], fs::copy_options::overwrite_existing);
+  auto planted = fs::file_size(copies[0]);
 
   SymbolModule again(program, program_base());
   CHECK(named_plain_caller(again.lookup(plain_call_address())));
-  CHECK(fs::file_size(cache / (id + ".debug")) != planted);
+  CHECK(fs::file_size(copies[0]) != planted);
 }
 
 TEST_CASE("PROF_DEBUG_CACHE=0 reads compressed DWARF in place and writes no copy") {

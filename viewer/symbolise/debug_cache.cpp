@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -115,6 +116,35 @@ bool write_decompressed(int in, int out) {
   return ok && ::fsync(out) == 0;
 }
 
+// Which file a copy was made from, and which version of it: FNV-1a over device, inode, size and mtime.
+std::uint64_t identity_hash(const struct stat& file) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (auto value :
+       {static_cast<std::uint64_t>(file.st_dev), static_cast<std::uint64_t>(file.st_ino),
+        static_cast<std::uint64_t>(file.st_size), static_cast<std::uint64_t>(file.st_mtim.tv_sec),
+        static_cast<std::uint64_t>(file.st_mtim.tv_nsec)})
+    for (int byte = 0; byte < 8; ++byte) {
+      hash ^= (value >> (8 * byte)) & 0xFF;
+      hash *= 0x100000001b3ull;
+    }
+  return hash;
+}
+
+// The copy at `candidate`, a regular file of ours that carries `build_id`; -1 otherwise.
+int open_copy(const std::string& candidate, const unsigned char* build_id, int length, std::string& path) {
+  int fd = ::open(candidate.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat status {};
+  if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
+      carries_build_id(fd, build_id, length)) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    path = candidate;
+    return fd;
+  }
+  ::close(fd);
+  return -1;
+}
+
 }  // namespace
 
 std::string debug_cache_folder() {
@@ -135,41 +165,30 @@ std::string debug_cache_folder() {
   return private_folder(folder) ? folder : std::string();
 }
 
-int open_cached_debug(const unsigned char* build_id, int length, std::string& path) {
-  if (length <= 0) return -1;
-  std::string folder = debug_cache_folder();
-  if (folder.empty()) return -1;
-  std::string candidate = folder + "/" + hex_of(build_id, length) + ".debug";
-  int fd = ::open(candidate.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  struct stat status {};
-  if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
-      carries_build_id(fd, build_id, length)) {
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    path = candidate;
-    return fd;
-  }
-  ::close(fd);
-  return -1;
-}
-
 int decompressed_debug(int fd, const unsigned char* build_id, int length, std::string& path) {
-  if (fd < 0 || length <= 0 || !has_compressed_dwarf(fd)) return fd;
+  struct stat original {};
+  if (fd < 0 || length <= 0 || ::fstat(fd, &original) != 0) return fd;
   std::string folder = debug_cache_folder();
   if (folder.empty()) return fd;
-  std::string hex = hex_of(build_id, length);
+  std::string name = hex_of(build_id, length) + "-" + fmt::format("{:016x}", identity_hash(original));
+  int copy = open_copy(folder + "/" + name + ".debug", build_id, length, path);
+  if (copy >= 0) {
+    ::close(fd);
+    return copy;
+  }
+  if (!has_compressed_dwarf(fd)) return fd;
   // Written beside its final name and renamed once complete: concurrent runs (MPI ranks) each write their
   // own, and a reader sees a whole copy or none.
-  std::string temp = folder + "/." + hex + ".XXXXXX";
+  std::string temp = folder + "/." + name + ".XXXXXX";
   int out = ::mkostemp(temp.data(), O_CLOEXEC);
   if (out < 0) return fd;
   bool written = write_decompressed(fd, out);
   ::close(out);
-  if (!written || ::rename(temp.c_str(), (folder + "/" + hex + ".debug").c_str()) != 0) {
+  if (!written || ::rename(temp.c_str(), (folder + "/" + name + ".debug").c_str()) != 0) {
     ::unlink(temp.c_str());
     return fd;
   }
-  int copy = open_cached_debug(build_id, length, path);
+  copy = open_copy(folder + "/" + name + ".debug", build_id, length, path);
   if (copy < 0) return fd;
   ::close(fd);
   return copy;

@@ -57,21 +57,19 @@ bool debug_candidates_are_safe(Dwfl_Module* module, const char* file_name, const
 int find_debuginfo_safely(Dwfl_Module* module, void** user_data, const char* module_name, Dwarf_Addr base,
                           const char* file_name, const char* debuglink, GElf_Word crc,
                           char** debug_file_name) {
+  if (!debug_candidates_are_safe(module, file_name, debuglink)) return -1;
+  int found = dwfl_standard_find_debuginfo(module, user_data, module_name, base, file_name, debuglink, crc,
+                                           debug_file_name);
   const unsigned char* id = nullptr;
   GElf_Addr id_address = 0;
-  int id_length = dwfl_module_build_id(module, &id, &id_address);
+  int id_length = found < 0 ? 0 : dwfl_module_build_id(module, &id, &id_address);
   std::string copy;
-  int fd = open_cached_debug(id, id_length, copy);
-  if (fd < 0) {
-    if (!debug_candidates_are_safe(module, file_name, debuglink)) return -1;
-    int found = dwfl_standard_find_debuginfo(module, user_data, module_name, base, file_name, debuglink, crc,
-                                             debug_file_name);
-    fd = decompressed_debug(found, id, id_length, copy);
-    if (fd == found) return fd;
+  int fd = decompressed_debug(found, id, id_length, copy);
+  if (fd != found) {
+    // libdwfl frees the name it is given.
+    std::free(*debug_file_name);
+    *debug_file_name = ::strdup(copy.c_str());
   }
-  // libdwfl frees the name it is given.
-  std::free(*debug_file_name);
-  *debug_file_name = ::strdup(copy.c_str());
   return fd;
 }
 
