@@ -44,7 +44,7 @@ void GzipStream::compress(std::string_view piece) {
 
 void GzipStream::compress_pieces() {
   for (;;) {
-    std::string piece;
+    Piece piece;
     bool last = false;
     {
       std::unique_lock lock(mutex_);
@@ -62,7 +62,8 @@ void GzipStream::compress_pieces() {
         if (!error_ && finished_ && !written_) compress({});
         return;
       }
-      if (!error_) compress(piece);
+      if (!error_ && piece.make) piece.data = piece.make();
+      if (!error_ && !piece.data.empty()) compress(piece.data);
     } catch (...) {
       std::lock_guard lock(mutex_);
       error_ = std::current_exception();
@@ -71,11 +72,19 @@ void GzipStream::compress_pieces() {
 }
 
 void GzipStream::write(std::string_view data) {
+  if (data.empty()) return;  // an empty member would only add a header
+  queue({std::string(data), {}});
+}
+
+void GzipStream::write_made(std::function<std::string()> make) {
+  queue({{}, std::move(make)});
+}
+
+void GzipStream::queue(Piece piece) {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return pieces_.size() < kQueued || error_; });
   if (error_) std::rethrow_exception(error_);
-  if (data.empty()) return;  // an empty member would only add a header
-  pieces_.emplace_back(data);
+  pieces_.push_back(std::move(piece));
   lock.unlock();
   changed_.notify_all();
 }

@@ -29,6 +29,9 @@ class GzipStream {
 
   // Queues a copy of `data`; rethrows what the sink or libdeflate threw for an earlier piece.
   void write(std::string_view data);
+  // Queues a piece that `make` encodes on the compressing thread, before compressing it: work taken off the
+  // caller's thread, which reads the next snapshot meanwhile. Pieces stay in the order they were queued.
+  void write_made(std::function<std::string()> make);
   // Ends the stream (the trailer's CRC and size) and waits for the last byte to reach the sink.
   void finish();
 
@@ -43,7 +46,13 @@ class GzipStream {
   bool written_ = false;    // a member was written: an empty stream still needs one
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<std::string> pieces_;
+  struct Piece {
+    std::string data;
+    std::function<std::string()> make;  // when set, makes `data` on the compressing thread
+  };
+  void queue(Piece piece);
+
+  std::deque<Piece> pieces_;
   bool ending_ = false, finished_ = false;
   std::exception_ptr error_;
   std::thread worker_;

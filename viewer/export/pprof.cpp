@@ -4,10 +4,12 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -47,6 +49,41 @@ constexpr std::uint32_t function_id = 1, line = 2;
 namespace function {
 constexpr std::uint32_t id = 1, name = 2, system_name = 3, filename = 4;
 }
+
+// Writes Sample messages into `out`, given the location_id field already encoded (a stack shared by a
+// thousand ranks is encoded once) and the string ids of the label keys. Interns nothing, so it can run on the
+// compressing thread while the encoder goes on with the next snapshot.
+class SampleWriter {
+ public:
+  // `process`: the label (rank, or pid without one) when several processes are merged.
+  void add(ProtobufWriter& out, std::string_view location_field, std::span<const std::int64_t> values,
+           const std::optional<PprofProcess>& process, std::int64_t rank_key, std::int64_t pid_key) {
+    // The writer is kept between samples (its buffer reused), and a process's label encoded once.
+    message_.clear();
+    message_.raw(location_field);
+    message_.packed(sample::value, values);
+    if (process) {
+      if (!label_of_ || !(*label_of_ == *process)) {
+        ProtobufWriter tag;
+        // Numeric labels, so that -tagfocus=rank=3 (or a range, rank=0:7) picks ranks.
+        const auto key = process->rank ? rank_key : pid_key;
+        tag.int64(label::key, key);
+        tag.int64(label::num, process->rank ? *process->rank : process->pid);
+        // pprof drops a numeric label whose number and unit are both zero (rank 0): a unit keeps it.
+        tag.int64(label::num_unit, key);
+        label_ = tag.data();
+        label_of_ = process;
+      }
+      message_.bytes(sample::label, label_);
+    }
+    out.message(profile::sample, message_);
+  }
+
+ private:
+  ProtobufWriter message_;
+  std::optional<PprofProcess> label_of_;
+  std::string label_;
+};
 
 // Builds one Profile: strings and functions are interned as they are met; the string table is written
 // last, which protobuf allows (fields may come in any order).
@@ -123,25 +160,9 @@ class ProfileEncoder {
   // is encoded once).
   void add_sample(std::string_view location_field, const std::vector<std::int64_t>& values,
                   const std::optional<PprofProcess>& process) {
-    // The writers are kept between samples (their buffers reused), and a process's label encoded once.
-    message_.clear();
-    message_.raw(location_field);
-    message_.packed(sample::value, values);
-    if (process) {
-      if (!label_of_ || !(*label_of_ == *process)) {
-        ProtobufWriter tag;
-        // Numeric labels, so that -tagfocus=rank=3 (or a range, rank=0:7) picks ranks.
-        const char* key = process->rank ? "rank" : "pid";
-        tag.int64(label::key, string(key));
-        tag.int64(label::num, process->rank ? *process->rank : process->pid);
-        // pprof drops a numeric label whose number and unit are both zero (rank 0): a unit keeps it.
-        tag.int64(label::num_unit, string(key));
-        label_ = tag.data();
-        label_of_ = process;
-      }
-      message_.bytes(sample::label, label_);
-    }
-    out_.message(profile::sample, message_);
+    const auto rank_key = process && process->rank ? string("rank") : 0;
+    const auto pid_key = process && !process->rank ? string("pid") : 0;
+    samples_.add(out_, location_field, values, process, rank_key, pid_key);
   }
 
   // The fields encoded so far, handed to `gzip` and dropped: a merged run's samples pass through in pieces.
@@ -170,9 +191,8 @@ class ProfileEncoder {
     return it->second;
   }
 
-  ProtobufWriter out_, message_;
-  std::optional<PprofProcess> label_of_;
-  std::string label_;
+  ProtobufWriter out_;
+  SampleWriter samples_;
   std::vector<std::string> strings_;
   std::map<std::string, std::int64_t> string_of_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> function_of_;
@@ -218,27 +238,38 @@ void memory_header(ProfileEncoder& encoder, MemoryView view) {
       "peak_space what was live at the process's peak");
 }
 
-// `encoded`: each stack's location_id field, encoded on first use and kept (indexed as stacks.stacks()).
+// Each stack's location_id field, encoded on first use and kept (indexed as stacks.stacks()). A deque: the
+// compressing thread reads fields made earlier while this thread adds more, and a deque that grows at its
+// end leaves its elements where they are.
+const std::string& location_field(const PprofStacks& stacks, std::uint32_t stack,
+                                  std::deque<std::string>& encoded) {
+  if (encoded.size() < stacks.stacks().size()) encoded.resize(stacks.stacks().size());
+  auto& field = encoded[stack];
+  if (field.empty()) {
+    const auto& locations = stacks.stacks()[stack];
+    std::vector<std::uint64_t> ids(locations.begin(), locations.end());
+    for (auto& id : ids)
+      ++id;  // pprof's ids start at 1
+    ProtobufWriter writer;
+    writer.packed(sample::location_id, ids);
+    field = writer.data();
+  }
+  return field;
+}
+
+std::array<std::int64_t, 5> memory_values(const MemoryCounts& counts) {
+  return {counts.allocations, counts.allocated_bytes, counts.leaked_allocations, counts.leaked_bytes,
+          counts.peak_bytes};
+}
+
 void memory_samples(ProfileEncoder& encoder, const PprofStacks& stacks,
                     const std::vector<PprofSample>& samples, bool labelled,
-                    std::vector<std::string>& encoded) {
-  std::vector<std::uint64_t> ids;
+                    std::deque<std::string>& encoded) {
   std::vector<std::int64_t> values;
-  encoded.resize(stacks.stacks().size());
   for (const auto& sample : samples) {
-    auto& field = encoded[sample.stack];
-    if (field.empty()) {
-      const auto& stack = stacks.stacks()[sample.stack];
-      ids.assign(stack.begin(), stack.end());
-      for (auto& id : ids)
-        ++id;  // pprof's ids start at 1
-      ProtobufWriter writer;
-      writer.packed(sample::location_id, ids);
-      field = writer.data();
-    }
-    const auto& counts = sample.counts;
-    values.assign({counts.allocations, counts.allocated_bytes, counts.leaked_allocations, counts.leaked_bytes,
-                   counts.peak_bytes});
+    const auto& field = location_field(stacks, sample.stack, encoded);
+    const auto counts = memory_values(sample.counts);
+    values.assign(counts.begin(), counts.end());
     encoder.add_sample(field, values,
                        labelled ? std::optional(stacks.processes()[sample.process]) : std::nullopt);
   }
@@ -268,7 +299,7 @@ std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, dou
   ProfileEncoder encoder;
   memory_header(encoder, view);
   encoder.duration(duration_seconds);
-  std::vector<std::string> encoded;
+  std::deque<std::string> encoded;
   memory_samples(encoder, stacks, stacks.samples(), stacks.processes().size() > 1, encoded);
   memory_tables(encoder, stacks);
   return encoder.finish();
@@ -277,9 +308,10 @@ std::string pprof_memory_profile(const PprofStacks& stacks, MemoryView view, dou
 struct PprofMemoryStream::State {
   ProfileEncoder encoder;
   PprofStacks stacks;
-  GzipStream gzip;
   std::vector<PprofSample> samples;
-  std::vector<std::string> encoded;  // each stack's location_id field
+  std::deque<std::string> encoded;  // each stack's location_id field
+  SampleWriter writer;              // used on the compressing thread only
+  GzipStream gzip;                  // last: stopped first, while what its pieces read is still there
   State(bool keep_system_frames, GzipStream::Sink sink) : stacks(keep_system_frames), gzip(std::move(sink)) {}
 };
 
@@ -291,13 +323,34 @@ PprofMemoryStream::PprofMemoryStream(MemoryView view, bool keep_system_frames, b
 
 PprofMemoryStream::~PprofMemoryStream() = default;
 
+// The snapshot's stacks are interned here; its samples are encoded on the compressing thread (a third of
+// this thread's work was encoding them, while that thread waited: docs/PERFORMANCE.md), from what this
+// thread hands over: the counts, the stacks' location fields, the label.
 void PprofMemoryStream::add(const Snapshot& snapshot) {
   if (!snapshot.memory) return;
   auto& state = *state_;
   state.samples.clear();
   state.stacks.add(snapshot, state.samples);
-  memory_samples(state.encoder, state.stacks, state.samples, labelled_, state.encoded);
   state.encoder.flush(state.gzip);
+  if (state.samples.empty()) return;
+  std::vector<const std::string*> fields;
+  fields.reserve(state.samples.size());
+  for (const auto& sample : state.samples)
+    fields.push_back(&location_field(state.stacks, sample.stack, state.encoded));
+  std::optional<PprofProcess> process;  // one per snapshot
+  std::int64_t rank_key = 0, pid_key = 0;
+  if (labelled_) {
+    process = state.stacks.processes()[state.samples.front().process];
+    (process->rank ? rank_key : pid_key) = state.encoder.string(process->rank ? "rank" : "pid");
+  }
+  state.gzip.write_made([&writer = state.writer, samples = std::move(state.samples),
+                         fields = std::move(fields), process, rank_key, pid_key] {
+    ProtobufWriter out;
+    for (std::size_t i = 0; i < samples.size(); ++i)
+      writer.add(out, *fields[i], memory_values(samples[i].counts), process, rank_key, pid_key);
+    return out.data();
+  });
+  state.samples = {};
 }
 
 void PprofMemoryStream::finish(double duration_seconds) {

@@ -43,7 +43,8 @@ class PprofMemoryStream {
 std::string pprof_scope_profile(const std::vector<ScopeThreadTree>& threads,
                                 const std::vector<Snapshot>& processes, double duration_seconds);
 
-// The CPU samples' merged call tree: one sample per path that ended there, as samples/count and
+// The CPU samples' merged call tree: one sample per path that ended there (per path and process, labelled
+// rank or pid, when several processes are merged), as samples/count and
 // cpu/nanoseconds (samples times the mean period), like Go's CPU profiles.
 std::string pprof_samples_profile(const SamplesMerge& samples, const std::vector<Snapshot>& processes,
                                   double duration_seconds);
