@@ -165,3 +165,33 @@ TEST_CASE("PROF_DEBUG_CACHE=0 reads compressed DWARF in place and writes no copy
   // Nothing new beside the program and its debug file.
   CHECK(std::distance(fs::directory_iterator(folder.path), fs::directory_iterator()) == 2);
 }
+
+TEST_CASE("a debug file found by build id (libc6-dbg's libc) is read from its copy from the second time on") {
+  Dl_info info{};
+  auto* address = reinterpret_cast<void*>(&qsort);
+  REQUIRE(dladdr(address, &info) != 0);
+  auto base = static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(info.dli_fbase));
+  auto id = SymbolModule(info.dli_fname, base).build_id();
+  if (id.size() < 4 ||
+      !fs::exists("/usr/lib/debug/.build-id/" + id.substr(0, 2) + "/" + id.substr(2) + ".debug")) {
+    WARN("no debug file for libc under /usr/lib/debug/.build-id: skipped");
+    return;
+  }
+  Folder folder;
+  auto cache = folder.path / "cache";
+  ::setenv("PROF_DEBUG_CACHE", cache.c_str(), 1);
+  auto lookup = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(address));
+  SymbolModule first(info.dli_fname, base);
+  auto named = first.lookup(lookup);
+  auto copies = copies_in(cache);
+  if (copies.empty()) {
+    WARN("libc's debug file is not compressed: nothing to cache");
+    return;
+  }
+  // libdwfl's own search by build id keeps the Elf it opened: the copy must be found before it runs.
+  SymbolModule second(info.dli_fname, base);
+  CHECK(second.lookup(lookup).size() == named.size());
+  CHECK(second.debug_file() == copies[0].string());
+  // The DWARF libdw reads is the copy's, not the compressed original's it would inflate again.
+  CHECK(second.debug_file_bytes() == fs::file_size(copies[0]));
+}

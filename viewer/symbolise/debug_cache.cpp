@@ -165,30 +165,44 @@ std::string debug_cache_folder() {
   return private_folder(folder) ? folder : std::string();
 }
 
-int decompressed_debug(int fd, const unsigned char* build_id, int length, std::string& path) {
+namespace {
+
+// The copy's name for the debug file `fd`: "" when there is no cache or no identity.
+std::string copy_path(int fd, const unsigned char* build_id, int length) {
   struct stat original {};
-  if (fd < 0 || length <= 0 || ::fstat(fd, &original) != 0) return fd;
+  if (fd < 0 || length <= 0 || ::fstat(fd, &original) != 0) return {};
   std::string folder = debug_cache_folder();
-  if (folder.empty()) return fd;
-  std::string name = hex_of(build_id, length) + "-" + fmt::format("{:016x}", identity_hash(original));
-  int copy = open_copy(folder + "/" + name + ".debug", build_id, length, path);
-  if (copy >= 0) {
-    ::close(fd);
-    return copy;
-  }
-  if (!has_compressed_dwarf(fd)) return fd;
+  if (folder.empty()) return {};
+  return folder + "/" + hex_of(build_id, length) + "-" + fmt::format("{:016x}", identity_hash(original)) +
+         ".debug";
+}
+
+}  // namespace
+
+int cached_copy(int fd, const unsigned char* build_id, int length, std::string& path) {
+  std::string copy = copy_path(fd, build_id, length);
+  return copy.empty() ? -1 : open_copy(copy, build_id, length, path);
+}
+
+bool make_copy(int fd, const unsigned char* build_id, int length) {
+  std::string copy = copy_path(fd, build_id, length);
+  if (copy.empty() || !has_compressed_dwarf(fd)) return false;
   // Written beside its final name and renamed once complete: concurrent runs (MPI ranks) each write their
   // own, and a reader sees a whole copy or none.
-  std::string temp = folder + "/." + name + ".XXXXXX";
+  auto name = std::filesystem::path(copy);
+  std::string temp = (name.parent_path() / ("." + name.filename().string() + ".XXXXXX")).string();
   int out = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (out < 0) return fd;
+  if (out < 0) return false;
   bool written = write_decompressed(fd, out);
   ::close(out);
-  if (!written || ::rename(temp.c_str(), (folder + "/" + name + ".debug").c_str()) != 0) {
-    ::unlink(temp.c_str());
-    return fd;
-  }
-  copy = open_copy(folder + "/" + name + ".debug", build_id, length, path);
+  if (written && ::rename(temp.c_str(), copy.c_str()) == 0) return true;
+  ::unlink(temp.c_str());
+  return false;
+}
+
+int decompressed_debug(int fd, const unsigned char* build_id, int length, std::string& path) {
+  int copy = cached_copy(fd, build_id, length, path);
+  if (copy < 0 && make_copy(fd, build_id, length)) copy = cached_copy(fd, build_id, length, path);
   if (copy < 0) return fd;
   ::close(fd);
   return copy;

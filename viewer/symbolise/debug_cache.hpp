@@ -19,9 +19,14 @@ namespace prof::viewer {
 // The cache folder, "" when there is none to use (turned off, no HOME, not ours).
 std::string debug_cache_folder();
 
-// `fd` is a debug file just found for `build_id` (raw bytes, `length` long). When its DWARF is compressed,
-// a descriptor of its decompressed copy in the cache, made now if there is none (`fd` closed, `path` set to
-// the copy); otherwise, or when no copy can be used, `fd` itself.
+// The cached decompressed copy of the debug file `fd` (for `build_id`, raw bytes, `length` long): a
+// descriptor, with its path in `path`; -1 when there is none. `fd` stays open.
+int cached_copy(int fd, const unsigned char* build_id, int length, std::string& path);
+
+// Writes the copy when the debug file's DWARF is compressed; true when one was made.
+bool make_copy(int fd, const unsigned char* build_id, int length);
+
+// Both: the copy (made now if needed; `fd` closed, `path` set), or `fd` itself when there is none to use.
 int decompressed_debug(int fd, const unsigned char* build_id, int length, std::string& path);
 
 }  // namespace prof::viewer

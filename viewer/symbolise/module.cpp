@@ -4,6 +4,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <libelf.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -30,6 +31,13 @@ bool missing_or_regular(const std::string& path) {
   return ::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
 }
 
+std::string build_id_debug_path(const unsigned char* id, int id_length) {
+  std::string path = "/usr/lib/debug/.build-id/" + fmt::format("{:02x}/", id[0]);
+  for (int i = 1; i < id_length; ++i)
+    path += fmt::format("{:02x}", id[i]);
+  return path + ".debug";
+}
+
 // The places libdwfl's standard search opens for a separate debug file (elfutils' find-debuginfo with the
 // default path ":.debug:/usr/lib/debug"): by build id, then the .gnu_debuglink name beside the module, in its
 // .debug folder and under /usr/lib/debug. A snapshot names its modules, so a crafted one can make any of
@@ -38,12 +46,7 @@ bool debug_candidates_are_safe(Dwfl_Module* module, const char* file_name, const
   const unsigned char* id = nullptr;
   GElf_Addr id_address = 0;
   int id_length = dwfl_module_build_id(module, &id, &id_address);
-  if (id_length > 1) {
-    std::string path = "/usr/lib/debug/.build-id/" + fmt::format("{:02x}/", id[0]);
-    for (int i = 1; i < id_length; ++i)
-      path += fmt::format("{:02x}", id[i]);
-    if (!missing_or_regular(path + ".debug")) return false;
-  }
+  if (id_length > 1 && !missing_or_regular(build_id_debug_path(id, id_length))) return false;
   if (!debuglink || !file_name) return true;
   auto dir = std::filesystem::path(file_name).parent_path();
   for (const auto& candidate : {dir / debuglink, dir / ".debug" / debuglink,
@@ -52,25 +55,42 @@ bool debug_candidates_are_safe(Dwfl_Module* module, const char* file_name, const
   return true;
 }
 
+int give_name(int fd, const std::string& path, char** debug_file_name) {
+  // libdwfl frees the name it is given.
+  std::free(*debug_file_name);
+  *debug_file_name = ::strdup(path.c_str());
+  return fd;
+}
+
 // A debug file with compressed DWARF is read from its decompressed copy in the cache (debug_cache.hpp), made
-// the first time it is found.
+// the first time it is found. The file found by build id is looked up before libdwfl's search: that search
+// keeps the Elf it opened for the build id's check and uses it whatever descriptor is returned.
 int find_debuginfo_safely(Dwfl_Module* module, void** user_data, const char* module_name, Dwarf_Addr base,
                           const char* file_name, const char* debuglink, GElf_Word crc,
                           char** debug_file_name) {
   if (!debug_candidates_are_safe(module, file_name, debuglink)) return -1;
-  int found = dwfl_standard_find_debuginfo(module, user_data, module_name, base, file_name, debuglink, crc,
-                                           debug_file_name);
   const unsigned char* id = nullptr;
   GElf_Addr id_address = 0;
-  int id_length = found < 0 ? 0 : dwfl_module_build_id(module, &id, &id_address);
+  int id_length = dwfl_module_build_id(module, &id, &id_address);
+  std::string by_id = id_length > 1 ? build_id_debug_path(id, id_length) : std::string();
   std::string copy;
-  int fd = decompressed_debug(found, id, id_length, copy);
-  if (fd != found) {
-    // libdwfl frees the name it is given.
-    std::free(*debug_file_name);
-    *debug_file_name = ::strdup(copy.c_str());
+  if (!by_id.empty()) {
+    int original = ::open(by_id.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int cached = original < 0 ? -1 : cached_copy(original, id, id_length, copy);
+    if (original >= 0) ::close(original);
+    if (cached >= 0) {
+      return give_name(cached, copy, debug_file_name);
+    }
   }
-  return fd;
+  int found = dwfl_standard_find_debuginfo(module, user_data, module_name, base, file_name, debuglink, crc,
+                                           debug_file_name);
+  if (found < 0 || id_length <= 0) return found;
+  if (!by_id.empty() && *debug_file_name && by_id == *debug_file_name) {
+    make_copy(found, id, id_length);  // for the next run: this one reads the Elf libdwfl holds already
+    return found;
+  }
+  int fd = decompressed_debug(found, id, id_length, copy);
+  return fd == found ? fd : give_name(fd, copy, debug_file_name);
 }
 
 // Offline: the process is gone, modules are read from their files (separate debug files through the
@@ -292,6 +312,24 @@ std::string SymbolModule::symbol_name(std::uint64_t address) const {
   if (!handles_->module) return {};
   const char* symbol = dwfl_module_addrname(handles_->module, address);
   return symbol ? demangle(symbol) : std::string();
+}
+
+std::string SymbolModule::debug_file() const {
+  const char* main_file = nullptr;
+  const char* debug = nullptr;
+  if (!handles_->module ||
+      !dwfl_module_info(handles_->module, nullptr, nullptr, nullptr, nullptr, nullptr, &main_file, &debug))
+    return {};
+  return debug ? debug : "";
+}
+
+std::uint64_t SymbolModule::debug_file_bytes() const {
+  Dwarf_Addr bias = 0;
+  Dwarf* dwarf = handles_->module ? dwfl_module_getdwarf(handles_->module, &bias) : nullptr;
+  Elf* elf = dwarf ? dwarf_getelf(dwarf) : nullptr;
+  std::size_t size = 0;
+  if (!elf || !elf_rawfile(elf, &size)) return 0;
+  return size;
 }
 
 }  // namespace prof::viewer

@@ -31,6 +31,10 @@ class SymbolModule {
   // The symbol table's name for the function at `address`, demangled; "" when none. At a function's entry it
   // is the fully qualified name (DWARF names a member defined in its class without its class).
   std::string symbol_name(std::uint64_t address) const;
+  // The separate debug file the DWARF was read from (after a lookup), its name and the size of the file
+  // libdw holds (a decompressed copy is larger than the compressed original); "" and 0 when none.
+  std::string debug_file() const;
+  std::uint64_t debug_file_bytes() const;
 
  private:
   struct Handles;
