@@ -149,12 +149,23 @@ std::size_t read_stacks(const char* text, std::size_t size, std::size_t at, Plai
         // number at the very end of the text, is left to the DOM reader).
         if (size - at < 8) return std::string_view::npos;
         std::uint32_t value = 0;
-        const auto digits = leading_digits(text + at, value);
+        auto digits = leading_digits(text + at, value);
+        if (digits == 0) {  // more than the one space libprof writes after a comma
+          at = skip_space(text, size, at);
+          if (size - at < 8) return std::string_view::npos;
+          digits = leading_digits(text + at, value);
+        }
         if (digits == 0 || digits == 8 || (digits > 1 && text[at] == '0')) return std::string_view::npos;
-        at += digits;
+        at += digits;  // below size: eight bytes were there
         out.table.add_frame(value);
         if (value > out.max_frame) out.max_frame = value;
         out.any_frame = true;
+        // ", " as libprof writes it, checked first: the general path below takes any spacing.
+        if (text[at] == ',') {
+          ++at;
+          if (at < size && text[at] == ' ') ++at;
+          continue;
+        }
         at = skip_space(text, size, at);
         if (at >= size) return std::string_view::npos;
         if (text[at] == ']') {
@@ -162,7 +173,7 @@ std::size_t read_stacks(const char* text, std::size_t size, std::size_t at, Plai
           break;
         }
         if (text[at] != ',') return std::string_view::npos;
-        at = skip_space(text, size, at + 1);
+        ++at;
       }
     }
     out.table.end_stack();
