@@ -52,13 +52,17 @@ std::string error_of(const std::string& json) {
 
 TEST_CASE("plain stacks: the table read before the parser equals the DOM reader's") {
   // Indices of one to five digits, spacing as libprof writes it and as a hand may, empty stacks.
-  const std::string stacks = "[[0, 9, 10, 99, 12345, 10000], [],[ 7 ,8 ],\n [\t1234 ] , [12001, 100], [5]]";
+  const std::string stacks =
+      "[[0, 9, 10, 99, 12345, 10000], [],[ 7 ,8 ],\n [\t1234 ] , [12001,  100], [3,\n4,5], [5]]";
   auto fast = parse_snapshot(snapshot(12346, stacks, false), "fast.prof.json");
   auto dom = parse_snapshot(snapshot(12346, stacks, true), "dom.prof.json");
   const std::vector<std::vector<std::uint32_t>> planted{
-      {0, 9, 10, 99, 12345, 10000}, {}, {7, 8}, {1234}, {12001, 100}, {5}};
+      {0, 9, 10, 99, 12345, 10000}, {}, {7, 8}, {1234}, {12001, 100}, {3, 4, 5}, {5}};
   CHECK(stacks_of(fast) == planted);
   CHECK(stacks_of(dom) == planted);
+  // And the plain path did take it.
+  std::string text = R"({"stacks": )" + stacks + R"(, "memory": {}})";
+  CHECK(take_plain_stacks(text.data(), text.size()));
   CHECK(parse_snapshot(snapshot(3, "[]", false), "x").stacks.size() == 0);
   // Six and seven digits (frames tables that large are read the same way).
   std::string text = R"({"stacks": [[1234567, 100000, 9999999]], "x": 1})";
