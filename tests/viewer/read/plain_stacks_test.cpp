@@ -61,8 +61,8 @@ TEST_CASE("plain stacks: the table read before the parser equals the DOM reader'
   CHECK(stacks_of(fast) == planted);
   CHECK(stacks_of(dom) == planted);
   // And the plain path did take it.
-  std::string text = R"({"stacks": )" + stacks + R"(, "memory": {}})";
-  CHECK(take_plain_stacks(text.data(), text.size()));
+  std::string plain = R"({"stacks": )" + stacks + R"(, "memory": {}})";
+  CHECK(take_plain_stacks(plain.data(), plain.size()));
   CHECK(parse_snapshot(snapshot(3, "[]", false), "x").stacks.size() == 0);
   // Six and seven digits (frames tables that large are read the same way).
   std::string text = R"({"stacks": [[1234567, 100000, 9999999]], "x": 1})";
