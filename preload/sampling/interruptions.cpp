@@ -54,9 +54,13 @@ std::atomic<SigsuspendFn> g_sigsuspend{nullptr};
 
 using real::lookup;
 
-// Whether the calls need watching: wall-clock sampling is on.
+// Whether the calls need watching: on the wall clock, whose timer fires while the thread sleeps. On the CPU
+// clock the thread's CPU-time timer takes over before it waits (going_to_wait): nothing to hold.
 bool watching() noexcept {
-  return wall_clock() && active();
+  if (!active()) return false;
+  if (wall_clock()) return true;
+  going_to_wait();
+  return false;
 }
 
 // Keeps the sampler's signal blocked on this thread for its lifetime, around one real call: the kernel then
@@ -104,7 +108,7 @@ struct WithOurs {
   const sigset_t* use = nullptr;
 };
 
-// Each wrapper: off the wall clock, the real call and nothing else; on it, the real call once with the
+// Each wrapper: unless watching(), the real call and nothing else; else, the real call once with the
 // sampler's signal held, whatever it returns going back to the program as is.
 template <typename Fn, typename... Args>
 int held_call(Fn real, Args... args) noexcept {

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -31,6 +32,25 @@ constexpr unsigned kMaxHz = 10000;
 constexpr int kOwnFrames = 8;
 constexpr int kThreadSlots = 1024;
 constexpr int kMaxTimers = 4096;
+// CPU clock, monotonic timer: an expiry handled this long after it was due found its thread off the CPU
+// (delivery to a running thread takes microseconds; a preempted one waits for a whole slice of another).
+constexpr std::int64_t kPromptNs = 30000;
+// CPU clock: monotonic expiries on time in a row before the CPU-time timer is tried again, and how late
+// (beyond its period) a CPU-time expiry must come to hand over to the monotonic timer: two ticks at HZ=250.
+constexpr int kPromptRun = 32;
+constexpr std::int64_t kLateCpuNs = 8000000;
+constexpr std::int64_t kTickNs = 4000000;
+// CPU clock: a late monotonic expiry (the thread was waiting for a CPU) is tried again this soon after.
+constexpr std::int64_t kRetryNs = 300000;
+// CPU clock: periods carried without a prompt expiry before a late one is taken all the same (a thread that
+// is always preempted when its timer expires still has its time counted, on a stack of its own phase).
+constexpr std::int64_t kMaxCarriedPeriods = 8;
+// CPU clock: a monotonic expiry that finds the thread ran less than this since the previous one found it
+// blocked (or sleeping): it goes back to its CPU-time timer.
+constexpr std::int64_t kStillNs = 50000;
+// What each sigevent says in si_value: which of a thread's two timers expired.
+constexpr int kCpuTimer = 0;
+constexpr int kMonotonicTimer = 1;
 
 std::atomic<bool> g_active{false};
 unsigned g_hz = 0;
@@ -39,16 +59,24 @@ int g_signal = 0;
 pthread_key_t g_timer_key;
 
 // Every live timer (id + 1; 0 is a free entry), so that stepping aside can delete them all from one thread.
-// Whoever exchanges an entry to 0 deletes its timer: the thread at its end, or step_aside.
+// Whoever exchanges an entry to 0 deletes its timer: the thread at its end, or step_aside. On the CPU clock
+// a thread has two, same index: its CPU-time timer in g_timers, its monotonic one in g_monotonic_timers.
 std::atomic<std::intptr_t> g_timers[kMaxTimers];
+std::atomic<std::intptr_t> g_monotonic_timers[kMaxTimers];
 
 // Each thread's entry in g_timers, claimed at its start and given back at its end (the key's destructor).
 thread_local int tl_timer = -1;
-// What the thread's samples have counted so far, its CPU time when its timer was armed, and the entry its
-// last sample went to: at its end, the periods its timer had not reported yet go there (below).
-thread_local std::uint64_t tl_counted = 0;
-thread_local std::int64_t tl_armed_at_ns = 0;
+// The entry the thread's last sample went to: at its end, the time not counted yet goes there (flush).
 thread_local std::int64_t tl_last_entry = -1;
+// CPU clock (sampling/sampler.hpp says why two timers): the thread's two timers, which one is armed, when
+// the monotonic one was set (its expiries are due every period from then), and the CPU time run but not
+// counted in a sample yet.
+thread_local timer_t tl_cpu_timer;
+thread_local timer_t tl_monotonic_timer;
+thread_local int tl_armed = kCpuTimer;
+thread_local std::int64_t tl_set_at_ns = 0;
+thread_local std::int64_t tl_credit_ns = 0;
+thread_local int tl_prompt_run = 0;  // monotonic expiries on time in a row
 thread_local bool tl_in_handler = false;
 // The thread's id (asked once), its CPU time at its previous sample (wall clock: running or waiting since?),
 // and its samples so far (its name is read again every kNameEvery samples).
@@ -72,6 +100,45 @@ pid_t thread_id() noexcept {
   return static_cast<pid_t>(::syscall(SYS_gettid));
 }
 
+std::int64_t monotonic_ns() noexcept {
+  struct timespec now;
+  if (::clock_gettime(CLOCK_MONOTONIC, &now) != 0) return 0;
+  return static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+std::int64_t period_ns() noexcept {
+  return 1000000000L / static_cast<long>(g_hz ? g_hz : 1);
+}
+
+// The timers' interval: the period, but on the CPU clock never below the kernel's tick. A CPU-time timer
+// delivers at most once a tick anyway (the rest as its overrun); a monotonic one would cost a timer
+// interrupt and a signal every period (~30 us each in a VM), and a sample weighs the periods it stands for.
+std::int64_t interval_ns() noexcept {
+  return g_wall ? period_ns() : std::max<std::int64_t>(period_ns(), kTickNs);
+}
+
+// Arms `timer` to expire after `first_ns`, then every period (0: disarms it).
+bool set_timer(timer_t timer, std::int64_t first_ns) noexcept {
+  struct itimerspec spec {};
+  if (first_ns > 0) {
+    const std::int64_t period = interval_ns();
+    spec.it_interval.tv_sec = period / 1000000000L;
+    spec.it_interval.tv_nsec = period % 1000000000L;
+    spec.it_value.tv_sec = first_ns / 1000000000L;
+    spec.it_value.tv_nsec = first_ns % 1000000000L;
+  }
+  return ::timer_settime(timer, 0, &spec, nullptr) == 0;
+}
+
+bool make_timer(clockid_t clock, int which, timer_t& timer) noexcept {
+  struct sigevent event {};
+  event.sigev_notify = SIGEV_THREAD_ID;
+  event.sigev_signo = g_signal;
+  event.sigev_value.sival_int = which;
+  event._sigev_un._tid = tl_tid;
+  return ::timer_create(clock, &event, &timer) == 0;
+}
+
 std::int64_t thread_cpu_ns() noexcept {
   struct timespec now;
   if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) return 0;
@@ -80,40 +147,41 @@ std::int64_t thread_cpu_ns() noexcept {
 
 void arm_current_thread() noexcept {
   if (!g_active.load(std::memory_order_acquire)) return;
-  struct sigevent event {};
-  event.sigev_notify = SIGEV_THREAD_ID;
-  event.sigev_signo = g_signal;
   tl_tid = thread_id();
-  event._sigev_un._tid = tl_tid;
-  timer_t timer;
-  if (::timer_create(g_wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &event, &timer) != 0) return;
-  long period_ns = 1000000000L / static_cast<long>(g_hz);
-  struct itimerspec spec {};
-  spec.it_interval.tv_sec = period_ns / 1000000000L;
-  spec.it_interval.tv_nsec = period_ns % 1000000000L;
-  spec.it_value = spec.it_interval;
-  if (::timer_settime(timer, 0, &spec, nullptr) != 0) {
+  // Wall clock: one monotonic timer (in tl_cpu_timer's place). CPU clock: both, one armed at a time.
+  timer_t timer, monotonic{};
+  if (!make_timer(g_wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, kCpuTimer, timer)) return;
+  if (!g_wall && !make_timer(CLOCK_MONOTONIC, kMonotonicTimer, monotonic)) {
     ::timer_delete(timer);
     return;
   }
-  tl_counted = 0;
+  auto give_up = [&] {
+    ::timer_delete(timer);
+    if (!g_wall) ::timer_delete(monotonic);
+  };
+  // CPU clock: a thread starts running, on its monotonic timer (a CPU-time timer's first expiry could come
+  // tens of periods late on a loaded machine); if it waits, that timer's first expiry hands back.
+  tl_set_at_ns = monotonic_ns();
+  if (!set_timer(g_wall ? timer : monotonic, interval_ns())) return give_up();
+  tl_cpu_timer = timer;
+  tl_monotonic_timer = monotonic;
+  tl_armed = g_wall ? kCpuTimer : kMonotonicTimer;
+  tl_credit_ns = 0;
+  tl_prompt_run = 0;
   tl_last_entry = -1;
-  tl_armed_at_ns = thread_cpu_ns();
-  tl_last_cpu_ns = tl_armed_at_ns;
+  tl_last_cpu_ns = thread_cpu_ns();
   tl_samples = 0;
   threads::note_current(tl_tid);
   for (int i = 0; i < kMaxTimers; ++i) {
     std::intptr_t expected = 0;
     if (g_timers[i].load(std::memory_order_relaxed) == 0 &&
         g_timers[i].compare_exchange_strong(expected, reinterpret_cast<std::intptr_t>(timer) + 1)) {
+      if (!g_wall) g_monotonic_timers[i].store(reinterpret_cast<std::intptr_t>(monotonic) + 1);
       tl_timer = i;
       break;
     }
   }
-  if (tl_timer < 0) {  // more live threads than entries: this one goes unsampled
-    ::timer_delete(timer);
-    return;
-  }
+  if (tl_timer < 0) return give_up();  // more live threads than entries: this one goes unsampled
   // A non-null value makes the key's destructor run at the thread's end, pthread_exit included.
   pthread_setspecific(g_timer_key, reinterpret_cast<void*>(1));
 }
@@ -121,6 +189,8 @@ void arm_current_thread() noexcept {
 void release(int entry) noexcept {
   std::intptr_t id = g_timers[entry].exchange(0);
   if (id) ::timer_delete(reinterpret_cast<timer_t>(id - 1));
+  std::intptr_t monotonic = g_monotonic_timers[entry].exchange(0);
+  if (monotonic) ::timer_delete(reinterpret_cast<timer_t>(monotonic - 1));
 }
 
 void disarm_current_thread() noexcept {
@@ -129,19 +199,29 @@ void disarm_current_thread() noexcept {
   tl_timer = -1;
 }
 
-// The kernel notices a CPU timer's expiries only at a tick that finds the thread running: on a loaded machine
-// a thread cut into short slices may end with several periods not reported yet, a loss that would fall on
-// short threads only. They are counted at the thread's end, on the stack of its last sample.
+// CPU clock: the CPU time the thread ran and no sample counted yet (what a late expiry carried, and since its
+// last sample) is counted on the stack of its last sample, rounded to whole periods: at the thread's end,
+// and when the snapshot is written (a short process ends before a prompt expiry takes what it carried).
+void flush_current_thread() noexcept {
+  if (tl_timer < 0 || g_wall) return;
+  const std::int64_t now = thread_cpu_ns();
+  const std::int64_t credit = tl_credit_ns + (now - tl_last_cpu_ns);
+  tl_last_cpu_ns = now;
+  tl_credit_ns = 0;
+  const std::int64_t period = period_ns();
+  const std::int64_t due = (credit + period / 2) / period;
+  if (due <= 0) return;
+  if (tl_last_entry >= 0)
+    table::add_to(tl_last_entry, static_cast<std::uint64_t>(due));
+  else
+    table::note_dropped(static_cast<std::uint64_t>(due));  // no stack of this thread to put it on: said so
+}
+
 void thread_ended(void*) noexcept {
   if (tl_timer < 0) return;
+  flush_current_thread();
   disarm_current_thread();
   threads::note_current(tl_tid);
-  // A monotonic timer expires on the kernel's high-resolution timers, whatever the thread does: nothing late.
-  if (g_wall) return;
-  const std::int64_t period_ns = 1000000000L / static_cast<long>(g_hz ? g_hz : 1);
-  const std::int64_t due = (thread_cpu_ns() - tl_armed_at_ns) / period_ns;
-  if (due > static_cast<std::int64_t>(tl_counted))
-    table::add_to(tl_last_entry, static_cast<std::uint64_t>(due) - tl_counted);
 }
 
 void* sampled_thread(void* raw) {
@@ -151,6 +231,127 @@ void* sampled_thread(void* raw) {
   slot->used.store(false, std::memory_order_release);
   arm_current_thread();
   return start(arg);
+}
+
+// CPU clock: from the monotonic timer to the CPU-time one, due when the credit reaches a period.
+void to_cpu_timer() noexcept {
+  tl_armed = kCpuTimer;
+  set_timer(tl_monotonic_timer, 0);
+  set_timer(tl_cpu_timer, std::max<std::int64_t>(period_ns() - tl_credit_ns, 1000));
+}
+
+// Whether the signal interrupted a system call (x86-64): the kernel either rewound the instruction pointer
+// to the `syscall` instruction to restart the call (SA_RESTART, or restart_syscall for nanosleep), or made it
+// return EINTR, right after that instruction. Both instructions are code the thread has just executed.
+bool in_system_call(void* context) noexcept {
+  const auto& registers = static_cast<ucontext_t*>(context)->uc_mcontext.gregs;
+  const auto* pc = reinterpret_cast<const unsigned char*>(registers[REG_RIP]);
+  if (pc[0] == 0x0f && pc[1] == 0x05) return true;
+  return pc[-2] == 0x0f && pc[-1] == 0x05 && registers[REG_RAX] == -EINTR;
+}
+
+// Unwinds the interrupted stack and counts `weight` samples of it under `key`.
+void take_sample(void* context, table::Key key, std::uint64_t weight) noexcept {
+  if (tl_samples++ % kNameEvery == 0) threads::note_current(tl_tid);
+  // The memory tracer may be inside libunwind on this very thread (a malloc hook): its per-thread cache is
+  // not re-entrant, so that sample is dropped rather than risk it.
+  if (!memory::enter()) {
+    table::note_dropped(weight);
+    return;
+  }
+  std::uintptr_t frames[table::kMaxDepth + kOwnFrames];
+  int taken = unw_backtrace(reinterpret_cast<void**>(frames), table::kMaxDepth + kOwnFrames);
+  auto pc = static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+  int first = 0;
+  while (first < taken && frames[first] != pc)
+    ++first;
+  if (first < taken) {
+    // +1: inside the function whether the reader takes the innermost address as is or as a return address.
+    if (tl_ending_call) frames[first] = tl_ending_call + 1;
+    std::int64_t entry = table::add(frames + first, static_cast<std::uint32_t>(taken - first), key, weight);
+    if (entry >= 0) tl_last_entry = entry;
+  } else {
+    table::note_dropped(weight);  // the unwinder did not get through the signal frame
+  }
+  memory::leave();
+}
+
+// Wall clock: every period is a sample, of the stack the thread is in now (or the call it has just left):
+// the expiries while a wrapped blocking call held the signal come as one with an overrun count.
+void wall_sample(const siginfo_t* info, void* context) noexcept {
+  std::uint64_t weight = 1 + static_cast<std::uint64_t>(info->si_overrun > 0 ? info->si_overrun : 0);
+  table::Key key{tl_tid, table::State::running};
+  // Waiting (blocked, sleeping, or runnable without a CPU) when the thread ran less than half of the
+  // periods since its previous sample.
+  const std::int64_t now = thread_cpu_ns();
+  if (2 * (now - tl_last_cpu_ns) < static_cast<std::int64_t>(weight) * period_ns())
+    key.state = table::State::waiting;
+  tl_last_cpu_ns = now;
+  take_sample(context, key, weight);
+}
+
+// CPU clock. A sample weighs the whole periods of CPU time the thread ran since the previous one, the rest
+// carried, so the counts are CPU time whichever timer took them. A thread starts on its monotonic timer,
+// whose expiries the kernel delivers on time however many threads share the cores. One delivered late (the
+// thread was preempted when it was due) lands where the thread was preempted, not where it ran: a biased
+// point (system calls that update its run time, such as clock_gettime on a CPU clock), so its time is
+// carried and the timer tried again kRetryNs later, when the thread has a CPU back; unless the thread has no
+// sample yet or has carried kMaxCarriedPeriods. kPromptRun expiries on time in a row hand over to the
+// CPU-time timer (cheaper: no timer interrupt of its own), whose expiry, delivered in the thread's own
+// context, is a sample where it runs; one later than kLateCpuNs beyond its period hands back. A monotonic
+// expiry that finds the thread's CPU time still, in a system call, hands over too: a waiting thread is woken
+// once per wait, not once per period.
+void cpu_sample(const siginfo_t* info, void* context) noexcept {
+  const std::int64_t period = period_ns();
+  const std::int64_t now = thread_cpu_ns();
+  const std::int64_t ran = now - tl_last_cpu_ns;
+  tl_last_cpu_ns = now;
+  tl_credit_ns += ran;
+  // An expiry of the timer just disarmed, already queued: its time is in the credit, nothing else to do.
+  if (info->si_value.sival_int != tl_armed) return;
+  bool hand_back = false;
+  if (tl_armed == kMonotonicTimer) {
+    const bool late = info->si_overrun > 0 || (monotonic_ns() - tl_set_at_ns) % interval_ns() > kPromptNs;
+    // Its CPU time still since the previous expiry, and the signal cut a system call short: the thread was
+    // blocked (in a call the shim does not wrap: a futex, a read), woken by this signal. A thread preempted
+    // right after the previous sample's handler (its sigreturn is a point where the scheduler preempts) looks
+    // still too, but it is in its own code: it stays on the monotonic timer, or the CPU-time timer would have
+    // its samples late by tens of periods.
+    if (ran < std::min<std::int64_t>(period / 8, kStillNs) && in_system_call(context)) {
+      to_cpu_timer();
+      return;
+    }
+    // kPromptRun expiries on time in a row: the thread has a core to itself, where the CPU-time timer is
+    // on time too and cheaper (no timer interrupt of its own, at most one signal per tick).
+    tl_prompt_run = late ? 0 : tl_prompt_run + 1;
+    hand_back = tl_prompt_run >= kPromptRun;
+    if (tl_credit_ns < period) return;
+    if (late && tl_last_entry >= 0 && tl_credit_ns < kMaxCarriedPeriods * period) {
+      // The thread has just got a CPU back: an expiry a little later finds it running, in its own code.
+      const std::int64_t retry = std::min<std::int64_t>(period / 4, kRetryNs);
+      tl_set_at_ns = monotonic_ns() + retry;
+      set_timer(tl_monotonic_timer, retry);
+      return;
+    }
+  } else if (ran > period + kLateCpuNs) {
+    // The kernel noticed this expiry late: the thread shares its core. The monotonic timer from now on.
+    tl_armed = kMonotonicTimer;
+    tl_prompt_run = 0;
+    set_timer(tl_cpu_timer, 0);
+    tl_set_at_ns = monotonic_ns();
+    set_timer(tl_monotonic_timer, interval_ns());
+  }
+  if (tl_credit_ns >= period) {  // (the kernel rounds CPU timers to its tick: a CPU expiry may fall short)
+    const auto weight = static_cast<std::uint64_t>(tl_credit_ns / period);
+    tl_credit_ns %= period;
+    take_sample(context, table::Key{tl_tid, table::State::running}, weight);
+  }
+  if (hand_back) {
+    tl_prompt_run = 0;
+    to_cpu_timer();
+  }
+  // The handler's own time (the unwinding) is the profiler's, not CPU time of the program's.
+  tl_last_cpu_ns = thread_cpu_ns();
 }
 
 void on_sample(int, siginfo_t* info, void* context) {
@@ -163,43 +364,10 @@ void on_sample(int, siginfo_t* info, void* context) {
     return;
   }
   tl_in_handler = true;
-  // The kernel checks CPU timers at its tick (4 ms at HZ=250), and a wall-clock timer's signal waits while a
-  // wrapped blocking call keeps it blocked: the expiries meanwhile come as one signal with an overrun count.
-  // They are samples all the same, of the stack the thread is in now (or the call it has just left).
-  std::uint64_t weight = 1 + static_cast<std::uint64_t>(info->si_overrun > 0 ? info->si_overrun : 0);
-  tl_counted += weight;
-  table::Key key{tl_tid, table::State::running};
-  if (g_wall) {
-    // Waiting (blocked, sleeping, or runnable without a CPU) when the thread ran less than half of the
-    // periods since its previous sample.
-    const std::int64_t now = thread_cpu_ns();
-    const std::int64_t period_ns = 1000000000L / static_cast<long>(g_hz);
-    if (2 * (now - tl_last_cpu_ns) < static_cast<std::int64_t>(weight) * period_ns)
-      key.state = table::State::waiting;
-    tl_last_cpu_ns = now;
-  }
-  if (tl_samples++ % kNameEvery == 0) threads::note_current(tl_tid);
-  // The memory tracer may be inside libunwind on this very thread (a malloc hook): its per-thread cache is
-  // not re-entrant, so that sample is dropped rather than risk it.
-  if (!memory::enter()) {
-    table::note_dropped(weight);
-  } else {
-    std::uintptr_t frames[table::kMaxDepth + kOwnFrames];
-    int taken = unw_backtrace(reinterpret_cast<void**>(frames), table::kMaxDepth + kOwnFrames);
-    auto pc = static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
-    int first = 0;
-    while (first < taken && frames[first] != pc)
-      ++first;
-    if (first < taken) {
-      // +1: inside the function whether the reader takes the innermost address as is or as a return address.
-      if (tl_ending_call) frames[first] = tl_ending_call + 1;
-      std::int64_t entry = table::add(frames + first, static_cast<std::uint32_t>(taken - first), key, weight);
-      if (entry >= 0) tl_last_entry = entry;
-    } else {
-      table::note_dropped(weight);  // the unwinder did not get through the signal frame
-    }
-    memory::leave();
-  }
+  if (g_wall)
+    wall_sample(info, context);
+  else
+    cpu_sample(info, context);
   tl_in_handler = false;
   errno = saved;
 }
@@ -274,6 +442,8 @@ void after_fork_in_child() noexcept {
   // Timers are not inherited: the parent's ids name nothing here (or, worse, a timer created later).
   for (auto& entry : g_timers)
     entry.store(0, std::memory_order_relaxed);
+  for (auto& entry : g_monotonic_timers)
+    entry.store(0, std::memory_order_relaxed);
   tl_timer = -1;
   arm_current_thread();
 }
@@ -292,6 +462,23 @@ unsigned hz() noexcept {
 
 bool wall_clock() noexcept {
   return g_wall;
+}
+
+void going_to_wait() noexcept {
+  if (g_wall || tl_timer < 0 || tl_armed != kMonotonicTimer) return;
+  // A sample arriving meanwhile returns at once: its time is counted here or by the next one.
+  tl_in_handler = true;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  const std::int64_t now = thread_cpu_ns();
+  tl_credit_ns += now - tl_last_cpu_ns;
+  tl_last_cpu_ns = now;
+  to_cpu_timer();
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  tl_in_handler = false;
+}
+
+void flush_thread() noexcept {
+  flush_current_thread();
 }
 
 void set_ending_call(const void* call) noexcept {
