@@ -45,9 +45,6 @@ constexpr std::int64_t kRetryNs = 300000;
 // CPU clock: periods carried without a prompt expiry before a late one is taken all the same (a thread that
 // is always preempted when its timer expires still has its time counted, on a stack of its own phase).
 constexpr std::int64_t kMaxCarriedPeriods = 8;
-// CPU clock: a monotonic expiry that finds the thread ran less than this since the previous one found it
-// blocked (or sleeping): it goes back to its CPU-time timer.
-constexpr std::int64_t kStillNs = 50000;
 // What each sigevent says in si_value: which of a thread's two timers expired.
 constexpr int kCpuTimer = 0;
 constexpr int kMonotonicTimer = 1;
@@ -312,12 +309,13 @@ void cpu_sample(const siginfo_t* info, void* context) noexcept {
   bool hand_back = false;
   if (tl_armed == kMonotonicTimer) {
     const bool late = info->si_overrun > 0 || (monotonic_ns() - tl_set_at_ns) % interval_ns() > kPromptNs;
-    // Its CPU time still since the previous expiry, and the signal cut a system call short: the thread was
-    // blocked (in a call the shim does not wrap: a futex, a read), woken by this signal. A thread preempted
+    // Its CPU time (almost) still since the previous expiry (waking up is 10 to 25 us of CPU here, more on a
+    // slow machine), and the signal cut a system call short: the thread was blocked (in a call the shim does
+    // not wrap: a futex, a read), woken by this signal. A thread preempted
     // right after the previous sample's handler (its sigreturn is a point where the scheduler preempts) looks
     // still too, but it is in its own code: it stays on the monotonic timer, or the CPU-time timer would have
     // its samples late by tens of periods.
-    if (ran < std::min<std::int64_t>(period / 8, kStillNs) && in_system_call(context)) {
+    if (ran < period / 8 && in_system_call(context)) {
       to_cpu_timer();
       return;
     }
