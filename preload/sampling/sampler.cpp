@@ -470,6 +470,13 @@ void going_to_wait() noexcept {
   const std::int64_t now = thread_cpu_ns();
   tl_credit_ns += now - tl_last_cpu_ns;
   tl_last_cpu_ns = now;
+  // Whole periods carried by late expiries were run before the call: on the last sampled stack, not on the
+  // call, where the CPU-time timer would deliver them when the call returns.
+  const std::int64_t period = period_ns();
+  if (tl_credit_ns >= period && tl_last_entry >= 0) {
+    table::add_to(tl_last_entry, static_cast<std::uint64_t>(tl_credit_ns / period));
+    tl_credit_ns %= period;
+  }
   to_cpu_timer();
   std::atomic_signal_fence(std::memory_order_seq_cst);
   tl_in_handler = false;
