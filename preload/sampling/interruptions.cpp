@@ -5,7 +5,9 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/msg.h>
 #include <sys/select.h>
+#include <sys/sem.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +38,10 @@ using SemClockwaitFn = int (*)(sem_t*, clockid_t, const timespec*);
 using SigwaitinfoFn = int (*)(const sigset_t*, siginfo_t*);
 using SigtimedwaitFn = int (*)(const sigset_t*, siginfo_t*, const timespec*);
 using SigsuspendFn = int (*)(const sigset_t*);
+using SemopFn = int (*)(int, sembuf*, std::size_t);
+using SemtimedopFn = int (*)(int, sembuf*, std::size_t, const timespec*);
+using MsgrcvFn = ssize_t (*)(int, void*, std::size_t, long, int);
+using MsgsndFn = int (*)(int, const void*, std::size_t, int);
 
 std::atomic<NanosleepFn> g_nanosleep{nullptr};
 std::atomic<ClockNanosleepFn> g_clock_nanosleep{nullptr};
@@ -51,6 +57,10 @@ std::atomic<SemClockwaitFn> g_sem_clockwait{nullptr};
 std::atomic<SigwaitinfoFn> g_sigwaitinfo{nullptr};
 std::atomic<SigtimedwaitFn> g_sigtimedwait{nullptr};
 std::atomic<SigsuspendFn> g_sigsuspend{nullptr};
+std::atomic<SemopFn> g_semop{nullptr};
+std::atomic<SemtimedopFn> g_semtimedop{nullptr};
+std::atomic<MsgrcvFn> g_msgrcv{nullptr};
+std::atomic<MsgsndFn> g_msgsnd{nullptr};
 
 using real::lookup;
 
@@ -111,7 +121,7 @@ struct WithOurs {
 // Each wrapper: unless watching(), the real call and nothing else; else, the real call once with the
 // sampler's signal held, whatever it returns going back to the program as is.
 template <typename Fn, typename... Args>
-int held_call(Fn real, Args... args) noexcept {
+auto held_call(Fn real, Args... args) noexcept {
   if (!watching()) return real(args...);
   SamplesHeld held(reinterpret_cast<const void*>(real));
   return real(args...);
@@ -152,6 +162,10 @@ void resolve() noexcept {
   lookup(g_sigwaitinfo, "sigwaitinfo");
   lookup(g_sigtimedwait, "sigtimedwait");
   lookup(g_sigsuspend, "sigsuspend");
+  lookup(g_semop, "semop");
+  lookup(g_semtimedop, "semtimedop");
+  lookup(g_msgrcv, "msgrcv");
+  lookup(g_msgsnd, "msgsnd");
 }
 
 }  // namespace prof::preload::sampling::interruptions
@@ -284,4 +298,29 @@ PROF_SHIM_EXPORT int sigtimedwait(const sigset_t* set, siginfo_t* info, const ti
   auto real = pi::lookup(pi::g_sigtimedwait, "sigtimedwait");
   if (pi::missing(real)) return -1;
   return pi::held_call(real, set, info, timeout);
+}
+
+// System V IPC waits: the kernel never restarts semop, semtimedop, msgrcv and msgsnd after a handler.
+PROF_SHIM_EXPORT int semop(int set, sembuf* operations, std::size_t count) {
+  auto real = pi::lookup(pi::g_semop, "semop");
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, set, operations, count);
+}
+
+PROF_SHIM_EXPORT int semtimedop(int set, sembuf* operations, std::size_t count, const timespec* timeout) {
+  auto real = pi::lookup(pi::g_semtimedop, "semtimedop");
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, set, operations, count, timeout);
+}
+
+PROF_SHIM_EXPORT ssize_t msgrcv(int queue, void* message, std::size_t size, long type, int flags) {
+  auto real = pi::lookup(pi::g_msgrcv, "msgrcv");
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, queue, message, size, type, flags);
+}
+
+PROF_SHIM_EXPORT int msgsnd(int queue, const void* message, std::size_t size, int flags) {
+  auto real = pi::lookup(pi::g_msgsnd, "msgsnd");
+  if (pi::missing(real)) return -1;
+  return pi::held_call(real, queue, message, size, flags);
 }

@@ -1,8 +1,9 @@
 #pragma once
 // The kernel never restarts some calls after a handler ran, SA_RESTART or not: nanosleep, clock_nanosleep,
 // poll, ppoll, select, pselect, epoll_wait, epoll_pwait, pause, sigsuspend, sem_timedwait, sem_clockwait,
-// sigwaitinfo and sigtimedwait return EINTR. The shim wraps those (and sleep, usleep, whose glibc versions
-// call nanosleep internally) so that a sample never interrupts them:
+// sigwaitinfo, sigtimedwait and System V's semop, semtimedop, msgrcv and msgsnd return EINTR. The shim wraps
+// those (and sleep, usleep, whose glibc versions call nanosleep internally) so that a sample never interrupts
+// them:
 // - on the CPU clock (the default) the thread's CPU-time timer, which never fires while the thread sleeps,
 //   takes over from its monotonic one before the call (sampling/sampler.hpp): then the wrapper is a check
 //   and the real call;
@@ -13,7 +14,9 @@
 //   the call's stack, waiting.
 //
 // Fortified programs' __poll_chk and __ppoll_chk are wrapped too (glibc's call its own poll inside). Not
-// covered: these calls made by raw syscall(2). A thread still inside such a call when the process ends (or
+// covered: these calls made by raw syscall(2), io_getevents (libaio makes the system call itself) and socket
+// calls on a socket with a receive or send timeout (SO_RCVTIMEO, SO_SNDTIMEO), which the kernel does not
+// restart either. A thread still inside such a call when the process ends (or
 // leaving it by longjmp from a handler, without the saved mask) loses the samples it held.
 
 namespace prof::preload::sampling::interruptions {

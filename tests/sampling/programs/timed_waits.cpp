@@ -1,9 +1,14 @@
-// Timed waits that must time out, never fail: sem_timedwait on a semaphore nobody posts (ETIMEDOUT) and
-// sigtimedwait for a blocked SIGUSR2 nobody sends (EAGAIN), 20 ms each, 10 times, while a thread burns CPU.
-// Prints the counts; under wall-clock sampling a sample cuts each wait short many times over.
+// Waits the kernel never restarts after a handler, that must end as without prof, never fail: sem_timedwait
+// on a semaphore nobody posts (ETIMEDOUT), sigtimedwait for a blocked SIGUSR2 nobody sends (EAGAIN) and
+// System V semtimedop on a semaphore nobody raises (EAGAIN), 20 ms each, then semop and msgrcv waiting for
+// what a poster thread sends 20 ms later, 10 times, while a thread burns CPU. Prints the counts; under
+// wall-clock sampling a sample would cut each wait short many times over.
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <time.h>
 
 #include <atomic>
@@ -24,6 +29,29 @@ void* burner(void*) {
   return nullptr;
 }
 
+int g_semaphores = -1;  // System V: 0 waited for with a timeout, never raised; 1 raised by the poster
+int g_queue = -1;
+constexpr int kRounds = 10;
+
+struct Message {
+  long type;
+  char text[8];
+};
+
+// Each round, 20 ms after main started waiting: raises semaphore 1, then sends one message.
+void* poster(void*) {
+  for (int i = 0; i < kRounds; ++i) {
+    timespec pause{0, 20000000};
+    while (nanosleep(&pause, &pause) != 0) {
+    }
+    sembuf up{1, 1, 0};
+    semop(g_semaphores, &up, 1);
+    Message message{1, "ping"};
+    msgsnd(g_queue, &message, sizeof message.text, 0);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 int main() {
@@ -35,8 +63,13 @@ int main() {
   if (pthread_create(&thread, nullptr, burner, nullptr) != 0) return 2;
   sem_t semaphore;
   sem_init(&semaphore, 0, 0);
-  int timeouts = 0, failures = 0;
-  for (int i = 0; i < 10; ++i) {
+  g_semaphores = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+  g_queue = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+  if (g_semaphores < 0 || g_queue < 0) return 3;
+  pthread_t post;
+  if (pthread_create(&post, nullptr, poster, nullptr) != 0) return 2;
+  int timeouts = 0, received = 0, failures = 0;
+  for (int i = 0; i < kRounds; ++i) {
     timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_nsec += 20000000;
@@ -53,9 +86,27 @@ int main() {
       ++timeouts;
     else
       ++failures;
+    sembuf never{0, -1, 0};
+    if (semtimedop(g_semaphores, &never, 1, &wait) == -1 && errno == EAGAIN)
+      ++timeouts;
+    else
+      ++failures;
+    sembuf down{1, -1, 0};
+    if (semop(g_semaphores, &down, 1) == 0)
+      ++received;
+    else
+      ++failures;
+    Message message{};
+    if (msgrcv(g_queue, &message, sizeof message.text, 0, 0) == sizeof message.text)
+      ++received;
+    else
+      ++failures;
   }
   g_stop = true;
   pthread_join(thread, nullptr);
-  std::printf("timeouts %d failures %d\n", timeouts, failures);
+  pthread_join(post, nullptr);
+  semctl(g_semaphores, 0, IPC_RMID);
+  msgctl(g_queue, IPC_RMID, nullptr);
+  std::printf("timeouts %d received %d failures %d\n", timeouts, received, failures);
   return failures == 0 ? 0 : 1;
 }
