@@ -1,6 +1,5 @@
 #include "read/plain_stacks.hpp"
 
-#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -9,77 +8,15 @@
 #include <fmt/format.h>
 
 #include "read/json_access.hpp"
+#include "read/json_scan.hpp"
 
 namespace prof::viewer {
 
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-std::size_t skip_space(const char* text, std::size_t size, std::size_t at) {
-  while (at < size && is_space(text[at]))
-    ++at;
-  return at;
-}
-
-// The end of the string whose opening quote is at `at`, or npos. `escaped` tells whether it holds a
-// backslash.
-std::size_t skip_string(const char* text, std::size_t size, std::size_t at, bool& escaped) {
-  ++at;
-  while (at < size) {
-    const void* quote = std::memchr(text + at, '"', size - at);
-    if (!quote) return std::string_view::npos;
-    std::size_t end = static_cast<std::size_t>(static_cast<const char*>(quote) - text);
-    // A quote preceded by an odd number of backslashes is part of the string.
-    std::size_t slashes = 0;
-    while (end - slashes > at && text[end - slashes - 1] == '\\')
-      ++slashes;
-    if (std::memchr(text + at, '\\', end - at)) escaped = true;
-    if (slashes % 2 == 0) return end + 1;
-    at = end + 1;
-  }
-  return std::string_view::npos;
-}
-
-// The bytes a skipped value's brackets and strings turn on; everything else is passed over a byte at a time
-// with one lookup (the frames table before "stacks" is 10 % of a snapshot).
-constexpr auto kStructural = [] {
-  std::array<bool, 256> table{};
-  for (unsigned char c : std::string_view("\"[]{}"))
-    table[c] = true;
-  return table;
-}();
-
-// The end of the value at `at`, or npos. Only strings and brackets are followed: the DOM parser checks the
-// rest of the document afterwards.
-std::size_t skip_value(const char* text, std::size_t size, std::size_t at) {
-  bool escaped = false;
-  if (at >= size) return std::string_view::npos;
-  if (text[at] == '"') return skip_string(text, size, at, escaped);
-  if (text[at] != '[' && text[at] != '{') {  // a number, true, false or null
-    while (at < size && text[at] != ',' && text[at] != '}' && !is_space(text[at]))
-      ++at;
-    return at < size ? at : std::string_view::npos;
-  }
-  std::size_t depth = 0;
-  while (at < size) {
-    while (at < size && !kStructural[static_cast<unsigned char>(text[at])])
-      ++at;
-    if (at >= size) break;
-    char c = text[at];
-    if (c == '"') {
-      at = skip_string(text, size, at, escaped);
-      if (at == std::string_view::npos) return at;
-      continue;
-    }
-    if (c == '{' || c == '[') ++depth;
-    if ((c == '}' || c == ']') && --depth == 0) return at + 1;
-    ++at;
-  }
-  return std::string_view::npos;
-}
+using json_scan::skip_space;
+using json_scan::skip_string;
+using json_scan::skip_value;
 
 // The number of decimal digits at text[0, 8), eight bytes read at once; and their value in `value`.
 // Bytes are digits when their high nibble is 3 before and after adding 6 (simdjson's test for eight digits,

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "error.hpp"
+#include "read/json_scan.hpp"
 #include "read/meta_reader.hpp"
 #include "read/path_bytes.hpp"
 #include "read/snapshot_reader.hpp"
@@ -21,48 +22,9 @@ namespace {
 
 constexpr std::size_t kHeadBytes = 64 * 1024;
 
-std::size_t skip_space(std::string_view text, std::size_t at) {
-  while (at < text.size() && (text[at] == ' ' || text[at] == '\n' || text[at] == '\r' || text[at] == '\t'))
-    ++at;
-  return at;
-}
-
-// The end of the string starting at `at` (a quote), or npos.
-std::size_t skip_string(std::string_view text, std::size_t at) {
-  for (++at; at < text.size(); ++at) {
-    if (text[at] == '\\')
-      ++at;
-    else if (text[at] == '"')
-      return at + 1;
-  }
-  return std::string_view::npos;
-}
-
-// The end of the value starting at `at`, or npos when the head ends first. Only brackets and strings
-// matter: the parser that reads the value afterwards checks the rest.
-std::size_t skip_value(std::string_view text, std::size_t at) {
-  if (at >= text.size()) return std::string_view::npos;
-  if (text[at] == '"') return skip_string(text, at);
-  if (text[at] != '{' && text[at] != '[') {
-    while (at < text.size() && text[at] != ',' && text[at] != '}' && text[at] != ']' && text[at] != ' ' &&
-           text[at] != '\n')
-      ++at;
-    return at < text.size() ? at : std::string_view::npos;
-  }
-  std::size_t depth = 0;
-  while (at < text.size()) {
-    char c = text[at];
-    if (c == '"') {
-      at = skip_string(text, at);
-      if (at == std::string_view::npos) return at;
-      continue;
-    }
-    if (c == '{' || c == '[') ++depth;
-    if ((c == '}' || c == ']') && --depth == 0) return at + 1;
-    ++at;
-  }
-  return std::string_view::npos;
-}
+using json_scan::skip_space;
+using json_scan::skip_string;
+using json_scan::skip_value;
 
 std::string read_head(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);

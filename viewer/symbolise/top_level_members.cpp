@@ -2,33 +2,17 @@
 
 #include <string>
 
+#include "read/json_scan.hpp"
+
 namespace prof::viewer {
 
 namespace {
 
 constexpr std::size_t kBad = std::string_view::npos;
 
-bool space(char c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-std::size_t skip_space(std::string_view json, std::size_t i) {
-  while (i < json.size() && space(json[i]))
-    ++i;
-  return i;
-}
-
-// `i` at an opening quote: the index just past the closing one.
-std::size_t end_of_string(std::string_view json, std::size_t i) {
-  for (++i; i < json.size(); ++i) {
-    if (json[i] == '\\') {
-      ++i;
-    } else if (json[i] == '"') {
-      return i + 1;
-    }
-  }
-  return kBad;
-}
+using json_scan::is_space;
+using json_scan::skip_space;
+using json_scan::skip_string;
 
 // `i` at a value's first byte: the index just past it. Brackets must pair up; scalars end at the next
 // separator.
@@ -37,7 +21,7 @@ std::size_t end_of_value(std::string_view json, std::size_t i) {
   while (i < json.size()) {
     char c = json[i];
     if (c == '"') {
-      i = end_of_string(json, i);
+      i = skip_string(json, i);
       if (i == kBad || closers.empty()) return i;
       continue;
     }
@@ -48,7 +32,7 @@ std::size_t end_of_value(std::string_view json, std::size_t i) {
       if (closers.back() != c) return kBad;
       closers.pop_back();
       if (closers.empty()) return i + 1;
-    } else if (closers.empty() && (c == ',' || space(c))) {
+    } else if (closers.empty() && (c == ',' || is_space(c))) {
       return i;
     }
     ++i;
@@ -66,7 +50,7 @@ std::optional<std::vector<RawMember>> top_level_members(std::string_view json) {
   if (i < json.size() && json[i] == '}')
     return skip_space(json, i + 1) == json.size() ? std::optional(members) : std::nullopt;
   while (i < json.size() && json[i] == '"') {
-    std::size_t key_end = end_of_string(json, i);
+    std::size_t key_end = skip_string(json, i);
     if (key_end == kBad) return std::nullopt;
     std::string_view key = json.substr(i + 1, key_end - i - 2);
     if (key.find('\\') != std::string_view::npos) return std::nullopt;
