@@ -77,93 +77,83 @@ bool split_with_compressed_debug(const fs::path& folder) {
   return std::system(command.c_str()) == 0;
 }
 
+// A fresh folder with the split program, and PROF_DEBUG_CACHE set to `cache_setting` (its own "cache" folder
+// when none is given). `ready` is false when binutils could not split it (the test then skips).
+struct SplitProgram {
+  Folder folder;
+  fs::path cache = folder.path / "cache";
+  std::string program = (folder.path / "program").string();
+  bool ready = split_with_compressed_debug(folder.path);
+  explicit SplitProgram(const char* cache_setting = nullptr) {
+    ::setenv("PROF_DEBUG_CACHE", cache_setting ? cache_setting : cache.c_str(), 1);
+    if (!ready) WARN("objcopy is missing or failed: skipped");
+  }
+};
+
 }  // namespace
 
 TEST_CASE("compressed DWARF in a separate debug file is decompressed once, then read from the cache") {
-  Folder folder;
-  if (!split_with_compressed_debug(folder.path)) {
-    WARN("objcopy is missing or failed: skipped");
-    return;
-  }
-  auto cache = folder.path / "cache";
-  ::setenv("PROF_DEBUG_CACHE", cache.c_str(), 1);
-  auto program = (folder.path / "program").string();
+  SplitProgram split;
+  if (!split.ready) return;
 
-  SymbolModule first(program, program_base());
+  SymbolModule first(split.program, program_base());
   REQUIRE(first.error().empty());
   REQUIRE_FALSE(first.build_id().empty());
   CHECK(named_plain_caller(first.lookup(plain_call_address())));
-  auto copies = copies_in(cache);
+  auto copies = copies_in(split.cache);
   REQUIRE(copies.size() == 1);
   CHECK(copies[0].filename().string().starts_with(first.build_id() + "-"));
   // Decompressed: larger than the compressed file it was made from.
-  CHECK(fs::file_size(copies[0]) > fs::file_size(folder.path / "program.debug"));
+  CHECK(fs::file_size(copies[0]) > fs::file_size(split.folder.path / "program.debug"));
   auto made = inode_of(copies[0]);
 
   // The next symbolisation maps the same copy: not made again (a new copy is a new inode, renamed in).
-  SymbolModule second(program, program_base());
+  SymbolModule second(split.program, program_base());
   CHECK(named_plain_caller(second.lookup(plain_call_address())));
-  REQUIRE(copies_in(cache).size() == 1);
+  REQUIRE(copies_in(split.cache).size() == 1);
   CHECK(inode_of(copies[0]) == made);
 }
 
 TEST_CASE("a copy serves only the debug file it was made from") {
-  Folder folder;
-  if (!split_with_compressed_debug(folder.path)) {
-    WARN("objcopy is missing or failed: skipped");
-    return;
-  }
-  auto cache = folder.path / "cache";
-  ::setenv("PROF_DEBUG_CACHE", cache.c_str(), 1);
-  auto program = (folder.path / "program").string();
-  CHECK(named_plain_caller(SymbolModule(program, program_base()).lookup(plain_call_address())));
-  REQUIRE(copies_in(cache).size() == 1);
+  SplitProgram split;
+  if (!split.ready) return;
+  CHECK(named_plain_caller(SymbolModule(split.program, program_base()).lookup(plain_call_address())));
+  REQUIRE(copies_in(split.cache).size() == 1);
   // Another file with the same build id (here the same bytes, as a crafted one would claim libc's): its own
   // copy, never the first one.
-  auto other = folder.path / "other";
+  auto other = split.folder.path / "other";
   fs::create_directory(other);
-  fs::copy_file(folder.path / "program", other / "program");
-  fs::copy_file(folder.path / "program.debug", other / "program.debug");
+  fs::copy_file(split.folder.path / "program", other / "program");
+  fs::copy_file(split.folder.path / "program.debug", other / "program.debug");
   CHECK(named_plain_caller(
       SymbolModule((other / "program").string(), program_base()).lookup(plain_call_address())));
-  CHECK(copies_in(cache).size() == 2);
+  CHECK(copies_in(split.cache).size() == 2);
 }
 
 TEST_CASE("a cached copy that carries another build id is not used, and is made again") {
-  Folder folder;
-  if (!split_with_compressed_debug(folder.path)) {
-    WARN("objcopy is missing or failed: skipped");
-    return;
-  }
-  auto cache = folder.path / "cache";
-  ::setenv("PROF_DEBUG_CACHE", cache.c_str(), 1);
-  auto program = (folder.path / "program").string();
-  SymbolModule first(program, program_base());
+  SplitProgram split;
+  if (!split.ready) return;
+  SymbolModule first(split.program, program_base());
   REQUIRE(named_plain_caller(first.lookup(plain_call_address())));  // the DWARF is read at the first lookup
-  auto copies = copies_in(cache);
+  auto copies = copies_in(split.cache);
   REQUIRE(copies.size() == 1);
   // Another binary's debug information under this copy's name.
   fs::copy_file("/bin/true", copies[0], fs::copy_options::overwrite_existing);
   auto planted = fs::file_size(copies[0]);
 
-  SymbolModule again(program, program_base());
+  SymbolModule again(split.program, program_base());
   CHECK(named_plain_caller(again.lookup(plain_call_address())));
   CHECK(fs::file_size(copies[0]) != planted);
 }
 
 TEST_CASE("PROF_DEBUG_CACHE=0 reads compressed DWARF in place and writes no copy") {
-  Folder folder;
-  if (!split_with_compressed_debug(folder.path)) {
-    WARN("objcopy is missing or failed: skipped");
-    return;
-  }
-  ::setenv("PROF_DEBUG_CACHE", "0", 1);
+  SplitProgram split("0");
+  if (!split.ready) return;
   CHECK(debug_cache_folder().empty());
-  auto program = (folder.path / "program").string();
-  SymbolModule module(program, program_base());
+  SymbolModule module(split.program, program_base());
   CHECK(named_plain_caller(module.lookup(plain_call_address())));
   // Nothing new beside the program and its debug file.
-  CHECK(std::distance(fs::directory_iterator(folder.path), fs::directory_iterator()) == 2);
+  CHECK(std::distance(fs::directory_iterator(split.folder.path), fs::directory_iterator()) == 2);
 }
 
 TEST_CASE("a debug file found by build id (libc6-dbg's libc) is read from its copy from the second time on") {
