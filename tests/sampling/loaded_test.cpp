@@ -142,6 +142,7 @@ TEST_CASE("Threads waiting on a condition variable are not woken at the sampling
   const Csv table = prof_csv(dir, {"report", at(dir, "run"), "--samples"});
   long burn = 0;
   for (const auto& row : table.rows)
-    if (row.at("name") == "burn") burn = std::stol(row.at("samples"));
+    // "burn" or, from clang's debug information, "(anonymous namespace)::burn(double)".
+    if (row.at("name").find("burn") != std::string::npos) burn += std::stol(row.at("samples"));
   CHECK(burn >= 200);
 }
