@@ -155,7 +155,7 @@ bool reached(std::uint64_t size) noexcept {
 void configure() noexcept {
   std::uint64_t bytes = read_interval();
   if (bytes == 0) return;
-  g_entries = static_cast<Entry*>(pages::reserve(sizeof(Entry) * kMaxSites));
+  g_entries = static_cast<Entry*>(pages::reserve_large(sizeof(Entry) * kMaxSites));
   if (!g_entries) return;  // no room for the estimates: exact mode
   long seed =
       settings::whole_number("PROF_MEMORY_SAMPLE_SEED", 0x7FFFFFFFFFFFFFFFL, 0, "a new seed each run");

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 #include <atomic>
+#include <cstdint>
 
 namespace prof::preload::memory::pages {
 
@@ -28,6 +29,20 @@ void* reserve(std::size_t bytes) noexcept {
   void* address =
       ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   return address == MAP_FAILED ? nullptr : address;
+}
+
+void* reserve_large(std::size_t bytes) noexcept {
+  constexpr std::uintptr_t kLarge = std::uintptr_t{2} << 20;
+  bytes = (bytes + kLarge - 1) & ~(kLarge - 1);
+  auto* room = static_cast<char*>(reserve(bytes + kLarge));
+  if (!room) return nullptr;
+  auto address = reinterpret_cast<std::uintptr_t>(room);
+  std::size_t head = ((address + kLarge - 1) & ~(kLarge - 1)) - address;
+  if (head) ::munmap(room, head);
+  ::munmap(room + head + bytes, kLarge - head);
+  // Advice: a kernel without transparent huge pages refuses or ignores it, and small pages serve as well.
+  if (bytes > kLarge) ::madvise(room + head + kLarge, bytes - kLarge, MADV_HUGEPAGE);
+  return room + head;
 }
 
 void note_touched(std::int64_t bytes) noexcept {

@@ -82,9 +82,37 @@ bool same_stack(const Site& s, std::uint64_t hash, const std::uintptr_t* frames,
          std::memcmp(g_frames + s.first_frame, frames, sizeof(std::uintptr_t) * depth) == 0;
 }
 
+// The shards' probe tables come from one reservation of huge pages past its first 2 MiB (pages.hpp): with
+// 100 000 sites they span 2 MiB, and each new stack's probe is a random read there (a TLB miss per probe in
+// 64 separate small-page tables). A table that grows is left where it was, as is its space: at most as much
+// again as the tables in use. Bound: a shard's table is at most 4 times its sites (it doubles at half full)
+// plus the first slots, so all tables in use hold at most 4 * kMaxSites + kShards * kFirstSlots slots.
+constexpr std::size_t kSlotRoomBytes = 2 * sizeof(std::uint64_t) * (4 * kMaxSites + kShards * kFirstSlots);
+char* g_slot_room = nullptr;
+std::atomic<std::size_t> g_slot_room_used{0};     // may pass the end: a table that did not fit
+std::atomic<std::size_t> g_slot_room_counted{0};  // what the tables taken from it hold
+
+std::uint64_t* take_slots(std::uint32_t capacity) noexcept {
+  std::size_t bytes = sizeof(std::uint64_t) * capacity;
+  if (g_slot_room) {
+    std::size_t at = g_slot_room_used.fetch_add(bytes, std::memory_order_relaxed);
+    if (at + bytes <= kSlotRoomBytes) {
+      g_slot_room_counted.fetch_add(bytes, std::memory_order_relaxed);
+      pages::note_touched(static_cast<std::int64_t>(bytes));
+      return reinterpret_cast<std::uint64_t*>(g_slot_room + at);
+    }
+  }
+  return static_cast<std::uint64_t*>(pages::map(bytes));  // zeroed, like the room's untouched pages
+}
+
+bool in_slot_room(const std::uint64_t* slots) noexcept {
+  auto* bytes = reinterpret_cast<const char*>(slots);
+  return g_slot_room && bytes >= g_slot_room && bytes < g_slot_room + kSlotRoomBytes;
+}
+
 bool grow(Shard& shard) noexcept {
   std::uint32_t capacity = shard.capacity ? shard.capacity * 2 : kFirstSlots;
-  auto* slots = static_cast<std::uint64_t*>(pages::map(sizeof(std::uint64_t) * capacity));
+  std::uint64_t* slots = take_slots(capacity);
   if (!slots) return false;
   for (std::uint32_t i = 0; i < shard.capacity; ++i) {
     std::uint64_t entry = shard.slots[i];
@@ -95,7 +123,7 @@ bool grow(Shard& shard) noexcept {
       at = (at + 1) & (capacity - 1);
     slots[at] = entry;
   }
-  pages::unmap(shard.slots, sizeof(std::uint64_t) * shard.capacity);
+  if (!in_slot_room(shard.slots)) pages::unmap(shard.slots, sizeof(std::uint64_t) * shard.capacity);
   shard.slots = slots;
   shard.capacity = capacity;
   return true;
@@ -209,9 +237,10 @@ void bump(T& field, T delta) noexcept {
 bool init() noexcept {
   if (g_sites) return true;
   g_exit_key_made = pthread_key_create(&g_exit_key, flush_at_exit) == 0;
-  g_sites = static_cast<Site*>(pages::reserve(sizeof(Site) * kMaxSites));
-  g_frames = static_cast<std::uintptr_t*>(pages::reserve(sizeof(std::uintptr_t) * kMaxFrames));
-  g_slots = static_cast<std::uint32_t*>(pages::reserve(sizeof(std::uint32_t) * kMaxFrames));
+  g_sites = static_cast<Site*>(pages::reserve_large(sizeof(Site) * kMaxSites));
+  g_frames = static_cast<std::uintptr_t*>(pages::reserve_large(sizeof(std::uintptr_t) * kMaxFrames));
+  g_slots = static_cast<std::uint32_t*>(pages::reserve_large(sizeof(std::uint32_t) * kMaxFrames));
+  g_slot_room = static_cast<char*>(pages::reserve_large(kSlotRoomBytes));  // optional: pages::map otherwise
   return g_sites && g_frames && g_slots;
 }
 
@@ -336,8 +365,11 @@ void reset() noexcept {
   pages::discard(g_sites, sizeof(Site) * kMaxSites);
   pages::discard(g_frames, sizeof(std::uintptr_t) * kMaxFrames);
   pages::discard(g_slots, sizeof(std::uint32_t) * kMaxFrames);
+  g_slot_room_used.store(0, std::memory_order_relaxed);
+  pages::note_touched(-static_cast<std::int64_t>(g_slot_room_counted.exchange(0, std::memory_order_relaxed)));
+  pages::discard(g_slot_room, kSlotRoomBytes);
   for (Shard& shard : g_shards) {
-    pages::unmap(shard.slots, sizeof(std::uint64_t) * shard.capacity);
+    if (!in_slot_room(shard.slots)) pages::unmap(shard.slots, sizeof(std::uint64_t) * shard.capacity);
     shard.slots = nullptr;
     shard.capacity = 0;
     shard.used = 0;
