@@ -1,5 +1,6 @@
 // prof: the launcher and viewer of libprof.
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
 
@@ -9,9 +10,12 @@
 #include "cli_errors.hpp"
 #include "commands.hpp"
 #include "error.hpp"
+#include "large_pages.hpp"
+#include "run/run_program.hpp"
 
 int main(int argc, char** argv) {
   using namespace prof::viewer;
+  use_large_pages(argc, argv);
   CLI::App app{"prof: profile C++ and HPC programs and read their snapshots", "prof"};
   app.set_version_flag("--version", "prof (libprof) " PROF_VERSION_STRING);
   app.require_subcommand(1);
@@ -23,6 +27,7 @@ int main(int argc, char** argv) {
   add_flamegraph_command(app, exit_code);
   add_export_command(app, exit_code);
   try {
+    if (argc >= 2 && std::strcmp(argv[1], run::kFinishRun) == 0) return run::finish_run_command(argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

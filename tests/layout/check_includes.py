@@ -14,7 +14,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 # viewer/: the base files at the top (error, cli_errors, units, terminal) may be included by every stage; the
 # *_command.cpp files and main.cpp at the top may include everything.
-VIEWER_BASE = {"error.hpp", "cli_errors.hpp", "units.hpp", "terminal.hpp", "output_file.hpp"}
+VIEWER_BASE = {"error.hpp", "cli_errors.hpp", "units.hpp", "terminal.hpp", "output_file.hpp", "large_pages.hpp"}
 VIEWER = {
     "model": {"model"},
     "read": {"read", "model"},

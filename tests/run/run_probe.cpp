@@ -10,6 +10,7 @@
 //   fill-stderr CODE prints "pid PID", waits for a line on stdin, fills stderr (a pipe) to the brim and exits
 //                    with CODE: whoever writes to that pipe next blocks until it is read
 //   segv             dies of a segmentation fault
+//   stacks CODE      allocates from 3^10 distinct call stacks (a snapshot of megabytes), exits with CODE
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -79,6 +80,27 @@ void print_pid() {
     pause();
 }
 
+// Three call sites a level: each path through ten levels is a stack of its own. The barrier after each call
+// keeps the compiler from merging the three calls into one.
+template <int Level>
+__attribute__((noinline)) void branch(int path) {
+  if constexpr (Level == 0) {
+    void* volatile block = std::malloc(16 + static_cast<std::size_t>(path % 7));
+    std::free(block);
+  } else {
+    if (path % 3 == 0) {
+      branch<Level - 1>(path / 3);
+      asm volatile("" ::: "memory");
+    } else if (path % 3 == 1) {
+      branch<Level - 1>(path / 3 + 1);
+      asm volatile("" ::: "memory");
+    } else {
+      branch<Level - 1>(path / 3 + 2);
+      asm volatile("" ::: "memory");
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,8 +152,13 @@ int main(int argc, char** argv) {
     *nowhere = 1;
     return 0;
   }
+  if (argc == 3 && std::strcmp(argv[1], "stacks") == 0) {
+    for (int path = 0; path < 59049; ++path)
+      branch<10>(path);
+    return std::atoi(argv[2]);
+  }
   std::fprintf(stderr,
                "usage: run_probe trap CODE | tty | count-sigint | fence N | stop-self CODE | "
-               "fill-stderr CODE | segv\n");
+               "fill-stderr CODE | segv | stacks CODE\n");
   return 2;
 }

@@ -45,3 +45,48 @@ TEST_CASE("prof run counts the snapshot of a program killed by a signal the shim
   REQUIRE(snapshot_files(tmp.path()).size() == 1);
   CHECK(validate_snapshots(tmp.path()) == 0);
 }
+
+TEST_CASE("prof run finishes megabytes of snapshots in a second start with large pages, as the first would",
+          "[run][shim]") {
+  TempDir tmp;
+  const auto big = tmp.path() / "big";
+  const auto small_pages = tmp.path() / "small_pages";
+  ProcessOptions options;
+  options.env["GLIBC_TUNABLES"] = "glibc.malloc.perturb=0";
+  const auto result =
+      run_process({kProf, "run", "-o", big.string(), "--", kProbe, "stacks", "7"}, {}, options);
+  options.env["PROF_LARGE_PAGES"] = "0";
+  const auto reference =
+      run_process({kProf, "run", "-o", small_pages.string(), "--", kProbe, "stacks", "7"}, {}, options);
+  CHECK(result.exit_code == 7);
+  CHECK(reference.exit_code == 7);
+  REQUIRE(snapshot_files(big).size() == 1);
+  CHECK(std::filesystem::file_size(snapshot_files(big).front()) > (std::uintmax_t{1} << 20));
+  CHECK(validate_snapshots(big) == 0);
+  CHECK(result.err ==
+        "prof: 1 snapshot in " + big.string() + " (read it: prof report " + big.string() + ")\n");
+  // Symbolised as in one start: the same report, the probe's functions by name.
+  const auto report = run_process({kProf, "report", "--mem", "--format", "csv", big.string()});
+  const auto expected = run_process({kProf, "report", "--mem", "--format", "csv", small_pages.string()});
+  CHECK(report.exit_code == 0);
+  CHECK(report.out.find("branch<0>") != std::string::npos);
+  CHECK(report.out == expected.out);
+}
+
+TEST_CASE("prof run leaves GLIBC_TUNABLES to the program as the user set it", "[run][shim]") {
+  TempDir tmp;
+  const std::vector<std::string> show = {"sh", "-c", "printf '%s' \"${GLIBC_TUNABLES-unset}\""};
+  for (const char* value : {"", "glibc.malloc.perturb=0", "unset"}) {
+    INFO(value);
+    ProcessOptions options;
+    if (std::string(value) == "unset")
+      options.env["GLIBC_TUNABLES"] = std::nullopt;
+    else
+      options.env["GLIBC_TUNABLES"] = value;
+    std::vector<std::string> command = {kProf, "run", "-o", (tmp.path() / value).string(), "--"};
+    command.insert(command.end(), show.begin(), show.end());
+    const auto result = run_process(command, {}, options);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out == value);
+  }
+}

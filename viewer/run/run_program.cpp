@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "large_pages.hpp"
 #include "run/child_environment.hpp"
 #include "run/exit_status.hpp"
 #include "run/launch.hpp"
@@ -36,6 +39,8 @@ int run_untraced(const RunOptions& options, const std::string& reason) {
   }
   return exit_code_of_wait_status(signals.wait_for(launch.pid));
 }
+
+constexpr std::uintmax_t kLargePagesFrom = std::uintmax_t{1} << 20;
 
 // Under an MPI launcher every rank's prof shares the output directory: each one counts and symbolises only
 // its own rank's snapshots (their names carry the rank), never another prof's file while it works on it.
@@ -74,12 +79,35 @@ int run_program(const RunOptions& options) {
   const auto is_new = [&](const std::string& name) {
     return !before.contains(name) && is_own_snapshot(name, rank);
   };
-  const auto appeared = std::count_if(after.begin(), after.end(), is_new);
+  std::vector<std::string> files;
+  std::uintmax_t bytes = 0;
+  for (const auto& name : after) {
+    if (!is_new(name)) continue;
+    files.push_back((dir.absolute / name).string());
+    std::error_code ignored;
+    const std::uintmax_t size = std::filesystem::file_size(files.back(), ignored);
+    if (!ignored) bytes += size;
+  }
+  // Past a megabyte, reading the snapshots costs more in page faults than a second start of prof.
+  if (bytes >= kLargePagesFrom) {
+    std::vector<std::string> arguments{"prof", kFinishRun, dir.shown, std::to_string(status)};
+    arguments.insert(arguments.end(), files.begin(), files.end());
+    restart_with_large_pages(arguments);
+  }
+  return finish_run(files, dir.shown, status);
+}
+
+int finish_run(const std::vector<std::string>& files, const std::string& shown_dir, int wait_status) {
   // Symbols are looked up now, outside the program and after it ended, while its binaries are still here.
-  for (const auto& name : after)
-    if (is_new(name)) symbolise_snapshot_file((dir.absolute / name).string());
-  std::fprintf(stderr, "%s\n", summary_line(static_cast<std::size_t>(appeared), dir.shown, status).c_str());
-  return exit_code_of_wait_status(status);
+  for (const std::string& file : files)
+    symbolise_snapshot_file(file);
+  std::fprintf(stderr, "%s\n", summary_line(files.size(), shown_dir, wait_status).c_str());
+  return exit_code_of_wait_status(wait_status);
+}
+
+int finish_run_command(int argc, char** argv) {
+  if (argc < 4) return 2;
+  return finish_run(std::vector<std::string>(argv + 4, argv + argc), argv[2], std::atoi(argv[3]));
 }
 
 }  // namespace prof::viewer::run
