@@ -16,10 +16,12 @@ TEST_CASE("Samples in the vDSO are named after its functions: __vdso_clock_getti
   double named = 0, raw = 0;
   for (const auto& row : samples.rows) {
     const auto& name = row.at("name");
-    if (name.find("clock_gettime") != std::string::npos) named += std::stod(row.at("self_percent"));
-    if (name.starts_with("linux-vdso")) raw += std::stod(row.at("self_percent"));
+    if (name.starts_with("__vdso_clock_gettime")) named = std::stod(row.at("total_percent"));
+    if (name.starts_with("[linux-vdso")) raw += std::stod(row.at("total_percent"));
   }
-  // Nearly all of the program's CPU time is in the vDSO's clock_gettime (the rest: its loop, the PLT stub).
+  // Nearly all of the program's CPU time is in the vDSO's clock_gettime and what it calls (the rest: the
+  // loop, the PLT stub). Total, not self: with the kvm-clock clock source the time is read in a static
+  // function of the vDSO that no symbol covers (perf shows its address too), called by the named one.
   CHECK(named > 60);
   CHECK(raw < named);
 }
