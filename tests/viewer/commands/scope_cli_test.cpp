@@ -4,6 +4,7 @@
 
 #include "fixtures.hpp"
 #include "run_prof.hpp"
+#include "scratch_dir.hpp"
 
 using prof::test::first_csv_table;
 using prof::test::fixture;
@@ -72,6 +73,23 @@ TEST_CASE("scopes text: the pstats columns, ncalls as 25/1, the header, 80 colum
   CHECK_THAT(text, Catch::Contains("compensated (inner 10.0 ns, outer 20.0 ns) in 1 of 2 processes\n"));
   check_fits_80_columns(text);
   CHECK_THAT(report({"--scopes", "--no-compensate", kRun}), Catch::Contains("raw, as measured"));
+}
+
+TEST_CASE("scopes text: compensation figures that differ below the shown precision read as one value") {
+  prof::test::ScratchDir dir;
+  std::string first = prof::test::read_file(kOld), second = first;
+  auto replace = [](std::string& text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  replace(second, "\"pid\": 2001", "\"pid\": 2003");
+  replace(second, "\"inner_ns\": 10,", "\"inner_ns\": 10.02,");
+  replace(second, "\"outer_ns\": 20,", "\"outer_ns\": 21,");
+  dir.file("app.2001.prof.json", first);
+  dir.file("app.2003.prof.json", second);
+  CHECK_THAT(report({"--scopes", dir.path()}),
+             Catch::Contains("compensated (inner 10.0 ns, outer 20.0 ns-21.0 ns)\n"));
 }
 
 TEST_CASE("report --no-compensate shows the raw columns") {

@@ -16,9 +16,10 @@ namespace prof::viewer {
 
 namespace {
 
+// Compared as shown: processes whose figures differ below the shown precision read as one value.
 std::string nanoseconds_text(double low, double high) {
-  auto text = [](double ns) { return format_seconds(ns * 1e-9); };
-  return low == high ? text(low) : fmt::format("{}-{}", text(low), text(high));
+  const std::string low_text = format_seconds(low * 1e-9), high_text = format_seconds(high * 1e-9);
+  return low_text == high_text ? low_text : fmt::format("{}-{}", low_text, high_text);
 }
 
 // The lowest and highest of a figure over processes, shown as one value or "low-high".
