@@ -16,6 +16,7 @@
 #include "memory/tracer.hpp"
 #include "real_functions.hpp"
 #include "sampling/interruptions.hpp"
+#include "sampling/loader_lock.hpp"
 #include "sampling/section.hpp"
 #include "sampling/table.hpp"
 #include "sampling/threads.hpp"
@@ -256,6 +257,13 @@ void take_sample(void* context, table::Key key, std::uint64_t weight) noexcept {
     table::note_dropped(weight);
     return;
   }
+  if (loader_lock::busy()) {  // unwinding could wait for the loader's lock forever (loader_lock.hpp)
+    auto pc = static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+    std::int64_t entry = table::add(&pc, 1, key, weight);
+    if (entry >= 0) tl_last_entry = entry;
+    memory::leave();
+    return;
+  }
   std::uintptr_t frames[table::kMaxDepth + kOwnFrames];
   int taken = unw_backtrace(reinterpret_cast<void**>(frames), table::kMaxDepth + kOwnFrames);
   auto pc = static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
@@ -402,6 +410,7 @@ void start() noexcept {
   g_signal = SIGRTMAX - 4;
   if (!handler_is_free(g_signal)) return;
   if (!table::init() || !threads::init() || pthread_key_create(&g_timer_key, thread_ended) != 0) return;
+  loader_lock::locate();
   struct sigaction action {};
   action.sa_sigaction = on_sample;
   action.sa_flags = SA_SIGINFO | SA_RESTART;
