@@ -6,7 +6,9 @@
 //   child lookup and the K nodes' counters, without K functions' code); _random_order: in no fixed order;
 // - k_functions_floor: K distinct functions, each adding one to its own static counter, called in turn;
 // - k_functions_with_scope: the same K functions, each also entering a scope of its own;
-// - k_functions_*_random_order: both, the functions called in no fixed order.
+// - k_functions_*_random_order: both, the functions called in no fixed order;
+// - counter_lines_*_random_order: the memory's floor in no fixed order, without the profiler: one counter per
+//   path, alone or found through a hashed index (see RandomLines).
 // The K functions are generated at run time (x86-64): compiling 100 000 of them takes minutes.
 #include <benchmark/benchmark.h>
 
@@ -93,6 +95,76 @@ void scope_among_k_siblings_random_order(benchmark::State& state) {
   }
 }
 BENCHMARK(scope_among_k_siblings_random_order)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+
+// What any per-path counter costs in no fixed order: K counters, one 64-byte line each (as the nodes), in
+// 2 MiB-aligned memory with MADV_HUGEPAGE (as the nodes past the first 2 MiB), each call adds one to a line
+// chosen at random: one cache miss a call once K lines outgrow the caches. _behind_an_index: the line's number
+// is first read from a table of 16-byte slots, twice K rounded up to a power of two (as the child index), at
+// a random slot: two dependent misses, the floor of a tree whose children are found by hashing.
+class RandomLines {
+ public:
+  explicit RandomLines(std::size_t count) : count_(count) {
+    slots_ = std::size_t{1} << (64 - __builtin_clzll((2 * count - 1) | 1));
+    line_bytes_ = round_up(count * 64), slot_bytes_ = round_up(slots_ * 16);
+    lines_ = static_cast<unsigned char*>(map(line_bytes_));
+    slots_memory_ = static_cast<std::uint64_t*>(map(slot_bytes_));
+    for (std::size_t i = 0; i < slots_; ++i) slots_memory_[2 * i + 1] = i % count;
+  }
+  ~RandomLines() {
+    munmap(lines_, line_bytes_);
+    munmap(slots_memory_, slot_bytes_);
+  }
+  RandomLines(const RandomLines&) = delete;
+  RandomLines& operator=(const RandomLines&) = delete;
+
+  // Adds one to the line's counter and returns its new value.
+  std::uint64_t add(std::size_t line) const {
+    auto* counter = reinterpret_cast<volatile std::uint64_t*>(lines_ + line * 64);
+    std::uint64_t value = *counter + 1;
+    *counter = value;
+    return value;
+  }
+  std::size_t line_of_slot(std::size_t slot) const {
+    return *static_cast<volatile std::uint64_t*>(&slots_memory_[2 * (slot & (slots_ - 1)) + 1]);
+  }
+  std::size_t count() const { return count_; }
+
+ private:
+  static constexpr std::size_t kHuge = std::size_t{2} << 20;
+  static std::size_t round_up(std::size_t bytes) { return (bytes + kHuge - 1) & ~(kHuge - 1); }
+  static void* map(std::size_t bytes) {
+    void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) throw std::bad_alloc();
+    madvise(memory, bytes, MADV_HUGEPAGE);
+    std::memset(memory, 0, bytes);
+    return memory;
+  }
+  std::size_t count_, slots_;
+  std::size_t line_bytes_, slot_bytes_;
+  unsigned char* lines_;
+  std::uint64_t* slots_memory_;
+};
+
+// `Chained`: the next line waits for this one's counter (a zero bit of it), as each scope reads the node of
+// the one before: the misses' latency in a row. Unchained, the machine overlaps several misses at a time.
+template <bool Chained, bool BehindAnIndex>
+void counter_lines(benchmark::State& state) {
+  RandomLines lines(static_cast<std::size_t>(state.range(0)));
+  std::uint64_t random = 88172645463325252ull;
+  for (auto _ : state) {
+    random ^= random << 13;
+    random ^= random >> 7;
+    random ^= random << 17;
+    std::size_t line =
+        BehindAnIndex ? lines.line_of_slot(random * 0x9E3779B97F4A7C15ull >> 20) : random % lines.count();
+    std::uint64_t value = lines.add(line);
+    if (Chained) random ^= value >> 62;
+  }
+}
+BENCHMARK(counter_lines<false, false>)->Name("counter_lines_random_order")->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(counter_lines<false, true>)->Name("counter_lines_behind_an_index_random_order")->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(counter_lines<true, false>)->Name("counter_lines_chained_random_order")->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(counter_lines<true, true>)->Name("counter_lines_behind_an_index_chained_random_order")->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 
 #if defined(__x86_64__)
 
