@@ -24,16 +24,17 @@ struct View {
   int module_count = 0;
   int loaded_count = 0;  // the unloaded modules follow, in unloaded_modules' order (tagged addresses)
   std::uint32_t site_count = 0;
-  // Distinct return addresses in order of first appearance, and an address -> index hash table.
+  // Distinct return addresses in order of first appearance (room for every frame, touched only as far as
+  // used), and an address -> index hash table sized by the distinct addresses, not the frames: a table for
+  // every frame of python3's deep stacks was 128 MB, and each distinct address faulted in a page of its own.
   std::uintptr_t* addresses = nullptr;
   std::uint64_t address_count = 0;
+  std::size_t address_bytes = 0;
   struct Slot {
     std::uintptr_t address;
     std::uint64_t index;
   }* slots = nullptr;
   std::uint64_t slot_capacity = 0;
-  std::size_t mapped_bytes = 0;
-  void* mapping = nullptr;
 };
 
 View g_view;
@@ -50,13 +51,43 @@ std::uint64_t slot_of(std::uintptr_t address) noexcept {
   return at;
 }
 
-void release_view() noexcept {
-  if (g_view.mapping) pages::unmap(g_view.mapping, g_view.mapped_bytes);
-  g_view.mapping = nullptr;
-  g_view.addresses = nullptr;
+void unmap_slots() noexcept {
+  if (g_view.slots) pages::unmap(g_view.slots, sizeof(View::Slot) * g_view.slot_capacity);
   g_view.slots = nullptr;
-  g_view.address_count = 0;
   g_view.slot_capacity = 0;
+}
+
+void release_view() noexcept {
+  if (g_view.addresses) pages::unmap(g_view.addresses, g_view.address_bytes);
+  g_view.addresses = nullptr;
+  g_view.address_bytes = 0;
+  g_view.address_count = 0;
+  unmap_slots();
+}
+
+// A table of `capacity` slots (a power of two) holding the addresses seen so far; false when refused.
+bool map_slots(std::uint64_t capacity) noexcept {
+  auto* slots = static_cast<View::Slot*>(pages::map(sizeof(View::Slot) * capacity));
+  if (!slots) return false;
+  unmap_slots();
+  g_view.slots = slots;
+  g_view.slot_capacity = capacity;
+  for (std::uint64_t i = 0; i < g_view.address_count; ++i)
+    g_view.slots[slot_of(g_view.addresses[i])] = View::Slot{g_view.addresses[i], i};
+  return true;
+}
+
+// Gives `address` its index in the frame table; false when the table could not grow.
+bool add_address(std::uintptr_t address) noexcept {
+  std::uint64_t at = slot_of(address);
+  if (g_view.slots[at].address) return true;
+  if (2 * (g_view.address_count + 1) > g_view.slot_capacity) {
+    if (!map_slots(2 * g_view.slot_capacity)) return false;
+    at = slot_of(address);
+  }
+  g_view.slots[at] = View::Slot{address, g_view.address_count};
+  g_view.addresses[g_view.address_count++] = address;
+  return true;
 }
 
 void prepare_view() noexcept {
@@ -74,41 +105,25 @@ void prepare_view() noexcept {
   g_source_count = g_source.prepare ? g_source.prepare(g_view.site_count) : 0;
   for (std::uint32_t i = 0, depth = 0; i < g_source_count; ++i, frames += depth)
     g_source.frames(i, depth);
-  std::uint64_t capacity = 16;
-  while (capacity < frames * 2)
-    capacity *= 2;
-  std::size_t bytes = sizeof(std::uintptr_t) * frames + sizeof(View::Slot) * capacity;
-  void* mapping = pages::map(bytes);
-  if (!mapping) {
+  g_view.address_bytes = sizeof(std::uintptr_t) * (frames ? frames : 1);
+  g_view.addresses = static_cast<std::uintptr_t*>(pages::map(g_view.address_bytes));
+  bool complete = g_view.addresses && map_slots(1024);
+  for (std::uint32_t i = 0; complete && i < g_view.site_count; ++i) {
+    const sites::Site& s = sites::site(i);
+    const std::uintptr_t* stack = sites::frames(s);
+    for (std::uint32_t f = 0; complete && f < s.depth; ++f)
+      complete = add_address(stack[f]);
+  }
+  for (std::uint32_t i = 0, depth = 0; complete && i < g_source_count; ++i) {
+    const std::uintptr_t* stack = g_source.frames(i, depth);
+    for (std::uint32_t f = 0; complete && f < depth; ++f)
+      complete = add_address(stack[f]);
+  }
+  if (!complete) {
+    release_view();
     g_view.site_count = 0;  // no room to deduplicate: write empty tables rather than nothing valid
     if (g_source.prepare) g_source.prepare(0);
     g_source_count = 0;
-    return;
-  }
-  g_view.mapping = mapping;
-  g_view.mapped_bytes = bytes;
-  g_view.slots = static_cast<View::Slot*>(mapping);
-  g_view.slot_capacity = capacity;
-  g_view.addresses =
-      reinterpret_cast<std::uintptr_t*>(static_cast<char*>(mapping) + sizeof(View::Slot) * capacity);
-  for (std::uint32_t i = 0; i < g_view.site_count; ++i) {
-    const sites::Site& s = sites::site(i);
-    const std::uintptr_t* stack = sites::frames(s);
-    for (std::uint32_t f = 0; f < s.depth; ++f) {
-      std::uint64_t at = slot_of(stack[f]);
-      if (g_view.slots[at].address) continue;
-      g_view.slots[at] = View::Slot{stack[f], g_view.address_count};
-      g_view.addresses[g_view.address_count++] = stack[f];
-    }
-  }
-  for (std::uint32_t i = 0, depth = 0; i < g_source_count; ++i) {
-    const std::uintptr_t* stack = g_source.frames(i, depth);
-    for (std::uint32_t f = 0; f < depth; ++f) {
-      std::uint64_t at = slot_of(stack[f]);
-      if (g_view.slots[at].address) continue;
-      g_view.slots[at] = View::Slot{stack[f], g_view.address_count};
-      g_view.addresses[g_view.address_count++] = stack[f];
-    }
   }
 }
 

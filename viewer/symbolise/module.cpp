@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "symbolise/debug_cache.hpp"
+#include "symbolise/symbol_names.hpp"
 
 namespace prof::viewer {
 
@@ -173,6 +174,11 @@ std::string demangle(const char* name) {
 struct SymbolModule::Handles {
   Dwfl* dwfl = nullptr;
   Dwfl_Module* module = nullptr;
+  std::optional<SymbolNames> names;  // made at the first name asked for
+  const char* name_at(std::uint64_t address) {
+    if (!names) names.emplace(module);
+    return names->at(address);
+  }
   ~Handles() {
     if (dwfl) dwfl_end(dwfl);
   }
@@ -299,7 +305,7 @@ std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
   }
   if (frames.empty() || frames.back().inlined) {
     // No DWARF (or a truncated chain): the symbol table still names the function.
-    const char* symbol = dwfl_module_addrname(module, address);
+    const char* symbol = handles_->name_at(address);
     if (symbol || !file.empty())
       frames.push_back({symbol ? demangle(symbol) : std::string(), file, line, false});
   }
@@ -310,7 +316,7 @@ std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
 
 std::string SymbolModule::symbol_name(std::uint64_t address) const {
   if (!handles_->module) return {};
-  const char* symbol = dwfl_module_addrname(handles_->module, address);
+  const char* symbol = handles_->name_at(address);
   return symbol ? demangle(symbol) : std::string();
 }
 

@@ -1,0 +1,67 @@
+#include "symbolise/symbol_names.hpp"
+
+#include <gelf.h>
+
+#include <algorithm>
+#include <cstdint>
+
+namespace prof::viewer {
+
+// The symbols libdwfl's search considers: named, defined, and not a section, file or thread-local symbol.
+void SymbolNames::read_starts() {
+  starts_read_ = true;
+  int count = dwfl_module_getsymtab(module_);
+  for (int i = 1; i < count; ++i) {
+    GElf_Sym symbol;
+    GElf_Addr address = 0;
+    GElf_Word section = 0;
+    const char* name = dwfl_module_getsym_info(module_, i, &symbol, &address, &section, nullptr, nullptr);
+    int type = GELF_ST_TYPE(symbol.st_info);
+    if (!name || !*name || section == SHN_UNDEF || type == STT_SECTION || type == STT_FILE || type == STT_TLS)
+      continue;
+    starts_.push_back(address);
+  }
+  std::sort(starts_.begin(), starts_.end());
+  // libdwfl answers with a label (a symbol without a size) only within its section.
+  GElf_Addr bias = 0;
+  if (Elf* elf = dwfl_module_getelf(module_, &bias)) {
+    for (Elf_Scn* section = elf_nextscn(elf, nullptr); section; section = elf_nextscn(elf, section)) {
+      GElf_Shdr header;
+      if (!gelf_getshdr(section, &header) || !(header.sh_flags & SHF_ALLOC)) continue;
+      boundaries_.push_back(header.sh_addr + bias);
+      boundaries_.push_back(header.sh_addr + bias + header.sh_size);
+    }
+  }
+  std::sort(boundaries_.begin(), boundaries_.end());
+}
+
+const char* SymbolNames::at(std::uint64_t address) {
+  auto known = known_.upper_bound(address);
+  if (known != known_.begin() && address < std::prev(known)->second.end) return std::prev(known)->second.name;
+  GElf_Off offset = 0;
+  GElf_Sym symbol;
+  const char* name = dwfl_module_addrinfo(module_, address, &offset, &symbol, nullptr, nullptr, nullptr);
+  if (!starts_read_) read_starts();
+  if (name && symbol.st_size != 0 && offset < symbol.st_size) {
+    // A sized symbol that holds the address answers for the rest of it, unless another symbol starts at the
+    // same address (versions of one symbol, aliases of other sizes: which one libdwfl names depends on the
+    // address) or inside it (an alias of a part, a local label with a size).
+    std::uint64_t start = address - offset;
+    auto same = std::equal_range(starts_.begin(), starts_.end(), start);
+    if (same.second - same.first != 1) return name;
+    std::uint64_t end = start + symbol.st_size;
+    if (same.second != starts_.end() && *same.second < end) end = *same.second;
+    if (address < end) known_[start] = Known{end, name};
+  } else {
+    // No sized symbol holds it (a stripped binary's static function): the answer, a label below or none, is
+    // the same from here up to the next symbol's start or section boundary, whichever is first.
+    auto next = std::upper_bound(starts_.begin(), starts_.end(), address);
+    auto boundary = std::upper_bound(boundaries_.begin(), boundaries_.end(), address);
+    std::uint64_t end = next == starts_.end() ? UINT64_MAX : *next;
+    if (boundary != boundaries_.end() && *boundary < end) end = *boundary;
+    known_[address] = Known{end, name};
+  }
+  return name;
+}
+
+}  // namespace prof::viewer
