@@ -2,7 +2,7 @@
 # The memory tracer's workload suite (issue 13), side by side with heaptrack: each workload runs plain, under
 # heaptrack, under `prof run` (exact mode) and, when that build's `prof run --help` mentions --mem-sample,
 # under `prof run --mem-sample 524288` (sampled mode), alternated round by round so that drift of a shared
-# machine hits every column alike. For each it prints the median wall time and the median CPU time (user +
+# machine hits every column alike, each round starting at the next column (the run after heaptrack's is slower). For each it prints the median wall time and the median CPU time (user +
 # system of every process, the tool's own helpers included: /usr/bin/time counts all waited-for descendants,
 # heaptrack's interpreter and compressor, prof run's symbolisation), then:
 #   exact:   what prof adds over plain / what heaptrack adds over plain, wall and CPU (target <= 1/3 each,
@@ -66,23 +66,45 @@ for build in "$@"; do
   if "$build/bin/prof" run --help 2>&1 | grep -q -- --mem-sample; then columns="$columns sampled$i"; fi
 done
 
+# The build directory numbered $1 (1 = the first given).
+build_of() {
+  j=0
+  for b in $builds; do
+    j=$((j + 1))
+    if [ "$j" = "$1" ]; then echo "$b"; return; fi
+  done
+}
+
+# One run of one column: run_column workload column command...
+run_column() {
+  name=$1 column=$2
+  shift 2
+  case $column in
+    plain) measure "$name" plain "$@" ;;
+    heaptrack)
+      measure "$name" heaptrack heaptrack -o "$work/ht" "$@"
+      rm -f "$work"/ht* ;;
+    prof*)
+      measure "$name" "$column" "$(build_of "${column#prof}")/bin/prof" run -o "$work/snap" -- "$@"
+      rm -rf "$work/snap" ;;
+    sampled*)
+      measure "$name" "$column" "$(build_of "${column#sampled}")/bin/prof" run --mem-sample "$sample_bytes" \
+        -o "$work/snap" -- "$@"
+      rm -rf "$work/snap" ;;
+  esac
+}
+
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+count=$(echo $columns | wc -w)
 for r in $(seq "$rounds"); do
   while IFS='|' read -r name command; do
     eval "set -- $command"
-    measure "$name" plain "$@"
-    measure "$name" heaptrack heaptrack -o "$work/ht" "$@"
-    rm -f "$work"/ht*
-    i=0
-    for build in $builds; do
-      i=$((i + 1))
-      measure "$name" "prof$i" "$build/bin/prof" run -o "$work/snap" -- "$@"
-      rm -rf "$work/snap"
-      case " $columns " in
-        *" sampled$i "*)
-          measure "$name" "sampled$i" "$build/bin/prof" run --mem-sample "$sample_bytes" -o "$work/snap" -- "$@"
-          rm -rf "$work/snap" ;;
-      esac
+    # Round r starts at column r: the run after heaptrack's finds the memory fragmented (huge pages scarce) and
+    # is slower, and with a fixed order the same column was always that run.
+    k=0
+    for c in $columns $columns; do
+      k=$((k + 1))
+      if [ "$k" -gt $((r % count)) ] && [ "$k" -le $((r % count + count)) ]; then run_column "$name" "$c" "$@"; fi
     done
   done <"$work/workloads"
 done
