@@ -98,9 +98,9 @@ BENCHMARK(scope_among_k_siblings_random_order)->Arg(1)->Arg(10)->Arg(100)->Arg(1
 
 // What any per-path counter costs in no fixed order: K counters, one 64-byte line each (as the nodes), in
 // 2 MiB-aligned memory with MADV_HUGEPAGE (as the nodes past the first 2 MiB), each call adds one to a line
-// chosen at random: one cache miss a call once K lines outgrow the caches. _behind_an_index: the line's number
-// is first read from a table of 16-byte slots, twice K rounded up to a power of two (as the child index), at
-// a random slot: two dependent misses, the floor of a tree whose children are found by hashing.
+// chosen at random: one cache miss a call once K lines outgrow the caches. _behind_an_index: the line's
+// number is first read from a table of 16-byte slots, twice K rounded up to a power of two (as the child
+// index), at a random slot: two dependent misses, the floor of a tree whose children are found by hashing.
 class RandomLines {
  public:
   explicit RandomLines(std::size_t count) : count_(count) {
@@ -108,7 +108,8 @@ class RandomLines {
     line_bytes_ = round_up(count * 64), slot_bytes_ = round_up(slots_ * 16);
     lines_ = static_cast<unsigned char*>(map(line_bytes_));
     slots_memory_ = static_cast<std::uint64_t*>(map(slot_bytes_));
-    for (std::size_t i = 0; i < slots_; ++i) slots_memory_[2 * i + 1] = i % count;
+    for (std::size_t i = 0; i < slots_; ++i)
+      slots_memory_[2 * i + 1] = i % count;
   }
   ~RandomLines() {
     munmap(lines_, line_bytes_);
@@ -161,10 +162,38 @@ void counter_lines(benchmark::State& state) {
     if (Chained) random ^= value >> 62;
   }
 }
-BENCHMARK(counter_lines<false, false>)->Name("counter_lines_random_order")->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
-BENCHMARK(counter_lines<false, true>)->Name("counter_lines_behind_an_index_random_order")->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
-BENCHMARK(counter_lines<true, false>)->Name("counter_lines_chained_random_order")->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
-BENCHMARK(counter_lines<true, true>)->Name("counter_lines_behind_an_index_chained_random_order")->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(counter_lines<false, false>)
+    ->Name("counter_lines_random_order")
+    ->Arg(1)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000);
+BENCHMARK(counter_lines<false, true>)
+    ->Name("counter_lines_behind_an_index_random_order")
+    ->Arg(1)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000);
+BENCHMARK(counter_lines<true, false>)
+    ->Name("counter_lines_chained_random_order")
+    ->Arg(1)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000);
+BENCHMARK(counter_lines<true, true>)
+    ->Name("counter_lines_behind_an_index_chained_random_order")
+    ->Arg(1)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000);
 
 #if defined(__x86_64__)
 

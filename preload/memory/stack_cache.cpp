@@ -28,9 +28,9 @@ struct Entry {
   std::uintptr_t cfa;
   std::uint32_t entry;
   std::uint32_t site;
-  // Where this site's stack differs from another site's of the same key: the return address its stack holds at
-  // CFA + check_offset (kNoCheck: none). A stack without it there is not this site's, found without reading
-  // the site: 117 649 sites of one key do not fit the caches, the stack does.
+  // Where this site's stack differs from another site's of the same key: the return address its stack holds
+  // at CFA + check_offset (kNoCheck: none). A stack without it there is not this site's, found without
+  // reading the site: 117 649 sites of one key do not fit the caches, the stack does.
   std::uint32_t check_offset;
   std::uintptr_t check_value;
 };
@@ -164,8 +164,8 @@ void tell_apart(Entry& fresh, const std::uintptr_t* frames, int depth, Entry& ot
   const sites::Site& mine = sites::site(fresh.site);
   const sites::Site& theirs = sites::site(other.site);
   const std::uintptr_t* their_frames = sites::frames(theirs);
-  std::uint32_t shared = static_cast<std::uint32_t>(depth) < theirs.depth ? static_cast<std::uint32_t>(depth)
-                                                                           : theirs.depth;
+  std::uint32_t shared =
+      static_cast<std::uint32_t>(depth) < theirs.depth ? static_cast<std::uint32_t>(depth) : theirs.depth;
   for (std::uint32_t j = 1; j < shared; ++j) {
     if (frames[j] == their_frames[j]) continue;
     fresh.check_offset = __atomic_load_n(&sites::slots(mine)[j - 1], __ATOMIC_RELAXED);
@@ -238,9 +238,9 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
     __atomic_store_n(&s.replay, verdict, __ATOMIC_RELEASE);
   }
   if (!(verdict & kReplayable)) return;
-  // The newest entry first, the others moved down one way, the oldest dropped (or this key's own entry for the
-  // same site): one key may name several sites, as an allocator's wrapper reached from several callers at the
-  // same depth does (python3: 1.7 M of 5.4 M allocations met their key with another site below it).
+  // The newest entry first, the others moved down one way, the oldest dropped (or this key's own entry for
+  // the same site): one key may name several sites, as an allocator's wrapper reached from several callers at
+  // the same depth does (python3: 1.7 M of 5.4 M allocations met their key with another site below it).
   Entry* set = set_of(*cache, caller);
   int last = kWays - 1;
   for (int way = 0; way < kWays; ++way)

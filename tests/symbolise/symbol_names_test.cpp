@@ -66,10 +66,12 @@ int differences(const std::string& path, int& named) {
 
 }  // namespace
 
-TEST_CASE("symbol names: the same answer as libdwfl in a stripped program, libc, libstdc++ and a binary with local symbols") {
+TEST_CASE(
+    "symbol names: the same answer as libdwfl in a stripped program, libc, libstdc++ and a binary with local "
+    "symbols") {
   std::vector<std::string> paths = {"/proc/self/exe"};
-  for (const char* path : {"/usr/bin/python3.11", "/lib/x86_64-linux-gnu/libc.so.6",
-                           "/lib/x86_64-linux-gnu/libstdc++.so.6"})
+  for (const char* path :
+       {"/usr/bin/python3.11", "/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6"})
     if (access(path, R_OK) == 0) paths.push_back(path);
   for (const std::string& path : paths) {
     int named = 0;
