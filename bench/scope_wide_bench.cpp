@@ -54,6 +54,12 @@ const Sites& sites_of(const char* benchmark, std::size_t count) {
   return *sites;
 }
 
+// K = 1 .. 100 000, the range, for every benchmark of this file.
+void k_values(benchmark::internal::Benchmark* benchmark) {
+  for (int k : {1, 10, 100, 1000, 10000, 100000})
+    benchmark->Arg(k);
+}
+
 void scope_among_k_siblings(benchmark::State& state) {
   prof::enable(true);
   auto k = static_cast<std::size_t>(state.range(0));
@@ -71,7 +77,7 @@ void scope_among_k_siblings(benchmark::State& state) {
     if (++next == k) next = 0;
   }
 }
-BENCHMARK(scope_among_k_siblings)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(scope_among_k_siblings)->Apply(k_values);
 
 // The same K children entered in no fixed order (a xorshift sequence): what the order costs, since the
 // profiler learns a parent's order of calls.
@@ -94,7 +100,7 @@ void scope_among_k_siblings_random_order(benchmark::State& state) {
     }
   }
 }
-BENCHMARK(scope_among_k_siblings_random_order)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(scope_among_k_siblings_random_order)->Apply(k_values);
 
 // What any per-path counter costs in no fixed order: K counters, one 64-byte line each (as the nodes), in
 // 2 MiB-aligned memory with MADV_HUGEPAGE (as the nodes past the first 2 MiB), each call adds one to a line
@@ -162,38 +168,12 @@ void counter_lines(benchmark::State& state) {
     if (Chained) random ^= value >> 62;
   }
 }
-BENCHMARK(counter_lines<false, false>)
-    ->Name("counter_lines_random_order")
-    ->Arg(1)
-    ->Arg(10)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(10000)
-    ->Arg(100000);
-BENCHMARK(counter_lines<false, true>)
-    ->Name("counter_lines_behind_an_index_random_order")
-    ->Arg(1)
-    ->Arg(10)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(10000)
-    ->Arg(100000);
-BENCHMARK(counter_lines<true, false>)
-    ->Name("counter_lines_chained_random_order")
-    ->Arg(1)
-    ->Arg(10)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(10000)
-    ->Arg(100000);
+BENCHMARK(counter_lines<false, false>)->Name("counter_lines_random_order")->Apply(k_values);
+BENCHMARK(counter_lines<false, true>)->Name("counter_lines_behind_an_index_random_order")->Apply(k_values);
+BENCHMARK(counter_lines<true, false>)->Name("counter_lines_chained_random_order")->Apply(k_values);
 BENCHMARK(counter_lines<true, true>)
     ->Name("counter_lines_behind_an_index_chained_random_order")
-    ->Arg(1)
-    ->Arg(10)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(10000)
-    ->Arg(100000);
+    ->Apply(k_values);
 
 #if defined(__x86_64__)
 
@@ -284,7 +264,7 @@ void k_functions_floor(benchmark::State& state) {
   Functions functions(static_cast<std::size_t>(state.range(0)), nullptr);
   call_in_turn(state, functions);
 }
-BENCHMARK(k_functions_floor)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(k_functions_floor)->Apply(k_values);
 
 void k_functions_with_scope(benchmark::State& state) {
   prof::enable(true);
@@ -294,13 +274,13 @@ void k_functions_with_scope(benchmark::State& state) {
   PROF_SCOPE("bench wide parent (functions)");
   call_in_turn(state, functions);
 }
-BENCHMARK(k_functions_with_scope)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(k_functions_with_scope)->Apply(k_values);
 
 void k_functions_floor_random_order(benchmark::State& state) {
   Functions functions(static_cast<std::size_t>(state.range(0)), nullptr);
   call_at_random(state, functions);
 }
-BENCHMARK(k_functions_floor_random_order)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(k_functions_floor_random_order)->Apply(k_values);
 
 void k_functions_with_scope_random_order(benchmark::State& state) {
   prof::enable(true);
@@ -310,7 +290,7 @@ void k_functions_with_scope_random_order(benchmark::State& state) {
   PROF_SCOPE("bench wide parent (functions, random order)");
   call_at_random(state, functions);
 }
-BENCHMARK(k_functions_with_scope_random_order)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(k_functions_with_scope_random_order)->Apply(k_values);
 
 #endif
 
