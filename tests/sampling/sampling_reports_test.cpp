@@ -174,11 +174,18 @@ TEST_CASE("Samples by line, file and module, callers and callees of the planted 
   }
   SECTION("--threads: one table per thread, each thread's share as planted") {
     auto threads = prof_csv(dir, {"report", at(dir, "run"), "--samples", "--threads"});
-    std::set<std::string> tids;
-    double all = 0;
+    std::set<std::string> tids, burning;
+    double all = 0, in_burning = 0;
     for (const auto& row : threads.rows)
       if (tids.insert(row.at("tid")).second) all += std::stod(row.at("thread_samples"));
-    CHECK(tids.size() == 3);
+    for (const auto& row : threads.rows)
+      if (row.at("name").starts_with("burn_") && burning.insert(row.at("tid")).second)
+        in_burning += std::stod(row.at("thread_samples"));
+    CHECK(burning.size() == 3);
+    // The main thread only starts and joins them: a sample or two of the process's start at most (beside two
+    // CPU hogs its start took 10 ms of CPU, page faults in this VM, in 2 runs of 10).
+    CHECK(tids.size() <= 4);
+    CHECK(all - in_burning <= 0.03 * all);
     const auto& sixty = threads.row("name", "burn_sixty");
     CHECK(std::stod(sixty.at("thread_samples")) / all * 100 == Approx(60).margin(2));
     CHECK(std::stod(sixty.at("total_percent")) == Approx(100));  // of its own thread
