@@ -15,6 +15,8 @@
 #include <cstring>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -27,9 +29,12 @@ namespace {
 
 char* no_debuginfo_path = nullptr;
 
-bool missing_or_regular(const std::string& path) {
+enum class Candidate { kMissing, kRegular, kOther };
+
+Candidate candidate_kind(const std::string& path) {
   struct stat st {};
-  return ::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
+  if (::stat(path.c_str(), &st) != 0) return Candidate::kMissing;
+  return S_ISREG(st.st_mode) ? Candidate::kRegular : Candidate::kOther;
 }
 
 std::string build_id_debug_path(const unsigned char* id, int id_length) {
@@ -39,21 +44,45 @@ std::string build_id_debug_path(const unsigned char* id, int id_length) {
   return path + ".debug";
 }
 
+// What the places of a module's separate debug file hold.
+enum class Candidates {
+  kNone,     // no file at any of them
+  kRegular,  // some regular file, nothing else
+  kUnsafe,   // a FIFO, a device or a folder at one of them
+};
+
 // The places libdwfl's standard search opens for a separate debug file (elfutils' find-debuginfo with the
 // default path ":.debug:/usr/lib/debug"): by build id, then the .gnu_debuglink name beside the module, in its
 // .debug folder and under /usr/lib/debug. A snapshot names its modules, so a crafted one can make any of
 // these a FIFO or a device, whose open would block for ever: the search runs only when none of them is.
-bool debug_candidates_are_safe(Dwfl_Module* module, const char* file_name, const char* debuglink) {
+Candidates debug_candidates(Dwfl_Module* module, const char* file_name, const char* debuglink) {
+  std::vector<std::string> paths;
   const unsigned char* id = nullptr;
   GElf_Addr id_address = 0;
   int id_length = dwfl_module_build_id(module, &id, &id_address);
-  if (id_length > 1 && !missing_or_regular(build_id_debug_path(id, id_length))) return false;
-  if (!debuglink || !file_name) return true;
-  auto dir = std::filesystem::path(file_name).parent_path();
-  for (const auto& candidate : {dir / debuglink, dir / ".debug" / debuglink,
-                                std::filesystem::path("/usr/lib/debug") / dir.relative_path() / debuglink})
-    if (!missing_or_regular(candidate.string())) return false;
-  return true;
+  if (id_length > 1) paths.push_back(build_id_debug_path(id, id_length));
+  if (debuglink && file_name) {
+    auto dir = std::filesystem::path(file_name).parent_path();
+    for (const auto& candidate : {dir / debuglink, dir / ".debug" / debuglink,
+                                  std::filesystem::path("/usr/lib/debug") / dir.relative_path() / debuglink})
+      paths.push_back(candidate.string());
+  }
+  Candidates found = Candidates::kNone;
+  for (const std::string& path : paths) {
+    Candidate kind = candidate_kind(path);
+    if (kind == Candidate::kOther) return Candidates::kUnsafe;
+    if (kind == Candidate::kRegular) found = Candidates::kRegular;
+  }
+  return found;
+}
+
+// libdwfl (elfutils 0.188) asks debuginfod for every debug file it does not find on disk, and to do so loads
+// libdebuginfod with its 30 libraries (curl, gnutls, Kerberos, LDAP): 12 ms of every `prof run` whose
+// program uses a library without a debug package, even with no server configured. Without DEBUGINFOD_URLS
+// that question has no answer anyway.
+bool debuginfod_configured() {
+  const char* urls = std::getenv("DEBUGINFOD_URLS");
+  return urls && *urls;
 }
 
 int give_name(int fd, const std::string& path, char** debug_file_name) {
@@ -69,7 +98,9 @@ int give_name(int fd, const std::string& path, char** debug_file_name) {
 int find_debuginfo_safely(Dwfl_Module* module, void** user_data, const char* module_name, Dwarf_Addr base,
                           const char* file_name, const char* debuglink, GElf_Word crc,
                           char** debug_file_name) {
-  if (!debug_candidates_are_safe(module, file_name, debuglink)) return -1;
+  const Candidates candidates = debug_candidates(module, file_name, debuglink);
+  if (candidates == Candidates::kUnsafe) return -1;
+  if (candidates == Candidates::kNone && !debuginfod_configured()) return -1;
   const unsigned char* id = nullptr;
   GElf_Addr id_address = 0;
   int id_length = dwfl_module_build_id(module, &id, &id_address);
