@@ -41,6 +41,6 @@ TEST_CASE("a library without a debug file is named from its symbols without load
   REQUIRE_FALSE(frames.empty());
   CHECK(frames.front().function == "std::__throw_bad_alloc()");
   if (!module.debug_file().empty()) WARN("libstdc++ has a debug file here: " << module.debug_file());
-  // Before: libdwfl's standard search, finding no debug file, loaded libdebuginfod (12 ms, 460 page faults).
+  // Before: libdwfl's standard search, finding no debug file, loaded libdebuginfod (20 ms, 460 page faults).
   CHECK_FALSE(debuginfod_loaded());
 }

@@ -77,7 +77,7 @@ Candidates debug_candidates(Dwfl_Module* module, const char* file_name, const ch
 }
 
 // libdwfl (elfutils 0.188) asks debuginfod for every debug file it does not find on disk, and to do so loads
-// libdebuginfod with its 30 libraries (curl, gnutls, Kerberos, LDAP): 12 ms of every `prof run` whose
+// libdebuginfod with its 30 libraries (curl, gnutls, Kerberos, LDAP): 20 ms of CPU in every `prof run` whose
 // program uses a library without a debug package, even with no server configured. Without DEBUGINFOD_URLS
 // that question has no answer anyway.
 bool debuginfod_configured() {
