@@ -2,9 +2,10 @@
 # The memory tracer's workload suite (issue 13), side by side with heaptrack: each workload runs plain, under
 # heaptrack, under `prof run` (exact mode) and, when that build's `prof run --help` mentions --mem-sample,
 # under `prof run --mem-sample 524288` (sampled mode), alternated round by round so that drift of a shared
-# machine hits every column alike, each round starting at the next column (the run after heaptrack's is slower). For each it prints the median wall time and the median CPU time (user +
-# system of every process, the tool's own helpers included: /usr/bin/time counts all waited-for descendants,
-# heaptrack's interpreter and compressor, prof run's symbolisation), then:
+# machine hits every column alike, each round starting at the next column (the run after heaptrack's is
+# slower). For each it prints the median wall time and the median CPU time (user + system of every process,
+# the tool's own helpers included: real/measure.py counts all waited-for descendants, heaptrack's interpreter
+# and compressor, prof run's symbolisation, to the microsecond), then:
 #   exact:   what prof adds over plain / what heaptrack adds over plain, wall and CPU (target <= 1/3 each,
 #            geometric mean over the workloads <= 0.15);
 #   sampled: sampled run / plain run, wall and CPU (target <= 1.05).
@@ -19,7 +20,7 @@ set -eu
 rounds=${1:?usage: real_workloads.sh ROUNDS BUILD_DIR [BUILD_DIR...]}
 shift
 [ $# -ge 1 ] || { echo "usage: real_workloads.sh ROUNDS BUILD_DIR [BUILD_DIR...]" >&2; exit 2; }
-for tool in heaptrack sqlite3 cc /usr/bin/time /usr/bin/python3; do
+for tool in heaptrack sqlite3 cc python3 /usr/bin/python3; do
   command -v "$tool" >/dev/null || { echo "real_workloads: $tool is not installed" >&2; exit 2; }
 done
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,9 +53,9 @@ fi
 measure() {  # workload column command...
   out="$work/$1.$2"
   shift 2
-  /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" </dev/null ||
+  python3 "$here/real/measure.py" "$work/time" "$@" >/dev/null 2>"$work/stderr" </dev/null ||
     { echo "real_workloads: failed: $*" >&2; cat "$work/stderr" >&2; exit 1; }
-  awk '{ print $1, $2 + $3 }' "$work/time" >>"$out"
+  cat "$work/time" >>"$out"
 }
 
 builds="$*"  # directories without spaces
@@ -118,11 +119,11 @@ median() {  # file column
 echo "median of $rounds alternated rounds; wall s / CPU s (user+sys, all processes); prof$(
   i=0; for b in $builds; do i=$((i + 1)); printf ' %s=%s' "$i" "$b"; done)"
 echo "exact: prof adds / heaptrack adds (wall, CPU); sampled: sampled / plain (wall, CPU)"
-printf "%-16s %-13s %-13s" workload plain heaptrack
+printf "%-16s %-15s %-13s" workload plain heaptrack
 for c in $columns; do
   case $c in
-    prof*) printf " %-13s %-12s" "$c" "adds/ht" ;;
-    sampled*) printf " %-13s %-12s" "$c" "/plain" ;;
+    prof*) printf " %-15s %-12s" "$c" "adds/ht" ;;
+    sampled*) printf " %-15s %-12s" "$c" "/plain" ;;
   esac
 done
 echo
@@ -130,23 +131,23 @@ echo
 while IFS='|' read -r name command; do
   pw=$(median "$work/$name.plain" 1); pc=$(median "$work/$name.plain" 2)
   hw=$(median "$work/$name.heaptrack" 1); hc=$(median "$work/$name.heaptrack" 2)
-  printf "%-16s %5.2f / %5.2f %5.2f / %5.2f" "$name" "$pw" "$pc" "$hw" "$hc"
+  printf "%-16s %5.3f / %5.3f %5.2f / %5.2f" "$name" "$pw" "$pc" "$hw" "$hc"
   for c in $columns; do
     case $c in plain | heaptrack) continue ;; esac
     fw=$(median "$work/$name.$c" 1); fc=$(median "$work/$name.$c" 2)
     awk -v c="$c" -v pw="$pw" -v pc="$pc" -v hw="$hw" -v hc="$hc" -v fw="$fw" -v fc="$fc" 'BEGIN {
       if (c ~ /^prof/) { a = (fw - pw) / (hw - pw); b = (fc - pc) / (hc - pc) }
       else { a = fw / pw; b = fc / pc }
-      printf "  %5.2f / %5.2f %5.2f, %5.2f", fw, fc, a, b
+      printf "  %5.3f / %5.3f %5.2f, %5.2f", fw, fc, a, b
       printf "%s %s %s\n", c, a, b >> "'"$work/ratios"'" }'
   done
   echo
 done <"$work/workloads"
 # Geometric mean of the exact columns' ratios (a ratio at or below zero counts as 0.01).
-printf "%-16s %27s" "geometric mean" ""
+printf "%-16s %29s" "geometric mean" ""
 for c in $columns; do
   case $c in plain | heaptrack) continue ;; esac
   awk -v c="$c" '$1 == c { n++; a += log($2 > 0.01 ? $2 : 0.01); b += log($3 > 0.01 ? $3 : 0.01) }
-    END { printf "  %13s %5.2f, %5.2f", "", exp(a / n), exp(b / n) }' "$work/ratios"
+    END { printf "  %15s %5.2f, %5.2f", "", exp(a / n), exp(b / n) }' "$work/ratios"
 done
 echo
