@@ -1,5 +1,6 @@
 #include "read/plain_stacks.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -128,6 +129,13 @@ std::optional<PlainStacks> take_plain_stacks(char* json, std::size_t size) {
   auto start = find_stacks(json, size);
   if (start == std::string_view::npos) return std::nullopt;
   PlainStacks stacks;
+  // Each frame and each stack takes two bytes of text at least: room for all of them at once, so the tables
+  // never move while they grow (117 649 stacks: 14 % of `prof run`'s finish went into moving them). Pages
+  // are only touched as they are filled; past 16 M entries (a 32 MB value) the tables grow as before, so a
+  // huge file asks for no more address space than it needs.
+  constexpr std::size_t kMostReserved = std::size_t{1} << 24;
+  const std::size_t most = std::min((size - start) / 2 + 1, kMostReserved);
+  stacks.table.reserve(most, most);
   auto end = read_stacks(json, size, start, stacks);
   if (end == std::string_view::npos) return std::nullopt;
   // The value ends where the next token may start: blank it without moving anything after it.
