@@ -66,6 +66,25 @@ std::string program_build_id(const Loaded& module) {
   return SymbolModule(module.path, module.base).build_id();
 }
 
+// A raw snapshot's members up to its frames, the module with its build id; the caller writes the rest and
+// closes the object.
+void write_head_with_build_id(std::ofstream& out, const Loaded& module, const Snapshot& model) {
+  out << R"({"format": "libprof-snapshot", "version": 1,
+ "meta": {"program": "t", "argv": ["t"], "pid": 1, "ppid": 0, "host": "h",
+          "start_time": "2026-01-01T00:00:00Z", "wall_seconds": 1, "user_seconds": 0, "system_seconds": 0,
+          "max_rss_bytes": 1, "exit": {"status": "exited", "code": 0}, "libprof_version": "0.1.0",
+          "writer": "preload", "clock": {"source": "clock_gettime", "clock": "CLOCK_MONOTONIC"},
+          "threads_seen": 1, "cores_online": 2},
+ "strings": ["", "kept"],)";
+  out << fmt::format(
+      R"( "modules": [{{"path": "{}", "build_id": "{}", "base": {}, "size": 1, "unloaded": false}}],)",
+      module.path, program_build_id(module), module.base);
+  out << R"( "frames": {"columns": ["function", "file", "line", "module", "offset"], "rows": [)";
+  for (std::size_t i = 0; i < model.frames.size(); ++i)
+    out << (i ? "," : "") << fmt::format("[0,0,0,0,{}]", model.frames[i].offset);
+  out << "]},";
+}
+
 }  // namespace
 
 TEST_CASE("the test program has a build id and debug info") {
@@ -148,20 +167,8 @@ TEST_CASE("a raw snapshot file is replaced by its symbolised version, which vali
   auto path = (dir / "raw.1.prof.json").string();
   {
     std::ofstream out(path);
-    out << R"({"format": "libprof-snapshot", "version": 1,
- "meta": {"program": "t", "argv": ["t"], "pid": 1, "ppid": 0, "host": "h",
-          "start_time": "2026-01-01T00:00:00Z", "wall_seconds": 1, "user_seconds": 0, "system_seconds": 0,
-          "max_rss_bytes": 1, "exit": {"status": "exited", "code": 0}, "libprof_version": "0.1.0",
-          "writer": "preload", "clock": {"source": "clock_gettime", "clock": "CLOCK_MONOTONIC"},
-          "threads_seen": 1, "cores_online": 2},
- "strings": ["", "kept"],)";
-    out << fmt::format(
-        R"( "modules": [{{"path": "{}", "build_id": "{}", "base": {}, "size": 1, "unloaded": false}}],)",
-        module.path, program_build_id(module), module.base);
-    out << R"( "frames": {"columns": ["function", "file", "line", "module", "offset"], "rows": [)";
-    for (std::size_t i = 0; i < model.frames.size(); ++i)
-      out << (i ? "," : "") << fmt::format("[0,0,0,0,{}]", model.frames[i].offset);
-    out << R"(]}, "stacks": [[0, 1], [0, 2]],
+    write_head_with_build_id(out, module, model);
+    out << R"( "stacks": [[0, 1], [0, 2]],
  "memory": {"sites": {"columns": ["stack", "allocations", "allocated_bytes", "peak_bytes", "leaked_allocations",
                                   "leaked_bytes"], "rows": [[1, 3, 300, 100, 1, 100]]}}})";
   }
@@ -297,5 +304,45 @@ TEST_CASE(
     CHECK((status.st_mode & 07777) == 0400);
     CHECK_FALSE(read_snapshot_file(theirs).symbolised);
   }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("prof run's finish, which leaves memory and samples unparsed, saves what a full read saves") {
+  auto module = this_program();
+  auto model = raw_snapshot(module, program_build_id(module));
+  auto dir = std::filesystem::temp_directory_path() / fmt::format("prof-symbolise-tables-{}", getpid());
+  std::filesystem::create_directories(dir);
+  // The stacks last: the document the finish parses then ends with them.
+  auto write = [&](const std::string& path) {
+    std::ofstream out(path);
+    write_head_with_build_id(out, module, model);
+    out << R"(
+ "memory": {"sites": {"columns": ["stack", "allocations", "allocated_bytes", "peak_bytes", "leaked_allocations",
+                                  "leaked_bytes"], "rows": [[1, 3, 300, 100, 1, 100]]}},
+ "samples": {"clock": "cpu", "hz": 199, "period_seconds": 0.005025125628140704, "samples": 7, "dropped": 0,
+             "stacks": {"columns": ["stack", "samples", "thread", "waiting"], "rows": [[0, 7, 11, false]]},
+             "threads": {"columns": ["thread", "name"], "rows": [[11, "t"]]}},
+ "stacks": [[0, 1], [0, 2]]})";
+  };
+  auto finished = (dir / "finished.1.prof.json").string();
+  auto reported = (dir / "reported.1.prof.json").string();
+  write(finished);
+  write(reported);
+  REQUIRE(symbolise_snapshot_file(finished));
+  auto loaded = load_snapshots({reported});
+  symbolise_loaded(loaded);
+  auto text = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream all;
+    all << in.rdbuf();
+    return all.str();
+  };
+  CHECK(text(finished) == text(reported));
+  auto read = read_snapshot_file(finished);
+  CHECK(read.symbolised);
+  REQUIRE(read.samples);
+  REQUIRE(read.memory);
+  CHECK(read.string(read.frames[read.stacks[read.memory->sites[0].stack][2]].function) ==
+        "symtest::outer_with_inlined_call()");
   std::filesystem::remove_all(dir);
 }

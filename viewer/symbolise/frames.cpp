@@ -27,22 +27,30 @@ class Symboliser {
   }
 
   SymbolisationResult run() {
-    std::map<std::uint32_t, std::vector<std::uint32_t>> expansions;  // raw frame -> its expanded frames
+    // Raw frame -> its expanded frames, expanded[first[raw], first[raw] + count[raw]); a table indexed by
+    // frame, not a map: 117 649 stacks look up 2.4 M frames.
+    constexpr std::uint32_t kNotYet = 0xFFFFFFFFu;
+    std::vector<std::uint32_t> first(snapshot_.frames.size(), kNotYet), count(snapshot_.frames.size(), 0);
+    std::vector<std::uint32_t> expanded;
     StackTable stacks;
     for (std::size_t s = 0; s < snapshot_.stacks.size(); ++s) {
       auto stack = snapshot_.stacks[s];
       for (std::uint32_t raw : stack) {
-        auto it = expansions.find(raw);
-        if (it == expansions.end()) it = expansions.emplace(raw, expand(raw)).first;
-        for (auto frame : it->second)
-          stacks.add_frame(frame);
+        if (first[raw] == kNotYet) {
+          auto frames = expand(raw);
+          first[raw] = static_cast<std::uint32_t>(expanded.size());
+          count[raw] = static_cast<std::uint32_t>(frames.size());
+          expanded.insert(expanded.end(), frames.begin(), frames.end());
+        }
+        for (std::uint32_t k = 0; k < count[raw]; ++k)
+          stacks.add_frame(expanded[first[raw] + k]);
       }
       stacks.end_stack();
     }
     if (resolved_ == 0) return std::move(result_);  // nothing learnt: the model stays as it was
     // Frames no stack refers to are kept, so any other reference to them stays valid.
     for (std::uint32_t i = 0; i < snapshot_.frames.size(); ++i)
-      if (!expansions.contains(i)) add_frame(snapshot_.frames[i]);
+      if (first[i] == kNotYet) add_frame(snapshot_.frames[i]);
     snapshot_.frames = std::move(frames_);
     snapshot_.stacks = std::move(stacks);
     snapshot_.symbolised = resolved_ > 0;
