@@ -82,6 +82,7 @@ class StackTable {
   void add_frame(std::uint32_t frame) { frames_.push_back(frame); }
   void end_stack() { offsets_.push_back(static_cast<std::uint32_t>(frames_.size())); }
   std::size_t size() const { return offsets_.size() - 1; }
+  std::size_t frame_count() const { return frames_.size(); }  // of all stacks together
   std::span<const std::uint32_t> operator[](std::size_t i) const {
     return {frames_.data() + offsets_[i], frames_.data() + offsets_[i + 1]};
   }

@@ -33,6 +33,7 @@ class Symboliser {
     std::vector<std::uint32_t> first(snapshot_.frames.size(), kNotYet), count(snapshot_.frames.size(), 0);
     std::vector<std::uint32_t> expanded;
     StackTable stacks;
+    stacks.reserve(snapshot_.stacks.size(), snapshot_.stacks.frame_count());  // more when calls were inlined
     for (std::size_t s = 0; s < snapshot_.stacks.size(); ++s) {
       auto stack = snapshot_.stacks[s];
       for (std::uint32_t raw : stack) {

@@ -194,15 +194,16 @@ std::string document_from_parse(std::string_view raw_json, const Snapshot& symbo
 
 }  // namespace
 
-std::string symbolised_document(std::string_view raw_json, const Snapshot& symbolised) {
-  // The members kept are copied as written (the memory section of 117 649 sites is 2.7 MB): no parse of the
-  // whole document, whose reader has parsed it already.
-  auto members = top_level_members(raw_json);
-  if (!members) return document_from_parse(raw_json, symbolised);
+namespace {
+
+// The document from its members as the raw scan found them: those kept are copied as written (the memory
+// section of 117 649 sites is 2.7 MB), no parse of the whole document.
+std::string document_from_members(const std::vector<RawMember>& members, std::size_t raw_size,
+                                  const Snapshot& symbolised) {
   std::string out;
-  out.reserve(raw_json.size() + raw_json.size() / 4);
+  out.reserve(raw_size + raw_size / 4);
   out += "{";
-  for (const auto& [key, value] : *members) {
+  for (const auto& [key, value] : members) {
     if (replaced_by_tables(key)) continue;
     out += '"';
     out += key;
@@ -218,24 +219,27 @@ std::string symbolised_document(std::string_view raw_json, const Snapshot& symbo
   return out;
 }
 
+}  // namespace
+
+std::string symbolised_document(std::string_view raw_json, const Snapshot& symbolised) {
+  auto members = top_level_members(raw_json);
+  if (!members) return document_from_parse(raw_json, symbolised);
+  return document_from_members(*members, raw_json.size(), symbolised);
+}
+
 namespace {
 
-// `raw`: the file's text as read, or nullopt to read it now.
-bool save_symbolised(const std::string& path, const Snapshot& symbolised,
-                     std::optional<std::string_view> raw) {
+// `document()` gives the new text; it runs only for a file that may be replaced.
+template <typename Document>
+bool save_document(const std::string& path, Document document) {
   // Only our own regular files are replaced: a symlink stays a symlink (its target is left alone), and a file
   // of another user (root reading someone's run) is never rewritten. Those are symbolised in memory on each
   // read instead (README, "Symbols").
   struct stat original {};
   if (::lstat(path.c_str(), &original) != 0 || !S_ISREG(original.st_mode) || original.st_uid != ::geteuid())
     return false;
-  simdjson::padded_string loaded;
-  if (!raw) {
-    if (simdjson::padded_string::load(path).get(loaded) != simdjson::SUCCESS) return false;
-    raw = std::string_view(loaded);
-  }
   try {
-    return replace_file(path, symbolised_document(*raw, symbolised), original);
+    return replace_file(path, document(), original);
   } catch (const UserError&) {
     return false;
   }
@@ -247,13 +251,10 @@ bool copied_as_written(std::string_view key) {
 }
 
 // The snapshot without the members the finish of `prof run` copies as written: their parse (117 649 memory
-// sites, a DOM of 8 bytes a token) cost more than the symbolisation. nullopt when the raw scan does not take
-// the document; the full read then does.
-std::optional<Snapshot> read_tables(std::string_view raw, const std::string& path) {
-  auto members = top_level_members(raw);
-  if (!members) return std::nullopt;
+// sites, a DOM of 8 bytes a token) cost more than the symbolisation.
+Snapshot read_tables(const std::vector<RawMember>& members, const std::string& path) {
   std::string tables = "{";
-  for (const auto& [key, value] : *members) {
+  for (const auto& [key, value] : members) {
     if (copied_as_written(key)) continue;
     if (tables.size() > 1) tables += ',';
     tables += '"';
@@ -270,7 +271,11 @@ std::optional<Snapshot> read_tables(std::string_view raw, const std::string& pat
 }  // namespace
 
 bool save_symbolised(const std::string& path, const Snapshot& symbolised) {
-  return save_symbolised(path, symbolised, std::nullopt);
+  return save_document(path, [&] {
+    auto raw = simdjson::padded_string::load(path);
+    if (raw.error() != simdjson::SUCCESS) throw UserError(path, "cannot read");
+    return symbolised_document(std::string_view(raw.value()), symbolised);
+  });
 }
 
 bool symbolise_snapshot_file(const std::string& path) {
@@ -280,8 +285,10 @@ bool symbolise_snapshot_file(const std::string& path) {
     if (!std::filesystem::is_regular_file(path, error)) return false;
     simdjson::padded_string raw;
     if (simdjson::padded_string::load(path).get(raw) != simdjson::SUCCESS) return false;
-    std::optional<Snapshot> read = read_tables(std::string_view(raw), path);
-    Snapshot snapshot = read ? std::move(*read) : read_snapshot_file(path);
+    // One scan for the members, used by the read and by the save; nullopt when the scan does not take the
+    // document, which the full read and parse then do.
+    const auto members = top_level_members(std::string_view(raw));
+    Snapshot snapshot = members ? read_tables(*members, path) : read_snapshot_file(path);
     auto naming = name_function_sites(snapshot);
     for (const auto& warning : naming.warnings)
       std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
@@ -291,8 +298,11 @@ bool symbolise_snapshot_file(const std::string& path) {
       std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
     // Modules without a readable file ([vdso], deleted libraries) stay raw without a word: the run's
     // closing line stays the only one.
-    if (!(result.changed || naming.named) || save_symbolised(path, snapshot, std::string_view(raw)))
-      return true;
+    const auto document = [&] {
+      return members ? document_from_members(*members, raw.size(), snapshot)
+                     : symbolised_document(std::string_view(raw), snapshot);
+    };
+    if (!(result.changed || naming.named) || save_document(path, document)) return true;
     std::fprintf(stderr, "prof: note: %s: cannot save the symbolised snapshot: %s\n", path.c_str(),
                  std::strerror(errno));
   } catch (const UserError&) {
