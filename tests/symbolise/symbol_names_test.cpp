@@ -60,6 +60,18 @@ int differences(const std::string& path, int& named) {
     for (std::uint64_t step = 1; step <= 48 && address - step * 7 >= low; ++step)
       compare(address - step * 7);
   }
+  // Around each symbol without a size (a label): the address just above it first, then just below, where a
+  // range remembered from above would reach too far down.
+  int labels = 0;
+  for (int i = 1, count = dwfl_module_getsymtab(module); i < count && labels < 300; ++i) {
+    GElf_Sym symbol;
+    GElf_Addr address = 0;
+    const char* name = dwfl_module_getsym_info(module, i, &symbol, &address, nullptr, nullptr, nullptr);
+    if (!name || !*name || symbol.st_size != 0 || address <= low + 1 || address + 1 >= high) continue;
+    ++labels;
+    compare(address + 1);
+    compare(address - 1);
+  }
   dwfl_end(dwfl);
   return differing;
 }

@@ -26,7 +26,10 @@ class SymbolNames {
 
   Dwfl_Module* module_;
   bool starts_read_ = false;
-  std::vector<std::uint64_t> starts_;      // every symbol libdwfl may answer with, sorted by address
+  std::vector<std::uint64_t> starts_;  // every symbol libdwfl may answer with, sorted by address
+  // The symbols with a size, by start, and the furthest end of those starting at or below each one.
+  std::vector<std::uint64_t> sized_starts_;
+  std::vector<std::uint64_t> sized_reach_;
   std::vector<std::uint64_t> boundaries_;  // where the module's sections start and end, sorted
   std::map<std::uint64_t, Known> known_;
 };
