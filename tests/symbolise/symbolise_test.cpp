@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "call_sites.hpp"
+#include "raw_snapshot.hpp"
 #include "read/snapshot_reader.hpp"
 #include "symbolise/frames.hpp"
 #include "symbolise/module.hpp"
@@ -22,48 +23,14 @@ using namespace prof::viewer;
 
 namespace {
 
-struct Loaded {
-  std::string path;
-  std::int64_t base = 0;
-};
-
-Loaded this_program() {
-  Dl_info info{};
-  REQUIRE(dladdr(reinterpret_cast<void*>(&symtest::plain_caller), &info) != 0);
-  return {std::filesystem::read_symlink("/proc/self/exe").string(),
-          static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(info.dli_fbase))};
-}
-
-std::int64_t offset_of(const void* address, const Loaded& module) {
-  return static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(address)) - module.base;
-}
+using symtest::Loaded;
+using symtest::offset_of;
+using symtest::program_build_id;
+using symtest::raw_snapshot;
+using symtest::this_program;
 
 std::string base_name(const std::string& path) {
   return std::filesystem::path(path).filename().string();
-}
-
-// Every recorded frame is a return address, looked up one byte before; the innermost one here is made to
-// point one byte past the entry of returns_its_return_address, as a call ending there would. Stack 0: [entry
-// of returns_its_return_address (innermost), return address in plain_caller] Stack 1: [entry of
-// returns_its_return_address, return address in outer_with_inlined_call]
-Snapshot raw_snapshot(const Loaded& module, const std::string& build_id) {
-  Snapshot snapshot;
-  snapshot.strings = {"", "kept"};
-  snapshot.modules.push_back({module.path, build_id, module.base, 0, false});
-  auto entry = offset_of(reinterpret_cast<void*>(&symtest::returns_its_return_address), module);
-  snapshot.frames.push_back({0, 0, 0, 0, entry + 1, false});
-  snapshot.frames.push_back({0, 0, 0, 0, offset_of(symtest::plain_caller(), module), false});
-  snapshot.frames.push_back({0, 0, 0, 0, offset_of(symtest::outer_with_inlined_call(), module), false});
-  for (std::uint32_t second : {1u, 2u}) {
-    snapshot.stacks.add_frame(0);
-    snapshot.stacks.add_frame(second);
-    snapshot.stacks.end_stack();
-  }
-  return snapshot;
-}
-
-std::string program_build_id(const Loaded& module) {
-  return SymbolModule(module.path, module.base).build_id();
 }
 
 // A raw snapshot's members up to its frames, the module with its build id; the caller writes the rest and

@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "symbolise/identity_hash.hpp"
+
 namespace prof::viewer {
 
 namespace {
@@ -116,18 +118,11 @@ bool write_decompressed(int in, int out) {
   return ok && ::fsync(out) == 0;
 }
 
-// Which file a copy was made from, and which version of it: FNV-1a over device, inode, size and mtime.
+// Which file a copy was made from, and which version of it.
 std::uint64_t identity_hash(const struct stat& file) {
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (auto value :
-       {static_cast<std::uint64_t>(file.st_dev), static_cast<std::uint64_t>(file.st_ino),
-        static_cast<std::uint64_t>(file.st_size), static_cast<std::uint64_t>(file.st_mtim.tv_sec),
-        static_cast<std::uint64_t>(file.st_mtim.tv_nsec)})
-    for (int byte = 0; byte < 8; ++byte) {
-      hash ^= (value >> (8 * byte)) & 0xFF;
-      hash *= 0x100000001b3ull;
-    }
-  return hash;
+  IdentityHash hash;
+  hash.add(file);
+  return hash.value();
 }
 
 // The copy at `candidate`, a regular file of ours that carries `build_id`; -1 otherwise.

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "symbolise/module.hpp"
+#include "symbolise/symbol_cache.hpp"
 #include "symbolise/vdso.hpp"
 
 namespace prof::viewer {
@@ -48,6 +49,8 @@ class Symboliser {
       }
       stacks.end_stack();
     }
+    for (const auto& [path, file] : files_)
+      file.cache.save();
     if (resolved_ == 0) return std::move(result_);  // nothing learnt: the model stays as it was
     // Frames no stack refers to are kept, so any other reference to them stays valid.
     for (std::uint32_t i = 0; i < snapshot_.frames.size(); ++i)
@@ -80,11 +83,12 @@ class Symboliser {
     std::unique_ptr<SymbolModule> symbols;  // null when the file cannot be read
     std::int64_t base = 0;                  // where `symbols` believes the file is loaded
     std::string build_id;
+    SymbolCache cache;  // what earlier runs learnt from this file; off for the vDSO
   };
 
   // The symbols of module `index` and the base they were opened at, or null (said once per module entry)
   // when its frames must stay raw.
-  const OpenedFile* module(std::int64_t index) {
+  OpenedFile* module(std::int64_t index) {
     auto [it, added] = module_files_.try_emplace(index, nullptr);
     if (!added) return it->second;
     const auto& recorded = snapshot_.modules[static_cast<std::size_t>(index)];
@@ -107,6 +111,7 @@ class Symboliser {
       }
       file->second.build_id = opened->build_id();
       file->second.base = recorded.base;
+      if (!vdso) file->second.cache = SymbolCache(file->second.build_id, opened->cache_key());
       file->second.symbols = std::move(opened);
     }
     if (!file->second.symbols) return nullptr;
@@ -135,14 +140,22 @@ class Symboliser {
   std::vector<std::uint32_t> expand(std::uint32_t index) {
     const Frame raw = snapshot_.frames[index];
     if (!is_raw(raw)) return {add_frame(raw)};
-    const OpenedFile* file = module(raw.module);
+    OpenedFile* file = module(raw.module);
     if (!file) return {add_frame(raw)};
     // Every recorded frame is a return address (the innermost one returns from the allocator into the
     // allocating line): it points after the call, maybe at the next line's code, so look just before it.
     // The address is taken at the base the file was opened at, which may be another entry's.
     auto base = static_cast<std::uint64_t>(file->base);
     auto address = base + static_cast<std::uint64_t>(raw.offset) - (raw.offset == 0 ? 0 : 1);
-    auto found = file->symbols->lookup(address);
+    std::vector<SourceFrame> found;
+    if (const auto* known = file->cache.find(static_cast<std::uint64_t>(raw.offset))) {
+      found = *known;
+      ++result_.from_cache;
+    } else {
+      found = file->symbols->lookup(address);
+      ++result_.looked_up;
+      file->cache.add(static_cast<std::uint64_t>(raw.offset), found);
+    }
     if (found.empty()) return {add_frame(raw)};
     std::vector<std::uint32_t> expanded;
     ++resolved_;
@@ -165,9 +178,9 @@ class Symboliser {
            std::uint32_t>
       frame_index_;
   std::vector<Frame> frames_;
-  std::map<std::string, OpenedFile> files_;                           // by path
-  std::unordered_map<std::int64_t, const OpenedFile*> module_files_;  // by module index
-  std::unique_ptr<OwnVdso> own_vdso_;                                 // made on the first vDSO module met
+  std::map<std::string, OpenedFile> files_;                     // by path
+  std::unordered_map<std::int64_t, OpenedFile*> module_files_;  // by module index
+  std::unique_ptr<OwnVdso> own_vdso_;                           // made on the first vDSO module met
   bool vdso_said_ = false;
 };
 

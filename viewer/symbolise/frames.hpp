@@ -15,6 +15,8 @@ struct SymbolisationResult {
   std::vector<std::string> warnings;    // one per module left raw because its build id differs
   std::vector<std::string> unreadable;  // one per module left raw because its file cannot be read
   std::size_t files_opened = 0;         // module files opened: once per distinct path
+  std::size_t looked_up = 0;            // raw frames whose module was asked (libdw)
+  std::size_t from_cache = 0;           // raw frames answered from the symbol cache (symbol_cache.hpp)
 };
 
 // True when the snapshot has raw frames (module known, no function, file or line) and is not marked

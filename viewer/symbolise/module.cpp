@@ -3,6 +3,7 @@
 #include <cxxabi.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <libelf.h>
 
@@ -21,6 +22,8 @@
 #include <fmt/format.h>
 
 #include "symbolise/debug_cache.hpp"
+#include "symbolise/identity_hash.hpp"
+#include "symbolise/symbol_cache.hpp"
 #include "symbolise/symbol_names.hpp"
 
 namespace prof::viewer {
@@ -55,7 +58,8 @@ enum class Candidates {
 // default path ":.debug:/usr/lib/debug"): by build id, then the .gnu_debuglink name beside the module, in its
 // .debug folder and under /usr/lib/debug. A snapshot names its modules, so a crafted one can make any of
 // these a FIFO or a device, whose open would block for ever: the search runs only when none of them is.
-Candidates debug_candidates(Dwfl_Module* module, const char* file_name, const char* debuglink) {
+std::vector<std::string> debug_candidate_paths(Dwfl_Module* module, const char* file_name,
+                                               const char* debuglink) {
   std::vector<std::string> paths;
   const unsigned char* id = nullptr;
   GElf_Addr id_address = 0;
@@ -67,8 +71,12 @@ Candidates debug_candidates(Dwfl_Module* module, const char* file_name, const ch
                                   std::filesystem::path("/usr/lib/debug") / dir.relative_path() / debuglink})
       paths.push_back(candidate.string());
   }
+  return paths;
+}
+
+Candidates debug_candidates(Dwfl_Module* module, const char* file_name, const char* debuglink) {
   Candidates found = Candidates::kNone;
-  for (const std::string& path : paths) {
+  for (const std::string& path : debug_candidate_paths(module, file_name, debuglink)) {
     Candidate kind = candidate_kind(path);
     if (kind == Candidate::kOther) return Candidates::kUnsafe;
     if (kind == Candidate::kRegular) found = Candidates::kRegular;
@@ -205,6 +213,8 @@ std::string demangle(const char* name) {
 struct SymbolModule::Handles {
   Dwfl* dwfl = nullptr;
   Dwfl_Module* module = nullptr;
+  std::string path;
+  struct stat file {};               // the module file as opened
   std::optional<SymbolNames> names;  // made at the first name asked for
   const char* name_at(std::uint64_t address) {
     if (!names) names.emplace(module);
@@ -249,6 +259,8 @@ int open_module_file(const std::string& path, std::string& error) {
 SymbolModule::SymbolModule(const std::string& path, std::int64_t base) : handles_(new Handles) {
   int fd = open_module_file(path, error_);
   if (fd < 0) return;
+  handles_->path = path;
+  ::fstat(fd, &handles_->file);
   handles_->dwfl = dwfl_begin(&offline_callbacks);
   if (!handles_->dwfl) {
     error_ = dwfl_errmsg(-1);
@@ -277,6 +289,28 @@ std::string SymbolModule::build_id() const {
   for (int i = 0; i < length; ++i)
     hex += fmt::format("{:02x}", bits[i]);
   return hex;
+}
+
+std::uint64_t SymbolModule::cache_key() const {
+  Dwfl_Module* module = handles_->module;
+  const std::string& symboliser = symboliser_build_id();
+  if (!module || symboliser.empty() || debuginfod_configured()) return 0;
+  IdentityHash key;
+  key.add(symboliser);
+  key.add(handles_->file);
+  key.add(build_id());
+  GElf_Addr bias = 0;
+  Elf* elf = dwfl_module_getelf(module, &bias);
+  GElf_Word crc = 0;
+  const char* debuglink = elf ? dwelf_elf_gnu_debuglink(elf, &crc) : nullptr;
+  for (const std::string& path : debug_candidate_paths(module, handles_->path.c_str(), debuglink)) {
+    key.add(path);
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) continue;
+    if (!S_ISREG(status.st_mode)) return 0;
+    key.add(status);
+  }
+  return key.value() == 0 ? 1 : key.value();
 }
 
 namespace {

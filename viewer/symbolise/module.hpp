@@ -26,6 +26,10 @@ class SymbolModule {
   const std::string& error() const { return error_; }
   // The module's GNU build id as lowercase hex; "" when it has none.
   std::string build_id() const;
+  // A hash of everything lookup()'s answers depend on besides the address: this module file (device, inode,
+  // size, mtime, build id), each place a separate debug file could come from, and the symboliser's own
+  // build; 0 when they cannot be told (no module, no build of ours to name, a debuginfod server in use).
+  std::uint64_t cache_key() const;
   // The frames at `address` (an absolute address in the process), innermost first; empty when unknown.
   std::vector<SourceFrame> lookup(std::uint64_t address) const;
   // The symbol table's name for the function at `address`, demangled; "" when none. At a function's entry it

@@ -1,0 +1,184 @@
+// The symbol cache (viewer/symbolise/symbol_cache.hpp): a second symbolisation of the same binary answers
+// from what the first one learnt, with the same frames, and never from an entry made for another version of
+// the binary or of its debug files.
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
+
+#include "call_sites.hpp"
+#include "raw_snapshot.hpp"
+#include "symbolise/frames.hpp"
+
+using namespace prof::viewer;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A private cache folder for the test, set as PROF_DEBUG_CACHE (or to `setting` when given).
+struct CacheFolder {
+  fs::path path;
+  explicit CacheFolder(const char* setting = nullptr) {
+    char name[] = "/tmp/prof-symbol-cache-test.XXXXXX";
+    REQUIRE(mkdtemp(name) != nullptr);
+    path = name;
+    ::setenv("PROF_DEBUG_CACHE", setting ? setting : name, 1);
+  }
+  ~CacheFolder() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+    ::unsetenv("PROF_DEBUG_CACHE");
+  }
+  std::vector<fs::path> entries() const {
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(path))
+      if (entry.path().extension() == ".symbols") found.push_back(entry.path());
+    return found;
+  }
+};
+
+// Every frame of every stack as "function|file|line|inlined".
+std::vector<std::string> named_frames(const Snapshot& snapshot) {
+  std::vector<std::string> named;
+  for (std::size_t s = 0; s < snapshot.stacks.size(); ++s)
+    for (std::uint32_t index : snapshot.stacks[s]) {
+      const Frame& frame = snapshot.frames[index];
+      named.push_back(fmt::format("{}|{}|{}|{}", snapshot.string(frame.function), snapshot.string(frame.file),
+                                  frame.line, frame.inlined));
+    }
+  return named;
+}
+
+struct Symbolised {
+  SymbolisationResult result;
+  std::vector<std::string> frames;
+};
+
+Symbolised symbolise_program(const symtest::Loaded& module) {
+  auto snapshot = symtest::raw_snapshot(module, symtest::program_build_id(module));
+  auto result = symbolise(snapshot);
+  return {std::move(result), named_frames(snapshot)};
+}
+
+// Every one of raw_snapshot's three frames looked up in the module, none answered from the cache.
+bool looked_up(const Symbolised& symbolised) {
+  return symbolised.result.looked_up == 3 && symbolised.result.from_cache == 0;
+}
+
+bool from_cache(const Symbolised& symbolised) {
+  return symbolised.result.looked_up == 0 && symbolised.result.from_cache == 3;
+}
+
+bool plain_caller_at(const Symbolised& symbolised, int line) {
+  return symbolised.frames.size() >= 2 && symbolised.frames[1].starts_with("symtest::plain_caller()|") &&
+         symbolised.frames[1].find(fmt::format("|{}|", line)) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a second symbolisation of the same binary answers from the symbol cache, with the same frames") {
+  CacheFolder cache;
+  auto module = symtest::this_program();
+  auto first = symbolise_program(module);
+  CHECK(looked_up(first));
+  REQUIRE(plain_caller_at(first, symtest::kPlainCallLine));
+  REQUIRE(cache.entries().size() == 1);
+
+  auto second = symbolise_program(module);
+  CHECK(from_cache(second));
+  CHECK(second.result.changed);
+  CHECK(second.frames == first.frames);
+  CHECK(cache.entries().size() == 1);
+}
+
+TEST_CASE("a changed binary does not use the entry of the file it replaced") {
+  CacheFolder cache;
+  auto module = symtest::this_program();
+  auto copy = cache.path / "program";
+  fs::copy_file(module.path, copy);
+  module.path = copy.string();
+  auto first = symbolise_program(module);
+  REQUIRE(looked_up(first));
+  REQUIRE(from_cache(symbolise_program(module)));
+
+  // Rewritten in place, as a rebuild would: same path and build id, a new modification time.
+  auto later = fs::last_write_time(copy) + std::chrono::seconds(5);
+  fs::last_write_time(copy, later);
+  auto again = symbolise_program(module);
+  CHECK(looked_up(again));
+  CHECK(again.frames == first.frames);
+  CHECK(cache.entries().size() == 2);
+}
+
+TEST_CASE("a debug file installed after the first symbolisation gives its lines at the next one") {
+  CacheFolder cache;
+  auto module = symtest::this_program();
+  auto program = cache.path / "program";
+  auto debug = cache.path / "program.debug";
+  auto aside = cache.path / "aside.debug";
+  std::string command = fmt::format(
+      "objcopy --only-keep-debug '{0}' '{1}' && objcopy --strip-debug --add-gnu-debuglink='{1}' '{0}' '{2}' "
+      "&& "
+      "mv '{1}' '{3}'",
+      module.path, debug.string(), program.string(), aside.string());
+  if (std::system(command.c_str()) != 0) {
+    WARN("objcopy is missing or failed: skipped");
+    return;
+  }
+  module.path = program.string();
+  auto stripped = symbolise_program(module);
+  REQUIRE(looked_up(stripped));
+  CHECK(plain_caller_at(stripped, 0));  // named from the symbol table: no line
+  CHECK(stripped.frames.size() == 4);   // nor the inlined call
+  REQUIRE(from_cache(symbolise_program(module)));
+
+  fs::rename(aside, debug);
+  auto with_debug = symbolise_program(module);
+  CHECK(looked_up(with_debug));
+  CHECK(plain_caller_at(with_debug, symtest::kPlainCallLine));
+  CHECK(with_debug.frames.size() == 5);
+}
+
+TEST_CASE("a damaged symbol cache entry is ignored and written again") {
+  CacheFolder cache;
+  auto module = symtest::this_program();
+  auto first = symbolise_program(module);
+  REQUIRE(cache.entries().size() == 1);
+  auto entry = cache.entries().front();
+  auto size = fs::file_size(entry);
+
+  SECTION("cut short") {
+    fs::resize_file(entry, size - 3);
+  }
+  SECTION("a count larger than its records") {
+    std::fstream file(entry, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(20);  // after the magic, the version and the key
+    std::uint64_t count = 1000;
+    file.write(reinterpret_cast<const char*>(&count), sizeof count);
+  }
+  SECTION("garbage") {
+    std::ofstream file(entry, std::ios::trunc | std::ios::binary);
+    file << std::string(size, '\xff');
+  }
+  auto damaged = symbolise_program(module);
+  CHECK(looked_up(damaged));
+  CHECK(damaged.frames == first.frames);
+  CHECK(fs::file_size(entry) == size);  // written whole again
+  CHECK(from_cache(symbolise_program(module)));
+}
+
+TEST_CASE("PROF_DEBUG_CACHE=0 keeps no symbol cache") {
+  CacheFolder cache("0");
+  auto module = symtest::this_program();
+  symbolise_program(module);
+  auto second = symbolise_program(module);
+  CHECK(looked_up(second));
+  CHECK(cache.entries().empty());
+}

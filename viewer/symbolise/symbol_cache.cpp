@@ -1,0 +1,216 @@
+#include "symbolise/symbol_cache.hpp"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "symbolise/debug_cache.hpp"
+
+namespace prof::viewer {
+
+namespace {
+
+constexpr char kMagic[8] = {'P', 'R', 'O', 'F', 'S', 'Y', 'M', 'S'};
+constexpr std::uint32_t kVersion = 1;
+// Far above any real program's entry (python3: 2 700 frames, 200 KB); a bound on what a damaged one costs.
+constexpr off_t kMaxEntryBytes = off_t{256} << 20;
+
+template <typename T>
+void put(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+void put_text(std::string& out, const std::string& text) {
+  put(out, static_cast<std::uint32_t>(text.size()));
+  out += text;
+}
+
+// Reads the entry's bytes in order; any read past the end makes the whole entry unusable.
+class Reader {
+ public:
+  explicit Reader(const std::string& bytes) : bytes_(bytes) {}
+  template <typename T>
+  T take() {
+    T value{};
+    if (bytes_.size() - at_ < sizeof value) {
+      ok_ = false;
+      return value;
+    }
+    std::memcpy(&value, bytes_.data() + at_, sizeof value);
+    at_ += sizeof value;
+    return value;
+  }
+  std::string text() {
+    auto length = take<std::uint32_t>();
+    if (!ok_ || bytes_.size() - at_ < length) {
+      ok_ = false;
+      return {};
+    }
+    std::string value = bytes_.substr(at_, length);
+    at_ += length;
+    return value;
+  }
+  bool ok() const { return ok_; }
+  std::size_t left() const { return bytes_.size() - at_; }
+
+ private:
+  const std::string& bytes_;
+  std::size_t at_ = 0;
+  bool ok_ = true;
+};
+
+// The entry's bytes: only a regular file of ours, of a sane size.
+bool read_entry(const std::string& path, std::string& bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat status {};
+  bool ok = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
+            status.st_size > 0 && status.st_size <= kMaxEntryBytes;
+  if (ok) {
+    bytes.resize(static_cast<std::size_t>(status.st_size));
+    std::size_t done = 0;
+    while (ok && done < bytes.size()) {
+      ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+      ok = got > 0;
+      if (ok) done += static_cast<std::size_t>(got);
+    }
+  }
+  ::close(fd);
+  return ok;
+}
+
+bool write_all(int fd, const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t wrote = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (wrote <= 0) return false;
+    done += static_cast<std::size_t>(wrote);
+  }
+  return true;
+}
+
+struct BuildIdSearch {
+  const void* inside = nullptr;
+  std::string id;
+};
+
+int find_build_id(dl_phdr_info* info, size_t, void* data) {
+  auto* search = static_cast<BuildIdSearch*>(data);
+  auto address = reinterpret_cast<ElfW(Addr)>(search->inside);
+  bool holds = false;
+  for (int i = 0; i < info->dlpi_phnum && !holds; ++i) {
+    const auto& segment = info->dlpi_phdr[i];
+    auto start = info->dlpi_addr + segment.p_vaddr;
+    holds = segment.p_type == PT_LOAD && address >= start && address < start + segment.p_memsz;
+  }
+  if (!holds) return 0;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const auto& segment = info->dlpi_phdr[i];
+    if (segment.p_type != PT_NOTE) continue;
+    const char* at = reinterpret_cast<const char*>(info->dlpi_addr + segment.p_vaddr);
+    const char* end = at + segment.p_memsz;
+    while (at + sizeof(ElfW(Nhdr)) <= end) {
+      ElfW(Nhdr) note;
+      std::memcpy(&note, at, sizeof note);
+      const char* name = at + sizeof note;
+      const char* desc = name + ((note.n_namesz + 3) & ~3u);
+      if (desc + note.n_descsz > end) break;
+      if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+        search->id.assign(desc, note.n_descsz);
+        return 1;
+      }
+      at = desc + ((note.n_descsz + 3) & ~3u);
+    }
+  }
+  return 1;
+}
+
+}  // namespace
+
+const std::string& symboliser_build_id() {
+  static const std::string id = [] {
+    BuildIdSearch search{reinterpret_cast<const void*>(&find_build_id), {}};
+    dl_iterate_phdr(find_build_id, &search);
+    return search.id;
+  }();
+  return id;
+}
+
+SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(key) {
+  if (build_id.empty() || key == 0 || build_id.find('/') != std::string::npos) return;
+  std::string folder = debug_cache_folder();
+  if (folder.empty()) return;
+  path_ = fmt::format("{}/{}-{:016x}.symbols", folder, build_id, key);
+  std::string bytes;
+  if (!read_entry(path_, bytes)) return;
+  Reader in(bytes);
+  char magic[sizeof kMagic];
+  for (char& c : magic)
+    c = in.take<char>();
+  if (!in.ok() || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || in.take<std::uint32_t>() != kVersion ||
+      in.take<std::uint64_t>() != key)
+    return;
+  auto count = in.take<std::uint64_t>();
+  if (!in.ok() || count > in.left() / 12) return;  // 12: the smallest record
+  frames_.reserve(static_cast<std::size_t>(count));
+  for (std::uint64_t i = 0; i < count && in.ok(); ++i) {
+    auto offset = in.take<std::uint64_t>();
+    auto frame_count = in.take<std::uint32_t>();
+    if (!in.ok() || frame_count > in.left() / 17) break;  // 17: the smallest frame
+    std::vector<SourceFrame> frames(frame_count);
+    for (auto& frame : frames) {
+      frame.function = in.text();
+      frame.file = in.text();
+      frame.line = in.take<std::int64_t>();
+      frame.inlined = in.take<std::uint8_t>() != 0;
+    }
+    frames_.emplace(offset, std::move(frames));
+  }
+  if (!in.ok() || in.left() != 0 || frames_.size() != count) frames_.clear();  // damaged: start again
+}
+
+const std::vector<SourceFrame>* SymbolCache::find(std::uint64_t offset) const {
+  auto it = frames_.find(offset);
+  return it == frames_.end() ? nullptr : &it->second;
+}
+
+void SymbolCache::add(std::uint64_t offset, std::vector<SourceFrame> frames) {
+  if (path_.empty()) return;
+  frames_.insert_or_assign(offset, std::move(frames));
+  added_ = true;
+}
+
+void SymbolCache::save() const {
+  if (path_.empty() || !added_) return;
+  std::string bytes(kMagic, sizeof kMagic);
+  put(bytes, kVersion);
+  put(bytes, key_);
+  put(bytes, static_cast<std::uint64_t>(frames_.size()));
+  for (const auto& [offset, frames] : frames_) {
+    put(bytes, offset);
+    put(bytes, static_cast<std::uint32_t>(frames.size()));
+    for (const auto& frame : frames) {
+      put_text(bytes, frame.function);
+      put_text(bytes, frame.file);
+      put(bytes, frame.line);
+      put(bytes, static_cast<std::uint8_t>(frame.inlined));
+    }
+  }
+  // Concurrent runs (the ranks of one job) each write their own and rename it: a reader sees a whole entry.
+  auto name = std::filesystem::path(path_);
+  std::string temp = (name.parent_path() / fmt::format(".{}.XXXXXX", name.filename().string())).string();
+  int out = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (out < 0) return;
+  bool written = write_all(out, bytes);
+  ::close(out);
+  if (!written || ::rename(temp.c_str(), path_.c_str()) != 0) ::unlink(temp.c_str());
+}
+
+}  // namespace prof::viewer
