@@ -182,3 +182,38 @@ TEST_CASE("PROF_DEBUG_CACHE=0 keeps no symbol cache") {
   CHECK(looked_up(second));
   CHECK(cache.entries().empty());
 }
+
+TEST_CASE("symbol cache entries unused for 30 days are removed when another is written, used ones are kept") {
+  CacheFolder cache;
+  const auto now = fs::file_time_type::clock::now();
+  auto plant = [&](const std::string& name, int days_old) {
+    auto path = cache.path / name;
+    std::ofstream(path) << "entry";
+    fs::last_write_time(path, now - std::chrono::hours(24 * days_old));
+    return path;
+  };
+  auto unused = plant("00000000000000000000000000000000000000aa-0000000000000001.symbols", 40);
+  auto recent = plant("00000000000000000000000000000000000000bb-0000000000000002.symbols", 10);
+  auto other = plant("unrelated-file", 40);
+
+  auto module = symtest::this_program();
+  REQUIRE(looked_up(symbolise_program(module)));  // a new entry is written
+  CHECK_FALSE(fs::exists(unused));
+  CHECK(fs::exists(recent));
+  CHECK(fs::exists(other));
+
+  // An entry that is read is marked as used.
+  REQUIRE(cache.entries().size() == 2);
+  auto own = cache.entries()[0] == recent ? cache.entries()[1] : cache.entries()[0];
+  fs::last_write_time(own, now - std::chrono::hours(24 * 10));
+  REQUIRE(from_cache(symbolise_program(module)));
+  CHECK(fs::last_write_time(own) > now - std::chrono::hours(1));
+
+  // The folder is looked through at most once a day.
+  auto unused_later = plant("00000000000000000000000000000000000000cc-0000000000000003.symbols", 40);
+  auto copy = cache.path / "program";
+  fs::copy_file(module.path, copy);
+  module.path = copy.string();
+  REQUIRE(looked_up(symbolise_program(module)));
+  CHECK(fs::exists(unused_later));
+}

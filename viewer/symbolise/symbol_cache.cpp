@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -66,6 +67,34 @@ class Reader {
   bool ok_ = true;
 };
 
+// Entries not written or used for this long are removed when another is written: programs rebuilt, or run
+// once, leave theirs behind. Used entries are touched at most once a day, and the folder looked through at
+// most once a day.
+constexpr time_t kDay = 24 * 60 * 60;
+constexpr time_t kUnusedFor = 30 * kDay;
+
+bool older_than(const struct stat& status, time_t age) {
+  return status.st_mtim.tv_sec < ::time(nullptr) - age;
+}
+
+void remove_unused_entries(const std::filesystem::path& folder) {
+  auto marker = folder / ".symbols-pruned";
+  struct stat status {};
+  if (::stat(marker.c_str(), &status) == 0 && !older_than(status, kDay)) return;
+  int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  ::futimens(fd, nullptr);
+  ::close(fd);
+  std::error_code error;
+  for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    const auto& path = it->path();
+    if (path.extension() != ".symbols" || ::lstat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode) ||
+        status.st_uid != ::geteuid() || !older_than(status, kUnusedFor))
+      continue;
+    ::unlink(path.c_str());
+  }
+}
+
 // The entry's bytes: only a regular file of ours, of a sane size.
 bool read_entry(const std::string& path, std::string& bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -73,6 +102,7 @@ bool read_entry(const std::string& path, std::string& bytes) {
   struct stat status {};
   bool ok = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
             status.st_size > 0 && status.st_size <= kMaxEntryBytes;
+  if (ok && older_than(status, kDay)) ::futimens(fd, nullptr);  // in use: not to be removed as unused
   if (ok) {
     bytes.resize(static_cast<std::size_t>(status.st_size));
     std::size_t done = 0;
@@ -210,7 +240,11 @@ void SymbolCache::save() const {
   if (out < 0) return;
   bool written = write_all(out, bytes);
   ::close(out);
-  if (!written || ::rename(temp.c_str(), path_.c_str()) != 0) ::unlink(temp.c_str());
+  if (!written || ::rename(temp.c_str(), path_.c_str()) != 0) {
+    ::unlink(temp.c_str());
+    return;
+  }
+  remove_unused_entries(name.parent_path());
 }
 
 }  // namespace prof::viewer

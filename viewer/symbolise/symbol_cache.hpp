@@ -8,7 +8,8 @@
 // named by the module's build id and a key (SymbolModule::cache_key) over everything the answers depend on:
 // the module file's identity, the files a separate debug file could come from, and the symboliser's own
 // build. A changed binary, a debug package installed later or a new prof each make a new entry. Entries are
-// written to a temporary file and renamed; a damaged one is ignored. They can be deleted at any time.
+// written to a temporary file and renamed; a damaged one is ignored. They can be deleted at any time, and
+// those unused for 30 days are removed when another entry is written (an entry read is touched once a day).
 #include <cstdint>
 #include <string>
 #include <unordered_map>
