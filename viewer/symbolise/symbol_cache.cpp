@@ -181,10 +181,9 @@ SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(
   std::string bytes;
   if (!read_entry(path_, bytes)) return;
   Reader in(bytes);
-  char magic[sizeof kMagic];
-  for (char& c : magic)
-    c = in.take<char>();
-  if (!in.ok() || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || in.take<std::uint32_t>() != kVersion ||
+  std::uint64_t magic = 0;
+  std::memcpy(&magic, kMagic, sizeof magic);
+  if (in.take<std::uint64_t>() != magic || in.take<std::uint32_t>() != kVersion ||
       in.take<std::uint64_t>() != key)
     return;
   auto count = in.take<std::uint64_t>();
