@@ -24,6 +24,9 @@ prof stops too, so the shell's job control works as without prof. prof exits wit
 MPI: start one prof per rank, as with any program (mpirun -np 4 prof run -o DIR -- ./app). Under an MPI
 launcher (its rank variables in the environment) prof also preloads libprof_mpi.so, which records each MPI
 call as a scope and its bytes in the snapshot's "mpi" section; --mpi asks for it anywhere, --no-mpi never.
+After the program ends prof names its frames (functions, files, lines) and keeps what it learnt about each
+binary in ~/.cache/prof/debug ($XDG_CACHE_HOME/prof/debug when set), so later runs of the same program, and
+the other ranks, read no debug information again (PROF_DEBUG_CACHE=DIR keeps it elsewhere, =0 not at all).
 
 Examples:
   prof run ./solver input.dat         snapshots in prof.solver.PID/
