@@ -183,7 +183,9 @@ TEST_CASE("PROF_DEBUG_CACHE=0 keeps no symbol cache") {
   CHECK(cache.entries().empty());
 }
 
-TEST_CASE("symbol cache entries unused for 30 days are removed when another is written, used ones are kept") {
+TEST_CASE(
+    "symbol cache entries unused for 30 days, and temporaries left for a day, are removed when an entry is "
+    "written") {
   CacheFolder cache;
   const auto now = fs::file_time_type::clock::now();
   auto plant = [&](const std::string& name, int days_old) {
@@ -195,12 +197,16 @@ TEST_CASE("symbol cache entries unused for 30 days are removed when another is w
   auto unused = plant("00000000000000000000000000000000000000aa-0000000000000001.symbols", 40);
   auto recent = plant("00000000000000000000000000000000000000bb-0000000000000002.symbols", 10);
   auto other = plant("unrelated-file", 40);
+  auto leftover = plant(".00000000000000000000000000000000000000dd-0000000000000004.symbols.Ab12Cd", 2);
+  auto writing = plant(".00000000000000000000000000000000000000ee-0000000000000005.symbols.Ef34Gh", 0);
 
   auto module = symtest::this_program();
   REQUIRE(looked_up(symbolise_program(module)));  // a new entry is written
   CHECK_FALSE(fs::exists(unused));
   CHECK(fs::exists(recent));
   CHECK(fs::exists(other));
+  CHECK_FALSE(fs::exists(leftover));  // a temporary a killed run left behind
+  CHECK(fs::exists(writing));         // one that may still be being written
 
   // An entry that is read is marked as used.
   REQUIRE(cache.entries().size() == 2);

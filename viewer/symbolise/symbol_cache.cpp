@@ -88,8 +88,12 @@ void remove_unused_entries(const std::filesystem::path& folder) {
   std::error_code error;
   for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
     const auto& path = it->path();
-    if (path.extension() != ".symbols" || ::lstat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode) ||
-        status.st_uid != ::geteuid() || !older_than(status, kUnusedFor))
+    // An entry, or the temporary a run killed between writing and renaming one left (.NAME.symbols.XXXXXX).
+    std::string name = path.filename().string();
+    bool entry = path.extension() == ".symbols";
+    bool leftover = name.starts_with('.') && name.find(".symbols.") != std::string::npos;
+    if ((!entry && !leftover) || ::lstat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode) ||
+        status.st_uid != ::geteuid() || !older_than(status, entry ? kUnusedFor : kDay))
       continue;
     ::unlink(path.c_str());
   }

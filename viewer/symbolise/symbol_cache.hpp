@@ -9,7 +9,8 @@
 // the module file's identity, the files a separate debug file could come from, and the symboliser's own
 // build. A changed binary, a debug package installed later or a new prof each make a new entry. Entries are
 // written to a temporary file and renamed; a damaged one is ignored. They can be deleted at any time, and
-// those unused for 30 days are removed when another entry is written (an entry read is touched once a day).
+// those unused for 30 days (and temporaries a killed run left) are removed when another entry is written (an
+// entry read is touched once a day).
 #include <cstdint>
 #include <string>
 #include <unordered_map>
