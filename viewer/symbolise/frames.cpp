@@ -2,7 +2,6 @@
 
 #include <map>
 #include <memory>
-#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -27,38 +26,34 @@ class Symboliser {
     if (snapshot_.strings.empty()) intern("");
   }
 
-  SymbolisationResult run() {
-    // Raw frame -> its expanded frames, expanded[first[raw], first[raw] + count[raw]); a table indexed by
-    // frame, not a map: 117 649 stacks look up 2.4 M frames.
-    constexpr std::uint32_t kNotYet = 0xFFFFFFFFu;
-    std::vector<std::uint32_t> first(snapshot_.frames.size(), kNotYet), count(snapshot_.frames.size(), 0);
-    std::vector<std::uint32_t> expanded;
-    StackTable stacks;
-    stacks.reserve(snapshot_.stacks.size(), snapshot_.stacks.frame_count());  // more when calls were inlined
-    for (std::size_t s = 0; s < snapshot_.stacks.size(); ++s) {
-      auto stack = snapshot_.stacks[s];
-      for (std::uint32_t raw : stack) {
-        if (first[raw] == kNotYet) {
-          auto frames = expand(raw);
-          first[raw] = static_cast<std::uint32_t>(expanded.size());
-          count[raw] = static_cast<std::uint32_t>(frames.size());
-          expanded.insert(expanded.end(), frames.begin(), frames.end());
-        }
-        for (std::uint32_t k = 0; k < count[raw]; ++k)
-          stacks.add_frame(expanded[first[raw] + k]);
-      }
-      stacks.end_stack();
+  // Frame i stays frame i, now its innermost function (an inlined call's, when the code was inlined); the
+  // functions it was inlined into are appended after the table (SymbolisationResult::outer). So a stack
+  // changes only where such frames are, and the finish of `prof run` need not read 117 649 stacks that have
+  // none. Stacks are rewritten here when `with_stacks`.
+  SymbolisationResult run(bool with_stacks) {
+    const auto raw_frames = static_cast<std::uint32_t>(snapshot_.frames.size());
+    std::vector<Frame> frames(snapshot_.frames);
+    std::vector<Frame> outer;
+    std::vector<OuterFrames> outer_of(raw_frames);
+    for (std::uint32_t raw = 0; raw < raw_frames; ++raw) {
+      auto found = expand(raw);
+      if (found.empty()) continue;
+      frames[raw] = found.front();
+      outer_of[raw] = {raw_frames + static_cast<std::uint32_t>(outer.size()),
+                       static_cast<std::uint32_t>(found.size() - 1)};
+      outer.insert(outer.end(), found.begin() + 1, found.end());
     }
     for (const auto& [path, file] : files_)
       file.cache.save();
     if (resolved_ == 0) return std::move(result_);  // nothing learnt: the model stays as it was
-    // Frames no stack refers to are kept, so any other reference to them stays valid.
-    for (std::uint32_t i = 0; i < snapshot_.frames.size(); ++i)
-      if (first[i] == kNotYet) add_frame(snapshot_.frames[i]);
-    snapshot_.frames = std::move(frames_);
-    snapshot_.stacks = std::move(stacks);
-    snapshot_.symbolised = resolved_ > 0;
-    result_.changed = resolved_ > 0;
+    frames.insert(frames.end(), outer.begin(), outer.end());
+    snapshot_.frames = std::move(frames);
+    if (!outer.empty()) {
+      result_.outer = std::move(outer_of);
+      if (with_stacks) snapshot_.stacks = with_outer_frames(snapshot_.stacks, result_.outer);
+    }
+    snapshot_.symbolised = true;
+    result_.changed = true;
     return std::move(result_);
   }
 
@@ -66,14 +61,6 @@ class Symboliser {
   std::uint32_t intern(const std::string& text) {
     auto [it, added] = string_index_.emplace(text, static_cast<std::uint32_t>(snapshot_.strings.size()));
     if (added) snapshot_.strings.push_back(text);
-    return it->second;
-  }
-
-  std::uint32_t add_frame(const Frame& frame) {
-    auto key =
-        std::make_tuple(frame.function, frame.file, frame.line, frame.module, frame.offset, frame.inlined);
-    auto [it, added] = frame_index_.emplace(key, static_cast<std::uint32_t>(frames_.size()));
-    if (added) frames_.push_back(frame);
     return it->second;
   }
 
@@ -137,11 +124,12 @@ class Symboliser {
     return it->second;
   }
 
-  std::vector<std::uint32_t> expand(std::uint32_t index) {
+  // The frames of raw frame `index`, innermost first; empty while it stays raw.
+  std::vector<Frame> expand(std::uint32_t index) {
     const Frame raw = snapshot_.frames[index];
-    if (!is_raw(raw)) return {add_frame(raw)};
+    if (!is_raw(raw)) return {};
     OpenedFile* file = module(raw.module);
-    if (!file) return {add_frame(raw)};
+    if (!file) return {};
     // Every recorded frame is a return address (the innermost one returns from the allocator into the
     // allocating line): it points after the call, maybe at the next line's code, so look just before it.
     // The address is taken at the base the file was opened at, which may be another entry's.
@@ -156,8 +144,8 @@ class Symboliser {
       ++result_.looked_up;
       file->cache.add(static_cast<std::uint64_t>(raw.offset), found);
     }
-    if (found.empty()) return {add_frame(raw)};
-    std::vector<std::uint32_t> expanded;
+    std::vector<Frame> expanded;
+    if (found.empty()) return expanded;
     ++resolved_;
     for (const auto& source : found) {
       Frame frame = raw;
@@ -165,7 +153,7 @@ class Symboliser {
       frame.file = intern(source.file);
       frame.line = source.line;
       frame.inlined = source.inlined;
-      expanded.push_back(add_frame(frame));
+      expanded.push_back(frame);
     }
     return expanded;
   }
@@ -174,10 +162,6 @@ class Symboliser {
   SymbolisationResult result_;
   std::size_t resolved_ = 0;
   std::unordered_map<std::string, std::uint32_t> string_index_;
-  std::map<std::tuple<std::uint32_t, std::uint32_t, std::int64_t, std::int64_t, std::int64_t, bool>,
-           std::uint32_t>
-      frame_index_;
-  std::vector<Frame> frames_;
   std::map<std::string, OpenedFile> files_;                     // by path
   std::unordered_map<std::int64_t, OpenedFile*> module_files_;  // by module index
   std::unique_ptr<OwnVdso> own_vdso_;                           // made on the first vDSO module met
@@ -195,7 +179,27 @@ bool needs_symbolisation(const Snapshot& snapshot) {
 
 SymbolisationResult symbolise(Snapshot& snapshot) {
   if (!needs_symbolisation(snapshot)) return {};
-  return Symboliser(snapshot).run();
+  return Symboliser(snapshot).run(true);
+}
+
+SymbolisationResult symbolise_frames(Snapshot& snapshot) {
+  if (!needs_symbolisation(snapshot)) return {};
+  return Symboliser(snapshot).run(false);
+}
+
+StackTable with_outer_frames(const StackTable& stacks, const std::vector<OuterFrames>& outer) {
+  StackTable result;
+  result.reserve(stacks.size(), stacks.frame_count());  // more where calls were inlined
+  for (std::size_t s = 0; s < stacks.size(); ++s) {
+    for (std::uint32_t frame : stacks[s]) {
+      result.add_frame(frame);
+      if (frame < outer.size())
+        for (std::uint32_t k = 0; k < outer[frame].count; ++k)
+          result.add_frame(outer[frame].first + k);
+    }
+    result.end_stack();
+  }
+  return result;
 }
 
 }  // namespace prof::viewer

@@ -21,6 +21,7 @@
 #include "read/snapshot_reader.hpp"
 #include "symbolise/frames.hpp"
 #include "symbolise/function_sites.hpp"
+#include "symbolise/stacks_text.hpp"
 #include "symbolise/top_level_members.hpp"
 
 namespace prof::viewer {
@@ -61,8 +62,9 @@ void append_number(std::string& out, std::int64_t value) {
   out.append(digits, end);
 }
 
-// Written with to_chars, not a format call per row: 117 649 stacks took 30 ms through fmt.
-void append_tables(std::string& out, const Snapshot& snapshot) {
+// Written with to_chars, not a format call per row: 117 649 stacks took 30 ms through fmt. `stacks_text`: the
+// stacks member written out already (stacks_text.hpp), instead of the model's.
+void append_tables(std::string& out, const Snapshot& snapshot, const std::string* stacks_text) {
   out += "\"strings\":[";
   for (std::size_t i = 0; i < snapshot.strings.size(); ++i) {
     if (i) out += ',';  // not `"," + std::string`: a false -Wrestrict in libstdc++ under g++ 12 -O3
@@ -76,7 +78,13 @@ void append_tables(std::string& out, const Snapshot& snapshot) {
     out += fmt::format("{}[{},{},{},{},{},{}]", i ? "," : "", f.function, f.file, f.line, f.module, f.offset,
                        f.inlined);
   }
-  out += "]},\n\"stacks\":[";
+  out += "]},\n\"stacks\":";
+  if (stacks_text) {
+    out += *stacks_text;
+    out += ",\n\"symbolised\":true";
+    return;
+  }
+  out += '[';
   for (std::size_t s = 0; s < snapshot.stacks.size(); ++s) {
     out += s ? ",[" : "[";
     bool first = true;
@@ -190,7 +198,7 @@ std::string document_from_parse(std::string_view raw_json, const Snapshot& symbo
     out += json_quoted(key) + ":" + simdjson::minify(value) + ",\n";
   }
   respell_byte_escapes(out);
-  append_tables(out, symbolised);
+  append_tables(out, symbolised, nullptr);
   out += "}\n";
   return out;
 }
@@ -202,7 +210,7 @@ namespace {
 // The document from its members as the raw scan found them: those kept are copied as written (the memory
 // section of 117 649 sites is 2.7 MB), no parse of the whole document.
 std::string document_from_members(const std::vector<RawMember>& members, std::size_t raw_size,
-                                  const Snapshot& symbolised) {
+                                  const Snapshot& symbolised, const std::string* stacks_text) {
   std::string out;
   out.reserve(raw_size + raw_size / 4);
   out += "{";
@@ -217,7 +225,7 @@ std::string document_from_members(const std::vector<RawMember>& members, std::si
       out += value;
     out += ",\n";
   }
-  append_tables(out, symbolised);
+  append_tables(out, symbolised, stacks_text);
   out += "}\n";
   return out;
 }
@@ -227,7 +235,7 @@ std::string document_from_members(const std::vector<RawMember>& members, std::si
 std::string symbolised_document(std::string_view raw_json, const Snapshot& symbolised) {
   auto members = top_level_members(raw_json);
   if (!members) return document_from_parse(raw_json, symbolised);
-  return document_from_members(*members, raw_json.size(), symbolised);
+  return document_from_members(*members, raw_json.size(), symbolised, nullptr);
 }
 
 namespace {
@@ -248,17 +256,24 @@ bool save_document(const std::string& path, Document document) {
   }
 }
 
-// Members symbolisation neither reads nor changes: the saved file keeps them as written.
-bool copied_as_written(std::string_view key) {
-  return key == "memory" || key == "samples";
+// Members symbolisation neither reads nor changes: the saved file keeps them as written. The stacks are
+// rewritten as text (stacks_text.hpp) unless `with_stacks`.
+bool copied_as_written(std::string_view key, bool with_stacks) {
+  return key == "memory" || key == "samples" || (key == "stacks" && !with_stacks);
+}
+
+std::optional<std::string_view> member(const std::vector<RawMember>& members, std::string_view key) {
+  for (const auto& [name, value] : members)
+    if (name == key) return value;
+  return std::nullopt;
 }
 
 // The snapshot without the members the finish of `prof run` copies as written: their parse (117 649 memory
 // sites, a DOM of 8 bytes a token) cost more than the symbolisation.
-Snapshot read_tables(const std::vector<RawMember>& members, const std::string& path) {
+Snapshot read_tables(const std::vector<RawMember>& members, const std::string& path, bool with_stacks) {
   std::string tables = "{";
   for (const auto& [key, value] : members) {
-    if (copied_as_written(key)) continue;
+    if (copied_as_written(key, with_stacks)) continue;
     if (tables.size() > 1) tables += ',';
     tables += '"';
     tables += key;
@@ -291,19 +306,29 @@ bool symbolise_snapshot_file(const std::string& path) {
     // One scan for the members, used by the read and by the save; nullopt when the scan does not take the
     // document, which the full read and parse then do.
     const auto members = top_level_members(std::string_view(raw));
-    Snapshot snapshot = members ? read_tables(*members, path) : read_snapshot_file(path);
+    Snapshot snapshot = members ? read_tables(*members, path, false) : read_snapshot_file(path);
     auto naming = name_function_sites(snapshot);
     for (const auto& warning : naming.warnings)
       std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
     if (!needs_symbolisation(snapshot) && !naming.named) return true;
-    auto result = symbolise(snapshot);
+    auto result = members ? symbolise_frames(snapshot) : symbolise(snapshot);
     for (const auto& warning : result.warnings)
       std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
     // Modules without a readable file ([vdso], deleted libraries) stay raw without a word: the run's
     // closing line stays the only one.
     const auto document = [&] {
-      return members ? document_from_members(*members, raw.size(), snapshot)
-                     : symbolised_document(std::string_view(raw), snapshot);
+      if (!members) return symbolised_document(std::string_view(raw), snapshot);
+      // The stacks as written, with the functions of inlined calls inserted where there are any.
+      std::string stacks_text;
+      auto stacks = member(*members, "stacks");
+      if (result.outer.empty()) result.outer.resize(snapshot.frames.size());  // none inlined: checked only
+      if (!stacks || !append_stacks_with_outer_frames(stacks_text, *stacks, result.outer)) {
+        // Spelt otherwise than the shim writes them, or missing: the reader's way, with its errors.
+        snapshot.stacks = std::move(read_tables(*members, path, true).stacks);
+        snapshot.stacks = with_outer_frames(snapshot.stacks, result.outer);
+        return document_from_members(*members, raw.size(), snapshot, nullptr);
+      }
+      return document_from_members(*members, raw.size(), snapshot, &stacks_text);
     };
     if (!(result.changed || naming.named) || save_document(path, document)) return true;
     std::fprintf(stderr, "prof: note: %s: cannot save the symbolised snapshot: %s\n", path.c_str(),
