@@ -2,7 +2,10 @@
 // The stacks table rewritten as text: when symbolisation expanded inlined calls, each frame of a stack is
 // followed by the functions it was inlined into (frames.hpp, OuterFrames). Reading 117 649 stacks into the
 // model and writing them out again was a third of the finish of `prof run`; most of their frames are
-// unchanged.
+// unchanged, so the text is copied as written between the frames that gain some.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,10 +14,19 @@
 
 namespace prof::viewer {
 
-// Appends `stacks` (the member's text as the shim writes it: arrays of frame numbers, no blanks) to `out`
-// with the outer frames inserted. False, with `out` as it was, for any other spelling or a frame that `outer`
-// does not cover: the caller then reads the stacks with the reader, which says what is wrong.
-bool append_stacks_with_outer_frames(std::string& out, std::string_view stacks,
-                                     const std::vector<OuterFrames>& outer);
+// After the text of a frame number that has outer frames, at byte `at`, those frames go (",7,8").
+struct OuterInsertion {
+  std::size_t at = 0;
+  std::uint32_t frame = 0;
+};
+
+// Where `stacks` (the member's text as the shim writes it: arrays of frame numbers, no blanks) gains outer
+// frames, in order. nullopt for any other spelling or a frame that `outer` does not cover: the caller then
+// reads the stacks with the reader, which says what is wrong.
+std::optional<std::vector<OuterInsertion>> outer_insertions(std::string_view stacks,
+                                                            const std::vector<OuterFrames>& outer);
+
+// The text inserted for `frame`: ",first,first+1,...".
+std::string outer_text(const OuterFrames& frames);
 
 }  // namespace prof::viewer

@@ -19,6 +19,7 @@
 #include "error.hpp"
 #include "read/path_bytes.hpp"
 #include "read/snapshot_reader.hpp"
+#include "symbolise/document_pieces.hpp"
 #include "symbolise/frames.hpp"
 #include "symbolise/function_sites.hpp"
 #include "symbolise/stacks_text.hpp"
@@ -62,9 +63,8 @@ void append_number(std::string& out, std::int64_t value) {
   out.append(digits, end);
 }
 
-// Written with to_chars, not a format call per row: 117 649 stacks took 30 ms through fmt. `stacks_text`: the
-// stacks member written out already (stacks_text.hpp), instead of the model's.
-void append_tables(std::string& out, const Snapshot& snapshot, const std::string* stacks_text) {
+// The strings and frames of the model, through the frames' closing "]},\n".
+void append_strings_and_frames(std::string& out, const Snapshot& snapshot) {
   out += "\"strings\":[";
   for (std::size_t i = 0; i < snapshot.strings.size(); ++i) {
     if (i) out += ',';  // not `"," + std::string`: a false -Wrestrict in libstdc++ under g++ 12 -O3
@@ -78,24 +78,48 @@ void append_tables(std::string& out, const Snapshot& snapshot, const std::string
     out += fmt::format("{}[{},{},{},{},{},{}]", i ? "," : "", f.function, f.file, f.line, f.module, f.offset,
                        f.inlined);
   }
-  out += "]},\n\"stacks\":";
-  if (stacks_text) {
-    out += *stacks_text;
-    out += ",\n\"symbolised\":true";
-    return;
-  }
-  out += '[';
-  for (std::size_t s = 0; s < snapshot.stacks.size(); ++s) {
+  out += "]},\n";
+}
+
+// The model's stacks, written with to_chars, not a format call per row: 117 649 stacks took 30 ms through
+// fmt.
+void append_stacks(std::string& out, const StackTable& stacks) {
+  out += "\"stacks\":[";
+  for (std::size_t s = 0; s < stacks.size(); ++s) {
     out += s ? ",[" : "[";
     bool first = true;
-    for (auto frame : snapshot.stacks[s]) {
+    for (auto frame : stacks[s]) {
       if (!first) out += ',';
       first = false;
       append_number(out, frame);
     }
     out += ']';
   }
-  out += "],\n\"symbolised\":true";
+  out += ']';
+}
+
+void append_tables(std::string& out, const Snapshot& snapshot) {
+  append_strings_and_frames(out, snapshot);
+  append_stacks(out, snapshot.stacks);
+  out += ",\n\"symbolised\":true";
+}
+
+// The stacks as the raw snapshot wrote them, the outer frames of inlined calls inserted (stacks_text.hpp).
+struct RawStacks {
+  std::string_view text;
+  const std::vector<OuterFrames>* outer = nullptr;
+  std::vector<OuterInsertion> insertions;
+};
+
+void append_raw_stacks(DocumentPieces& out, const RawStacks& stacks) {
+  out.text() += "\"stacks\":";
+  std::size_t copied = 0;
+  for (const auto& insertion : stacks.insertions) {
+    out.view(stacks.text.substr(copied, insertion.at - copied));
+    out.text() += outer_text((*stacks.outer)[insertion.frame]);
+    copied = insertion.at;
+  }
+  out.view(stacks.text.substr(copied));
 }
 
 // The scopes section with the model's sites: instrumented functions' sites carry their names (strings this
@@ -121,7 +145,8 @@ std::string scopes_with_sites(simdjson::dom::element scopes, const Scopes& model
 // No fsync before the rename: it kept `prof run` waiting 10-15 ms for the disk on a 6 MB snapshot, and it
 // bought no durability the snapshot had: the shim wrote the file replaced without one, moments before. (ext4
 // and XFS write a file renamed over another out before the rename itself is committed.)
-bool replace_file(const std::string& path, const std::string& contents, const struct stat& original) {
+bool replace_file(const std::string& path, const std::vector<std::string_view>& pieces,
+                  const struct stat& original) {
   auto directory = std::filesystem::path(path).parent_path();
   if (directory.empty()) directory = ".";
   std::random_device random;
@@ -143,14 +168,17 @@ bool replace_file(const std::string& path, const std::string& contents, const st
     ::unlink(temp.c_str());
     return false;
   }
-  std::size_t done = 0;
-  while (done < contents.size()) {
-    auto wrote = ::write(fd, contents.data() + done, contents.size() - done);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) break;
-    done += static_cast<std::size_t>(wrote);
+  bool ok = true;
+  for (auto piece : pieces) {
+    std::size_t done = 0;
+    while (done < piece.size()) {
+      auto wrote = ::write(fd, piece.data() + done, piece.size() - done);
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote <= 0) break;
+      done += static_cast<std::size_t>(wrote);
+    }
+    ok = ok && done == piece.size();
   }
-  bool ok = done == contents.size();
   ok = ::close(fd) == 0 && ok;
   if (ok && ::rename(temp.c_str(), path.c_str()) == 0) return true;
   ::unlink(temp.c_str());
@@ -198,7 +226,7 @@ std::string document_from_parse(std::string_view raw_json, const Snapshot& symbo
     out += json_quoted(key) + ":" + simdjson::minify(value) + ",\n";
   }
   respell_byte_escapes(out);
-  append_tables(out, symbolised, nullptr);
+  append_tables(out, symbolised);
   out += "}\n";
   return out;
 }
@@ -207,26 +235,30 @@ std::string document_from_parse(std::string_view raw_json, const Snapshot& symbo
 
 namespace {
 
-// The document from its members as the raw scan found them: those kept are copied as written (the memory
-// section of 117 649 sites is 2.7 MB), no parse of the whole document.
-std::string document_from_members(const std::vector<RawMember>& members, std::size_t raw_size,
-                                  const Snapshot& symbolised, const std::string* stacks_text) {
-  std::string out;
-  out.reserve(raw_size + raw_size / 4);
-  out += "{";
+// The document from its members as the raw scan found them: those kept are written as they are (the memory
+// section of 117 649 sites is 2.7 MB), no parse of the whole document. `raw_stacks`: the stacks from the raw
+// text, not from the model.
+DocumentPieces document_from_members(const std::vector<RawMember>& members, const Snapshot& symbolised,
+                                     const RawStacks* raw_stacks) {
+  DocumentPieces out;
+  out.text() += "{";
   for (const auto& [key, value] : members) {
     if (replaced_by_tables(key)) continue;
-    out += '"';
-    out += key;
-    out += "\":";
+    out.text() += '"';
+    out.text() += key;
+    out.text() += "\":";
     if (key == "scopes" && symbolised.scopes)
-      out += scopes_member(value, *symbolised.scopes, symbolised.path);
+      out.text() += scopes_member(value, *symbolised.scopes, symbolised.path);
     else
-      out += value;
-    out += ",\n";
+      out.view(value);
+    out.text() += ",\n";
   }
-  append_tables(out, symbolised, stacks_text);
-  out += "}\n";
+  append_strings_and_frames(out.text(), symbolised);
+  if (raw_stacks)
+    append_raw_stacks(out, *raw_stacks);
+  else
+    append_stacks(out.text(), symbolised.stacks);
+  out.text() += ",\n\"symbolised\":true}\n";
   return out;
 }
 
@@ -235,7 +267,11 @@ std::string document_from_members(const std::vector<RawMember>& members, std::si
 std::string symbolised_document(std::string_view raw_json, const Snapshot& symbolised) {
   auto members = top_level_members(raw_json);
   if (!members) return document_from_parse(raw_json, symbolised);
-  return document_from_members(*members, raw_json.size(), symbolised, nullptr);
+  const auto pieces = document_from_members(*members, symbolised, nullptr);
+  std::string document;
+  for (auto piece : pieces.pieces())
+    document += piece;
+  return document;
 }
 
 namespace {
@@ -250,7 +286,8 @@ bool save_document(const std::string& path, Document document) {
   if (::lstat(path.c_str(), &original) != 0 || !S_ISREG(original.st_mode) || original.st_uid != ::geteuid())
     return false;
   try {
-    return replace_file(path, document(), original);
+    const DocumentPieces pieces = document();
+    return replace_file(path, pieces.pieces(), original);
   } catch (const UserError&) {
     return false;
   }
@@ -292,7 +329,7 @@ bool save_symbolised(const std::string& path, const Snapshot& symbolised) {
   return save_document(path, [&] {
     auto raw = simdjson::padded_string::load(path);
     if (raw.error() != simdjson::SUCCESS) throw UserError(path, "cannot read");
-    return symbolised_document(std::string_view(raw.value()), symbolised);
+    return DocumentPieces(symbolised_document(std::string_view(raw.value()), symbolised));
   });
 }
 
@@ -317,18 +354,18 @@ bool symbolise_snapshot_file(const std::string& path) {
     // Modules without a readable file ([vdso], deleted libraries) stay raw without a word: the run's
     // closing line stays the only one.
     const auto document = [&] {
-      if (!members) return symbolised_document(std::string_view(raw), snapshot);
+      if (!members) return DocumentPieces(symbolised_document(std::string_view(raw), snapshot));
       // The stacks as written, with the functions of inlined calls inserted where there are any.
-      std::string stacks_text;
-      auto stacks = member(*members, "stacks");
       if (result.outer.empty()) result.outer.resize(snapshot.frames.size());  // none inlined: checked only
-      if (!stacks || !append_stacks_with_outer_frames(stacks_text, *stacks, result.outer)) {
-        // Spelt otherwise than the shim writes them, or missing: the reader's way, with its errors.
-        snapshot.stacks = std::move(read_tables(*members, path, true).stacks);
-        snapshot.stacks = with_outer_frames(snapshot.stacks, result.outer);
-        return document_from_members(*members, raw.size(), snapshot, nullptr);
+      RawStacks stacks{
+          .text = member(*members, "stacks").value_or(""), .outer = &result.outer, .insertions = {}};
+      if (auto insertions = outer_insertions(stacks.text, result.outer)) {
+        stacks.insertions = std::move(*insertions);
+        return document_from_members(*members, snapshot, &stacks);
       }
-      return document_from_members(*members, raw.size(), snapshot, &stacks_text);
+      // Spelt otherwise than the shim writes them, or missing: the reader's way, with its errors.
+      snapshot.stacks = with_outer_frames(read_tables(*members, path, true).stacks, result.outer);
+      return document_from_members(*members, snapshot, nullptr);
     };
     if (!(result.changed || naming.named) || save_document(path, document)) return true;
     std::fprintf(stderr, "prof: note: %s: cannot save the symbolised snapshot: %s\n", path.c_str(),
