@@ -207,12 +207,16 @@ void flush_current_thread() noexcept {
   tl_last_cpu_ns = now;
   tl_credit_ns = 0;
   const std::int64_t period = period_ns();
-  const std::int64_t due = (credit + period / 2) / period;
-  if (due <= 0) return;
-  if (tl_last_entry >= 0)
-    table::add_to(tl_last_entry, static_cast<std::uint64_t>(due));
-  else
-    table::note_dropped(static_cast<std::uint64_t>(due));  // no stack of this thread to put it on: said so
+  if (tl_last_entry >= 0) {
+    const std::int64_t due = (credit + period / 2) / period;  // to the nearest: no bias on the estimate
+    if (due > 0) table::add_to(tl_last_entry, static_cast<std::uint64_t>(due));
+    return;
+  }
+  // No stack of this thread to put it on. Only whole periods are samples the timer would have taken: the
+  // rest of a short process (a pool's parent that forks and waits) is no dropped sample, and the report's
+  // warning about dropped samples would only alarm.
+  const std::int64_t missed = credit / period;
+  if (missed > 0) table::note_dropped(static_cast<std::uint64_t>(missed));
 }
 
 void thread_ended(void*) noexcept {

@@ -125,6 +125,25 @@ TEST_CASE("Sampling is off with --sample 0 or PROF_SAMPLE_HZ=0, and --sample set
   }
 }
 
+TEST_CASE("A process that ends before its first sample drops none: less than a period is no sample",
+          "[sampling][settings]") {
+  // 1.5 ms of spinning (a pool's parent forks and waits as briefly): with the start and the exit, less CPU
+  // time than the default's 5 ms period. Rounded to the nearest period it was counted as one dropped sample,
+  // and the report warned of dropped samples on the README's own demo.
+  TempDir dir;
+  REQUIRE(prof_run(dir, {}, {kPrograms + "/sleep_spin", "1", "0.0015"}).code() == 0);
+  simdjson::dom::parser parser;
+  const auto files = prof::test::snapshots_in(dir.path() / "run");
+  REQUIRE(files.size() == 1);
+  simdjson::dom::element samples;
+  REQUIRE(parser.load(files.front().string())["samples"].get(samples) == simdjson::SUCCESS);
+  CHECK(std::int64_t(samples["samples"]) == 0);
+  CHECK(std::int64_t(samples["dropped"]) == 0);
+  auto report = prof::test::run({kProf, "report", (dir.path() / "run").string()}, {}, dir.path());
+  CHECK(report.code() == 0);
+  CHECK(report.out.find("were dropped") == std::string::npos);
+}
+
 TEST_CASE("A fork child samples its own threads, without the parent's counts", "[sampling][fork]") {
   TempDir dir;
   REQUIRE(prof_run(dir, {}, {kPrograms + "/planted_cpu", "1.0", "fork"}).code() == 0);

@@ -171,8 +171,8 @@ Section samples_section(const SamplesMerge& samples, const SamplesReportOptions&
   section.facts = summary_facts(samples);
   if (samples.dropped() > 0)
     section.warnings.push_back(
-        "some samples were dropped (a full stack table, or a stack the unwinder could "
-        "not walk): percentages are of the samples kept");
+        "some samples were dropped (a full stack table, a stack the unwinder could not walk, or a "
+        "thread that ended before its first sample): percentages are of the samples kept");
   if (samples.clock() == "mixed")
     section.warnings.push_back(
         "the processes were sampled on different clocks (cpu and wall): their samples do not add up "
