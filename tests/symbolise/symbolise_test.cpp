@@ -1,6 +1,7 @@
 // Symbolisation of raw frames at known addresses of call_sites.cpp (built -O2 -g): exact function names,
 // file base names, lines, inline expansion; a build id that does not match leaves frames raw.
 #include <dlfcn.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -314,5 +315,44 @@ TEST_CASE("prof run's finish, which leaves memory and samples unparsed, saves wh
   REQUIRE(read.memory);
   CHECK(read.string(read.frames[read.stacks[read.memory->sites[0].stack][2]].function) ==
         "symtest::outer_with_inlined_call()");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("prof run's finish leaves a snapshot with a frame out of range as it is and says nothing") {
+  auto module = this_program();
+  auto model = raw_snapshot(module, program_build_id(module));
+  auto dir = std::filesystem::temp_directory_path() / fmt::format("prof-symbolise-bad-frame-{}", getpid());
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "bad.1.prof.json").string();
+  {
+    std::ofstream out(path);
+    write_head_with_build_id(out, module, model);
+    // Spelt as the shim writes stacks, so the text path sees the bad frame number first.
+    out << R"(
+ "memory": {"sites": {"columns": ["stack", "allocations", "allocated_bytes", "peak_bytes", "leaked_allocations",
+                                  "leaked_bytes"], "rows": [[1, 3, 300, 100, 1, 100]]}},
+ "stacks": [[999999,1],[0,2]]})";
+  }
+  auto text = [](const std::string& file) {
+    std::ifstream in(file);
+    std::stringstream all;
+    all << in.rdbuf();
+    return all.str();
+  };
+  const auto before = text(path);
+  // What `prof report` says about the table is the reader's error, once, when it reads the file; the finish
+  // says nothing (it once said "cannot save the symbolised snapshot").
+  int capture = memfd_create("stderr", MFD_CLOEXEC);
+  int saved_stderr = dup(STDERR_FILENO);
+  dup2(capture, STDERR_FILENO);
+  const bool saved = symbolise_snapshot_file(path);
+  dup2(saved_stderr, STDERR_FILENO);
+  close(saved_stderr);
+  const auto said = lseek(capture, 0, SEEK_END);
+  close(capture);
+  CHECK_FALSE(saved);
+  CHECK(said == 0);
+  CHECK(text(path) == before);
+  CHECK_THROWS_WITH(read_snapshot_file(path), Catch::Contains("frame 999999 is out of range"));
   std::filesystem::remove_all(dir);
 }

@@ -353,21 +353,27 @@ bool symbolise_snapshot_file(const std::string& path) {
       std::fprintf(stderr, "prof: note: %s\n", warning.c_str());
     // Modules without a readable file ([vdso], deleted libraries) stay raw without a word: the run's
     // closing line stays the only one.
+    if (!(result.changed || naming.named)) return true;
+    // The stacks as written, with the functions of inlined calls inserted where there are any. Spelt
+    // otherwise than the shim writes them, or missing, they are read the reader's way here, before the save,
+    // so that a bad table is the reader's error (said by `prof report`), not a failed save.
+    std::optional<RawStacks> stacks;
+    if (members) {
+      if (result.outer.empty()) result.outer.resize(snapshot.frames.size());  // none inlined: checked only
+      stacks = RawStacks{
+          .text = member(*members, "stacks").value_or(""), .outer = &result.outer, .insertions = {}};
+      if (auto insertions = outer_insertions(stacks->text, result.outer))
+        stacks->insertions = std::move(*insertions);
+      else {
+        snapshot.stacks = with_outer_frames(read_tables(*members, path, true).stacks, result.outer);
+        stacks.reset();
+      }
+    }
     const auto document = [&] {
       if (!members) return DocumentPieces(symbolised_document(std::string_view(raw), snapshot));
-      // The stacks as written, with the functions of inlined calls inserted where there are any.
-      if (result.outer.empty()) result.outer.resize(snapshot.frames.size());  // none inlined: checked only
-      RawStacks stacks{
-          .text = member(*members, "stacks").value_or(""), .outer = &result.outer, .insertions = {}};
-      if (auto insertions = outer_insertions(stacks.text, result.outer)) {
-        stacks.insertions = std::move(*insertions);
-        return document_from_members(*members, snapshot, &stacks);
-      }
-      // Spelt otherwise than the shim writes them, or missing: the reader's way, with its errors.
-      snapshot.stacks = with_outer_frames(read_tables(*members, path, true).stacks, result.outer);
-      return document_from_members(*members, snapshot, nullptr);
+      return document_from_members(*members, snapshot, stacks ? &*stacks : nullptr);
     };
-    if (!(result.changed || naming.named) || save_document(path, document)) return true;
+    if (save_document(path, document)) return true;
     std::fprintf(stderr, "prof: note: %s: cannot save the symbolised snapshot: %s\n", path.c_str(),
                  std::strerror(errno));
   } catch (const UserError&) {
