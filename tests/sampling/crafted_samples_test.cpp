@@ -4,6 +4,8 @@
 // had threads (old_format), and one whose threads table is broken (bad_threads).
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "sampling_support.hpp"
@@ -102,4 +104,30 @@ TEST_CASE(
   CHECK(bad.err ==
         "prof: error: " + kData +
             "/bad_threads.7001.prof.json: samples.threads.rows[0]: expected an integer, found a string\n");
+}
+
+TEST_CASE("Crafted: dropped samples are always counted and warned of from 1 % of the samples taken",
+          "[sampling][crafted]") {
+  TempDir dir;
+  // old_format: 100 samples kept, 2 dropped (2 of 102 taken). The same with 1 dropped is 1 of 101.
+  std::ifstream in(kData + "/old_format.7000.prof.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string one_dropped = text.str();
+  const auto at = one_dropped.find("\"dropped\": 2");
+  REQUIRE(at != std::string::npos);
+  one_dropped.replace(at, 12, "\"dropped\": 1");
+  const auto path = (dir.path() / "one_dropped.7000.prof.json").string();
+  std::ofstream(path) << one_dropped;
+
+  auto two =
+      prof::test::run({kProf, "report", kData + "/old_format.7000.prof.json", "--samples"}, {}, dir.path());
+  CHECK(two.code() == 0);
+  CHECK(two.out.find("2 of 102 samples (2.0 %) were dropped") != std::string::npos);
+  auto one = prof::test::run({kProf, "report", path, "--samples"}, {}, dir.path());
+  CHECK(one.code() == 0);
+  CHECK(one.out.find("were dropped") == std::string::npos);
+  CHECK(one.out.find("dropped") != std::string::npos);  // the count among the facts
+  auto csv = prof_csv(dir, {"report", path, "--samples"});
+  CHECK(csv.number("name", "force", "self_percent") == Approx(70));
 }

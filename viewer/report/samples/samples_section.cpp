@@ -169,10 +169,15 @@ Section samples_section(const SamplesMerge& samples, const SamplesReportOptions&
     return section;
   }
   section.facts = summary_facts(samples);
-  if (samples.dropped() > 0)
-    section.warnings.push_back(
-        "some samples were dropped (a full stack table, a stack the unwinder could not walk, or a "
-        "thread that ended before its first sample): percentages are of the samples kept");
+  // A drop or two in thousands (a pool's parent that forked and waited before its first sample) moves no
+  // percentage shown: the count stays among the facts, and the warning is kept for a share that does.
+  const std::int64_t taken = samples.samples() + samples.dropped();
+  if (samples.dropped() > 0 && samples.dropped() * 100 >= taken)
+    section.warnings.push_back(fmt::format(
+        "{} of {} samples ({:.1f} %) were dropped (a full stack table, a stack the unwinder could not walk, "
+        "or a thread that ended before its first sample): percentages are of the samples kept",
+        samples.dropped(), taken,
+        100.0 * static_cast<double>(samples.dropped()) / static_cast<double>(taken)));
   if (samples.clock() == "mixed")
     section.warnings.push_back(
         "the processes were sampled on different clocks (cpu and wall): their samples do not add up "
