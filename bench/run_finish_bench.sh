@@ -3,8 +3,8 @@
 # prof run takes itself) for three raw snapshots made once with the first build's shim: alloc_heavy sampled at
 # 512 KiB (few frames, the fixed cost of opening the modules), 117 649 distinct stacks (6 MB) and python3's
 # JSON workload (2.5 MB, 2 500 frames of a binary without DWARF). Each build's prof symbolises a fresh copy,
-# alternated round by round; the median CPU time (perf's task-clock) and page faults. A snapshot from 1 MB up
-# is finished with glibc's huge-page tunable, as prof run's second start does. docs/PERFORMANCE.md,
+# alternated round by round; the median CPU time (perf's task-clock) and page faults. A snapshot from 3 MB up
+# is finished with glibc's huge-page tunable, as prof run's second start does (from 3 MB). docs/PERFORMANCE.md,
 # "prof run's finish".
 #   bash bench/run_finish_bench.sh ROUNDS BUILD_DIR [BUILD_DIR...]
 set -eu
@@ -34,7 +34,7 @@ for r in $(seq "$rounds"); do
       file=$work/$name/snapshot.prof.json
       cp "$work/$name.raw" "$file"
       tunables=()
-      [ "$(stat -c %s "$file")" -ge 1048576 ] && tunables=(GLIBC_TUNABLES=glibc.malloc.hugetlb=1)
+      [ "$(stat -c %s "$file")" -ge 3145728 ] && tunables=(GLIBC_TUNABLES=glibc.malloc.hugetlb=1)
       env "${tunables[@]}" perf stat -x, -e task-clock,page-faults "$build/bin/prof" __finish-run "$work/$name" 0 \
         "$file" 2>&1 >/dev/null | awk -F, -v key="$name.$i" '/task-clock/ { t = $1 } /page-faults/ { print key, t, $1 }' \
         >>"$work/results"

@@ -40,7 +40,7 @@ int run_untraced(const RunOptions& options, const std::string& reason) {
   return exit_code_of_wait_status(signals.wait_for(launch.pid));
 }
 
-constexpr std::uintmax_t kLargePagesFrom = std::uintmax_t{1} << 20;
+constexpr std::uintmax_t kLargePagesFrom = std::uintmax_t{3} << 20;
 
 // Under an MPI launcher every rank's prof shares the output directory: each one counts and symbolises only
 // its own rank's snapshots (their names carry the rank), never another prof's file while it works on it.
@@ -88,7 +88,9 @@ int run_program(const RunOptions& options) {
     const std::uintmax_t size = std::filesystem::file_size(files.back(), ignored);
     if (!ignored) bytes += size;
   }
-  // Past a megabyte, reading the snapshots costs more in page faults than a second start of prof.
+  // Past 3 MB, reading the snapshots costs more in page faults than a second start of prof: with the start
+  // counted, large pages took 0.5 ms more CPU on a 2.5 MB snapshot's finish, and 7-9 ms less on a 6.3 MB one
+  // (docs/PERFORMANCE.md).
   if (bytes >= kLargePagesFrom) {
     std::vector<std::string> arguments{"prof", kFinishRun, dir.shown, std::to_string(status)};
     arguments.insert(arguments.end(), files.begin(), files.end());
