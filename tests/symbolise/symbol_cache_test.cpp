@@ -16,6 +16,7 @@
 #include "call_sites.hpp"
 #include "raw_snapshot.hpp"
 #include "symbolise/frames.hpp"
+#include "symbolise/module.hpp"
 
 using namespace prof::viewer;
 namespace fs = std::filesystem;
@@ -159,8 +160,8 @@ TEST_CASE("a damaged symbol cache entry is ignored and written again") {
   }
   SECTION("a count larger than its records") {
     std::fstream file(entry, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(20);  // after the magic, the version and the key
-    std::uint64_t count = 1000;
+    file.seekp(20);  // after the magic, the version and the key: the count of names and files
+    std::uint32_t count = 1000;
     file.write(reinterpret_cast<const char*>(&count), sizeof count);
   }
   SECTION("garbage") {
@@ -222,4 +223,37 @@ TEST_CASE(
   module.path = copy.string();
   REQUIRE(looked_up(symbolise_program(module)));
   CHECK(fs::exists(unused_later));
+}
+
+TEST_CASE("an address no run asked, in a function an earlier run met, answers from the cache as libdw does") {
+  CacheFolder cache;
+  auto module = symtest::this_program();
+  REQUIRE(looked_up(symbolise_program(module)));  // learns the three functions of raw_snapshot's frames
+  // Every address of outer_with_inlined_call (its inlined call included), as raw frames one above each.
+  const auto base = static_cast<std::uint64_t>(module.base);
+  const auto asked = reinterpret_cast<std::uintptr_t>(symtest::outer_with_inlined_call());
+  const auto function = SymbolModule(module.path, module.base).lookup_span(asked - 1);
+  REQUIRE(function.function_end - function.function_first > 4);
+  auto whole = [&] {
+    auto snapshot = symtest::raw_snapshot(module, symtest::program_build_id(module));
+    snapshot.frames.clear();
+    snapshot.stacks = StackTable();
+    for (auto address = function.function_first; address < function.function_end; ++address) {
+      snapshot.frames.push_back({0, 0, 0, 0, static_cast<std::int64_t>(address - base + 1), false});
+      snapshot.stacks.add_frame(static_cast<std::uint32_t>(snapshot.frames.size() - 1));
+      snapshot.stacks.end_stack();
+    }
+    return snapshot;
+  };
+  auto cached = whole();
+  const auto result = symbolise(cached);
+  CHECK(result.looked_up == 0);
+  CHECK(result.from_cache == function.function_end - function.function_first);
+  ::setenv("PROF_DEBUG_CACHE", "0", 1);
+  auto looked = whole();
+  CHECK(symbolise(looked).from_cache == 0);
+  CHECK(named_frames(cached) == named_frames(looked));
+  // The inlined call is there: some address answers with two frames.
+  CHECK(named_frames(cached).size() >
+        static_cast<std::size_t>(function.function_end - function.function_first));
 }

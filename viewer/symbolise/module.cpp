@@ -11,22 +11,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "symbolise/address_span.hpp"
 #include "symbolise/debug_cache.hpp"
 #include "symbolise/identity_hash.hpp"
 #include "symbolise/symbol_cache.hpp"
 #include "symbolise/symbol_names.hpp"
 
 namespace prof::viewer {
+
+using spans::Around;
+using spans::Cuts;
+using spans::holds;
+using spans::narrow_outside_aranges;
+using spans::narrow_to_row;
+using spans::narrow_to_unit;
 
 namespace {
 
@@ -165,21 +177,33 @@ bool unsigned_attribute(Dwarf_Die* die, int name, Dwarf_Word& value) {
 
 // libdw 0.188 finds no unit for some addresses of clang's DWARF 5 (no .debug_aranges, addrx/rnglistx
 // ranges) and says "address out of range": ask each unit whether it holds the address.
-bool unit_by_scan(Dwfl_Module* module, Dwarf_Addr address, Dwarf_Die& unit, Dwarf_Addr& bias) {
+bool unit_by_scan(Dwfl_Module* module, Dwarf_Addr address, Dwarf_Die& unit, Dwarf_Addr& bias,
+                  Around* around) {
   Dwarf* dwarf = dwfl_module_getdwarf(module, &bias);
   if (!dwarf) return false;
   Dwarf_CU* cu = nullptr;
   Dwarf_Die die;
   while (dwarf_get_units(dwarf, cu, &cu, nullptr, nullptr, &die, nullptr) == 0)
-    if (dwarf_haspc(&die, address - bias) == 1) {
+    if (holds(&die, address - bias, bias, around)) {
       unit = die;
       return true;
     }
   return false;
 }
 
+struct Walk {
+  Dwarf_Addr pc = 0;
+  Dwarf_Addr bias = 0;
+  Around* around = nullptr;
+  // Narrowed only by what the walk reads before it meets the outermost function: within it, a walk from that
+  // function finds what a walk from the unit finds.
+  Around* region = nullptr;
+  std::pair<std::uint64_t, std::uint64_t> subprogram{0, 0};  // the outermost function's piece holding pc
+  std::optional<Dwarf_Die> outermost;
+};
+
 // Appends, outermost first, the subprogram and inlined instances below `parent` that contain `pc`.
-void enclosing_functions(Dwarf_Die& parent, Dwarf_Addr pc, std::vector<Dwarf_Die>& chain) {
+void enclosing_functions(Dwarf_Die& parent, Walk& walk, std::vector<Dwarf_Die>& chain) {
   Dwarf_Die child;
   if (dwarf_child(&parent, &child) != 0) return;
   do {
@@ -191,10 +215,14 @@ void enclosing_functions(Dwarf_Die& parent, Dwarf_Addr pc, std::vector<Dwarf_Die
     if (!container) continue;
     // Namespaces and classes have no address range: look inside them for the function that has it.
     bool scoped = tag == DW_TAG_namespace || tag == DW_TAG_class_type || tag == DW_TAG_structure_type;
-    if (!scoped && dwarf_haspc(&child, pc) != 1) continue;
+    const bool outermost = function && chain.empty();
+    if (!scoped && !holds(&child, walk.pc, walk.bias, walk.around, chain.empty() ? walk.region : nullptr,
+                          outermost ? &walk.subprogram : nullptr))
+      continue;
+    if (outermost) walk.outermost = child;
     if (function) chain.push_back(child);
     auto before = chain.size();
-    enclosing_functions(child, pc, chain);
+    enclosing_functions(child, walk, chain);
     if (!scoped || chain.size() > before) return;
   } while (dwarf_siblingof(&child, &child) == 0);
 }
@@ -216,6 +244,7 @@ struct SymbolModule::Handles {
   std::string path;
   struct stat file {};               // the module file as opened
   std::optional<SymbolNames> names;  // made at the first name asked for
+  Cuts cuts;                         // read at the first span asked for
   const char* name_at(std::uint64_t address) {
     if (!names) names.emplace(module);
     return names->at(address);
@@ -325,10 +354,44 @@ std::string normal_path(const std::string& file) {
 
 }  // namespace
 
-std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
-  std::vector<SourceFrame> frames;
+// Where lookup_function's first answer found its outermost function, for the walks of the rest of it.
+struct SymbolModule::Function {
+  Dwarf_Off unit = 0;
+  Dwarf_Addr bias = 0;
+  Dwarf_Die outermost{};
+  std::uint64_t first = 0;  // the region (Walk::region) as absolute addresses
+  std::uint64_t end = 0;
+};
+
+std::vector<SymbolModule::Span> SymbolModule::lookup_function(std::uint64_t address, int more) const {
+  std::optional<Function> function;
+  std::vector<Span> spans{answer(address, true, nullptr, &function)};
+  if (!function) return spans;
+  const std::uint64_t first = std::max(function->first, spans[0].function_first);
+  const std::uint64_t end = std::min(function->end, spans[0].function_end);
+  for (auto at = spans[0].end; at < end && more-- > 0;) {
+    auto next = answer(at, true, &*function, nullptr);
+    if (next.first > at || next.end <= at) break;
+    at = next.end;
+    spans.push_back(std::move(next));
+  }
+  for (auto at = spans[0].first; at > first && more-- > 0;) {
+    auto next = answer(at - 1, true, &*function, nullptr);
+    if (next.first >= at || next.end < at) break;
+    at = next.first;
+    spans.push_back(std::move(next));
+  }
+  return spans;
+}
+
+SymbolModule::Span SymbolModule::answer(std::uint64_t address, bool with_span, const Function* from,
+                                        std::optional<Function>* found) const {
+  Span span{.frames = {}, .first = address, .end = address + 1, .function_first = 0, .function_end = 0};
   Dwfl_Module* module = handles_->module;
-  if (!module) return frames;
+  if (!module) return span;
+  Around around(address, with_span);
+  Around region(address, true);
+  std::vector<SourceFrame>& frames = span.frames;
   std::string file;
   std::int64_t line = 0;
   if (Dwfl_Line* source = dwfl_module_getsrc(module, address)) {
@@ -339,14 +402,32 @@ std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
   Dwarf_Addr bias = 0;
   Dwarf_Die found_unit;
   Dwarf_Die* unit = dwfl_module_addrdie(module, address, &bias);
-  if (!unit && unit_by_scan(module, address, found_unit, bias)) {
-    unit = &found_unit;
-    if (file.empty())
-      if (Dwarf_Line* source = dwarf_getsrc_die(unit, address - bias)) {
-        if (const char* name = dwarf_linesrc(source, nullptr, nullptr)) file = name;
-        int number = 0;
-        if (dwarf_lineno(source, &number) == 0) line = number;
-      }
+  if (from && (!unit || bias != from->bias || dwarf_dieoffset(unit) != from->unit))
+    return answer(address, with_span, nullptr, nullptr);  // not the function's unit here after all
+  if (from) around.within(from->first, from->end);
+  Walk walk{.pc = address - bias,
+            .bias = bias,
+            .around = with_span ? &around : nullptr,
+            .region = found && unit ? &region : nullptr,
+            .subprogram = {0, 0},
+            .outermost = std::nullopt};
+  if (unit) {
+    narrow_to_unit(module, unit, walk.pc, bias, around, handles_->cuts);
+    narrow_to_row(unit, walk.pc, bias, around, handles_->cuts);
+  } else {
+    narrow_outside_aranges(module, address, around);
+    if (unit_by_scan(module, address, found_unit, bias, walk.around)) {
+      unit = &found_unit;
+      walk.pc = address - bias;
+      walk.bias = bias;
+      narrow_to_row(unit, walk.pc, bias, around, handles_->cuts);
+      if (file.empty())
+        if (Dwarf_Line* source = dwarf_getsrc_die(unit, address - bias)) {
+          if (const char* name = dwarf_linesrc(source, nullptr, nullptr)) file = name;
+          int number = 0;
+          if (dwarf_lineno(source, &number) == 0) line = number;
+        }
+    }
   }
   if (unit) {
     Dwarf_Files* files = nullptr;
@@ -354,7 +435,19 @@ std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
     // The chain of functions containing the address, innermost first, walked from the unit down: libdw's
     // dwarf_getscopes() misses clang's DWARF 5 inlined instances (addrx ranges) in elfutils 0.188.
     std::vector<Dwarf_Die> scopes;
-    enclosing_functions(*unit, address - bias, scopes);
+    if (from) {
+      Dwarf_Die outermost = from->outermost;
+      scopes.push_back(outermost);
+      enclosing_functions(outermost, walk, scopes);
+    } else {
+      enclosing_functions(*unit, walk, scopes);
+    }
+    if (found && walk.region && walk.outermost && with_span)
+      *found = Function{.unit = dwarf_dieoffset(unit),
+                        .bias = bias,
+                        .outermost = *walk.outermost,
+                        .first = region.first(),
+                        .end = region.end()};
     // Walk outwards: each inlined instance is a frame whose caller is at its DW_AT_call_file:call_line.
     for (auto it = scopes.rbegin(); it != scopes.rend(); ++it) {
       Dwarf_Die* scope = &*it;
@@ -368,15 +461,29 @@ std::vector<SourceFrame> SymbolModule::lookup(std::uint64_t address) const {
       line = unsigned_attribute(scope, DW_AT_call_line, value) ? static_cast<std::int64_t>(value) : 0;
     }
   }
+  std::pair<std::uint64_t, std::uint64_t> function = walk.subprogram;
   if (frames.empty() || frames.back().inlined) {
     // No DWARF (or a truncated chain): the symbol table still names the function.
     const char* symbol = handles_->name_at(address);
+    std::uint64_t first = 0, end = 0;
+    if (handles_->names->same_answer(address, first, end)) {
+      around.within(first, end);
+      function = {first, end};
+    } else {
+      around.only_here();
+    }
     if (symbol || !file.empty())
       frames.push_back({symbol ? demangle(symbol) : std::string(), file, line, false});
   }
   for (auto& frame : frames)
     frame.file = normal_path(frame.file);
-  return frames;
+  span.first = around.first();
+  span.end = around.end();
+  // The span lies within the function's range, which narrowed it; a function not read stands as the span.
+  const bool known = function.first <= span.first && span.end <= function.second;
+  span.function_first = known ? function.first : span.first;
+  span.function_end = known ? function.second : span.end;
+  return span;
 }
 
 std::string SymbolModule::symbol_name(std::uint64_t address) const {

@@ -31,7 +31,25 @@ class SymbolModule {
   // build; 0 when they cannot be told (no module, no build of ours to name, a debuginfod server in use).
   std::uint64_t cache_key() const;
   // The frames at `address` (an absolute address in the process), innermost first; empty when unknown.
-  std::vector<SourceFrame> lookup(std::uint64_t address) const;
+  std::vector<SourceFrame> lookup(std::uint64_t address) const {
+    return answer(address, false, nullptr, nullptr).frames;
+  }
+  // The same, with the addresses around `address` that get the same answer: [first, end), first <= address
+  // < end. It ends where anything the answer depends on may change (a line-table row, the address ranges of
+  // a function or inlined call, a unit, a symbol); end == address + 1 when that cannot be told.
+  struct Span {
+    std::vector<SourceFrame> frames;
+    std::uint64_t first = 0;
+    std::uint64_t end = 0;
+    // The function the address is in (its DWARF subprogram's address range, or its symbol), as far as it is
+    // known; [first, end) when not.
+    std::uint64_t function_first = 0;
+    std::uint64_t function_end = 0;
+  };
+  Span lookup_span(std::uint64_t address) const { return answer(address, true, nullptr, nullptr); }
+  // lookup_span(address) first, then up to `more` spans of the rest of its function (walked from the
+  // function itself, not from its unit: a fraction of the cost).
+  std::vector<Span> lookup_function(std::uint64_t address, int more) const;
   // The symbol table's name for the function at `address`, demangled; "" when none. At a function's entry it
   // is the fully qualified name (DWARF names a member defined in its class without its class).
   std::string symbol_name(std::uint64_t address) const;
@@ -41,6 +59,10 @@ class SymbolModule {
   std::uint64_t debug_file_bytes() const;
 
  private:
+  struct Function;
+  Span answer(std::uint64_t address, bool with_span, const Function* from,
+              std::optional<Function>* found) const;
+
   struct Handles;
   std::unique_ptr<Handles> handles_;
   std::string error_;

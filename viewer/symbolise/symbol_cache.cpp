@@ -19,7 +19,7 @@ namespace prof::viewer {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'R', 'O', 'F', 'S', 'Y', 'M', 'S'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: spans of offsets, names and files in a table
 // Far above any real program's entry (python3: 2 700 frames, 200 KB); a bound on what a damaged one costs.
 constexpr off_t kMaxEntryBytes = off_t{256} << 20;
 
@@ -190,33 +190,70 @@ SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(
   if (in.take<std::uint64_t>() != magic || in.take<std::uint32_t>() != kVersion ||
       in.take<std::uint64_t>() != key)
     return;
+  auto string_count = in.take<std::uint32_t>();
+  if (!in.ok() || string_count > in.left() / 4) return;  // 4: the smallest string
+  strings_.reserve(string_count);
+  for (std::uint32_t i = 0; i < string_count && in.ok(); ++i)
+    strings_.push_back(in.text());
   auto count = in.take<std::uint64_t>();
-  if (!in.ok() || count > in.left() / 12) return;  // 12: the smallest record
-  frames_.reserve(static_cast<std::size_t>(count));
-  for (std::uint64_t i = 0; i < count && in.ok(); ++i) {
-    auto offset = in.take<std::uint64_t>();
-    auto frame_count = in.take<std::uint32_t>();
-    if (!in.ok() || frame_count > in.left() / 17) break;  // 17: the smallest frame
-    std::vector<SourceFrame> frames(frame_count);
-    for (auto& frame : frames) {
-      frame.function = in.text();
-      frame.file = in.text();
-      frame.line = in.take<std::int64_t>();
-      frame.inlined = in.take<std::uint8_t>() != 0;
-    }
-    frames_.emplace(offset, std::move(frames));
+  if (!in.ok() || count > in.left() / 20) {  // 20: the smallest record
+    strings_.clear();
+    return;
   }
-  if (!in.ok() || in.left() != 0 || frames_.size() != count) frames_.clear();  // damaged: start again
+  bool sane = true;
+  for (std::uint64_t i = 0; i < count && in.ok() && sane; ++i) {
+    auto first = in.take<std::uint64_t>();
+    auto end = in.take<std::uint64_t>();
+    auto frame_count = in.take<std::uint32_t>();
+    sane = in.ok() && end > first && frame_count <= in.left() / 17;  // 17: the smallest frame
+    if (!sane) break;
+    known_.emplace_hint(known_.end(), first,
+                        Known{end, static_cast<std::uint32_t>(frames_.size()), frame_count});
+    for (std::uint32_t f = 0; f < frame_count && sane; ++f) {
+      Frame frame{.function = in.take<std::uint32_t>(),
+                  .file = in.take<std::uint32_t>(),
+                  .line = in.take<std::int64_t>(),
+                  .inlined = in.take<std::uint8_t>() != 0};
+      sane = frame.function < strings_.size() && frame.file < strings_.size();
+      frames_.push_back(frame);
+    }
+  }
+  if (!sane || !in.ok() || in.left() != 0 || known_.size() != count) {  // damaged: start again
+    strings_.clear();
+    frames_.clear();
+    known_.clear();
+  }
 }
 
-const std::vector<SourceFrame>* SymbolCache::find(std::uint64_t offset) const {
-  auto it = frames_.find(offset);
-  return it == frames_.end() ? nullptr : &it->second;
+std::optional<std::vector<SourceFrame>> SymbolCache::find(std::uint64_t offset) const {
+  auto above = known_.upper_bound(offset);
+  if (above == known_.begin()) return std::nullopt;
+  const auto& [first, known] = *std::prev(above);
+  if (offset >= known.end) return std::nullopt;
+  std::vector<SourceFrame> frames;
+  frames.reserve(known.frame_count);
+  for (std::uint32_t i = 0; i < known.frame_count; ++i) {
+    const Frame& frame = frames_[known.first_frame + i];
+    frames.push_back({strings_[frame.function], strings_[frame.file], frame.line, frame.inlined});
+  }
+  return frames;
 }
 
-void SymbolCache::add(std::uint64_t offset, std::vector<SourceFrame> frames) {
-  if (path_.empty()) return;
-  frames_.insert_or_assign(offset, std::move(frames));
+std::uint32_t SymbolCache::intern(const std::string& text) {
+  if (string_index_.empty())
+    for (std::uint32_t i = 0; i < strings_.size(); ++i)
+      string_index_.emplace(strings_[i], i);
+  auto [it, added] = string_index_.emplace(text, static_cast<std::uint32_t>(strings_.size()));
+  if (added) strings_.push_back(text);
+  return it->second;
+}
+
+void SymbolCache::add(std::uint64_t first, std::uint64_t end, std::vector<SourceFrame> frames) {
+  if (path_.empty() || end <= first) return;
+  Known known{end, static_cast<std::uint32_t>(frames_.size()), static_cast<std::uint32_t>(frames.size())};
+  for (const auto& frame : frames)
+    frames_.push_back({intern(frame.function), intern(frame.file), frame.line, frame.inlined});
+  known_.insert_or_assign(first, known);
   added_ = true;
 }
 
@@ -225,13 +262,18 @@ void SymbolCache::save() const {
   std::string bytes(kMagic, sizeof kMagic);
   put(bytes, kVersion);
   put(bytes, key_);
-  put(bytes, static_cast<std::uint64_t>(frames_.size()));
-  for (const auto& [offset, frames] : frames_) {
-    put(bytes, offset);
-    put(bytes, static_cast<std::uint32_t>(frames.size()));
-    for (const auto& frame : frames) {
-      put_text(bytes, frame.function);
-      put_text(bytes, frame.file);
+  put(bytes, static_cast<std::uint32_t>(strings_.size()));
+  for (const auto& text : strings_)
+    put_text(bytes, text);
+  put(bytes, static_cast<std::uint64_t>(known_.size()));
+  for (const auto& [first, known] : known_) {
+    put(bytes, first);
+    put(bytes, known.end);
+    put(bytes, known.frame_count);
+    for (std::uint32_t i = 0; i < known.frame_count; ++i) {
+      const Frame& frame = frames_[known.first_frame + i];
+      put(bytes, frame.function);
+      put(bytes, frame.file);
       put(bytes, frame.line);
       put(bytes, static_cast<std::uint8_t>(frame.inlined));
     }

@@ -1,5 +1,6 @@
 #pragma once
-// What libdw answered for each return address of a module, kept on disk for the next symbolisation of the
+// What libdw answered for the return addresses of a module (and the spans of addresses around them that get
+// the same answer, SymbolModule::lookup_span), kept on disk for the next symbolisation of the
 // same binary. On a sampled snapshot, reading libc's and the program's DWARF (address ranges, units, line
 // tables) was most of `prof run`'s finish; repeated runs of one program, and the MPI ranks of one job, ask
 // the same questions of the same files.
@@ -12,6 +13,8 @@
 // those unused for 30 days (and temporaries a killed run left) are removed when another entry is written (an
 // entry read is touched once a day).
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -27,18 +30,39 @@ class SymbolCache {
   SymbolCache(const std::string& build_id, std::uint64_t key);
   SymbolCache() = default;  // off
 
-  // The frames known for `offset` (module-relative), or null.
-  const std::vector<SourceFrame>* find(std::uint64_t offset) const;
-  void add(std::uint64_t offset, std::vector<SourceFrame> frames);
+  // The frames known for `offset` (module-relative), or nothing.
+  std::optional<std::vector<SourceFrame>> find(std::uint64_t offset) const;
+  // The frames of every offset from `first` to before `end` (SymbolModule::lookup_span): later runs' samples
+  // land on other instructions of the same lines and functions.
+  void add(std::uint64_t first, std::uint64_t end, std::vector<SourceFrame> frames);
   // Writes the entry when something was added since it was read.
   void save() const;
 
   const std::string& path() const { return path_; }
+  bool on() const { return !path_.empty(); }
 
  private:
   std::string path_;  // "" when the cache is off
   std::uint64_t key_ = 0;
-  std::unordered_map<std::uint64_t, std::vector<SourceFrame>> frames_;
+  // Frames and spans as indices: a function's spans repeat its names and files (libc's entry after a few
+  // dozen functions: 230 KB of copies, read at every run).
+  struct Frame {
+    std::uint32_t function;
+    std::uint32_t file;
+    std::int64_t line;
+    bool inlined;
+  };
+  struct Known {
+    std::uint64_t end;
+    std::uint32_t first_frame;
+    std::uint32_t frame_count;
+  };
+  std::uint32_t intern(const std::string& text);
+
+  std::vector<std::string> strings_;
+  std::unordered_map<std::string, std::uint32_t> string_index_;  // made at the first add
+  std::vector<Frame> frames_;
+  std::map<std::uint64_t, Known> known_;  // by first offset
   bool added_ = false;
 };
 

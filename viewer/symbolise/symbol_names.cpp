@@ -35,15 +35,29 @@ void SymbolNames::read_starts() {
   }
   // libdwfl answers with a label (a symbol without a size) only within its section.
   GElf_Addr bias = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> sections;  // start, end
   if (Elf* elf = dwfl_module_getelf(module_, &bias)) {
     for (Elf_Scn* section = elf_nextscn(elf, nullptr); section; section = elf_nextscn(elf, section)) {
       GElf_Shdr header;
       if (!gelf_getshdr(section, &header) || !(header.sh_flags & SHF_ALLOC)) continue;
       boundaries_.push_back(header.sh_addr + bias);
       boundaries_.push_back(header.sh_addr + bias + header.sh_size);
+      sections.emplace_back(header.sh_addr + bias, header.sh_addr + bias + header.sh_size);
     }
   }
   std::sort(boundaries_.begin(), boundaries_.end());
+  std::sort(sections.begin(), sections.end());
+  std::uint64_t section_reach = 0;
+  for (const auto& [start, end] : sections) {
+    section_reach = std::max(section_reach, end);
+    section_starts_.push_back(start);
+    section_reach_.push_back(section_reach);
+  }
+}
+
+bool SymbolNames::in_section(std::uint64_t address) const {
+  auto above = std::upper_bound(section_starts_.begin(), section_starts_.end(), address);
+  return above != section_starts_.begin() && address < section_reach_[above - section_starts_.begin() - 1];
 }
 
 const char* SymbolNames::at(std::uint64_t address) {
@@ -63,7 +77,7 @@ const char* SymbolNames::at(std::uint64_t address) {
     std::uint64_t end = start + symbol.st_size;
     if (same.second != starts_.end() && *same.second < end) end = *same.second;
     if (address < end) known_[start] = Known{end, name};
-  } else {
+  } else if (in_section(address)) {
     // No sized symbol holds it (a stripped binary's static function): the answer, a label below or none, is
     // the same from here up to the next symbol's start or section boundary, whichever is first; and down to
     // the last symbol's start, section boundary or end of a sized symbol, whichever is last: in between, the
@@ -85,7 +99,17 @@ const char* SymbolNames::at(std::uint64_t address) {
     }
     known_[from] = Known{end, name};
   }
+  // Otherwise the address is in no section (the padding between .data and .bss): libdwfl names no label
+  // there but may name one at the label's own address, so its answer is not remembered for others.
   return name;
+}
+
+bool SymbolNames::same_answer(std::uint64_t address, std::uint64_t& first, std::uint64_t& end) const {
+  auto known = known_.upper_bound(address);
+  if (known == known_.begin() || address >= std::prev(known)->second.end) return false;
+  first = std::prev(known)->first;
+  end = std::prev(known)->second.end;
+  return true;
 }
 
 }  // namespace prof::viewer

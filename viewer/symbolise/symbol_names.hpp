@@ -16,6 +16,9 @@ class SymbolNames {
   explicit SymbolNames(Dwfl_Module* module) : module_(module) {}
   // The raw (mangled) name of the function at `address`; null when none. Valid while the module is open.
   const char* at(std::uint64_t address);
+  // After at(address): the addresses around it that get the same answer, [first, end); false when only the
+  // address itself is known to.
+  bool same_answer(std::uint64_t address, std::uint64_t& first, std::uint64_t& end) const;
 
  private:
   struct Known {
@@ -23,6 +26,7 @@ class SymbolNames {
     const char* name;
   };
   void read_starts();
+  bool in_section(std::uint64_t address) const;
 
   Dwfl_Module* module_;
   bool starts_read_ = false;
@@ -31,6 +35,9 @@ class SymbolNames {
   std::vector<std::uint64_t> sized_starts_;
   std::vector<std::uint64_t> sized_reach_;
   std::vector<std::uint64_t> boundaries_;  // where the module's sections start and end, sorted
+  // The sections by start, and the furthest end of those starting at or below each one.
+  std::vector<std::uint64_t> section_starts_;
+  std::vector<std::uint64_t> section_reach_;
   std::map<std::uint64_t, Known> known_;
 };
 
