@@ -164,6 +164,27 @@ TEST_CASE("a damaged symbol cache entry is ignored and written again") {
     std::uint32_t count = 1000;
     file.write(reinterpret_cast<const char*>(&count), sizeof count);
   }
+  SECTION("a frame naming a string beyond the table (seen only when it is used)") {
+    std::fstream file(entry, std::ios::in | std::ios::out | std::ios::binary);
+    std::uint32_t strings = 0, string_bytes = 0;
+    file.seekg(20);
+    file.read(reinterpret_cast<char*>(&strings), sizeof strings);
+    file.read(reinterpret_cast<char*>(&string_bytes), sizeof string_bytes);
+    const std::uint64_t spans_at = 28 + 4 * (std::uint64_t{strings} + 1) + string_bytes + 8;
+    std::uint64_t spans = 0;
+    file.seekg(static_cast<std::streamoff>(spans_at - 8));
+    file.read(reinterpret_cast<char*>(&spans), sizeof spans);
+    REQUIRE(spans > 0);
+    // Every frame's name: no span can answer.
+    std::uint64_t frames = 0;
+    file.seekg(static_cast<std::streamoff>(spans_at + 24 * spans));
+    file.read(reinterpret_cast<char*>(&frames), sizeof frames);
+    for (std::uint64_t i = 0; i < frames; ++i) {
+      file.seekp(static_cast<std::streamoff>(spans_at + 24 * spans + 8 + 20 * i));
+      std::uint32_t beyond = strings + 7;
+      file.write(reinterpret_cast<const char*>(&beyond), sizeof beyond);
+    }
+  }
   SECTION("garbage") {
     std::ofstream file(entry, std::ios::trunc | std::ios::binary);
     file << std::string(size, '\xff');

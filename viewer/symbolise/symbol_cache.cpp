@@ -3,12 +3,16 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -16,10 +20,30 @@
 
 namespace prof::viewer {
 
+Mapping::Mapping(int fd, std::size_t size) {
+  void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (at == MAP_FAILED) return;
+  data_ = static_cast<const char*>(at);
+  size_ = size;
+}
+
+Mapping::~Mapping() {
+  if (data_) ::munmap(const_cast<char*>(data_), size_);
+}
+
+Mapping& Mapping::operator=(Mapping&& other) noexcept {
+  if (this != &other) {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
 namespace {
 
 constexpr char kMagic[8] = {'P', 'R', 'O', 'F', 'S', 'Y', 'M', 'S'};
-constexpr std::uint32_t kVersion = 2;  // 2: spans of offsets, names and files in a table
+constexpr std::uint32_t kVersion = 2;  // 2: spans of offsets, fixed-size records read in place
 // Far above any real program's entry (python3: 2 700 frames, 200 KB); a bound on what a damaged one costs.
 constexpr off_t kMaxEntryBytes = off_t{256} << 20;
 
@@ -28,44 +52,13 @@ void put(std::string& out, T value) {
   out.append(reinterpret_cast<const char*>(&value), sizeof value);
 }
 
-void put_text(std::string& out, const std::string& text) {
-  put(out, static_cast<std::uint32_t>(text.size()));
-  out += text;
+// Reads a value of the entry's image at `at`; false past its end.
+template <typename T>
+bool get(std::string_view image, std::uint64_t at, T& value) {
+  if (at > image.size() || image.size() - at < sizeof value) return false;
+  std::memcpy(&value, image.data() + at, sizeof value);
+  return true;
 }
-
-// Reads the entry's bytes in order; any read past the end makes the whole entry unusable.
-class Reader {
- public:
-  explicit Reader(const std::string& bytes) : bytes_(bytes) {}
-  template <typename T>
-  T take() {
-    T value{};
-    if (bytes_.size() - at_ < sizeof value) {
-      ok_ = false;
-      return value;
-    }
-    std::memcpy(&value, bytes_.data() + at_, sizeof value);
-    at_ += sizeof value;
-    return value;
-  }
-  std::string text() {
-    auto length = take<std::uint32_t>();
-    if (!ok_ || bytes_.size() - at_ < length) {
-      ok_ = false;
-      return {};
-    }
-    std::string value = bytes_.substr(at_, length);
-    at_ += length;
-    return value;
-  }
-  bool ok() const { return ok_; }
-  std::size_t left() const { return bytes_.size() - at_; }
-
- private:
-  const std::string& bytes_;
-  std::size_t at_ = 0;
-  bool ok_ = true;
-};
 
 // Entries not written or used for this long are removed when another is written: programs rebuilt, or run
 // once, leave theirs behind. Used entries are touched at most once a day, and the folder looked through at
@@ -100,24 +93,19 @@ void remove_unused_entries(const std::filesystem::path& folder) {
 }
 
 // The entry's bytes: only a regular file of ours, of a sane size.
-bool read_entry(const std::string& path, std::string& bytes) {
+// The entry mapped: only the pages a lookup's binary search reads are touched (libc's entry, read by every
+// run, is hundreds of kilobytes). Entries are replaced by a rename, never rewritten in place.
+Mapping map_entry(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return false;
+  if (fd < 0) return {};
   struct stat status {};
   bool ok = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
             status.st_size > 0 && status.st_size <= kMaxEntryBytes;
   if (ok && older_than(status, kDay)) ::futimens(fd, nullptr);  // in use: not to be removed as unused
-  if (ok) {
-    bytes.resize(static_cast<std::size_t>(status.st_size));
-    std::size_t done = 0;
-    while (ok && done < bytes.size()) {
-      ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
-      ok = got > 0;
-      if (ok) done += static_cast<std::size_t>(got);
-    }
-  }
+  Mapping mapping;
+  if (ok) mapping = Mapping(fd, static_cast<std::size_t>(status.st_size));
   ::close(fd);
-  return ok;
+  return mapping;
 }
 
 bool write_all(int fd, const std::string& bytes) {
@@ -177,105 +165,212 @@ const std::string& symboliser_build_id() {
   return id;
 }
 
+// The entry is read as written, without a parse: its layout has fixed-size records, so a lookup reads the
+// spans it passes in a binary search and nothing else (libc's entry, shared by every program, grows with the
+// functions runs meet: parsed whole it cost milliseconds at every run). All values are little-endian.
+//   magic[8] version:u32 key:u64
+//   strings:u32 string_bytes:u32 offsets:u32[strings + 1] bytes[string_bytes]
+//   spans:u64 {first:u64 end:u64 frame_first:u32 frame_count:u32}[spans]  (by first offset)
+//   frames:u64 {function:u32 file:u32 line:i64 inlined:u32}[frames]       (names and files as string indices)
+// Sizes are checked when the entry is read (they must add up to the file's), values when they are used.
+namespace {
+constexpr std::uint64_t kHeaderBytes = 20;
+constexpr std::uint64_t kSpanBytes = 24;
+constexpr std::uint64_t kFrameBytes = 20;
+}  // namespace
+
 SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(key) {
   if (build_id.empty() || key == 0 || build_id.find('/') != std::string::npos) return;
   std::string folder = debug_cache_folder();
   if (folder.empty()) return;
   path_ = fmt::format("{}/{}-{:016x}.symbols", folder, build_id, key);
-  std::string bytes;
-  if (!read_entry(path_, bytes)) return;
-  Reader in(bytes);
-  std::uint64_t magic = 0;
-  std::memcpy(&magic, kMagic, sizeof magic);
-  if (in.take<std::uint64_t>() != magic || in.take<std::uint32_t>() != kVersion ||
-      in.take<std::uint64_t>() != key)
+  Mapping mapping = map_entry(path_);
+  const std::string_view image = mapping.bytes();
+  if (image.empty()) return;
+  std::uint64_t magic = 0, written_key = 0;
+  std::uint32_t version = 0, strings = 0, string_bytes = 0;
+  if (!get(image, 0, magic) || std::memcmp(&magic, kMagic, sizeof magic) != 0 || !get(image, 8, version) ||
+      version != kVersion || !get(image, 12, written_key) || written_key != key ||
+      !get(image, kHeaderBytes, strings) || !get(image, kHeaderBytes + 4, string_bytes))
     return;
-  auto string_count = in.take<std::uint32_t>();
-  if (!in.ok() || string_count > in.left() / 4) return;  // 4: the smallest string
-  strings_.reserve(string_count);
-  for (std::uint32_t i = 0; i < string_count && in.ok(); ++i)
-    strings_.push_back(in.text());
-  auto count = in.take<std::uint64_t>();
-  if (!in.ok() || count > in.left() / 20) {  // 20: the smallest record
-    strings_.clear();
-    return;
+  Layout layout;
+  layout.strings = strings;
+  layout.offsets_at = kHeaderBytes + 8;
+  layout.bytes_at = layout.offsets_at + 4 * (std::uint64_t{strings} + 1);
+  layout.string_bytes = string_bytes;
+  std::uint64_t spans_count_at = layout.bytes_at + string_bytes;
+  std::uint64_t spans = 0, frames = 0;
+  if (!get(image, spans_count_at, spans) || spans > image.size() / kSpanBytes) return;
+  layout.spans = spans;
+  layout.spans_at = spans_count_at + 8;
+  std::uint64_t frames_count_at = layout.spans_at + spans * kSpanBytes;
+  if (!get(image, frames_count_at, frames) || frames > image.size() / kFrameBytes) return;
+  layout.frames = frames;
+  layout.frames_at = frames_count_at + 8;
+  if (layout.frames_at + frames * kFrameBytes != image.size()) return;  // cut short, or a count that lies
+  mapping_ = std::move(mapping);
+  image_ = mapping_.bytes();
+  layout_ = layout;
+}
+
+std::optional<SymbolCache::Span> SymbolCache::read_span(std::uint64_t index) const {
+  Span span{};
+  const std::uint64_t at = layout_.spans_at + index * kSpanBytes;
+  if (index >= layout_.spans || !get(image_, at, span.first) || !get(image_, at + 8, span.end) ||
+      !get(image_, at + 16, span.frame_first) || !get(image_, at + 20, span.frame_count) ||
+      span.end <= span.first || std::uint64_t{span.frame_first} + span.frame_count > layout_.frames)
+    return std::nullopt;
+  return span;
+}
+
+std::optional<SymbolCache::Frame> SymbolCache::read_frame(std::uint64_t index) const {
+  Frame frame{};
+  const std::uint64_t at = layout_.frames_at + index * kFrameBytes;
+  std::uint32_t inlined = 0;
+  if (index >= layout_.frames || !get(image_, at, frame.function) || !get(image_, at + 4, frame.file) ||
+      !get(image_, at + 8, frame.line) || !get(image_, at + 16, inlined) ||
+      frame.function >= strings_total() || frame.file >= strings_total())
+    return std::nullopt;
+  frame.inlined = inlined != 0;
+  return frame;
+}
+
+std::optional<std::string_view> SymbolCache::read_string(std::uint32_t index) const {
+  if (index >= strings_total()) return std::nullopt;
+  if (index >= layout_.strings) return std::string_view(added_strings_[index - layout_.strings]);
+  std::uint32_t from = 0, to = 0;
+  if (!get(image_, layout_.offsets_at + 4 * std::uint64_t{index}, from) ||
+      !get(image_, layout_.offsets_at + 4 * (std::uint64_t{index} + 1), to) || from > to ||
+      to > layout_.string_bytes)
+    return std::nullopt;
+  return image_.substr(layout_.bytes_at + from, to - from);
+}
+
+std::optional<std::vector<SourceFrame>> SymbolCache::frames_of(const Span& span, bool read) const {
+  std::vector<SourceFrame> frames;
+  frames.reserve(span.frame_count);
+  for (std::uint32_t i = 0; i < span.frame_count; ++i) {
+    auto frame =
+        read ? read_frame(span.frame_first + i) : std::optional<Frame>(added_frames_[span.frame_first + i]);
+    if (!frame) return std::nullopt;
+    auto function = read_string(frame->function);
+    auto file = read_string(frame->file);
+    if (!function || !file) return std::nullopt;
+    frames.push_back({std::string(*function), std::string(*file), frame->line, frame->inlined});
   }
-  bool sane = true;
-  for (std::uint64_t i = 0; i < count && in.ok() && sane; ++i) {
-    auto first = in.take<std::uint64_t>();
-    auto end = in.take<std::uint64_t>();
-    auto frame_count = in.take<std::uint32_t>();
-    sane = in.ok() && end > first && frame_count <= in.left() / 17;  // 17: the smallest frame
-    if (!sane) break;
-    known_.emplace_hint(known_.end(), first,
-                        Known{end, static_cast<std::uint32_t>(frames_.size()), frame_count});
-    for (std::uint32_t f = 0; f < frame_count && sane; ++f) {
-      Frame frame{.function = in.take<std::uint32_t>(),
-                  .file = in.take<std::uint32_t>(),
-                  .line = in.take<std::int64_t>(),
-                  .inlined = in.take<std::uint8_t>() != 0};
-      sane = frame.function < strings_.size() && frame.file < strings_.size();
-      frames_.push_back(frame);
-    }
-  }
-  if (!sane || !in.ok() || in.left() != 0 || known_.size() != count) {  // damaged: start again
-    strings_.clear();
-    frames_.clear();
-    known_.clear();
-  }
+  return frames;
 }
 
 std::optional<std::vector<SourceFrame>> SymbolCache::find(std::uint64_t offset) const {
-  auto above = known_.upper_bound(offset);
-  if (above == known_.begin()) return std::nullopt;
-  const auto& [first, known] = *std::prev(above);
-  if (offset >= known.end) return std::nullopt;
-  std::vector<SourceFrame> frames;
-  frames.reserve(known.frame_count);
-  for (std::uint32_t i = 0; i < known.frame_count; ++i) {
-    const Frame& frame = frames_[known.first_frame + i];
-    frames.push_back({strings_[frame.function], strings_[frame.file], frame.line, frame.inlined});
+  auto added = added_.upper_bound(offset);
+  if (added != added_.begin() && offset < std::prev(added)->second.end)
+    return frames_of(std::prev(added)->second, false);
+  // The last span read that starts at or below the offset.
+  std::uint64_t low = 0, high = layout_.spans;
+  while (low < high) {
+    const std::uint64_t middle = low + (high - low) / 2;
+    std::uint64_t first = 0;
+    if (!get(image_, layout_.spans_at + middle * kSpanBytes, first)) return std::nullopt;
+    if (first <= offset)
+      low = middle + 1;
+    else
+      high = middle;
   }
+  if (low == 0) return std::nullopt;
+  auto span = read_span(low - 1);
+  if (!span) {
+    damaged_ = true;
+    return std::nullopt;
+  }
+  if (offset >= span->end) return std::nullopt;
+  auto frames = frames_of(*span, true);
+  if (!frames) damaged_ = true;
   return frames;
 }
 
 std::uint32_t SymbolCache::intern(const std::string& text) {
   if (string_index_.empty())
-    for (std::uint32_t i = 0; i < strings_.size(); ++i)
-      string_index_.emplace(strings_[i], i);
-  auto [it, added] = string_index_.emplace(text, static_cast<std::uint32_t>(strings_.size()));
-  if (added) strings_.push_back(text);
+    for (std::uint32_t i = 0; i < layout_.strings; ++i)
+      if (auto known = read_string(i)) string_index_.emplace(std::string(*known), i);
+  auto [it, added] = string_index_.emplace(text, strings_total());
+  if (added) added_strings_.push_back(text);
   return it->second;
 }
 
 void SymbolCache::add(std::uint64_t first, std::uint64_t end, std::vector<SourceFrame> frames) {
   if (path_.empty() || end <= first) return;
-  Known known{end, static_cast<std::uint32_t>(frames_.size()), static_cast<std::uint32_t>(frames.size())};
+  Span span{first, end, static_cast<std::uint32_t>(added_frames_.size()),
+            static_cast<std::uint32_t>(frames.size())};
   for (const auto& frame : frames)
-    frames_.push_back({intern(frame.function), intern(frame.file), frame.line, frame.inlined});
-  known_.insert_or_assign(first, known);
-  added_ = true;
+    added_frames_.push_back({intern(frame.function), intern(frame.file), frame.line, frame.inlined});
+  added_.insert_or_assign(first, span);
 }
 
 void SymbolCache::save() const {
-  if (path_.empty() || !added_) return;
+  if (path_.empty() || added_.empty()) return;
+  // The spans read (none if the entry proved damaged) and those added, by first offset; one added at the
+  // first offset of one read replaces it. Their frames are written in the same order.
+  struct Written {
+    const Span* added;
+    std::uint64_t read;
+  };
+  std::vector<Written> order;
+  const std::uint64_t read_spans = damaged_ ? 0 : layout_.spans;
+  auto added = added_.begin();
+  std::vector<Span> read(read_spans);
+  for (std::uint64_t i = 0; i < read_spans; ++i) {
+    auto span = read_span(i);
+    if (!span) return;  // damaged after all: the next run makes the entry again
+    read[i] = *span;
+    for (; added != added_.end() && added->first < span->first; ++added)
+      order.push_back({&added->second, 0});
+    if (added == added_.end() || added->first != span->first) order.push_back({nullptr, i});
+  }
+  for (; added != added_.end(); ++added)
+    order.push_back({&added->second, 0});
   std::string bytes(kMagic, sizeof kMagic);
   put(bytes, kVersion);
   put(bytes, key_);
-  put(bytes, static_cast<std::uint32_t>(strings_.size()));
-  for (const auto& text : strings_)
-    put_text(bytes, text);
-  put(bytes, static_cast<std::uint64_t>(known_.size()));
-  for (const auto& [first, known] : known_) {
-    put(bytes, first);
-    put(bytes, known.end);
-    put(bytes, known.frame_count);
-    for (std::uint32_t i = 0; i < known.frame_count; ++i) {
-      const Frame& frame = frames_[known.first_frame + i];
-      put(bytes, frame.function);
-      put(bytes, frame.file);
-      put(bytes, frame.line);
-      put(bytes, static_cast<std::uint8_t>(frame.inlined));
+  const std::uint32_t strings = strings_total();
+  std::vector<std::string_view> texts;
+  std::uint32_t string_bytes = 0;
+  for (std::uint32_t i = 0; i < strings; ++i) {
+    auto text = read_string(i);
+    if (!text) return;
+    texts.push_back(*text);
+    string_bytes += static_cast<std::uint32_t>(text->size());
+  }
+  put(bytes, strings);
+  put(bytes, string_bytes);
+  std::uint32_t offset = 0;
+  for (auto text : texts) {
+    put(bytes, offset);
+    offset += static_cast<std::uint32_t>(text.size());
+  }
+  put(bytes, offset);
+  for (auto text : texts)
+    bytes += text;
+  put(bytes, static_cast<std::uint64_t>(order.size()));
+  std::uint32_t frame_first = 0;
+  for (const Written& written : order) {
+    const Span& span = written.added ? *written.added : read[written.read];
+    put(bytes, span.first);
+    put(bytes, span.end);
+    put(bytes, frame_first);
+    put(bytes, span.frame_count);
+    frame_first += span.frame_count;
+  }
+  put(bytes, static_cast<std::uint64_t>(frame_first));
+  for (const Written& written : order) {
+    const Span& span = written.added ? *written.added : read[written.read];
+    for (std::uint32_t i = 0; i < span.frame_count; ++i) {
+      auto frame = written.added ? std::optional<Frame>(added_frames_[span.frame_first + i])
+                                 : read_frame(span.frame_first + i);
+      if (!frame) return;
+      put(bytes, frame->function);
+      put(bytes, frame->file);
+      put(bytes, frame->line);
+      put(bytes, static_cast<std::uint32_t>(frame->inlined));
     }
   }
   // Concurrent runs (the ranks of one job) each write their own and rename it: a reader sees a whole entry.

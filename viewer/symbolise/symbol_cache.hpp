@@ -12,16 +12,34 @@
 // written to a temporary file and renamed; a damaged one is ignored. They can be deleted at any time, and
 // those unused for 30 days (and temporaries a killed run left) are removed when another entry is written (an
 // entry read is touched once a day).
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "symbolise/module.hpp"
 
 namespace prof::viewer {
+
+// A file mapped read-only, unmapped when the owner goes.
+class Mapping {
+ public:
+  Mapping() = default;
+  Mapping(int fd, std::size_t size);  // empty when the map fails
+  ~Mapping();
+  Mapping(Mapping&& other) noexcept { *this = std::move(other); }
+  Mapping& operator=(Mapping&& other) noexcept;
+  std::string_view bytes() const { return {data_, size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 class SymbolCache {
  public:
@@ -44,26 +62,46 @@ class SymbolCache {
  private:
   std::string path_;  // "" when the cache is off
   std::uint64_t key_ = 0;
-  // Frames and spans as indices: a function's spans repeat its names and files (libc's entry after a few
-  // dozen functions: 230 KB of copies, read at every run).
+  // The entry as read, used without a parse (symbol_cache.cpp has its layout), and what was added since.
+  struct Layout {
+    std::uint32_t strings = 0;
+    std::uint64_t offsets_at = 0;
+    std::uint64_t bytes_at = 0;
+    std::uint32_t string_bytes = 0;
+    std::uint64_t spans = 0;
+    std::uint64_t spans_at = 0;
+    std::uint64_t frames = 0;
+    std::uint64_t frames_at = 0;
+  };
+  struct Span {
+    std::uint64_t first;
+    std::uint64_t end;
+    std::uint32_t frame_first;
+    std::uint32_t frame_count;
+  };
   struct Frame {
-    std::uint32_t function;
+    std::uint32_t function;  // string index
     std::uint32_t file;
     std::int64_t line;
     bool inlined;
   };
-  struct Known {
-    std::uint64_t end;
-    std::uint32_t first_frame;
-    std::uint32_t frame_count;
-  };
+  std::optional<Span> read_span(std::uint64_t index) const;
+  std::optional<Frame> read_frame(std::uint64_t index) const;
+  std::optional<std::string_view> read_string(std::uint32_t index) const;
+  std::optional<std::vector<SourceFrame>> frames_of(const Span& span, bool read) const;
+  std::uint32_t strings_total() const {
+    return layout_.strings + static_cast<std::uint32_t>(added_strings_.size());
+  }
   std::uint32_t intern(const std::string& text);
 
-  std::vector<std::string> strings_;
+  Mapping mapping_;
+  std::string_view image_;  // mapping_'s bytes
+  Layout layout_;
+  mutable bool damaged_ = false;  // a span or frame read did not hold together: not written again
+  std::vector<std::string> added_strings_;
   std::unordered_map<std::string, std::uint32_t> string_index_;  // made at the first add
-  std::vector<Frame> frames_;
-  std::map<std::uint64_t, Known> known_;  // by first offset
-  bool added_ = false;
+  std::vector<Frame> added_frames_;
+  std::map<std::uint64_t, Span> added_;  // by first offset
 };
 
 // The GNU build id of the binary this code runs in (prof, or a test), raw bytes; empty when it has none.
