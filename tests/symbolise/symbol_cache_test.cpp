@@ -246,15 +246,16 @@ TEST_CASE(
   CHECK(fs::exists(unused_later));
 }
 
-TEST_CASE("an address no run asked, in a function an earlier run met, answers from the cache as libdw does") {
+TEST_CASE("a function met again at another address is learnt whole, as libdw answers each of its addresses") {
   CacheFolder cache;
   auto module = symtest::this_program();
-  REQUIRE(looked_up(symbolise_program(module)));  // learns the three functions of raw_snapshot's frames
+  REQUIRE(looked_up(symbolise_program(module)));  // meets the three functions of raw_snapshot's frames
   // Every address of outer_with_inlined_call (its inlined call included), as raw frames one above each.
   const auto base = static_cast<std::uint64_t>(module.base);
   const auto asked = reinterpret_cast<std::uintptr_t>(symtest::outer_with_inlined_call());
   const auto function = SymbolModule(module.path, module.base).lookup_span(asked - 1);
-  REQUIRE(function.function_end - function.function_first > 4);
+  const auto size = function.function_end - function.function_first;
+  REQUIRE(size > 4);
   auto whole = [&] {
     auto snapshot = symtest::raw_snapshot(module, symtest::program_build_id(module));
     snapshot.frames.clear();
@@ -266,15 +267,30 @@ TEST_CASE("an address no run asked, in a function an earlier run met, answers fr
     }
     return snapshot;
   };
+  // The first address the first run's span does not hold is looked up, and the function learnt with it.
+  auto learnt = whole();
+  const auto learning = symbolise(learnt);
+  CHECK(learning.looked_up == 1);
+  CHECK(learning.from_cache == size - 1);
   auto cached = whole();
   const auto result = symbolise(cached);
   CHECK(result.looked_up == 0);
-  CHECK(result.from_cache == function.function_end - function.function_first);
+  CHECK(result.from_cache == size);
   ::setenv("PROF_DEBUG_CACHE", "0", 1);
   auto looked = whole();
   CHECK(symbolise(looked).from_cache == 0);
   CHECK(named_frames(cached) == named_frames(looked));
+  CHECK(named_frames(learnt) == named_frames(looked));
   // The inlined call is there: some address answers with two frames.
-  CHECK(named_frames(cached).size() >
-        static_cast<std::size_t>(function.function_end - function.function_first));
+  CHECK(named_frames(cached).size() > static_cast<std::size_t>(size));
+}
+
+TEST_CASE("a function met once is not learnt whole: a return address asked again costs nothing more") {
+  CacheFolder cache;
+  auto module = symtest::this_program();
+  REQUIRE(looked_up(symbolise_program(module)));
+  REQUIRE(cache.entries().size() == 1);
+  const auto written = fs::file_size(cache.entries().front());
+  CHECK(from_cache(symbolise_program(module)));
+  CHECK(fs::file_size(cache.entries().front()) == written);  // nothing learnt, nothing written
 }

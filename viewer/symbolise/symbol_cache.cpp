@@ -172,11 +172,13 @@ const std::string& symboliser_build_id() {
 //   strings:u32 string_bytes:u32 offsets:u32[strings + 1] bytes[string_bytes]
 //   spans:u64 {first:u64 end:u64 frame_first:u32 frame_count:u32}[spans]  (by first offset)
 //   frames:u64 {function:u32 file:u32 line:i64 inlined:u32}[frames]       (names and files as string indices)
+//   functions:u64 {first:u64 end:u64}[functions]                           (met once: learnt when met again)
 // Sizes are checked when the entry is read (they must add up to the file's), values when they are used.
 namespace {
 constexpr std::uint64_t kHeaderBytes = 20;
 constexpr std::uint64_t kSpanBytes = 24;
 constexpr std::uint64_t kFrameBytes = 20;
+constexpr std::uint64_t kFunctionBytes = 16;
 }  // namespace
 
 SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(key) {
@@ -207,7 +209,12 @@ SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(
   if (!get(image, frames_count_at, frames) || frames > image.size() / kFrameBytes) return;
   layout.frames = frames;
   layout.frames_at = frames_count_at + 8;
-  if (layout.frames_at + frames * kFrameBytes != image.size()) return;  // cut short, or a count that lies
+  std::uint64_t functions_count_at = layout.frames_at + frames * kFrameBytes, functions = 0;
+  if (!get(image, functions_count_at, functions) || functions > image.size() / kFunctionBytes) return;
+  layout.functions = functions;
+  layout.functions_at = functions_count_at + 8;
+  if (layout.functions_at + functions * kFunctionBytes != image.size())
+    return;  // cut short, or a lying count
   mapping_ = std::move(mapping);
   image_ = mapping_.bytes();
   layout_ = layout;
@@ -288,6 +295,29 @@ std::optional<std::vector<SourceFrame>> SymbolCache::find(std::uint64_t offset) 
   return frames;
 }
 
+bool SymbolCache::met(std::uint64_t offset) const {
+  // Only an earlier run's meetings count: the return addresses of one run's stacks meet many functions more
+  // than once, and learning those would cost that run what it was meant to spare the next ones.
+  if (damaged_) return false;  // the entry read counts for nothing
+  std::uint64_t low = 0, high = layout_.functions;
+  while (low < high) {
+    const std::uint64_t middle = low + (high - low) / 2;
+    std::uint64_t first = 0;
+    if (!get(image_, layout_.functions_at + middle * kFunctionBytes, first)) return false;
+    if (first <= offset)
+      low = middle + 1;
+    else
+      high = middle;
+  }
+  std::uint64_t end = 0;
+  return low > 0 && get(image_, layout_.functions_at + (low - 1) * kFunctionBytes + 8, end) && offset < end;
+}
+
+void SymbolCache::meet(std::uint64_t first, std::uint64_t end) {
+  if (path_.empty() || end <= first) return;
+  met_.emplace(first, end);
+}
+
 std::uint32_t SymbolCache::intern(const std::string& text) {
   if (string_index_.empty())
     for (std::uint32_t i = 0; i < layout_.strings; ++i)
@@ -307,7 +337,7 @@ void SymbolCache::add(std::uint64_t first, std::uint64_t end, std::vector<Source
 }
 
 void SymbolCache::save() const {
-  if (path_.empty() || added_.empty()) return;
+  if (path_.empty() || (added_.empty() && met_.empty())) return;
   // The spans read (none if the entry proved damaged) and those added, by first offset; one added at the
   // first offset of one read replaces it. Their frames are written in the same order.
   struct Written {
@@ -372,6 +402,17 @@ void SymbolCache::save() const {
       put(bytes, frame->line);
       put(bytes, static_cast<std::uint32_t>(frame->inlined));
     }
+  }
+  std::map<std::uint64_t, std::uint64_t> functions = met_;
+  for (std::uint64_t i = 0; i < (damaged_ ? 0 : layout_.functions); ++i) {
+    std::uint64_t first = 0, end = 0;
+    const std::uint64_t at = layout_.functions_at + i * kFunctionBytes;
+    if (get(image_, at, first) && get(image_, at + 8, end) && first < end) functions.emplace(first, end);
+  }
+  put(bytes, static_cast<std::uint64_t>(functions.size()));
+  for (const auto& [first, end] : functions) {
+    put(bytes, first);
+    put(bytes, end);
   }
   // Concurrent runs (the ranks of one job) each write their own and rename it: a reader sees a whole entry.
   auto name = std::filesystem::path(path_);

@@ -53,6 +53,11 @@ class SymbolCache {
   // The frames of every offset from `first` to before `end` (SymbolModule::lookup_span): later runs' samples
   // land on other instructions of the same lines and functions.
   void add(std::uint64_t first, std::uint64_t end, std::vector<SourceFrame> frames);
+  // Functions (offsets from `first` to before `end`) a lookup has met: one an earlier run met, met again at
+  // another address, is learnt whole (SymbolModule::lookup_function), as a sampled program's hot functions are
+  // from its second run on; return addresses, the same at every run, never cost that.
+  bool met(std::uint64_t offset) const;
+  void meet(std::uint64_t first, std::uint64_t end);
   // Writes the entry when something was added since it was read.
   void save() const;
 
@@ -72,6 +77,8 @@ class SymbolCache {
     std::uint64_t spans_at = 0;
     std::uint64_t frames = 0;
     std::uint64_t frames_at = 0;
+    std::uint64_t functions = 0;
+    std::uint64_t functions_at = 0;
   };
   struct Span {
     std::uint64_t first;
@@ -101,7 +108,8 @@ class SymbolCache {
   std::vector<std::string> added_strings_;
   std::unordered_map<std::string, std::uint32_t> string_index_;  // made at the first add
   std::vector<Frame> added_frames_;
-  std::map<std::uint64_t, Span> added_;  // by first offset
+  std::map<std::uint64_t, Span> added_;         // by first offset
+  std::map<std::uint64_t, std::uint64_t> met_;  // functions met in this run: first offset to end
 };
 
 // The GNU build id of the binary this code runs in (prof, or a test), raw bytes; empty when it has none.
