@@ -17,8 +17,8 @@ namespace prof::viewer {
 
 namespace {
 
-// At most this many spans are learnt beyond the one asked for when a function is learnt whole: a bound on what
-// learning a huge function costs (each span is a lookup).
+// At most this many spans are learnt beyond the one asked for when a function is learnt whole: a bound on
+// what learning a huge function costs (each span is a lookup).
 constexpr int kSpansPerFunction = 4096;
 
 bool is_raw(const Frame& frame) {
