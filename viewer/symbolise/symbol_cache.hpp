@@ -54,8 +54,8 @@ class SymbolCache {
   // land on other instructions of the same lines and functions.
   void add(std::uint64_t first, std::uint64_t end, std::vector<SourceFrame> frames);
   // Functions (offsets from `first` to before `end`) a lookup has met: one an earlier run met, met again at
-  // another address, is learnt whole (SymbolModule::lookup_function), as a sampled program's hot functions are
-  // from its second run on; return addresses, the same at every run, never cost that.
+  // another address, is learnt whole (SymbolModule::lookup_function), as a sampled program's hot functions
+  // are from its second run on; return addresses, the same at every run, never cost that.
   bool met(std::uint64_t offset) const;
   void meet(std::uint64_t first, std::uint64_t end);
   // Writes the entry when something was added since it was read.
