@@ -4,6 +4,7 @@
 // installed, else their symbol tables), against a module opened apart that only looks up.
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -151,4 +152,32 @@ TEST_CASE("the spans of a whole function, walked from the function, answer as lo
       CHECK(walked.bytes == entry.function_end - entry.function_first);  // the whole function, once
     }
   }
+}
+
+TEST_CASE("every address across functions and the padding between them answers as a lookup of its own") {
+  // The three call sites lie together in this program (call_sites.cpp): from the first one's start to past
+  // the last one's end, each address's span is asked and all of its addresses compared, where line-table
+  // sequences end and the next function begins.
+  std::vector<std::uint64_t> starts;
+  for (const void* code : {reinterpret_cast<const void*>(&symtest::outer_with_inlined_call),
+                           reinterpret_cast<const void*>(&symtest::plain_caller),
+                           reinterpret_cast<const void*>(&symtest::returns_its_return_address)})
+    starts.push_back(where(code).address);
+  const Where at = where(reinterpret_cast<const void*>(&symtest::plain_caller));
+  SymbolModule spans(at.path, at.base);
+  SymbolModule reference(at.path, at.base);
+  const auto low = *std::min_element(starts.begin(), starts.end());
+  const auto high = *std::max_element(starts.begin(), starts.end()) + 64;
+  REQUIRE(high - low < 4096);  // together, as the tests assume
+  int differing = 0;
+  for (std::uint64_t address = low; address < high; ++address) {
+    const auto span = spans.lookup_span(address);
+    REQUIRE(span.first <= address);
+    REQUIRE(address < span.end);
+    for (std::uint64_t x = std::max(span.first, low); x < std::min(span.end, high); ++x)
+      if (!same(reference.lookup(x), span.frames) && differing++ < 5)
+        UNSCOPED_INFO("+" << std::hex << x - static_cast<std::uint64_t>(at.base) << " in span asked at +"
+                          << address - static_cast<std::uint64_t>(at.base));
+  }
+  CHECK(differing == 0);
 }

@@ -68,11 +68,17 @@ void narrow_to_row(Dwarf_Die* unit, Dwarf_Addr pc, Dwarf_Addr bias, Around& arou
   if (dwarf_getsrclines(unit, &lines, &count) != 0) return around.only_here();
   auto [rows, added] = known.rows.try_emplace(lines);
   if (added) {
+    // libdwfl answers an address equal to a row's with that row even where it ends a sequence, and the
+    // addresses after it with none: the address after the end of a sequence is a cut too.
     std::vector<Dwarf_Addr> cuts;
     for (std::size_t i = 0; i < count; ++i) {
+      Dwarf_Line* line = dwarf_onesrcline(lines, i);
       Dwarf_Addr row = 0;
-      if (dwarf_lineaddr(dwarf_onesrcline(lines, i), &row) != 0) return around.only_here();
+      bool ends = false;
+      if (dwarf_lineaddr(line, &row) != 0 || dwarf_lineendsequence(line, &ends) != 0)
+        return around.only_here();
       cuts.push_back(row);
+      if (ends) cuts.push_back(row + 1);
     }
     sort_cuts(cuts);
     rows->second = std::move(cuts);
