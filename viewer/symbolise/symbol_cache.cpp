@@ -179,6 +179,22 @@ constexpr std::uint64_t kHeaderBytes = 20;
 constexpr std::uint64_t kSpanBytes = 24;
 constexpr std::uint64_t kFrameBytes = 20;
 constexpr std::uint64_t kFunctionBytes = 16;
+
+// How many of `count` records of `stride` bytes at `at`, sorted by their first u64, start at or below
+// `offset` (the last of them is the one that may hold it); reads past the image count as above it.
+std::uint64_t records_up_to(std::string_view image, std::uint64_t at, std::uint64_t count,
+                            std::uint64_t stride, std::uint64_t offset) {
+  std::uint64_t low = 0, high = count;
+  while (low < high) {
+    const std::uint64_t middle = low + (high - low) / 2;
+    std::uint64_t first = 0;
+    if (get(image, at + middle * stride, first) && first <= offset)
+      low = middle + 1;
+    else
+      high = middle;
+  }
+  return low;
+}
 }  // namespace
 
 SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(key) {
@@ -216,15 +232,14 @@ SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(
   if (layout.functions_at + functions * kFunctionBytes != image.size())
     return;  // cut short, or a lying count
   mapping_ = std::move(mapping);
-  image_ = mapping_.bytes();
   layout_ = layout;
 }
 
 std::optional<SymbolCache::Span> SymbolCache::read_span(std::uint64_t index) const {
   Span span{};
   const std::uint64_t at = layout_.spans_at + index * kSpanBytes;
-  if (index >= layout_.spans || !get(image_, at, span.first) || !get(image_, at + 8, span.end) ||
-      !get(image_, at + 16, span.frame_first) || !get(image_, at + 20, span.frame_count) ||
+  if (index >= layout_.spans || !get(image(), at, span.first) || !get(image(), at + 8, span.end) ||
+      !get(image(), at + 16, span.frame_first) || !get(image(), at + 20, span.frame_count) ||
       span.end <= span.first || std::uint64_t{span.frame_first} + span.frame_count > layout_.frames)
     return std::nullopt;
   return span;
@@ -234,8 +249,8 @@ std::optional<SymbolCache::Frame> SymbolCache::read_frame(std::uint64_t index) c
   Frame frame{};
   const std::uint64_t at = layout_.frames_at + index * kFrameBytes;
   std::uint32_t inlined = 0;
-  if (index >= layout_.frames || !get(image_, at, frame.function) || !get(image_, at + 4, frame.file) ||
-      !get(image_, at + 8, frame.line) || !get(image_, at + 16, inlined) ||
+  if (index >= layout_.frames || !get(image(), at, frame.function) || !get(image(), at + 4, frame.file) ||
+      !get(image(), at + 8, frame.line) || !get(image(), at + 16, inlined) ||
       frame.function >= strings_total() || frame.file >= strings_total())
     return std::nullopt;
   frame.inlined = inlined != 0;
@@ -246,11 +261,11 @@ std::optional<std::string_view> SymbolCache::read_string(std::uint32_t index) co
   if (index >= strings_total()) return std::nullopt;
   if (index >= layout_.strings) return std::string_view(added_strings_[index - layout_.strings]);
   std::uint32_t from = 0, to = 0;
-  if (!get(image_, layout_.offsets_at + 4 * std::uint64_t{index}, from) ||
-      !get(image_, layout_.offsets_at + 4 * (std::uint64_t{index} + 1), to) || from > to ||
+  if (!get(image(), layout_.offsets_at + 4 * std::uint64_t{index}, from) ||
+      !get(image(), layout_.offsets_at + 4 * (std::uint64_t{index} + 1), to) || from > to ||
       to > layout_.string_bytes)
     return std::nullopt;
-  return image_.substr(layout_.bytes_at + from, to - from);
+  return image().substr(layout_.bytes_at + from, to - from);
 }
 
 std::optional<std::vector<SourceFrame>> SymbolCache::frames_of(const Span& span, bool read) const {
@@ -273,16 +288,7 @@ std::optional<std::vector<SourceFrame>> SymbolCache::find(std::uint64_t offset) 
   if (added != added_.begin() && offset < std::prev(added)->second.end)
     return frames_of(std::prev(added)->second, false);
   // The last span read that starts at or below the offset.
-  std::uint64_t low = 0, high = layout_.spans;
-  while (low < high) {
-    const std::uint64_t middle = low + (high - low) / 2;
-    std::uint64_t first = 0;
-    if (!get(image_, layout_.spans_at + middle * kSpanBytes, first)) return std::nullopt;
-    if (first <= offset)
-      low = middle + 1;
-    else
-      high = middle;
-  }
+  const std::uint64_t low = records_up_to(image(), layout_.spans_at, layout_.spans, kSpanBytes, offset);
   if (low == 0) return std::nullopt;
   auto span = read_span(low - 1);
   if (!span) {
@@ -299,18 +305,10 @@ bool SymbolCache::met(std::uint64_t offset) const {
   // Only an earlier run's meetings count: the return addresses of one run's stacks meet many functions more
   // than once, and learning those would cost that run what it was meant to spare the next ones.
   if (damaged_) return false;  // the entry read counts for nothing
-  std::uint64_t low = 0, high = layout_.functions;
-  while (low < high) {
-    const std::uint64_t middle = low + (high - low) / 2;
-    std::uint64_t first = 0;
-    if (!get(image_, layout_.functions_at + middle * kFunctionBytes, first)) return false;
-    if (first <= offset)
-      low = middle + 1;
-    else
-      high = middle;
-  }
+  const std::uint64_t low =
+      records_up_to(image(), layout_.functions_at, layout_.functions, kFunctionBytes, offset);
   std::uint64_t end = 0;
-  return low > 0 && get(image_, layout_.functions_at + (low - 1) * kFunctionBytes + 8, end) && offset < end;
+  return low > 0 && get(image(), layout_.functions_at + (low - 1) * kFunctionBytes + 8, end) && offset < end;
 }
 
 void SymbolCache::meet(std::uint64_t first, std::uint64_t end) {
@@ -407,7 +405,7 @@ void SymbolCache::save() const {
   for (std::uint64_t i = 0; i < (damaged_ ? 0 : layout_.functions); ++i) {
     std::uint64_t first = 0, end = 0;
     const std::uint64_t at = layout_.functions_at + i * kFunctionBytes;
-    if (get(image_, at, first) && get(image_, at + 8, end) && first < end) functions.emplace(first, end);
+    if (get(image(), at, first) && get(image(), at + 8, end) && first < end) functions.emplace(first, end);
   }
   put(bytes, static_cast<std::uint64_t>(functions.size()));
   for (const auto& [first, end] : functions) {

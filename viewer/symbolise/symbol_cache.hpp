@@ -101,8 +101,8 @@ class SymbolCache {
   }
   std::uint32_t intern(const std::string& text);
 
-  Mapping mapping_;
-  std::string_view image_;  // mapping_'s bytes
+  Mapping mapping_;  // the entry read: empty when there was none, or it did not hold together
+  std::string_view image() const { return mapping_.bytes(); }
   Layout layout_;
   mutable bool damaged_ = false;  // a span or frame read did not hold together: not written again
   std::vector<std::string> added_strings_;
