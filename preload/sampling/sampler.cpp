@@ -270,22 +270,24 @@ void take_sample(void* context, table::Key key, std::uint64_t weight) noexcept {
     table::note_dropped(weight);
     return;
   }
+  auto pc = static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
   if (loader_lock::busy()) {  // unwinding could wait for the loader's lock forever (loader_lock.hpp)
-    auto pc = static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
-    std::int64_t entry = table::add(&pc, 1, key, weight);
+    std::uintptr_t leaf = pc + 1;
+    std::int64_t entry = table::add(&leaf, 1, key, weight);
     if (entry >= 0) tl_last_entry = entry;
     memory::leave();
     return;
   }
   std::uintptr_t frames[table::kMaxDepth + kOwnFrames];
   int taken = unw_backtrace(reinterpret_cast<void**>(frames), table::kMaxDepth + kOwnFrames);
-  auto pc = static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
   int first = 0;
   while (first < taken && frames[first] != pc)
     ++first;
   if (first < taken) {
-    // +1: inside the function whether the reader takes the innermost address as is or as a return address.
-    if (tl_ending_call) frames[first] = tl_ending_call + 1;
+    // The instruction plus one: readers look every frame up one byte below it, as the return addresses the
+    // other frames are; the instruction itself would be looked up in the code before it, the previous
+    // function's or the padding between them, whenever the thread was at a function's first instruction.
+    frames[first] = (tl_ending_call ? tl_ending_call : pc) + 1;
     std::int64_t entry = table::add(frames + first, static_cast<std::uint32_t>(taken - first), key, weight);
     if (entry >= 0) tl_last_entry = entry;
   } else {

@@ -88,6 +88,20 @@ TEST_CASE("Planted CPU shares of 60, 30 and 10 % are reported within 2 points", 
   CHECK(rows["burn"].samples > 250);
 }
 
+TEST_CASE("A sample at a function's first instruction is that function's, not the code before it",
+          "[sampling][accuracy]") {
+  // The thread resumes at entry_loop's first byte after sqrt_step's slow instruction, which ends right below
+  // it: that instruction was looked up a byte lower, as a return address is, and its samples went to
+  // sqrt_step (98 % of them on the day it was found).
+  TempDir dir;
+  auto result = prof_run(dir, {"--sample", "1000"}, {kPrograms + "/entry_loop", "0.3"});
+  INFO(result.err);
+  REQUIRE(result.code() == 0);
+  auto rows = report(dir);
+  CHECK(rows["entry_loop"].samples > 200);  // ~300 for 0.3 s of CPU at 1 kHz
+  CHECK(rows["entry_loop"].self_percent > 80);
+  CHECK(rows["sqrt_step"].self_percent < 20);
+}
 TEST_CASE("nanosleep, read on a pipe and poll never fail under --sample 1000", "[sampling][eintr]") {
   TempDir dir;
   auto plain = prof::test::run({kPrograms + "/blocking_calls"}, {}, dir.path());
