@@ -18,7 +18,8 @@ bool init() noexcept;
 // Async-signal-safe.
 void note_current(pid_t tid) noexcept;
 
-// The entries for the snapshot: `count()` of them, each a thread id and its last name seen.
+// The entries for the snapshot: `count()` of them, each a thread id (0: not written yet, skip it) and its
+// last name seen.
 std::uint32_t count() noexcept;
 pid_t tid(std::uint32_t entry) noexcept;
 const char* name(std::uint32_t entry) noexcept;
