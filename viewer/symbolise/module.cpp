@@ -176,15 +176,17 @@ bool unsigned_attribute(Dwarf_Die* die, int name, Dwarf_Word& value) {
 }
 
 // libdw 0.188 finds no unit for some addresses of clang's DWARF 5 (no .debug_aranges, addrx/rnglistx
-// ranges) and says "address out of range": ask each unit whether it holds the address.
-bool unit_by_scan(Dwfl_Module* module, Dwarf_Addr address, Dwarf_Die& unit, Dwarf_Addr& bias,
-                  Around* around) {
+// ranges) and says "address out of range": ask each unit whether it holds the address. The units asked before
+// narrow `around` and `region` to none of theirs, the one found to its piece: every address left finds it
+// too.
+bool unit_by_scan(Dwfl_Module* module, Dwarf_Addr address, Dwarf_Die& unit, Dwarf_Addr& bias, Around* around,
+                  Around* region) {
   Dwarf* dwarf = dwfl_module_getdwarf(module, &bias);
   if (!dwarf) return false;
   Dwarf_CU* cu = nullptr;
   Dwarf_Die die;
   while (dwarf_get_units(dwarf, cu, &cu, nullptr, nullptr, &die, nullptr) == 0)
-    if (holds(&die, address - bias, bias, around)) {
+    if (holds(&die, address - bias, bias, around, region)) {
       unit = die;
       return true;
     }
@@ -357,6 +359,8 @@ std::string normal_path(const std::string& file) {
 // Where lookup_function's first answer found its outermost function, for the walks of the rest of it.
 struct SymbolModule::Function {
   Dwarf_Off unit = 0;
+  Dwarf_Die unit_die{};
+  bool scanned = false;  // the unit was found by unit_by_scan: the region holds only addresses of that unit
   Dwarf_Addr bias = 0;
   Dwarf_Die outermost{};
   std::uint64_t first = 0;  // the region (Walk::region) as absolute addresses
@@ -402,13 +406,14 @@ SymbolModule::Span SymbolModule::answer(std::uint64_t address, bool with_span, c
   Dwarf_Addr bias = 0;
   Dwarf_Die found_unit;
   Dwarf_Die* unit = dwfl_module_addrdie(module, address, &bias);
-  if (from && (!unit || bias != from->bias || dwarf_dieoffset(unit) != from->unit))
+  const bool by_aranges = unit != nullptr;
+  if (from && (by_aranges ? bias != from->bias || dwarf_dieoffset(unit) != from->unit : !from->scanned))
     return answer(address, with_span, nullptr, nullptr);  // not the function's unit here after all
   if (from) around.within(from->first, from->end);
   Walk walk{.pc = address - bias,
             .bias = bias,
             .around = with_span ? &around : nullptr,
-            .region = found && unit ? &region : nullptr,
+            .region = found ? &region : nullptr,
             .subprogram = {0, 0},
             .outermost = std::nullopt};
   if (unit) {
@@ -416,7 +421,10 @@ SymbolModule::Span SymbolModule::answer(std::uint64_t address, bool with_span, c
     narrow_to_row(unit, walk.pc, bias, around, handles_->cuts);
   } else {
     narrow_outside_aranges(module, address, around);
-    if (unit_by_scan(module, address, found_unit, bias, walk.around)) {
+    if (walk.region) narrow_outside_aranges(module, address, region);
+    // Within a function found by scan, the region (which `around` is inside) finds its unit again.
+    if (from ? (found_unit = from->unit_die, bias = from->bias, true)
+             : unit_by_scan(module, address, found_unit, bias, walk.around, walk.region)) {
       unit = &found_unit;
       walk.pc = address - bias;
       walk.bias = bias;
@@ -444,6 +452,8 @@ SymbolModule::Span SymbolModule::answer(std::uint64_t address, bool with_span, c
     }
     if (found && walk.region && walk.outermost && with_span)
       *found = Function{.unit = dwarf_dieoffset(unit),
+                        .unit_die = *unit,
+                        .scanned = !by_aranges,
                         .bias = bias,
                         .outermost = *walk.outermost,
                         .first = region.first(),
