@@ -422,9 +422,15 @@ SymbolModule::Span SymbolModule::answer(std::uint64_t address, bool with_span, c
   } else {
     narrow_outside_aranges(module, address, around);
     if (walk.region) narrow_outside_aranges(module, address, region);
-    // Within a function found by scan, the region (which `around` is inside) finds its unit again.
-    if (from ? (found_unit = from->unit_die, bias = from->bias, true)
-             : unit_by_scan(module, address, found_unit, bias, walk.around, walk.region)) {
+    bool scanned = false;
+    if (from) {  // within a function found by scan: its region (`around` is inside it) finds its unit again
+      found_unit = from->unit_die;
+      bias = from->bias;
+      scanned = true;
+    } else {
+      scanned = unit_by_scan(module, address, found_unit, bias, walk.around, walk.region);
+    }
+    if (scanned) {
       unit = &found_unit;
       walk.pc = address - bias;
       walk.bias = bias;
