@@ -358,8 +358,7 @@ std::string normal_path(const std::string& file) {
 
 // Where lookup_function's first answer found its outermost function, for the walks of the rest of it.
 struct SymbolModule::Function {
-  Dwarf_Off unit = 0;
-  Dwarf_Die unit_die{};
+  Dwarf_Die unit{};
   bool scanned = false;  // the unit was found by unit_by_scan: the region holds only addresses of that unit
   Dwarf_Addr bias = 0;
   Dwarf_Die outermost{};
@@ -407,7 +406,9 @@ SymbolModule::Span SymbolModule::answer(std::uint64_t address, bool with_span, c
   Dwarf_Die found_unit;
   Dwarf_Die* unit = dwfl_module_addrdie(module, address, &bias);
   const bool by_aranges = unit != nullptr;
-  if (from && (by_aranges ? bias != from->bias || dwarf_dieoffset(unit) != from->unit : !from->scanned))
+  Dwarf_Die from_unit = from ? from->unit : Dwarf_Die{};
+  if (from && (by_aranges ? bias != from->bias || dwarf_dieoffset(unit) != dwarf_dieoffset(&from_unit)
+                          : !from->scanned))
     return answer(address, with_span, nullptr, nullptr);  // not the function's unit here after all
   if (from) around.within(from->first, from->end);
   Walk walk{.pc = address - bias,
@@ -424,7 +425,7 @@ SymbolModule::Span SymbolModule::answer(std::uint64_t address, bool with_span, c
     if (walk.region) narrow_outside_aranges(module, address, region);
     bool scanned = false;
     if (from) {  // within a function found by scan: its region (`around` is inside it) finds its unit again
-      found_unit = from->unit_die;
+      found_unit = from_unit;
       bias = from->bias;
       scanned = true;
     } else {
@@ -457,8 +458,7 @@ SymbolModule::Span SymbolModule::answer(std::uint64_t address, bool with_span, c
       enclosing_functions(*unit, walk, scopes);
     }
     if (found && walk.region && walk.outermost && with_span)
-      *found = Function{.unit = dwarf_dieoffset(unit),
-                        .unit_die = *unit,
+      *found = Function{.unit = *unit,
                         .scanned = !by_aranges,
                         .bias = bias,
                         .outermost = *walk.outermost,
