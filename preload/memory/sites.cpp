@@ -175,6 +175,12 @@ void save_peak_share(Site& s) noexcept {
 
 void raise_peak(std::int64_t live) noexcept {
   auto peak = static_cast<std::int64_t>(g_peak.load(std::memory_order_relaxed));
+  if (alone()) {  // no other thread can raise it meanwhile: no compare-and-swap (a full barrier)
+    if (live <= peak) return;
+    g_peak.store(static_cast<std::uint64_t>(live), std::memory_order_relaxed);
+    if (!g_peak_open.load(std::memory_order_relaxed)) g_peak_open.store(true, std::memory_order_relaxed);
+    return;
+  }
   while (live > peak) {
     auto expected = static_cast<std::uint64_t>(peak);
     if (g_peak.compare_exchange_weak(expected, static_cast<std::uint64_t>(live), std::memory_order_acq_rel)) {
@@ -262,7 +268,7 @@ std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::ui
   Shard& shard = g_shards[hash & (kShards - 1)];
   std::uint32_t index;
   {
-    SpinGuard guard(shard.lock);
+    SharedGuard guard(shard.lock);
     index = find_or_add(shard, hash, frames, depth);
     if (index == kNoSite) return kNoSite;
     count_allocation(g_sites[index], size);
@@ -275,7 +281,7 @@ std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::ui
 void record_allocation_at(std::uint32_t index, std::uint64_t size) noexcept {
   Site& s = g_sites[index];
   {
-    SpinGuard guard(g_shards[s.hash & (kShards - 1)].lock);
+    SharedGuard guard(g_shards[s.hash & (kShards - 1)].lock);
     count_allocation(s, size);
   }
   add_live(size);
@@ -290,7 +296,7 @@ void record_free(std::uint32_t index, std::uint64_t size, bool temporary) noexce
   }
   Site& s = g_sites[index];
   {
-    SpinGuard guard(g_shards[s.hash & (kShards - 1)].lock);
+    SharedGuard guard(g_shards[s.hash & (kShards - 1)].lock);
     save_peak_share(s);
     bump(s.live_blocks, std::uint64_t(-1));
     bump(s.live_bytes, std::uint64_t{0} - size);
@@ -303,7 +309,7 @@ void restore_free(std::uint32_t index, std::uint64_t size) noexcept {
   if (index >= g_site_count.load(std::memory_order_acquire)) return;
   Site& s = g_sites[index];
   {
-    SpinGuard guard(g_shards[s.hash & (kShards - 1)].lock);
+    SharedGuard guard(g_shards[s.hash & (kShards - 1)].lock);
     save_peak_share(s);
     bump(s.live_blocks, std::uint64_t{1});
     bump(s.live_bytes, size);

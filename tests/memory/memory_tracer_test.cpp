@@ -98,6 +98,21 @@ TEST_CASE("four threads allocating are counted exactly", "[memory]") {
   CHECK(m.by_function["plant_thread"].temporary == 4000);
 }
 
+// The tracer takes no locks while the process has a single thread (spin_lock.hpp, alone()); the first
+// pthread_create must bring them back: four threads on one site, 400 000 unlocked increments would lose some.
+TEST_CASE("one site from four threads after a single-threaded start is counted exactly", "[memory]") {
+  TempDir dir;
+  Run run = run_planted(dir, "alone_then_threads");
+  REQUIRE(run.result.code() == 0);
+  REQUIRE(run.snapshots.size() == 1);
+  Memory m = read_memory(run.snapshots[0], read_offsets(run.result.out));
+  CHECK(m.by_function["plant_shared"].allocations == 450000);
+  CHECK(m.by_function["plant_shared"].bytes == 450000 * 24);
+  CHECK(m.by_function["plant_shared"].leaked == 0);
+  CHECK(m.by_function["plant_shared"].peak >= 50000 * 24);
+  CHECK(m.summary.peak >= 50000 * 24);
+}
+
 TEST_CASE("a fork child records only its own allocations", "[memory]") {
   TempDir dir;
   Run run = run_planted(dir, "fork");

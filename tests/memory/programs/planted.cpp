@@ -95,6 +95,19 @@ PLANT void plant_realloc_kept() {
               static_cast<unsigned char*>(p)[12345] == 2 ? "kept" : "lost");
   g_kept[18] = p;
 }
+// Issue 13: one site from several threads at once, after the process was single-threaded (when the tracer
+// takes no locks): counts stay exact only if the locks come back with the first thread.
+PLANT void plant_shared(int count, void** keep) {
+  for (int i = 0; i < count; ++i) {
+    void* p = malloc(24);
+    g_sink = p;
+    if (keep) {
+      keep[i] = p;
+    } else {
+      free(p);
+    }
+  }
+}
 PLANT void plant_child() {
   g_sink = malloc(30);
   g_sink = malloc(30);
@@ -121,6 +134,7 @@ int main(int argc, char** argv) {
   OFFSET(shared_leaf);
   OFFSET(plant_caller_a);
   OFFSET(plant_caller_b);
+  OFFSET(plant_shared);
   OFFSET(plant_child);
   OFFSET(plant_realloc_kept);
   OFFSET(print_offset);
@@ -170,6 +184,18 @@ int main(int argc, char** argv) {
       threads.emplace_back(plant_thread);
     for (auto& t : threads)
       t.join();
+    return 0;
+  }
+  if (std::strcmp(mode, "alone_then_threads") == 0) {
+    std::vector<void*> kept(50000);
+    plant_shared(50000, kept.data());
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+      threads.emplace_back([] { plant_shared(100000, nullptr); });
+    for (auto& t : threads)
+      t.join();
+    for (void* p : kept)
+      free(p);
     return 0;
   }
   if (std::strcmp(mode, "fork") == 0) {
