@@ -10,8 +10,8 @@ namespace {
 
 std::atomic<std::int64_t> g_bytes{0};
 // reserve_large's first bytes in small pages: a table that stays within them (a small program's) costs no
-// more memory than it uses; one that grows past them pays a fault per 2 MiB from there. The point where a huge
-// page's fault (90-180 us: zeroing 2 MiB) costs less than the small pages' it replaces (1.4-12 us each,
+// more memory than it uses; one that grows past them pays a fault per 2 MiB from there. The point where a
+// huge page's fault (90-180 us: zeroing 2 MiB) costs less than the small pages' it replaces (1.4-12 us each,
 // by the machine) is 15-130 pages.
 constexpr std::size_t kSmallHead = 256 << 10;
 
