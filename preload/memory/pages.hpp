@@ -13,10 +13,10 @@ void unmap(void* address, std::size_t bytes) noexcept;
 
 // Address space for a table that grows in place: pages are only backed (and counted, via touch) when used.
 void* reserve(std::size_t bytes) noexcept;
-// The same, 2 MiB-aligned, with the pages past its first 2 MiB advised as huge pages: a table that outgrows
-// 2 MiB (100 000 distinct stacks) is then filled with a page fault per 2 MiB instead of one per 4 KiB and
-// read through a few TLB entries, while a small program's tables stay in small pages. Counting stays by the
-// bytes used (note_touched): a table past 2 MiB may hold up to 2 MiB more than it counts.
+// The same, with the pages past its first 256 KiB in huge pages (from a 2 MiB boundary on): a table that
+// outgrows them (100 000 distinct stacks) is then filled with a page fault per 2 MiB instead of one per 4 KiB
+// and read through a few TLB entries, while a small program's tables stay in small pages. Counting stays by
+// the bytes used (note_touched): a table past 256 KiB may hold up to 2 MiB more than it counts.
 void* reserve_large(std::size_t bytes) noexcept;
 void note_touched(std::int64_t bytes) noexcept;
 // Returns reserved pages to the kernel; they read as zero afterwards.

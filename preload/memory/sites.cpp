@@ -82,7 +82,7 @@ bool same_stack(const Site& s, std::uint64_t hash, const std::uintptr_t* frames,
          std::memcmp(g_frames + s.first_frame, frames, sizeof(std::uintptr_t) * depth) == 0;
 }
 
-// The shards' probe tables come from one reservation of huge pages past its first 2 MiB (pages.hpp): with
+// The shards' probe tables come from one reservation of huge pages past its first 256 KiB (pages.hpp): with
 // 100 000 sites they span 2 MiB, and each new stack's probe is a random read there (a TLB miss per probe in
 // 64 separate small-page tables). A table that grows is left where it was, as is its space: at most as much
 // again as the tables in use. Bound: a shard's table is at most 4 times its sites (it doubles at half full)
