@@ -10,7 +10,29 @@
 
 namespace prof::preload::memory::sites {
 
+// Defined here, declared in sites.hpp for its inline readers.
+namespace detail {
+Site* g_sites = nullptr;
+std::uintptr_t* g_frames = nullptr;
+std::uint32_t* g_slots = nullptr;
+std::atomic<std::uint32_t> g_site_count{0};
+// The live heap in two counters. The first thread that allocates owns the first: it alone writes it, with a
+// plain store, and is exact at every event (a single-threaded program pays no atomic read-modify-write for
+// it). Every other thread hands its changes to the second in batches of up to 64 KiB (one shared counter
+// touched by every event would make two threads slower than one). Signed: one thread's frees may reach them
+// before another thread's allocations.
+alignas(64) std::atomic<std::int64_t> g_owner_live{0};
+alignas(64) std::atomic<std::int64_t> g_others_live{0};
+}  // namespace detail
+
 namespace {
+
+using detail::g_frames;
+using detail::g_others_live;
+using detail::g_owner_live;
+using detail::g_site_count;
+using detail::g_sites;
+using detail::g_slots;
 
 constexpr int kShards = 64;
 constexpr std::uint32_t kMaxSites = 1u << 18;
@@ -28,21 +50,10 @@ struct alignas(64) Shard {
 };
 
 Shard g_shards[kShards];
-Site* g_sites = nullptr;
-std::uintptr_t* g_frames = nullptr;
-std::uint32_t* g_slots = nullptr;
-std::atomic<std::uint32_t> g_site_count{0};
 std::atomic<std::uint64_t> g_frames_used{0};
 
 constexpr std::int64_t kBatch = 64 << 10;
 
-// The live heap in two counters. The first thread that allocates owns the first: it alone writes it, with a
-// plain store, and is exact at every event (a single-threaded program pays no atomic read-modify-write for
-// it). Every other thread hands its changes to the second in batches of up to 64 KiB (one shared counter
-// touched by every event would make two threads slower than one). Signed: one thread's frees may reach them
-// before another thread's allocations.
-alignas(64) std::atomic<std::int64_t> g_owner_live{0};
-alignas(64) std::atomic<std::int64_t> g_others_live{0};
 alignas(64) std::atomic<std::uint64_t> g_peak{0};
 std::atomic<bool> g_owner_taken{false};
 std::atomic<std::uint64_t> g_epoch{0};
@@ -317,11 +328,6 @@ void restore_free(std::uint32_t index, std::uint64_t size) noexcept {
   add_live(size);
 }
 
-std::uint64_t live_bytes() noexcept {
-  std::int64_t live =
-      g_owner_live.load(std::memory_order_relaxed) + g_others_live.load(std::memory_order_relaxed);
-  return live > 0 ? static_cast<std::uint64_t>(live) : 0;
-}
 std::uint64_t peak_bytes() noexcept {
   return g_peak.load(std::memory_order_relaxed);
 }
@@ -331,18 +337,6 @@ std::uint64_t peak_ticks() noexcept {
   return g_peak_ticks.load(std::memory_order_relaxed);
 }
 
-std::uint32_t count() noexcept {
-  return g_site_count.load(std::memory_order_acquire);
-}
-const Site& site(std::uint32_t index) noexcept {
-  return g_sites[index];
-}
-const std::uintptr_t* frames(const Site& s) noexcept {
-  return g_frames + s.first_frame;
-}
-std::uint32_t* slots(const Site& s) noexcept {
-  return g_slots + s.first_frame;
-}
 std::uint64_t frames_used() noexcept {
   return g_frames_used.load(std::memory_order_relaxed);
 }

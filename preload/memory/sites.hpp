@@ -5,6 +5,7 @@
 // heap has only grown, and its current state is the peak); a site about to change in a newer epoch than its
 // last change first saves its live bytes as its bytes at the peak.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -46,17 +47,18 @@ void restore_free(std::uint32_t site, std::uint64_t size) noexcept;
 // that allocates from one thread has them exact); every other thread hands its changes over in batches of up
 // to 64 KiB (one shared counter touched by every event would make two threads slower than one), so the peak
 // may be off by that much per other thread.
-std::uint64_t live_bytes() noexcept;
+inline std::uint64_t live_bytes() noexcept;
 std::uint64_t peak_bytes() noexcept;
 std::uint64_t peak_ticks() noexcept;
 
 // For the snapshot: how many sites exist, a site (counters read without locks), its frames.
-std::uint32_t count() noexcept;
-const Site& site(std::uint32_t index) noexcept;
-const std::uintptr_t* frames(const Site& site) noexcept;
+// Inline: the stack cache reads them on every allocation it replays.
+inline std::uint32_t count() noexcept;
+inline const Site& site(std::uint32_t index) noexcept;
+inline const std::uintptr_t* frames(const Site& site) noexcept;
 std::uint64_t frames_used() noexcept;
 // The stack cache's slot store: one 32-bit word per frame of the site, beside its frames.
-std::uint32_t* slots(const Site& site) noexcept;
+inline std::uint32_t* slots(const Site& site) noexcept;
 // The site's live bytes at the global peak.
 std::uint64_t bytes_at_peak(const Site& site) noexcept;
 
@@ -64,5 +66,32 @@ std::uint64_t bytes_at_peak(const Site& site) noexcept;
 void lock_all() noexcept;
 void unlock_all() noexcept;
 void reset() noexcept;
+
+namespace detail {
+extern Site* g_sites;
+extern std::uintptr_t* g_frames;
+extern std::uint32_t* g_slots;
+extern std::atomic<std::uint32_t> g_site_count;
+extern std::atomic<std::int64_t> g_owner_live;
+extern std::atomic<std::int64_t> g_others_live;
+}  // namespace detail
+
+inline std::uint64_t live_bytes() noexcept {
+  std::int64_t live = detail::g_owner_live.load(std::memory_order_relaxed) +
+                      detail::g_others_live.load(std::memory_order_relaxed);
+  return live > 0 ? static_cast<std::uint64_t>(live) : 0;
+}
+inline std::uint32_t count() noexcept {
+  return detail::g_site_count.load(std::memory_order_acquire);
+}
+inline const Site& site(std::uint32_t index) noexcept {
+  return detail::g_sites[index];
+}
+inline const std::uintptr_t* frames(const Site& s) noexcept {
+  return detail::g_frames + s.first_frame;
+}
+inline std::uint32_t* slots(const Site& s) noexcept {
+  return detail::g_slots + s.first_frame;
+}
 
 }  // namespace prof::preload::memory::sites
