@@ -34,8 +34,8 @@ bool header_readable(const void* block) noexcept {
   return (reinterpret_cast<std::uintptr_t>(block) & 4095) >= kBytes;
 }
 
-// Inlined into its callers: a call that fills `books` through memory left take() to read it back with one wide
-// load over narrower stores, a store-forwarding stall on every free.
+// Inlined into its callers: a call that fills `books` through memory left take() to read it back with one
+// wide load over narrower stores, a store-forwarding stall on every free.
 __attribute__((always_inline)) inline bool read_header(void* block, Books& books) noexcept {
   const Header* h = header_of(block);
   std::uint64_t tag = h->tag;
