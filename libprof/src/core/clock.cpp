@@ -11,6 +11,7 @@
 #include <string_view>
 
 #if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
 #include <x86intrin.h>
 #define PROF_HAVE_TSC 1
 #else
@@ -61,6 +62,17 @@ bool machine_has_invariant_tsc() noexcept {
 
 }  // namespace
 
+bool cpuid_has_invariant_tsc() noexcept {
+#if PROF_HAVE_TSC
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(0x80000000u, &a, &b, &c, &d) || a < 0x80000007u) return false;
+  if (!__get_cpuid(0x80000007u, &a, &b, &c, &d)) return false;
+  return (d >> 8) & 1u;
+#else
+  return false;
+#endif
+}
+
 bool cpuinfo_has_invariant_tsc(const char* cpuinfo, unsigned long length) noexcept {
   std::string_view rest(cpuinfo, length);
   while (!rest.empty()) {
@@ -82,7 +94,11 @@ bool cpuinfo_has_invariant_tsc(const char* cpuinfo, unsigned long length) noexce
 
 void init() noexcept {
   int saved = errno;
-  bool tsc = PROF_HAVE_TSC && machine_has_invariant_tsc();
+  // The CPU's own answer first: /proc/cpuinfo is formatted by the kernel for each read, CPU by CPU (tens of
+  // microseconds here, milliseconds on many-core nodes with older kernels), at the start of every process.
+  // The file still decides when the CPU says no: a hypervisor may hide the bit from a guest whose kernel was
+  // told the TSC is stable (VMware, Hyper-V).
+  bool tsc = PROF_HAVE_TSC && (cpuid_has_invariant_tsc() || machine_has_invariant_tsc());
   g_start_ns = monotonic_ns();
   g_start_tsc = read_tsc();
   g_tsc.store(tsc, std::memory_order_release);

@@ -11,8 +11,9 @@ class JsonWriter;
 
 namespace clock {
 
-// Reads /proc/cpuinfo and takes the first calibration point. Called at process start and again in a fork
-// child (the calibration baseline restarts with the process's own start).
+// Finds whether the TSC is invariant (CPUID, else /proc/cpuinfo) and takes the first calibration point.
+// Called at process start and again in a fork child (the calibration baseline restarts with the process's own
+// start).
 void init() noexcept;
 
 // Restarts the calibration baseline without re-reading /proc/cpuinfo (fork child: async-signal-safe).
@@ -26,6 +27,10 @@ std::uint64_t now_ticks() noexcept;
 
 // Ticks per second: calibrated TSC rate (spins until 1 ms has passed since init() if needed), or 1e9.
 double ticks_per_second() noexcept;
+
+// Whether CPUID leaf 0x80000007 sets EDX bit 8, the invariant TSC from which the kernel derives both flags
+// below. Exposed for tests.
+bool cpuid_has_invariant_tsc() noexcept;
 
 // Whether a /proc/cpuinfo text advertises an invariant TSC (both constant_tsc and nonstop_tsc flags on the
 // first "flags" line). Exposed for tests.
