@@ -253,6 +253,13 @@ void to_cpu_timer() noexcept {
   set_timer(tl_cpu_timer, std::max<std::int64_t>(period_ns() - tl_credit_ns, 1000));
 }
 
+// Whether the two bytes before `pc` are a `syscall` instruction. They are read only on pc's own page: at
+// the first bytes of a mapping (a jump there, not a return) the page before may be unmapped, and the signal
+// handler would fault; a system call that ends exactly on a page boundary is then not recognised.
+bool syscall_before(const unsigned char* pc) noexcept {
+  return (reinterpret_cast<std::uintptr_t>(pc) & 4095) >= 2 && pc[-2] == 0x0f && pc[-1] == 0x05;
+}
+
 // Whether the signal interrupted a system call (x86-64): the kernel either rewound the instruction pointer
 // to the `syscall` instruction to restart the call (SA_RESTART, or restart_syscall for nanosleep), or made it
 // return EINTR, right after that instruction. Both instructions are code the thread has just executed.
@@ -260,7 +267,7 @@ bool in_system_call(void* context) noexcept {
   const auto& registers = static_cast<ucontext_t*>(context)->uc_mcontext.gregs;
   const auto* pc = reinterpret_cast<const unsigned char*>(registers[REG_RIP]);
   if (pc[0] == 0x0f && pc[1] == 0x05) return true;
-  return pc[-2] == 0x0f && pc[-1] == 0x05 && registers[REG_RAX] == -EINTR;
+  return syscall_before(pc) && registers[REG_RAX] == -EINTR;
 }
 
 // Whether the signal came at a system call's return (x86-64): right after the `syscall` instruction, or at
@@ -269,7 +276,7 @@ bool in_system_call(void* context) noexcept {
 bool at_system_call_return(void* context) noexcept {
   const auto* pc =
       reinterpret_cast<const unsigned char*>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
-  return (pc[0] == 0x0f && pc[1] == 0x05) || (pc[-2] == 0x0f && pc[-1] == 0x05);
+  return (pc[0] == 0x0f && pc[1] == 0x05) || syscall_before(pc);
 }
 
 // Unwinds the interrupted stack and counts `weight` samples of it under `key`.
