@@ -169,6 +169,7 @@ std::uint32_t find_or_add(Shard& shard, std::uint64_t hash, const std::uintptr_t
   s.depth = static_cast<std::uint32_t>(depth);
   s.first_frame = static_cast<std::uint32_t>(first);
   __atomic_store_n(&s.replay, 0u, __ATOMIC_RELAXED);
+  __atomic_store_n(&s.next, kNoSite, __ATOMIC_RELAXED);
   s.peak_epoch = g_epoch.load(std::memory_order_relaxed);
   shard.slots[at] = tag | (index + 1);
   ++shard.used;

@@ -22,6 +22,10 @@ struct alignas(64) Site {
   // Whether the stack cache may replay this stack and for which of its generations (stack_cache.cpp); 0 when
   // not yet known. Read and written with atomics: any thread that meets the stack may fill it in.
   std::uint32_t replay;
+  // The site that, last time, came next from the same caller's key (stack_cache.cpp): a program that repeats
+  // its sequence of allocating stacks is found without a walk or a probe. A hint, checked like any guess;
+  // kNoSite when none. Any thread may write it (relaxed atomics).
+  std::uint32_t next;
   std::uint64_t allocations;
   std::uint64_t allocated_bytes;
   std::uint64_t live_blocks;

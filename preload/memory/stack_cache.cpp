@@ -22,6 +22,9 @@ constexpr int kRules = 1024;
 constexpr int kRuleShift = 54;  // 64 - log2(kRules)
 
 constexpr std::uint32_t kNoCheck = 0xFFFFFFFFu;
+constexpr std::int32_t kMostTrust = 16;
+constexpr std::int32_t kLeastTrust = -32;
+constexpr std::uint32_t kRetry = 16;
 
 struct Entry {
   std::uintptr_t return_address;  // 0: empty
@@ -32,6 +35,11 @@ struct Entry {
   // at CFA + check_offset (kNoCheck: none). A stack without it there is not this site's, found without
   // reading the site: 117 649 sites of one key do not fit the caches, the stack does.
   std::uint32_t check_offset;
+  // How well the guess of the next site (sites::Site::next) served this key: up by one for a right guess,
+  // down by two for a wrong one (a wrong guess costs about as much as two right ones save). Below zero the
+  // key is guessed for once in kRetry misses only: in a program that does not repeat itself, a guess is a few
+  // cache misses for nothing. Carried from entry to entry of the key.
+  std::int32_t trust;
   std::uintptr_t check_value;
 };
 
@@ -48,6 +56,7 @@ struct Cache {
   RuleSlot rules[kRules];
   // The invalidate_all() generation this thread's entries and rules were made in.
   std::uint32_t generation;
+  std::uint32_t misses;  // of keys whose guesses failed (trust below zero)
 };
 
 thread_local Cache* tl_cache __attribute__((tls_model("initial-exec"))) = nullptr;
@@ -178,6 +187,27 @@ void tell_apart(Entry& fresh, const std::uintptr_t* frames, int depth, Entry& ot
   }
 }
 
+// The newest entry first, the others moved down one way, the oldest dropped (or this key's own entry for
+// the same site): one key may name several sites, as an allocator's wrapper reached from several callers at
+// the same depth does (python3: 1.7 M of 5.4 M allocations met their key with another site below it).
+void put_first(Entry* set, const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth,
+               std::int32_t trust) noexcept {
+  int last = kWays - 1;
+  for (int way = 0; way < kWays; ++way)
+    if (same_key(set[way], caller) && set[way].site == site) {
+      last = way;
+      break;
+    }
+  for (int way = last; way > 0; --way)
+    set[way] = set[way - 1];
+  set[0] = Entry{caller.return_address, caller.cfa, caller.entry, site, kNoCheck, trust, 0};
+  for (int way = 1; way < kWays; ++way)
+    if (same_key(set[way], caller)) {
+      tell_apart(set[0], frames, depth, set[way]);
+      break;
+    }
+}
+
 }  // namespace
 
 std::uint32_t find(const Caller& caller) noexcept {
@@ -185,9 +215,11 @@ std::uint32_t find(const Caller& caller) noexcept {
   if (!cache || stale(*cache)) return sites::kNoSite;
   Entry* set = set_of(*cache, caller);
   std::uintptr_t end = 0;  // the stack's end, read at the first check
+  int newest = -1;         // this key's newest way
   for (int way = 0; way < kWays; ++way) {
     const Entry& e = set[way];
     if (!same_key(e, caller)) continue;
+    if (newest < 0) newest = way;
     if (e.check_offset != kNoCheck) {
       if (!end) end = stack_room::end(caller.cfa);
       std::uintptr_t at = caller.cfa + e.check_offset;
@@ -196,7 +228,20 @@ std::uint32_t find(const Caller& caller) noexcept {
     }
     if (replays(e.site, caller, cache->generation)) return e.site;
   }
-  return sites::kNoSite;
+  if (newest < 0 || set[newest].site >= sites::count()) return sites::kNoSite;
+  // None of the key's sites: perhaps the one that came after the newest of them last time.
+  std::int32_t trust = set[newest].trust;
+  if (trust < 0 && ++cache->misses % kRetry != 0) return sites::kNoSite;
+  std::uint32_t next = __atomic_load_n(&sites::site(set[newest].site).next, __ATOMIC_RELAXED);
+  if (next == sites::kNoSite) return sites::kNoSite;
+  if (!replays(next, caller, cache->generation)) {
+    set[newest].trust = trust - 2 < kLeastTrust ? kLeastTrust : trust - 2;
+    return sites::kNoSite;
+  }
+  const sites::Site& s = sites::site(next);
+  put_first(set, caller, next, sites::frames(s), static_cast<int>(s.depth),
+            trust < kMostTrust ? trust + 1 : trust);
+  return next;
 }
 
 int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut) noexcept {
@@ -238,24 +283,17 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
     __atomic_store_n(&s.replay, verdict, __ATOMIC_RELEASE);
   }
   if (!(verdict & kReplayable)) return;
-  // The newest entry first, the others moved down one way, the oldest dropped (or this key's own entry for
-  // the same site): one key may name several sites, as an allocator's wrapper reached from several callers at
-  // the same depth does (python3: 1.7 M of 5.4 M allocations met their key with another site below it).
   Entry* set = set_of(*cache, caller);
-  int last = kWays - 1;
+  std::int32_t trust = 0;
   for (int way = 0; way < kWays; ++way)
-    if (same_key(set[way], caller) && set[way].site == site) {
-      last = way;
-      break;
-    }
-  for (int way = last; way > 0; --way)
-    set[way] = set[way - 1];
-  set[0] = Entry{caller.return_address, caller.cfa, caller.entry, site, kNoCheck, 0};
-  for (int way = 1; way < kWays; ++way)
     if (same_key(set[way], caller)) {
-      tell_apart(set[0], frames, depth, set[way]);
+      // What came after the key's newest site this time: the guess for next time.
+      if (set[way].site != site && set[way].site < sites::count())
+        __atomic_store_n(&const_cast<sites::Site&>(sites::site(set[way].site)).next, site, __ATOMIC_RELAXED);
+      trust = set[way].trust;
       break;
     }
+  put_first(set, caller, site, frames, depth, trust);
 }
 
 void init() noexcept {

@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 struct Totals {
   std::int64_t allocations = 0, bytes = 0, peak = 0, leaked = 0, leaked_bytes = 0, temporary = 0;
   std::int64_t sites = 0;  // how many distinct stacks were charged to the function
+  std::int64_t fewest_per_site = -1, most_per_site = 0;  // allocations of its sites
 };
 
 struct Memory {
@@ -81,6 +82,9 @@ inline Memory read_memory(const fs::path& file, const std::map<std::uint64_t, st
     t.leaked_bytes += std::int64_t(row.at(5));
     t.temporary += std::int64_t(row.at(6));
     ++t.sites;
+    std::int64_t allocations = std::int64_t(row.at(1));
+    if (t.fewest_per_site < 0 || allocations < t.fewest_per_site) t.fewest_per_site = allocations;
+    if (allocations > t.most_per_site) t.most_per_site = allocations;
   }
   simdjson::dom::object summary = section["summary"];
   memory.summary.allocations = std::int64_t(summary["allocations"]);

@@ -23,8 +23,10 @@ __attribute__((noinline)) void plant_deep(int depth) {
   std::free(block);
 }
 
-// distinct: five levels of seven call sites each reach plant_leaf through 7^5 = 16 807 different stacks; two
-// passes, so every stack allocates twice (24 bytes each).
+// distinct: five levels of seven call sites each reach plant_leaf through 7^5 = 16 807 different stacks; four
+// passes, so every stack allocates four times (24 bytes each). The first two go through the stacks in one
+// order, the last two in another: the stack cache's guess of the next site (what came after last time) is
+// right in the second pass, wrong in the third, right again in the fourth.
 constexpr int kLevels = 5;
 constexpr int kWays = 7;
 
@@ -72,8 +74,9 @@ __attribute__((noinline)) void distinct() {
   int paths = 1;
   for (int i = 0; i < kLevels; ++i)
     paths *= kWays;
-  for (int pass = 0; pass < 2; ++pass) {
-    for (int p = 0; p < paths; ++p) {
+  for (int pass = 0; pass < 4; ++pass) {
+    for (int q = 0; q < paths; ++q) {
+      int p = pass < 2 ? q : (q * 9973) % paths;  // 9973 is prime to 7^5: every stack once
       int digits[kLevels];
       for (int i = 0, rest = p; i < kLevels; ++i, rest /= kWays)
         digits[i] = rest % kWays;
