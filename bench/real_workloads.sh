@@ -39,6 +39,7 @@ live_blocks|$work/live_blocks 2000000
 alloc_heavy|$1/bin/alloc_heavy 2000000
 deep_recursion|$1/bin/deep_recursion 4000
 distinct_stacks|$1/bin/distinct_stacks 4
+distinct_shuffled|$1/bin/distinct_stacks 4 shuffled
 threads8|$1/bin/threads8 500000
 containers|$1/bin/containers 1000000
 END

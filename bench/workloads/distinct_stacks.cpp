@@ -1,11 +1,14 @@
 // 100 000+ distinct call stacks (issue 13): seven levels of a template, each calling the next from one of
 // seven call sites chosen by a digit of the counter, so the leaf's allocation is reached through 7^6 = 117
 // 649 different return-address chains (the template-heavy program's pattern: few functions, many paths).
-// Every pass allocates once per path and keeps the blocks until the pass ends.
+// Every pass allocates once per path and keeps the blocks until the pass ends. By default every pass takes
+// the paths in the same order (a program that repeats its work); `shuffled` takes them in a new random order
+// each pass, so that no pass repeats the sequence of stacks of the one before.
 //
-//   distinct_stacks [PASSES]
+//   distinct_stacks [PASSES] [shuffled]
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -53,9 +56,24 @@ int main(int argc, char** argv) {
   for (int i = 0; i < kLevels; ++i)
     paths *= kWays;
   void** held = static_cast<void**>(std::malloc(sizeof(void*) * static_cast<std::size_t>(paths)));
+  bool shuffled = argc > 2 && std::strcmp(argv[2], "shuffled") == 0;
+  int* order = static_cast<int*>(std::malloc(sizeof(int) * static_cast<std::size_t>(paths)));
+  for (int p = 0; p < paths; ++p)
+    order[p] = p;
+  unsigned long long random = 88172645463325252ull;  // xorshift64: the same orders in every run
   long total = 0;
   for (int pass = 0; pass < passes; ++pass) {
-    for (int p = 0; p < paths; ++p) {
+    for (int i = paths - 1; shuffled && i > 0; --i) {
+      random ^= random << 13;
+      random ^= random >> 7;
+      random ^= random << 17;
+      int j = static_cast<int>(random % static_cast<unsigned long long>(i + 1));
+      int swapped = order[i];
+      order[i] = order[j];
+      order[j] = swapped;
+    }
+    for (int q = 0; q < paths; ++q) {
+      int p = order[q];
       int digits[kLevels];
       for (int i = 0, rest = p; i < kLevels; ++i, rest /= kWays)
         digits[i] = rest % kWays;
@@ -66,6 +84,7 @@ int main(int argc, char** argv) {
       std::free(held[p]);
   }
   std::free(held);
+  std::free(order);
   std::printf("%d paths, %ld\n", paths, total);
   return 0;
 }

@@ -36,15 +36,23 @@ using detail::g_slots;
 
 constexpr int kShards = 64;
 constexpr std::uint32_t kMaxSites = 1u << 18;
-constexpr std::uint64_t kMaxFrames = 1u << 23;
+constexpr std::uint64_t kMaxFrames = 1u << 23;  // kFrameBits
 constexpr std::uint32_t kFirstSlots = 64;
 
-// Open addressing of site indices + 1 (0: empty) in the low 32 bits, the high 32 bits of the stack's hash in
-// the high ones: a probe that meets another stack is told apart without reading its site (a cache miss each
-// once there are 100 000 sites). Grows by doubling under the shard's lock.
+// Open addressing: each slot holds what telling stacks apart needs, so that a probe reads no site. With 100
+// 000 sites and more, the slot, the site and the frames are a cache miss each; the slot names the frames, so
+// the frames' comparison and the site's counters then wait for one miss, not one after the other.
+struct Slot {
+  std::uint64_t hash;
+  std::uint32_t site_plus_one;  // 0: empty
+  std::uint32_t where;          // the stack's first frame (kFrameBits) and its depth above them
+};
+constexpr int kFrameBits = 23;
+
+// Grows by doubling under the shard's lock.
 struct alignas(64) Shard {
   SpinLock lock;
-  std::uint64_t* slots = nullptr;
+  Slot* slots = nullptr;
   std::uint32_t capacity = 0;
   std::uint32_t used = 0;
 };
@@ -71,6 +79,8 @@ thread_local bool tl_counted __attribute__((tls_model("initial-exec"))) = false;
 thread_local bool tl_owner __attribute__((tls_model("initial-exec"))) = false;
 thread_local bool tl_exiting __attribute__((tls_model("initial-exec"))) = false;
 
+static_assert(kMaxFrames == std::uint64_t{1} << kFrameBits && kMaxDepth < (1 << (32 - kFrameBits)));
+
 // Each frame is multiplied on its own, so the products run in parallel instead of one long dependency
 // chain; a collision costs only a comparison, since stacks are always compared in full.
 std::uint64_t hash_frames(const std::uintptr_t* frames, int depth) noexcept {
@@ -88,53 +98,53 @@ std::uint64_t hash_frames(const std::uintptr_t* frames, int depth) noexcept {
   return h ^ (h >> 31);
 }
 
-bool same_stack(const Site& s, std::uint64_t hash, const std::uintptr_t* frames, int depth) noexcept {
-  return s.hash == hash && s.depth == static_cast<std::uint32_t>(depth) &&
-         std::memcmp(g_frames + s.first_frame, frames, sizeof(std::uintptr_t) * depth) == 0;
+bool same_stack(const Slot& slot, std::uint64_t hash, const std::uintptr_t* frames, int depth) noexcept {
+  return slot.hash == hash && slot.where >> kFrameBits == static_cast<std::uint32_t>(depth) &&
+         std::memcmp(g_frames + (slot.where & ((1u << kFrameBits) - 1)), frames,
+                     sizeof(std::uintptr_t) * depth) == 0;
 }
 
 // The shards' probe tables come from one reservation of huge pages past its first 256 KiB (pages.hpp): with
-// 100 000 sites they span 2 MiB, and each new stack's probe is a random read there (a TLB miss per probe in
+// 100 000 sites they span 4 MiB, and each new stack's probe is a random read there (a TLB miss per probe in
 // 64 separate small-page tables). A table that grows is left where it was, as is its space: at most as much
 // again as the tables in use. Bound: a shard's table is at most 4 times its sites (it doubles at half full)
 // plus the first slots, so all tables in use hold at most 4 * kMaxSites + kShards * kFirstSlots slots.
-constexpr std::size_t kSlotRoomBytes = 2 * sizeof(std::uint64_t) * (4 * kMaxSites + kShards * kFirstSlots);
+constexpr std::size_t kSlotRoomBytes = 2 * sizeof(Slot) * (4 * kMaxSites + kShards * kFirstSlots);
 char* g_slot_room = nullptr;
 std::atomic<std::size_t> g_slot_room_used{0};     // may pass the end: a table that did not fit
 std::atomic<std::size_t> g_slot_room_counted{0};  // what the tables taken from it hold
 
-std::uint64_t* take_slots(std::uint32_t capacity) noexcept {
-  std::size_t bytes = sizeof(std::uint64_t) * capacity;
+Slot* take_slots(std::uint32_t capacity) noexcept {
+  std::size_t bytes = sizeof(Slot) * capacity;
   if (g_slot_room) {
     std::size_t at = g_slot_room_used.fetch_add(bytes, std::memory_order_relaxed);
     if (at + bytes <= kSlotRoomBytes) {
       g_slot_room_counted.fetch_add(bytes, std::memory_order_relaxed);
       pages::note_touched(static_cast<std::int64_t>(bytes));
-      return reinterpret_cast<std::uint64_t*>(g_slot_room + at);
+      return reinterpret_cast<Slot*>(g_slot_room + at);
     }
   }
-  return static_cast<std::uint64_t*>(pages::map(bytes));  // zeroed, like the room's untouched pages
+  return static_cast<Slot*>(pages::map(bytes));  // zeroed, like the room's untouched pages
 }
 
-bool in_slot_room(const std::uint64_t* slots) noexcept {
+bool in_slot_room(const Slot* slots) noexcept {
   auto* bytes = reinterpret_cast<const char*>(slots);
   return g_slot_room && bytes >= g_slot_room && bytes < g_slot_room + kSlotRoomBytes;
 }
 
 bool grow(Shard& shard) noexcept {
   std::uint32_t capacity = shard.capacity ? shard.capacity * 2 : kFirstSlots;
-  std::uint64_t* slots = take_slots(capacity);
+  Slot* slots = take_slots(capacity);
   if (!slots) return false;
   for (std::uint32_t i = 0; i < shard.capacity; ++i) {
-    std::uint64_t entry = shard.slots[i];
-    if (!entry) continue;
-    std::uint32_t at =
-        static_cast<std::uint32_t>(g_sites[static_cast<std::uint32_t>(entry) - 1].hash >> 6) & (capacity - 1);
-    while (slots[at])
+    const Slot& slot = shard.slots[i];
+    if (!slot.site_plus_one) continue;
+    std::uint32_t at = static_cast<std::uint32_t>(slot.hash >> 6) & (capacity - 1);
+    while (slots[at].site_plus_one)
       at = (at + 1) & (capacity - 1);
-    slots[at] = entry;
+    slots[at] = slot;
   }
-  if (!in_slot_room(shard.slots)) pages::unmap(shard.slots, sizeof(std::uint64_t) * shard.capacity);
+  if (!in_slot_room(shard.slots)) pages::unmap(shard.slots, sizeof(Slot) * shard.capacity);
   shard.slots = slots;
   shard.capacity = capacity;
   return true;
@@ -146,11 +156,14 @@ std::uint32_t find_or_add(Shard& shard, std::uint64_t hash, const std::uintptr_t
   if ((shard.used + 1) * 2 > shard.capacity && !grow(shard)) return kNoSite;
   std::uint32_t mask = shard.capacity - 1;
   std::uint32_t at = static_cast<std::uint32_t>(hash >> 6) & mask;
-  const std::uint64_t tag = hash & 0xFFFFFFFF00000000ull;
-  while (std::uint64_t entry = shard.slots[at]) {
-    auto index = static_cast<std::uint32_t>(entry) - 1;
-    if ((entry & 0xFFFFFFFF00000000ull) == tag && same_stack(g_sites[index], hash, frames, depth))
-      return index;
+  while (shard.slots[at].site_plus_one) {
+    const Slot& slot = shard.slots[at];
+    if (slot.hash == hash) {
+      // Most likely this stack: its counters and the stack cache's slot offsets are read next.
+      __builtin_prefetch(&g_sites[slot.site_plus_one - 1], 1);
+      __builtin_prefetch(g_slots + (slot.where & ((1u << kFrameBits) - 1)), 0);
+    }
+    if (same_stack(slot, hash, frames, depth)) return slot.site_plus_one - 1;
     at = (at + 1) & mask;
   }
   std::uint64_t first = g_frames_used.fetch_add(static_cast<std::uint64_t>(depth), std::memory_order_relaxed);
@@ -171,7 +184,8 @@ std::uint32_t find_or_add(Shard& shard, std::uint64_t hash, const std::uintptr_t
   __atomic_store_n(&s.replay, 0u, __ATOMIC_RELAXED);
   __atomic_store_n(&s.next, kNoSite, __ATOMIC_RELAXED);
   s.peak_epoch = g_epoch.load(std::memory_order_relaxed);
-  shard.slots[at] = tag | (index + 1);
+  shard.slots[at] = Slot{hash, index + 1,
+                         static_cast<std::uint32_t>(first) | static_cast<std::uint32_t>(depth) << kFrameBits};
   ++shard.used;
   return index;
 }
@@ -370,7 +384,7 @@ void reset() noexcept {
   pages::note_touched(-static_cast<std::int64_t>(g_slot_room_counted.exchange(0, std::memory_order_relaxed)));
   pages::discard(g_slot_room, kSlotRoomBytes);
   for (Shard& shard : g_shards) {
-    if (!in_slot_room(shard.slots)) pages::unmap(shard.slots, sizeof(std::uint64_t) * shard.capacity);
+    if (!in_slot_room(shard.slots)) pages::unmap(shard.slots, sizeof(Slot) * shard.capacity);
     shard.slots = nullptr;
     shard.capacity = 0;
     shard.used = 0;
