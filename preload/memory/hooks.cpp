@@ -17,6 +17,8 @@
 #include "memory/allocator.hpp"
 #include "memory/headers.hpp"
 #include "memory/heap_sampler.hpp"
+#include "memory/sites.hpp"
+#include "memory/spin_lock.hpp"
 #include "memory/tracer.hpp"
 #include "process/on_demand.hpp"
 
@@ -151,6 +153,14 @@ __attribute__((noinline)) void* traced_malloc(const Caller& caller, const alloc:
 
 __attribute__((noinline)) void traced_free(const alloc::Functions& real, void* block) noexcept {
   headers::Books books = headers::take(block);
+  if (mem::alone() && books.site != kNoSite) {
+    // No other thread can get the address back in between: the site's counters (a cache miss each in a
+    // program of many sites) load while the real free runs.
+    mem::sites::prefetch(books.site);
+    real.free(headers::base_of(block, books.kind));
+    forget(block, books, false);
+    return;
+  }
   forget(block, books, false);
   real.free(headers::base_of(block, books.kind));
 }

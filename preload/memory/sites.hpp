@@ -61,6 +61,8 @@ inline std::uint32_t count() noexcept;
 inline const Site& site(std::uint32_t index) noexcept;
 inline const std::uintptr_t* frames(const Site& site) noexcept;
 std::uint64_t frames_used() noexcept;
+// Starts loading a site's counters, to be changed soon.
+inline void prefetch(std::uint32_t index) noexcept;
 // The stack cache's slot store: one 32-bit word per frame of the site, beside its frames.
 inline std::uint32_t* slots(const Site& site) noexcept;
 // The site's live bytes at the global peak.
@@ -96,6 +98,9 @@ inline const std::uintptr_t* frames(const Site& s) noexcept {
 }
 inline std::uint32_t* slots(const Site& s) noexcept {
   return detail::g_slots + s.first_frame;
+}
+inline void prefetch(std::uint32_t index) noexcept {
+  __builtin_prefetch(detail::g_sites + index, 1);
 }
 
 }  // namespace prof::preload::memory::sites
