@@ -2,8 +2,11 @@
 # The memory tracer's workload suite (issue 13), side by side with heaptrack: each workload runs plain, under
 # heaptrack, under `prof run` (exact mode) and, when that build's `prof run --help` mentions --mem-sample,
 # under `prof run --mem-sample 524288` (sampled mode), alternated round by round so that drift of a shared
-# machine hits every column alike, each round starting at the next column (the run after heaptrack's is
-# slower). For each it prints the median wall time and the median CPU time (user + system of every process,
+# machine hits every column alike. The run right after heaptrack's is slower (0.1 s more for the containers:
+# the gigabytes heaptrack touched and gave back), and rotating one fixed order still put the same column after
+# it in every round. So each round takes the columns in another row of a row-complete Latin square
+# (Williams): over as many rounds as there are columns, every column comes right after heaptrack once (ROUNDS
+# a multiple of the column count balances it fully). For each it prints the median wall time and the median CPU time (user + system of every process,
 # the tool's own helpers included: real/measure.py counts all waited-for descendants, heaptrack's interpreter
 # and compressor, prof run's symbolisation, to the microsecond), then:
 #   exact:   what prof adds over plain / what heaptrack adds over plain, wall and CPU (target <= 1/3 each,
@@ -14,7 +17,10 @@
 #
 #   sh bench/real_workloads.sh ROUNDS BUILD_DIR [BUILD_DIR...]
 # Each BUILD_DIR holds bin/prof, bin/{alloc_heavy,deep_recursion,distinct_stacks,threads8,containers} and
-# lib/libprof_preload.so (the build tree, or a copy of an older build to compare before and after).
+# lib/libprof_preload.so (the build tree, or a copy of an older build to compare before and after). The
+# distinct stacks run twice: each pass in the same order (distinct_stacks: a program that repeats its work)
+# and in a new random order each pass (distinct_shuffled: the stack cache's worst case, a cache miss for
+# every site the tracer touches).
 # PROF_WORKLOADS="name name" runs only those workloads. Needs heaptrack, sqlite3, Debian's /usr/bin/python3, cc.
 set -eu
 rounds=${1:?usage: real_workloads.sh ROUNDS BUILD_DIR [BUILD_DIR...]}
@@ -96,18 +102,20 @@ run_column() {
   esac
 }
 
+# Round r's order of the columns: row r of a Williams design (offsets 0, 1, n-1, 2, n-2, ...), in which each
+# column follows every other exactly once over n rows when n is even (it is: two columns per build with
+# --mem-sample, plus plain and heaptrack).
+round_order() {
+  awk -v r="$1" -v cols="$columns" 'BEGIN {
+    n = split(cols, c, " ")
+    for (k = 0; k < n; k++) { w = (k == 0) ? 0 : (k % 2 ? (k + 1) / 2 : n - k / 2); printf "%s ", c[(r + w) % n + 1] } }'
+}
+
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-count=$(echo $columns | wc -w)
 for r in $(seq "$rounds"); do
   while IFS='|' read -r name command; do
     eval "set -- $command"
-    # Round r starts at column r: the run after heaptrack's finds the memory fragmented (huge pages scarce) and
-    # is slower, and with a fixed order the same column was always that run.
-    k=0
-    for c in $columns $columns; do
-      k=$((k + 1))
-      if [ "$k" -gt $((r % count)) ] && [ "$k" -le $((r % count + count)) ]; then run_column "$name" "$c" "$@"; fi
-    done
+    for c in $(round_order "$r"); do run_column "$name" "$c" "$@"; done
   done <"$work/workloads"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
