@@ -97,6 +97,25 @@ TEST_CASE("16 807 distinct stacks through one leaf are 16 807 sites of four allo
   }
 }
 
+// Four threads through the same 16 807 stacks at once: one site each, whichever thread made it, and each
+// site's allocations exact although the threads write and read each other's guesses of the next site.
+TEST_CASE("16 807 distinct stacks from four threads at once are 16 807 sites of 16 allocations each",
+          "[memory]") {
+  for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
+    TempDir dir;
+    Run run = run_shapes(dir, {"distinct_threads"}, {check});
+    INFO(check << ": " << run.result.err);
+    REQUIRE(run.result.code() == 0);
+    CHECK(run.result.err.find("mismatch") == std::string::npos);
+    Memory m = memory_of(run);
+    CHECK(m.by_function["plant_leaf"].sites == 16807);
+    CHECK(m.by_function["plant_leaf"].fewest_per_site == 16);
+    CHECK(m.by_function["plant_leaf"].most_per_site == 16);
+    CHECK(m.by_function["plant_leaf"].allocations == 16 * 16807);
+    CHECK(m.by_function["plant_leaf"].leaked == 0);
+  }
+}
+
 // The epoch of a peak starts at the first free after it: a peak still open when the snapshot is written is
 // the heap as it is then, one closed by a free is the heap just before that free.
 TEST_CASE("shares at the peak are exact whether the peak is open or closed at the snapshot", "[memory]") {

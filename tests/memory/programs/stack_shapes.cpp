@@ -3,13 +3,15 @@
 // are still open when the snapshot is written and peaks closed by a free, a heap of a million live blocks.
 // Prints "name offset" for each planting function, as planted.cpp does.
 //
-//   stack_shapes deep | distinct | peak_open | peak_closed | live COUNT
+//   stack_shapes deep | distinct | distinct_threads | peak_open | peak_closed | live COUNT
 #include <dlfcn.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -83,6 +85,16 @@ __attribute__((noinline)) void distinct() {
       std::free(path<0>(digits));
     }
   }
+}
+
+// distinct_threads: four threads at once, each making distinct()'s four passes, so that every site gets 16
+// allocations, and the threads learn and read each other's guesses of the next site.
+__attribute__((noinline)) void distinct_threads() {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back(distinct);
+  for (std::thread& thread : threads)
+    thread.join();
 }
 
 // Peaks: A and B grow the heap to a peak (100 000 + 50 000 bytes), a free of A closes it; B grows again, C
@@ -177,6 +189,8 @@ int main(int argc, char** argv) {
       plant_deep(1);
   } else if (std::strcmp(mode, "distinct") == 0) {
     distinct();
+  } else if (std::strcmp(mode, "distinct_threads") == 0) {
+    distinct_threads();
   } else if (std::strcmp(mode, "peak_open") == 0 || std::strcmp(mode, "peak_closed") == 0) {
     peaks(std::strcmp(mode, "peak_closed") == 0);
   } else if (std::strcmp(mode, "live") == 0) {
