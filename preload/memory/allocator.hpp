@@ -39,6 +39,11 @@ inline const Functions* real() noexcept {
   return detail::resolve_real();
 }
 
+// Whether real() answers without a call.
+inline bool resolved() noexcept {
+  return detail::g_state.load(std::memory_order_acquire) == detail::kResolved;
+}
+
 // Bootstrap arena: 16-byte aligned blocks (alignment up to 4096 honoured), never freed.
 void* arena_allocate(std::size_t size, std::size_t alignment = 16) noexcept;
 inline bool in_arena(const void* block) noexcept {

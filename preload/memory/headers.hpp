@@ -63,6 +63,15 @@ inline bool maybe_ours(void* block) noexcept {
   }
   return blocks::may_hold(block);
 }
+// maybe_ours()'s common case alone, without a call: true when the block surely has no books and the side
+// table is empty; false when maybe_ours() must decide.
+inline bool surely_not_ours(void* block) noexcept {
+  if (blocks::detail::g_entries.load(std::memory_order_relaxed) != 0) return false;
+  if ((reinterpret_cast<std::uintptr_t>(block) & 4095) < kBytes) return false;
+  std::uint64_t tag;
+  std::memcpy(&tag, static_cast<const char*>(block) - 8, sizeof tag);
+  return (tag & ~std::uint64_t{0xFFFF}) != detail::tag_of(block);
+}
 // A realloc that failed left the block as it was: back into the side table if it came from there.
 void put_back(void* block, const Books& books) noexcept;
 

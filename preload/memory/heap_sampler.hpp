@@ -53,6 +53,15 @@ inline bool skip(std::size_t size) noexcept {
   }
   return !detail::reached(size);
 }
+// skip()'s common case alone, without a call: true when the allocation is left out and the countdown goes on;
+// false when skip() must decide (exact mode, or the countdown reached), which then counts nothing twice.
+inline bool skip_within_countdown(std::size_t size) noexcept {
+  if (detail::g_interval == 0) return false;
+  sample_math::Countdown& countdown = detail::tl_countdown;
+  if (size >= countdown.left) return false;
+  countdown.left -= size;
+  return true;
+}
 
 // The bytes a block of `size` bytes is booked with in the sites table: `size` in exact mode, the sample's
 // byte weight in sampled mode.

@@ -26,6 +26,10 @@ void check() noexcept;
 inline void safe_point() noexcept {
   if (__builtin_expect(g_state.load(std::memory_order_relaxed) != 0, 0)) check();
 }
+// Whether safe_point() has anything to do: the malloc family's common case asks without a call.
+inline bool due() noexcept {
+  return g_state.load(std::memory_order_relaxed) != 0;
+}
 
 // Parses a signal given by number ("12") or name ("SIGUSR2", "USR2", "SIGRTMIN+3"); 0 when it is not one, or
 // not one the shim can take without changing the program (only USR1, USR2, WINCH, PWR and the realtime ones).
