@@ -52,25 +52,23 @@ inline std::uint64_t tag_of(const void* block) noexcept {
 }
 }  // namespace detail
 
-// Sampled mode (heap_sampler.hpp): false for a block that surely has no books (no header tag, not in the side
-// table), i.e. nearly every block the sampler left out: its free goes straight to the real allocator. Inline:
-// it runs on every such free. The 8 bytes below are read only when they are on the block's own page.
-inline bool maybe_ours(void* block) noexcept {
-  if ((reinterpret_cast<std::uintptr_t>(block) & 4095) >= kBytes) {
-    std::uint64_t tag;
-    std::memcpy(&tag, static_cast<const char*>(block) - 8, sizeof tag);
-    if ((tag & ~std::uint64_t{0xFFFF}) == detail::tag_of(block)) return true;
-  }
-  return blocks::may_hold(block);
-}
-// maybe_ours()'s common case alone, without a call: true when the block surely has no books and the side
-// table is empty; false when maybe_ours() must decide.
-inline bool surely_not_ours(void* block) noexcept {
-  if (blocks::detail::g_entries.load(std::memory_order_relaxed) != 0) return false;
+// Whether the 8 bytes below the block hold a header's tag. Read only when they are on the block's own page: a
+// block of ours whose header is not (adopt_header) is in the side table instead.
+inline bool tagged(void* block) noexcept {
   if ((reinterpret_cast<std::uintptr_t>(block) & 4095) < kBytes) return false;
   std::uint64_t tag;
   std::memcpy(&tag, static_cast<const char*>(block) - 8, sizeof tag);
-  return (tag & ~std::uint64_t{0xFFFF}) != detail::tag_of(block);
+  return (tag & ~std::uint64_t{0xFFFF}) == detail::tag_of(block);
+}
+// Sampled mode (heap_sampler.hpp): false for a block that surely has no books (no header tag, not in the side
+// table), i.e. nearly every block the sampler left out: its free goes straight to the real allocator. Inline:
+// it runs on every such free.
+inline bool maybe_ours(void* block) noexcept {
+  return tagged(block) || blocks::may_hold(block);
+}
+// The same answer without a call, when the side table is empty (nearly always): the free's common case.
+inline bool surely_not_ours(void* block) noexcept {
+  return blocks::detail::g_entries.load(std::memory_order_relaxed) == 0 && !tagged(block);
 }
 // A realloc that failed left the block as it was: back into the side table if it came from there.
 void put_back(void* block, const Books& books) noexcept;

@@ -42,17 +42,6 @@ inline bool on() noexcept {
 }
 std::uint64_t interval() noexcept;
 
-// The hooks ask before they call the real allocator: true when, in sampled mode, an allocation of `size`
-// bytes is left out (it goes to the real allocator as it is). False in exact mode, and for a sampled block.
-inline bool skip(std::size_t size) noexcept {
-  if (detail::g_interval == 0) return false;
-  sample_math::Countdown& countdown = detail::tl_countdown;
-  if (size < countdown.left) {
-    countdown.left -= size;
-    return true;
-  }
-  return !detail::reached(size);
-}
 // skip()'s common case alone, without a call: true when the allocation is left out and the countdown goes on;
 // false when skip() must decide (exact mode, or the countdown reached), which then counts nothing twice.
 inline bool skip_within_countdown(std::size_t size) noexcept {
@@ -61,6 +50,12 @@ inline bool skip_within_countdown(std::size_t size) noexcept {
   if (size >= countdown.left) return false;
   countdown.left -= size;
   return true;
+}
+// The hooks ask before they call the real allocator: true when, in sampled mode, an allocation of `size`
+// bytes is left out (it goes to the real allocator as it is). False in exact mode, and for a sampled block.
+inline bool skip(std::size_t size) noexcept {
+  if (skip_within_countdown(size)) return true;
+  return detail::g_interval != 0 && !detail::reached(size);
 }
 
 // The bytes a block of `size` bytes is booked with in the sites table: `size` in exact mode, the sample's
