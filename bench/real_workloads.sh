@@ -22,6 +22,10 @@
 # and in a new random order each pass (distinct_shuffled: the stack cache's worst case, a cache miss for
 # every site the tracer touches).
 # PROF_WORKLOADS="name name" runs only those workloads. Needs heaptrack, sqlite3, Debian's /usr/bin/python3, cc.
+# PROF_FLOOR=1 adds two columns that show the sampled mode's floor, as ratios to plain: off<N>, `prof run` with
+# the tracer and the CPU sampler off (PROF_MEMORY=0: the launch, the shim's pass-through and the finish), and
+# noop, the program with real/noop_interposer.c preloaded (malloc, free, calloc, realloc forwarded and nothing
+# else: what any LD_PRELOAD tool costs at the least). With one BUILD_DIR the columns stay an even six.
 set -eu
 rounds=${1:?usage: real_workloads.sh ROUNDS BUILD_DIR [BUILD_DIR...]}
 shift
@@ -33,6 +37,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -g -o "$work/live_blocks" "$here/real/live_blocks.c"
+floor=${PROF_FLOOR:-0}
+[ "$floor" = 1 ] && cc -O2 -shared -fPIC -o "$work/noop_interposer.so" "$here/real/noop_interposer.c" -ldl
 sample_bytes=524288
 
 # name|command, split into words (no shell between the tool and the program: heaptrack would trace the shell
@@ -72,7 +78,9 @@ for build in "$@"; do
   i=$((i + 1))
   columns="$columns prof$i"
   if "$build/bin/prof" run --help 2>&1 | grep -q -- --mem-sample; then columns="$columns sampled$i"; fi
+  if [ "$floor" = 1 ]; then columns="$columns off$i"; fi
 done
+if [ "$floor" = 1 ]; then columns="$columns noop"; fi
 
 # The build directory numbered $1 (1 = the first given).
 build_of() {
@@ -99,6 +107,11 @@ run_column() {
       measure "$name" "$column" "$(build_of "${column#sampled}")/bin/prof" run --mem-sample "$sample_bytes" \
         -o "$work/snap" -- "$@"
       rm -rf "$work/snap" ;;
+    off*)  # (in the environment of measure.py, not by env: an exec more would count)
+      (export PROF_MEMORY=0 && measure "$name" "$column" "$(build_of "${column#off}")/bin/prof" run \
+        -o "$work/snap" -- "$@") || exit 1
+      rm -rf "$work/snap" ;;
+    noop) (export LD_PRELOAD="$work/noop_interposer.so" && measure "$name" noop "$@") || exit 1 ;;
   esac
 }
 
@@ -132,7 +145,7 @@ printf "%-16s %-15s %-13s" workload plain heaptrack
 for c in $columns; do
   case $c in
     prof*) printf " %-15s %-12s" "$c" "adds/ht" ;;
-    sampled*) printf " %-15s %-12s" "$c" "/plain" ;;
+    sampled* | off* | noop) printf " %-15s %-12s" "$c" "/plain" ;;
   esac
 done
 echo
