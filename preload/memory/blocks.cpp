@@ -9,11 +9,16 @@ namespace prof::preload::memory::blocks {
 
 // Entries in all shards: read without a lock by may_hold() (sampled mode's frees of blocks never inserted).
 std::atomic<std::uint64_t> detail::g_entries{0};
+std::atomic<std::uint8_t> detail::g_filter[std::size_t{1} << detail::kFilterBits];
 
 namespace {
 
+using detail::bucket_of;
 using detail::g_entries;
+using detail::g_filter;
+using detail::mix;
 constexpr int kShards = 64;
+static_assert(detail::kFilterBits >= 6, "a bucket's shard is the hash's top 6 bits");
 constexpr std::uint64_t kFirstCapacity = 256;
 constexpr int kSizeBits = 39;  // blocks up to 512 GiB; a header flag, then the site index in 24 bits
 constexpr std::uint64_t kSizeMask = (std::uint64_t{1} << kSizeBits) - 1;
@@ -65,11 +70,6 @@ Block decode(std::uint64_t value) noexcept {
 // The slot holding `key`, or -1.
 std::int64_t slot_of(const Shard& shard, std::uintptr_t key, std::uint64_t hash) noexcept;
 
-std::uint64_t mix(std::uintptr_t pointer) noexcept {
-  std::uint64_t h = (static_cast<std::uint64_t>(pointer) >> 4) * 0x9E3779B97F4A7C15ull;
-  return h ^ (h >> 29);
-}
-
 Shard& shard_of(std::uint64_t hash) noexcept {
   return g_shards[hash >> 58];
 }
@@ -111,11 +111,11 @@ std::int64_t slot_of(const Shard& shard, std::uintptr_t key, std::uint64_t hash)
   }
 }
 
-// Without taking the lock: a block being freed or measured was inserted (if ever) by a thread whose
-// allocation happens before this call, so an empty shard cannot hold it. In sampled mode (heap_sampler.hpp)
-// nearly every free is of a block never inserted, and nearly every shard is empty.
-bool empty(const Shard& shard) noexcept {
-  return __atomic_load_n(&shard.used, __ATOMIC_RELAXED) == 0;
+// The bucket's count, under its shard's lock (so plain loads and stores, atomic for may_hold's readers).
+void count_in_bucket(std::uint64_t hash, int change) noexcept {
+  std::atomic<std::uint8_t>& count = g_filter[bucket_of(hash)];
+  const std::uint8_t now = count.load(std::memory_order_relaxed);
+  if (now != 0xFF) count.store(static_cast<std::uint8_t>(now + change), std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -131,6 +131,7 @@ bool insert(const void* pointer, const Block& block) noexcept {
     at = at + 1 == shard.capacity ? 0 : at + 1;
   if (!shard.entries[at].pointer) {
     ++shard.used;
+    count_in_bucket(hash, +1);
     g_entries.fetch_add(1, std::memory_order_relaxed);
   }
   shard.entries[at] = Entry{key, encode(block)};
@@ -141,7 +142,7 @@ bool find(const void* pointer, Block& block) noexcept {
   auto key = reinterpret_cast<std::uintptr_t>(pointer);
   std::uint64_t hash = mix(key);
   Shard& shard = shard_of(hash);
-  if (empty(shard)) return false;
+  if (!may_hold(pointer)) return false;
   ShardGuard guard(shard);
   std::int64_t at = slot_of(shard, key, hash);
   if (at < 0) return false;
@@ -153,7 +154,7 @@ bool remove(const void* pointer, Block& block) noexcept {
   auto key = reinterpret_cast<std::uintptr_t>(pointer);
   std::uint64_t hash = mix(key);
   Shard& shard = shard_of(hash);
-  if (empty(shard)) return false;
+  if (!may_hold(pointer)) return false;
   ShardGuard guard(shard);
   std::int64_t found = slot_of(shard, key, hash);
   if (found < 0) return false;
@@ -176,12 +177,9 @@ bool remove(const void* pointer, Block& block) noexcept {
   }
   shard.entries[hole] = Entry{0, 0};
   --shard.used;
+  count_in_bucket(hash, -1);
   g_entries.fetch_sub(1, std::memory_order_relaxed);
   return true;
-}
-
-bool detail::shard_may_hold(const void* pointer) noexcept {
-  return !empty(shard_of(mix(reinterpret_cast<std::uintptr_t>(pointer))));
 }
 
 std::uint64_t live_blocks() noexcept {

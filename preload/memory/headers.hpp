@@ -61,14 +61,10 @@ inline bool tagged(void* block) noexcept {
   return (tag & ~std::uint64_t{0xFFFF}) == detail::tag_of(block);
 }
 // Sampled mode (heap_sampler.hpp): false for a block that surely has no books (no header tag, not in the side
-// table), i.e. nearly every block the sampler left out: its free goes straight to the real allocator. Inline:
-// it runs on every such free.
+// table), i.e. nearly every block the sampler left out: its free goes straight to the real allocator. Inline
+// and without a call: it runs on every such free, in free's frameless common case.
 inline bool maybe_ours(void* block) noexcept {
   return tagged(block) || blocks::may_hold(block);
-}
-// The same answer without a call, when the side table is empty (nearly always): the free's common case.
-inline bool surely_not_ours(void* block) noexcept {
-  return blocks::detail::g_entries.load(std::memory_order_relaxed) == 0 && !tagged(block);
 }
 // A realloc that failed left the block as it was: back into the side table if it came from there.
 void put_back(void* block, const Books& books) noexcept;

@@ -199,7 +199,7 @@ PROF_SHIM_EXPORT void* malloc(std::size_t size) noexcept {
 
 PROF_SHIM_EXPORT void free(void* block) noexcept {
   if (!block || alloc::in_arena(block)) return;
-  if (alloc::resolved() && (!mem::active() || (sampler::on() && headers::surely_not_ours(block))))
+  if (alloc::resolved() && (!mem::active() || (sampler::on() && !headers::maybe_ours(block))))
     return alloc::detail::g_real.free(block);
   free_in_full(block);
 }
