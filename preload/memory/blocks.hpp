@@ -45,7 +45,8 @@ inline std::size_t bucket_of(std::uint64_t hash) noexcept {
 inline bool may_hold(const void* pointer) noexcept {
   using namespace detail;
   return g_entries.load(std::memory_order_relaxed) != 0 &&
-         g_filter[bucket_of(mix(reinterpret_cast<std::uintptr_t>(pointer)))].load(std::memory_order_relaxed) != 0;
+         g_filter[bucket_of(mix(reinterpret_cast<std::uintptr_t>(pointer)))].load(
+             std::memory_order_relaxed) != 0;
 }
 
 std::uint64_t live_blocks() noexcept;
