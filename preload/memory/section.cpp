@@ -91,6 +91,7 @@ bool add_address(std::uintptr_t address) noexcept {
 }
 
 void prepare_view() noexcept {
+  sites::flush_batches();  // the writing thread's own; others' are in flight, as their next events are
   release_view();
   g_view.module_count = modules::collect(g_view.modules);
   g_view.loaded_count = g_view.module_count;
@@ -213,8 +214,7 @@ struct Counts {
 };
 
 Counts counts_of(std::uint32_t index, const sites::Site& s) noexcept {
-  Counts exact{__atomic_load_n(&s.allocations, __ATOMIC_RELAXED),
-               __atomic_load_n(&s.live_blocks, __ATOMIC_RELAXED),
+  Counts exact{__atomic_load_n(&s.allocations, __ATOMIC_RELAXED), sites::live_blocks_of(s),
                __atomic_load_n(&s.temporary, __ATOMIC_RELAXED), 0};
   if (!heap_sampler::on()) return exact;
   heap_sampler::Estimates e = heap_sampler::estimates(index);
@@ -240,7 +240,7 @@ void write_summary(core::JsonWriter& out) noexcept {
     allocations += counts.allocations;
     bytes += __atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED);
     leaked += counts.live_blocks;
-    leaked_bytes += __atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED);
+    leaked_bytes += sites::live_bytes_of(s);
     temporary += counts.temporary;
     samples += counts.samples;
   }
@@ -283,7 +283,7 @@ void write_sites(core::JsonWriter& out) noexcept {
     out.value(__atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED));
     out.value(sites::bytes_at_peak(s));
     std::uint64_t live_blocks = counts.live_blocks;
-    std::uint64_t live_bytes = __atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED);
+    std::uint64_t live_bytes = sites::live_bytes_of(s);
     RuntimePool pools = runtime_pools(i);
     out.value(live_blocks - (pools.blocks < live_blocks ? pools.blocks : live_blocks));
     out.value(live_bytes - (pools.bytes < live_bytes ? pools.bytes : live_bytes));

@@ -1,6 +1,7 @@
 #pragma once
 // One site per unique allocating stack, with its counters. Stacks are found by the hash of their return
-// addresses in 64 shards, each with its own lock, so threads allocating from different places rarely meet.
+// addresses in 64 shards, each with its own lock, so threads allocating from different places rarely meet;
+// threads allocating from the same places hand their changes over in per-thread batches (sites.cpp).
 // Peak shares use epochs: each new global peak starts an epoch, at the first free after it (until then the
 // heap has only grown, and its current state is the peak); a site about to change in a newer epoch than its
 // last change first saves its live bytes as its bytes at the peak.
@@ -67,6 +68,20 @@ inline void prefetch(std::uint32_t index) noexcept;
 inline std::uint32_t* slots(const Site& site) noexcept;
 // The site's live bytes at the global peak.
 std::uint64_t bytes_at_peak(const Site& site) noexcept;
+// The calling thread's batched changes (sites.cpp) into the sites: before a snapshot. A site whose lock is
+// taken keeps its batch.
+void flush_batches() noexcept;
+// A site's live blocks and bytes as read by a snapshot while threads run: one thread's batched frees may
+// reach a site before another's batched allocations, and the counters then read below zero for a while.
+inline std::uint64_t not_below_zero(std::uint64_t counter) noexcept {
+  return static_cast<std::int64_t>(counter) < 0 ? 0 : counter;
+}
+inline std::uint64_t live_blocks_of(const Site& site) noexcept {
+  return not_below_zero(__atomic_load_n(&site.live_blocks, __ATOMIC_RELAXED));
+}
+inline std::uint64_t live_bytes_of(const Site& site) noexcept {
+  return not_below_zero(__atomic_load_n(&site.live_bytes, __ATOMIC_RELAXED));
+}
 
 // fork: every shard lock taken in prepare, released in parent and child; the child starts empty.
 void lock_all() noexcept;
