@@ -8,6 +8,7 @@
 #include "memory/heap_sampler.hpp"
 #include "memory/modules.hpp"
 #include "memory/pages.hpp"
+#include "memory/site_batches.hpp"
 #include "memory/sites.hpp"
 #include "memory/timeline.hpp"
 #include "memory/tracer.hpp"
@@ -35,6 +36,9 @@ struct View {
     std::uint64_t index;
   }* slots = nullptr;
   std::uint64_t slot_capacity = 0;
+  // Other threads' batches of site changes not handed over yet (site_batches.hpp), per site.
+  sites::Changes* batched = nullptr;
+  std::size_t batched_bytes = 0;
 };
 
 View g_view;
@@ -58,6 +62,8 @@ void unmap_slots() noexcept {
 }
 
 void release_view() noexcept {
+  if (g_view.batched) pages::unmap(g_view.batched, g_view.batched_bytes);
+  g_view.batched = nullptr;
   if (g_view.addresses) pages::unmap(g_view.addresses, g_view.address_bytes);
   g_view.addresses = nullptr;
   g_view.address_bytes = 0;
@@ -91,7 +97,7 @@ bool add_address(std::uintptr_t address) noexcept {
 }
 
 void prepare_view() noexcept {
-  sites::flush_batches();  // the writing thread's own; others' are in flight, as their next events are
+  site_batches::flush_current_thread();
   release_view();
   g_view.module_count = modules::collect(g_view.modules);
   g_view.loaded_count = g_view.module_count;
@@ -100,6 +106,9 @@ void prepare_view() noexcept {
   g_view.module_count += unloaded_modules::append(g_view.modules + g_view.module_count,
                                                   modules::kMaxModules - g_view.module_count);
   g_view.site_count = sites::count();
+  g_view.batched_bytes = sizeof(sites::Changes) * (g_view.site_count ? g_view.site_count : 1);
+  g_view.batched = static_cast<sites::Changes*>(pages::map(g_view.batched_bytes));
+  if (g_view.batched) site_batches::gather(g_view.batched, g_view.site_count);
   std::uint64_t frames = 0;
   for (std::uint32_t i = 0; i < g_view.site_count; ++i)
     frames += sites::site(i).depth;
@@ -213,9 +222,30 @@ struct Counts {
   std::uint64_t allocations, live_blocks, temporary, samples;
 };
 
+// A site's counters with the other threads' batches for it. The live ones read as zero while one thread's
+// batched frees are in before another's batched allocations.
+sites::Changes totals_of(std::uint32_t index, const sites::Site& s) noexcept {
+  sites::Changes t{__atomic_load_n(&s.allocations, __ATOMIC_RELAXED),
+                   __atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED),
+                   __atomic_load_n(&s.live_blocks, __ATOMIC_RELAXED),
+                   __atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED),
+                   __atomic_load_n(&s.temporary, __ATOMIC_RELAXED)};
+  if (g_view.batched && index < g_view.site_count) {
+    const sites::Changes& b = g_view.batched[index];
+    t.allocations += b.allocations;
+    t.allocated_bytes += b.allocated_bytes;
+    t.live_blocks += b.live_blocks;
+    t.live_bytes += b.live_bytes;
+    t.temporary += b.temporary;
+  }
+  t.live_blocks = sites::not_below_zero(t.live_blocks);
+  t.live_bytes = sites::not_below_zero(t.live_bytes);
+  return t;
+}
+
 Counts counts_of(std::uint32_t index, const sites::Site& s) noexcept {
-  Counts exact{__atomic_load_n(&s.allocations, __ATOMIC_RELAXED), sites::live_blocks_of(s),
-               __atomic_load_n(&s.temporary, __ATOMIC_RELAXED), 0};
+  const sites::Changes t = totals_of(index, s);
+  Counts exact{t.allocations, t.live_blocks, t.temporary, 0};
   if (!heap_sampler::on()) return exact;
   heap_sampler::Estimates e = heap_sampler::estimates(index);
   return Counts{e.allocations, e.live_allocations, e.temporary_allocations, exact.allocations};
@@ -238,9 +268,10 @@ void write_summary(core::JsonWriter& out) noexcept {
     const sites::Site& s = sites::site(i);
     Counts counts = counts_of(i, s);
     allocations += counts.allocations;
-    bytes += __atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED);
+    const sites::Changes t = totals_of(i, s);
+    bytes += t.allocated_bytes;
     leaked += counts.live_blocks;
-    leaked_bytes += sites::live_bytes_of(s);
+    leaked_bytes += t.live_bytes;
     temporary += counts.temporary;
     samples += counts.samples;
   }
@@ -278,12 +309,13 @@ void write_sites(core::JsonWriter& out) noexcept {
     const sites::Site& s = sites::site(i);
     out.begin_array();
     Counts counts = counts_of(i, s);
+    const sites::Changes t = totals_of(i, s);
     out.value(static_cast<std::uint64_t>(i));
     out.value(counts.allocations);
-    out.value(__atomic_load_n(&s.allocated_bytes, __ATOMIC_RELAXED));
+    out.value(t.allocated_bytes);
     out.value(sites::bytes_at_peak(s));
     std::uint64_t live_blocks = counts.live_blocks;
-    std::uint64_t live_bytes = sites::live_bytes_of(s);
+    std::uint64_t live_bytes = t.live_bytes;
     RuntimePool pools = runtime_pools(i);
     out.value(live_blocks - (pools.blocks < live_blocks ? pools.blocks : live_blocks));
     out.value(live_bytes - (pools.bytes < live_bytes ? pools.bytes : live_bytes));

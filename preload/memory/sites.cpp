@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "memory/pages.hpp"
+#include "memory/site_batches.hpp"
 #include "memory/spin_lock.hpp"
 
 namespace prof::preload::memory::sites {
@@ -80,27 +81,6 @@ thread_local bool tl_owner __attribute__((tls_model("initial-exec"))) = false;
 thread_local bool tl_exiting __attribute__((tls_model("initial-exec"))) = false;
 
 static_assert(kMaxFrames == std::uint64_t{1} << kFrameBits && kMaxDepth < (1 << (32 - kFrameBits)));
-
-// With other threads, a thread's changes to the sites it met last go into batches of its own and reach the
-// sites (under their shards' locks) every kBatchEvents events, when the net live bytes pass kBatchLiveBytes,
-// when another site needs the batch, at the thread's end and before a snapshot. Eight threads allocating
-// from three sites shared three locks and three lines at every event: 72 ns an event against 17 ns for one
-// thread, and several times that when the host preempted a thread holding a lock. A site's figures lag by
-// the batches in flight: its share of the peak by less than kBatchLiveBytes per thread and batch.
-struct Batch {
-  std::uint32_t site = kNoSite;
-  std::uint32_t events = 0;
-  std::uint64_t allocations = 0;
-  std::uint64_t allocated_bytes = 0;
-  std::uint64_t live_blocks = 0;  // a difference: wraps below zero, as the sites' own counters add it
-  std::uint64_t live_bytes = 0;
-  std::uint64_t temporary = 0;
-};
-constexpr int kBatches = 4;
-constexpr std::uint32_t kBatchEvents = 64;
-constexpr std::int64_t kBatchLiveBytes = 16 << 10;
-thread_local Batch tl_batches[kBatches] __attribute__((tls_model("initial-exec")));
-thread_local std::uint32_t tl_next_batch __attribute__((tls_model("initial-exec"))) = 0;
 
 // Each frame is multiplied on its own, so the products run in parallel instead of one long dependency
 // chain; a collision costs only a comparison, since stacks are always compared in full.
@@ -243,12 +223,10 @@ void apply_others(std::int64_t delta) noexcept {
   if (delta > 0) raise_peak(others + g_owner_live.load(std::memory_order_relaxed));
 }
 
-void flush_batches_at_exit() noexcept;
-
 // Thread exit: what the thread still holds back goes to the sites and the shared counter.
 void flush_at_exit(void*) noexcept {
   tl_exiting = true;
-  flush_batches_at_exit();
+  site_batches::end_thread();
   std::int64_t pending = tl_pending;
   tl_pending = 0;
   if (pending) apply_others(pending);
@@ -317,51 +295,6 @@ SpinLock& lock_of(const Site& s) noexcept {
   return g_shards[s.hash & (kShards - 1)].lock;
 }
 
-void apply(Site& s, const Batch& b) noexcept {
-  save_peak_share(s);
-  bump(s.allocations, b.allocations);
-  bump(s.allocated_bytes, b.allocated_bytes);
-  bump(s.live_blocks, b.live_blocks);
-  bump(s.live_bytes, b.live_bytes);
-  bump(s.temporary, b.temporary);
-}
-
-void flush(Batch& b) noexcept {
-  if (b.site == kNoSite) return;
-  Site& s = g_sites[b.site];
-  {
-    SpinGuard guard(lock_of(s));
-    apply(s, b);
-  }
-  b = Batch{};
-}
-
-void flush_batches_at_exit() noexcept {
-  for (Batch& b : tl_batches)
-    flush(b);
-}
-
-// Whether this change goes into a batch: only while the process has other threads (a single-threaded one
-// takes no lock anyway, and stays exact at every event) and the thread is not ending.
-bool batching() noexcept {
-  return !alone() && !tl_exiting;
-}
-
-// The thread's batch for `index`: the one it has, else an empty one or the oldest, flushed.
-Batch& batch_for(std::uint32_t index) noexcept {
-  for (Batch& b : tl_batches)
-    if (b.site == index) return b;
-  Batch& b = tl_batches[tl_next_batch++ % kBatches];
-  flush(b);
-  b.site = index;
-  return b;
-}
-
-void close_if_full(Batch& b) noexcept {
-  const auto net = static_cast<std::int64_t>(b.live_bytes);
-  if (++b.events >= kBatchEvents || net >= kBatchLiveBytes || net <= -kBatchLiveBytes) flush(b);
-}
-
 }  // namespace
 
 std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::uint64_t size) noexcept {
@@ -381,13 +314,8 @@ std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::ui
 
 void record_allocation_at(std::uint32_t index, std::uint64_t size) noexcept {
   Site& s = g_sites[index];
-  if (batching()) {
-    Batch& b = batch_for(index);
-    b.allocations += 1;
-    b.allocated_bytes += size;
-    b.live_blocks += 1;
-    b.live_bytes += size;
-    close_if_full(b);
+  if (!tl_exiting && site_batches::on()) {
+    site_batches::add(index, Changes{1, size, 1, size, 0});
   } else {
     SharedGuard guard(lock_of(s));
     count_allocation(s, size);
@@ -403,12 +331,8 @@ void record_free(std::uint32_t index, std::uint64_t size, bool temporary) noexce
     g_peak_ticks.store(core::clock::now_ticks(), std::memory_order_relaxed);
   }
   Site& s = g_sites[index];
-  if (batching()) {
-    Batch& b = batch_for(index);
-    b.live_blocks -= 1;
-    b.live_bytes -= size;
-    b.temporary += temporary ? 1 : 0;
-    close_if_full(b);
+  if (!tl_exiting && site_batches::on()) {
+    site_batches::add(index, Changes{0, 0, std::uint64_t(-1), std::uint64_t{0} - size, temporary ? 1u : 0u});
   } else {
     SharedGuard guard(lock_of(s));
     save_peak_share(s);
@@ -419,18 +343,21 @@ void record_free(std::uint32_t index, std::uint64_t size, bool temporary) noexce
   change_live(-static_cast<std::int64_t>(size));
 }
 
-void flush_batches() noexcept {
-  for (Batch& b : tl_batches) {
-    if (b.site == kNoSite) continue;
-    // Try only: the thread may hold that lock already (a snapshot written from a fatal signal); its batch
-    // then counts as in flight.
-    Site& s = g_sites[b.site];
-    SpinLock& lock = lock_of(s);
-    if (!lock.try_lock()) continue;
-    apply(s, b);
-    lock.unlock();
-    b = Batch{};
-  }
+bool apply(std::uint32_t index, const Changes& changes, bool wait) noexcept {
+  Site& s = g_sites[index];
+  SpinLock& lock = lock_of(s);
+  if (wait)
+    lock.lock();
+  else if (!lock.try_lock())
+    return false;
+  save_peak_share(s);
+  bump(s.allocations, changes.allocations);
+  bump(s.allocated_bytes, changes.allocated_bytes);
+  bump(s.live_blocks, changes.live_blocks);
+  bump(s.live_bytes, changes.live_bytes);
+  bump(s.temporary, changes.temporary);
+  lock.unlock();
+  return true;
 }
 
 void restore_free(std::uint32_t index, std::uint64_t size) noexcept {
@@ -462,7 +389,7 @@ std::uint64_t bytes_at_peak(const Site& s) noexcept {
   std::uint64_t epoch = g_epoch.load(std::memory_order_acquire);
   // An open peak is the current state.
   if (g_peak_open.load(std::memory_order_acquire) || __atomic_load_n(&s.peak_epoch, __ATOMIC_RELAXED) < epoch)
-    return live_bytes_of(s);
+    return not_below_zero(__atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED));
   return not_below_zero(__atomic_load_n(&s.peak_bytes, __ATOMIC_RELAXED));
 }
 
@@ -500,8 +427,7 @@ void reset() noexcept {
   tl_counted = false;
   tl_owner = false;
   tl_pending = 0;
-  for (Batch& b : tl_batches)  // the parent's, copied with the forking thread
-    b = Batch{};
+  site_batches::reset();
   g_peak.store(0, std::memory_order_relaxed);
   g_epoch.store(0, std::memory_order_relaxed);
   g_peak_ticks.store(0, std::memory_order_relaxed);

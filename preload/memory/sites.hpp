@@ -1,7 +1,7 @@
 #pragma once
 // One site per unique allocating stack, with its counters. Stacks are found by the hash of their return
 // addresses in 64 shards, each with its own lock, so threads allocating from different places rarely meet;
-// threads allocating from the same places hand their changes over in per-thread batches (sites.cpp).
+// threads allocating from the same places hand their changes over in per-thread batches (site_batches.hpp).
 // Peak shares use epochs: each new global peak starts an epoch, at the first free after it (until then the
 // heap has only grown, and its current state is the peak); a site about to change in a newer epoch than its
 // last change first saves its live bytes as its bytes at the peak.
@@ -68,19 +68,20 @@ inline void prefetch(std::uint32_t index) noexcept;
 inline std::uint32_t* slots(const Site& site) noexcept;
 // The site's live bytes at the global peak.
 std::uint64_t bytes_at_peak(const Site& site) noexcept;
-// The calling thread's batched changes (sites.cpp) into the sites: before a snapshot. A site whose lock is
-// taken keeps its batch.
-void flush_batches() noexcept;
-// A site's live blocks and bytes as read by a snapshot while threads run: one thread's batched frees may
-// reach a site before another's batched allocations, and the counters then read below zero for a while.
+// Changes to a site's counters, handed over at once (site_batches.hpp). Differences wrap below zero.
+struct Changes {
+  std::uint64_t allocations;
+  std::uint64_t allocated_bytes;
+  std::uint64_t live_blocks;
+  std::uint64_t live_bytes;
+  std::uint64_t temporary;
+};
+// Adds them to the site under its shard's lock: waiting for it, or only if it is free (false otherwise).
+bool apply(std::uint32_t index, const Changes& changes, bool wait) noexcept;
+// A live counter as a snapshot reads it while threads run: one thread's batched frees may reach a site before
+// another's batched allocations, and the counter then reads below zero for a while.
 inline std::uint64_t not_below_zero(std::uint64_t counter) noexcept {
   return static_cast<std::int64_t>(counter) < 0 ? 0 : counter;
-}
-inline std::uint64_t live_blocks_of(const Site& site) noexcept {
-  return not_below_zero(__atomic_load_n(&site.live_blocks, __ATOMIC_RELAXED));
-}
-inline std::uint64_t live_bytes_of(const Site& site) noexcept {
-  return not_below_zero(__atomic_load_n(&site.live_bytes, __ATOMIC_RELAXED));
 }
 
 // fork: every shard lock taken in prepare, released in parent and child; the child starts empty.

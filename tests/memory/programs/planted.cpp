@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -196,6 +197,26 @@ int main(int argc, char** argv) {
       t.join();
     for (void* p : kept)
       free(p);
+    return 0;
+  }
+  if (std::strcmp(mode, "threads_left_running") == 0) {
+    // Four threads each keep 10 blocks of their own and free 250 of the main thread's 1000, then wait
+    // forever: the process ends without joining them, as with an OpenMP team or a pool left running.
+    static void* kept[1000];
+    static void* own[4][10];
+    plant_shared(1000, kept);
+    static std::atomic<int> done{0};
+    for (int t = 0; t < 4; ++t)
+      std::thread([t] {
+        plant_shared(10, own[t]);
+        for (int i = 0; i < 250; ++i)
+          free(kept[t * 250 + i]);
+        done.fetch_add(1);
+        for (;;)
+          pause();
+      }).detach();
+    while (done.load() < 4)
+      std::this_thread::yield();
     return 0;
   }
   if (std::strcmp(mode, "fork") == 0) {
