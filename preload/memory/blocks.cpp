@@ -111,6 +111,12 @@ std::int64_t slot_of(const Shard& shard, std::uintptr_t key, std::uint64_t hash)
   }
 }
 
+// Without the lock: a block being freed or measured was inserted (if ever) by a thread whose allocation
+// happens before this call, so an empty bucket cannot hold it.
+bool bucket_empty(std::uint64_t hash) noexcept {
+  return g_filter[bucket_of(hash)].load(std::memory_order_relaxed) == 0;
+}
+
 // The bucket's count, under its shard's lock (so plain loads and stores, atomic for may_hold's readers).
 void count_in_bucket(std::uint64_t hash, int change) noexcept {
   std::atomic<std::uint8_t>& count = g_filter[bucket_of(hash)];
@@ -141,8 +147,8 @@ bool insert(const void* pointer, const Block& block) noexcept {
 bool find(const void* pointer, Block& block) noexcept {
   auto key = reinterpret_cast<std::uintptr_t>(pointer);
   std::uint64_t hash = mix(key);
+  if (bucket_empty(hash)) return false;
   Shard& shard = shard_of(hash);
-  if (!may_hold(pointer)) return false;
   ShardGuard guard(shard);
   std::int64_t at = slot_of(shard, key, hash);
   if (at < 0) return false;
@@ -153,8 +159,8 @@ bool find(const void* pointer, Block& block) noexcept {
 bool remove(const void* pointer, Block& block) noexcept {
   auto key = reinterpret_cast<std::uintptr_t>(pointer);
   std::uint64_t hash = mix(key);
+  if (bucket_empty(hash)) return false;
   Shard& shard = shard_of(hash);
-  if (!may_hold(pointer)) return false;
   ShardGuard guard(shard);
   std::int64_t found = slot_of(shard, key, hash);
   if (found < 0) return false;
