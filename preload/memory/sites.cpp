@@ -14,6 +14,7 @@ namespace prof::preload::memory::sites {
 // Defined here, declared in sites.hpp for its inline readers.
 namespace detail {
 Site* g_sites = nullptr;
+std::uint64_t* g_peak_bytes = nullptr;
 std::uintptr_t* g_frames = nullptr;
 std::uint32_t* g_slots = nullptr;
 std::atomic<std::uint32_t> g_site_count{0};
@@ -30,6 +31,7 @@ namespace {
 
 using detail::g_frames;
 using detail::g_others_live;
+using detail::g_peak_bytes;
 using detail::g_owner_live;
 using detail::g_site_count;
 using detail::g_sites;
@@ -39,6 +41,7 @@ constexpr int kShards = 64;
 constexpr std::uint32_t kMaxSites = 1u << 18;
 constexpr std::uint64_t kMaxFrames = 1u << 23;  // kFrameBits
 constexpr std::uint32_t kFirstSlots = 64;
+constexpr std::size_t kSiteBytes = sizeof(Site) + sizeof(std::uint64_t);  // with its peak bytes
 
 // Open addressing: each slot holds what telling stacks apart needs, so that a probe reads no site. With 100
 // 000 sites and more, the slot, the site and the frames are a cache miss each; the slot names the frames, so
@@ -177,10 +180,10 @@ std::uint32_t find_or_add(Shard& shard, std::uint64_t hash, const std::uintptr_t
     if (index >= kMaxSites) return kNoSite;
   } while (!g_site_count.compare_exchange_weak(index, index + 1, std::memory_order_relaxed));
   std::memcpy(g_frames + first, frames, sizeof(std::uintptr_t) * depth);
-  pages::note_touched(static_cast<std::int64_t>(sizeof(Site) + (sizeof(std::uintptr_t) + 4) * depth));
+  pages::note_touched(static_cast<std::int64_t>(kSiteBytes + (sizeof(std::uintptr_t) + 4) * depth));
   Site& s = g_sites[index];
-  s.hash = hash;
-  s.depth = static_cast<std::uint32_t>(depth);
+  s.depth = static_cast<std::uint16_t>(depth);
+  s.shard = static_cast<std::uint16_t>(hash & (kShards - 1));
   s.first_frame = static_cast<std::uint32_t>(first);
   __atomic_store_n(&s.replay, 0u, __ATOMIC_RELAXED);
   __atomic_store_n(&s.next, kNoSite, __ATOMIC_RELAXED);
@@ -195,7 +198,7 @@ std::uint32_t find_or_add(Shard& shard, std::uint64_t hash, const std::uintptr_t
 void save_peak_share(Site& s) noexcept {
   std::uint64_t epoch = g_epoch.load(std::memory_order_acquire);
   if (s.peak_epoch < epoch) {
-    __atomic_store_n(&s.peak_bytes, s.live_bytes, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_peak_bytes[&s - g_sites], s.live_bytes, __ATOMIC_RELAXED);
     __atomic_store_n(&s.peak_epoch, epoch, __ATOMIC_RELAXED);
   }
 }
@@ -274,10 +277,11 @@ bool init() noexcept {
   if (g_sites) return true;
   g_exit_key_made = pthread_key_create(&g_exit_key, flush_at_exit) == 0;
   g_sites = static_cast<Site*>(pages::reserve_large(sizeof(Site) * kMaxSites));
+  g_peak_bytes = static_cast<std::uint64_t*>(pages::reserve(sizeof(std::uint64_t) * kMaxSites));
   g_frames = static_cast<std::uintptr_t*>(pages::reserve_large(sizeof(std::uintptr_t) * kMaxFrames));
   g_slots = static_cast<std::uint32_t*>(pages::reserve_large(sizeof(std::uint32_t) * kMaxFrames));
   g_slot_room = static_cast<char*>(pages::reserve_large(kSlotRoomBytes));  // optional: pages::map otherwise
-  return g_sites && g_frames && g_slots;
+  return g_sites && g_peak_bytes && g_frames && g_slots;
 }
 
 namespace {
@@ -292,7 +296,7 @@ void count_allocation(Site& s, std::uint64_t size) noexcept {
 }
 
 SpinLock& lock_of(const Site& s) noexcept {
-  return g_shards[s.hash & (kShards - 1)].lock;
+  return g_shards[s.shard].lock;
 }
 
 }  // namespace
@@ -390,7 +394,7 @@ std::uint64_t bytes_at_peak(const Site& s) noexcept {
   // An open peak is the current state.
   if (g_peak_open.load(std::memory_order_acquire) || __atomic_load_n(&s.peak_epoch, __ATOMIC_RELAXED) < epoch)
     return not_below_zero(__atomic_load_n(&s.live_bytes, __ATOMIC_RELAXED));
-  return not_below_zero(__atomic_load_n(&s.peak_bytes, __ATOMIC_RELAXED));
+  return not_below_zero(__atomic_load_n(&g_peak_bytes[&s - g_sites], __ATOMIC_RELAXED));
 }
 
 void lock_all() noexcept {
@@ -405,8 +409,9 @@ void reset() noexcept {
   std::uint32_t sites = g_site_count.load(std::memory_order_relaxed);
   std::uint64_t frames = g_frames_used.load(std::memory_order_relaxed);
   pages::note_touched(
-      -static_cast<std::int64_t>(sizeof(Site) * sites + (sizeof(std::uintptr_t) + 4) * frames));
+      -static_cast<std::int64_t>(kSiteBytes * sites + (sizeof(std::uintptr_t) + 4) * frames));
   pages::discard(g_sites, sizeof(Site) * kMaxSites);
+  pages::discard(g_peak_bytes, sizeof(std::uint64_t) * kMaxSites);
   pages::discard(g_frames, sizeof(std::uintptr_t) * kMaxFrames);
   pages::discard(g_slots, sizeof(std::uint32_t) * kMaxFrames);
   g_slot_room_used.store(0, std::memory_order_relaxed);

@@ -15,10 +15,12 @@ namespace prof::preload::memory::sites {
 constexpr int kMaxDepth = 256;
 constexpr std::uint32_t kNoSite = 0xFFFFFFFF;
 
-// A cache line each: threads counting on different sites never share a line.
+// A cache line each: threads counting on different sites never share a line, and a program with 100 000
+// sites or more (each a cache miss in random order) pays one line per site, not two. Its live bytes at the
+// peak are written once per peak at most, and live in their own array (detail::g_peak_bytes).
 struct alignas(64) Site {
-  std::uint64_t hash;
-  std::uint32_t depth;
+  std::uint16_t depth;
+  std::uint16_t shard;        // of the probe tables (sites.cpp), whose lock guards the counters
   std::uint32_t first_frame;  // index into the frame store (and the slot store)
   // Whether the stack cache may replay this stack and for which of its generations (stack_cache.cpp); 0 when
   // not yet known. Read and written with atomics: any thread that meets the stack may fill it in.
@@ -31,10 +33,10 @@ struct alignas(64) Site {
   std::uint64_t allocated_bytes;
   std::uint64_t live_blocks;
   std::uint64_t live_bytes;
-  std::uint64_t peak_bytes;  // valid when peak_epoch == the global epoch, else live_bytes is
-  std::uint64_t peak_epoch;
   std::uint64_t temporary;
+  std::uint64_t peak_epoch;  // the site's entry in g_peak_bytes is valid when this is the global epoch
 };
+static_assert(sizeof(Site) == 64);
 
 // Maps the reservations; false if the kernel refused (the tracer then stays off).
 bool init() noexcept;
@@ -91,6 +93,7 @@ void reset() noexcept;
 
 namespace detail {
 extern Site* g_sites;
+extern std::uint64_t* g_peak_bytes;  // per site: its live bytes at the peak (Site::peak_epoch)
 extern std::uintptr_t* g_frames;
 extern std::uint32_t* g_slots;
 extern std::atomic<std::uint32_t> g_site_count;

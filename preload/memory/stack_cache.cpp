@@ -287,10 +287,13 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
   std::int32_t trust = 0;
   for (int way = 0; way < kWays; ++way)
     if (same_key(set[way], caller)) {
-      // What came after the key's newest site this time: the guess for next time.
-      if (set[way].site != site && set[way].site < sites::count())
-        __atomic_store_n(&const_cast<sites::Site&>(sites::site(set[way].site)).next, site, __ATOMIC_RELAXED);
       trust = set[way].trust;
+      // What came after the key's newest site this time: the guess for next time. Not for a key whose
+      // guesses fail, unless find() will try one at its next miss: in a program that does not repeat
+      // itself, the store is a cache miss on another site for nothing.
+      bool tried_next = trust >= 0 || (cache->misses + 1) % kRetry == 0;
+      if (tried_next && set[way].site != site && set[way].site < sites::count())
+        __atomic_store_n(&const_cast<sites::Site&>(sites::site(set[way].site)).next, site, __ATOMIC_RELAXED);
       break;
     }
   put_first(set, caller, site, frames, depth, trust);
