@@ -31,8 +31,8 @@ namespace {
 
 using detail::g_frames;
 using detail::g_others_live;
-using detail::g_peak_bytes;
 using detail::g_owner_live;
+using detail::g_peak_bytes;
 using detail::g_site_count;
 using detail::g_sites;
 using detail::g_slots;
@@ -408,8 +408,7 @@ void unlock_all() noexcept {
 void reset() noexcept {
   std::uint32_t sites = g_site_count.load(std::memory_order_relaxed);
   std::uint64_t frames = g_frames_used.load(std::memory_order_relaxed);
-  pages::note_touched(
-      -static_cast<std::int64_t>(kSiteBytes * sites + (sizeof(std::uintptr_t) + 4) * frames));
+  pages::note_touched(-static_cast<std::int64_t>(kSiteBytes * sites + (sizeof(std::uintptr_t) + 4) * frames));
   pages::discard(g_sites, sizeof(Site) * kMaxSites);
   pages::discard(g_peak_bytes, sizeof(std::uint64_t) * kMaxSites);
   pages::discard(g_frames, sizeof(std::uintptr_t) * kMaxFrames);
