@@ -18,6 +18,7 @@ extern "C" const void* _Unwind_Find_FDE(void* pc, EhBases* bases);
 
 namespace {
 
+constexpr int kRbp = 6;
 constexpr int kRsp = 7;
 constexpr int kReturnAddress = 16;
 constexpr int kMaxRemembered = 8;
@@ -178,6 +179,9 @@ struct State {
   // Where the return address lives: an offset from the CFA, undefined, or something else.
   enum class Return : std::uint8_t { kDefault, kOffset, kUndefined, kOther } ra = Return::kDefault;
   std::int64_t ra_offset = 0;
+  // Where the caller's rbp lives: kDefault (the same value), an offset from the CFA, or something else.
+  Return base = Return::kDefault;
+  std::int64_t base_offset = 0;
 };
 
 // Runs the instructions in [in) and updates `state` up to the row containing `target`. False when an
@@ -187,9 +191,22 @@ bool run(Reader in, const Cie& cie, std::uintptr_t target, std::uintptr_t& locat
   State remembered[kMaxRemembered];
   int depth = 0;
   auto set_register_rule = [&](std::uint64_t reg, State::Return rule, std::int64_t offset) {
-    if (reg != kReturnAddress) return;
-    state.ra = rule;
-    state.ra_offset = offset;
+    if (reg == kReturnAddress) {
+      state.ra = rule;
+      state.ra_offset = offset;
+    } else if (reg == kRbp) {
+      state.base = rule;
+      state.base_offset = offset;
+    }
+  };
+  auto restore = [&](std::uint64_t reg) {
+    if (reg == kReturnAddress) {
+      state.ra = initial.ra;
+      state.ra_offset = initial.ra_offset;
+    } else if (reg == kRbp) {
+      state.base = initial.base;
+      state.base_offset = initial.base_offset;
+    }
   };
   while (!in.done()) {
     std::uint8_t op = in.byte();
@@ -201,10 +218,7 @@ bool run(Reader in, const Cie& cie, std::uintptr_t target, std::uintptr_t& locat
     } else if (high == 0x80) {
       set_register_rule(low, State::Return::kOffset, static_cast<std::int64_t>(in.uleb()) * cie.data_align);
     } else if (high == 0xC0) {
-      if (low == kReturnAddress) {
-        state.ra = initial.ra;
-        state.ra_offset = initial.ra_offset;
-      }
+      restore(low);
     } else {
       switch (op) {
         case 0x00:
@@ -224,19 +238,17 @@ bool run(Reader in, const Cie& cie, std::uintptr_t target, std::uintptr_t& locat
                             static_cast<std::int64_t>(in.uleb()) * cie.data_align);
           break;
         }
-        case 0x06: {  // restore_extended
-          if (in.uleb() == kReturnAddress) {
-            state.ra = initial.ra;
-            state.ra_offset = initial.ra_offset;
-          }
+        case 0x06:  // restore_extended
+          restore(in.uleb());
           break;
-        }
         case 0x07:
           set_register_rule(in.uleb(), State::Return::kUndefined, 0);
           break;
-        case 0x08:
-          set_register_rule(in.uleb(), State::Return::kOther, 0);
-          break;      // same_value
+        case 0x08: {  // same_value: for rbp, as if never saved; the return address would be lost
+          std::uint64_t reg = in.uleb();
+          set_register_rule(reg, reg == kRbp ? State::Return::kDefault : State::Return::kOther, 0);
+          break;
+        }
         case 0x09: {  // register
           std::uint64_t reg = in.uleb();
           in.uleb();
@@ -358,10 +370,17 @@ Rule at_return_address(std::uintptr_t return_address) noexcept {
     rule.kind = Kind::kOutermost;
     return rule;
   }
-  if (state.cfa_expression || state.cfa_register != kRsp) return rule;
+  if (state.cfa_expression || (state.cfa_register != kRsp && state.cfa_register != kRbp)) return rule;
   if (state.ra != State::Return::kOffset || state.ra_offset != -8) return rule;
   if (state.cfa_offset < 8 || state.cfa_offset > (std::int64_t{1} << 30)) return rule;
-  rule.kind = Kind::kStackPointer;
+  if (state.base == State::Return::kDefault) {
+    rule.base = SavedBase::kSame;
+  } else if (state.base == State::Return::kOffset && state.base_offset < 0 &&
+             state.base_offset >= -(std::int64_t{1} << 30) && state.base_offset % 8 == 0) {
+    rule.base = SavedBase::kAt;
+    rule.base_offset = static_cast<std::int32_t>(state.base_offset);
+  }
+  rule.kind = state.cfa_register == kRsp ? Kind::kStackPointer : Kind::kFramePointer;
   rule.cfa_offset = static_cast<std::int32_t>(state.cfa_offset);
   return rule;
 }

@@ -17,6 +17,7 @@ Site* g_sites = nullptr;
 std::uint64_t* g_peak_bytes = nullptr;
 std::uintptr_t* g_frames = nullptr;
 std::uint32_t* g_slots = nullptr;
+std::uint64_t* g_bases = nullptr;
 std::atomic<std::uint32_t> g_site_count{0};
 // The live heap in two counters. The first thread that allocates owns the first: it alone writes it, with a
 // plain store, and is exact at every event (a single-threaded program pays no atomic read-modify-write for
@@ -63,6 +64,7 @@ struct alignas(64) Shard {
 
 Shard g_shards[kShards];
 std::atomic<std::uint64_t> g_frames_used{0};
+std::atomic<std::uint64_t> g_bases_used{0};  // frames whose bases the stack cache wrote
 
 constexpr std::int64_t kBatch = 64 << 10;
 
@@ -280,8 +282,9 @@ bool init() noexcept {
   g_peak_bytes = static_cast<std::uint64_t*>(pages::reserve(sizeof(std::uint64_t) * kMaxSites));
   g_frames = static_cast<std::uintptr_t*>(pages::reserve_large(sizeof(std::uintptr_t) * kMaxFrames));
   g_slots = static_cast<std::uint32_t*>(pages::reserve_large(sizeof(std::uint32_t) * kMaxFrames));
+  detail::g_bases = static_cast<std::uint64_t*>(pages::reserve(sizeof(std::uint64_t) * kMaxFrames));
   g_slot_room = static_cast<char*>(pages::reserve_large(kSlotRoomBytes));  // optional: pages::map otherwise
-  return g_sites && g_peak_bytes && g_frames && g_slots;
+  return g_sites && g_peak_bytes && g_frames && g_slots && detail::g_bases;
 }
 
 namespace {
@@ -385,6 +388,11 @@ std::uint64_t peak_ticks() noexcept {
   return g_peak_ticks.load(std::memory_order_relaxed);
 }
 
+void note_bases(int depth) noexcept {
+  g_bases_used.fetch_add(static_cast<std::uint64_t>(depth), std::memory_order_relaxed);
+  pages::note_touched(static_cast<std::int64_t>(sizeof(std::uint64_t)) * depth);
+}
+
 std::uint64_t frames_used() noexcept {
   return g_frames_used.load(std::memory_order_relaxed);
 }
@@ -413,6 +421,9 @@ void reset() noexcept {
   pages::discard(g_peak_bytes, sizeof(std::uint64_t) * kMaxSites);
   pages::discard(g_frames, sizeof(std::uintptr_t) * kMaxFrames);
   pages::discard(g_slots, sizeof(std::uint32_t) * kMaxFrames);
+  pages::note_touched(-static_cast<std::int64_t>(sizeof(std::uint64_t) *
+                                                 g_bases_used.exchange(0, std::memory_order_relaxed)));
+  pages::discard(detail::g_bases, sizeof(std::uint64_t) * kMaxFrames);
   g_slot_room_used.store(0, std::memory_order_relaxed);
   pages::note_touched(-static_cast<std::int64_t>(g_slot_room_counted.exchange(0, std::memory_order_relaxed)));
   pages::discard(g_slot_room, kSlotRoomBytes);

@@ -68,6 +68,11 @@ std::uint64_t frames_used() noexcept;
 inline void prefetch(std::uint32_t index) noexcept;
 // The stack cache's slot store: one 32-bit word per frame of the site, beside its frames.
 inline std::uint32_t* slots(const Site& site) noexcept;
+// The stack cache's frame bases, beside them: one 64-bit word per frame, written and read only for sites with
+// frames that compute their CFA from rbp (stack_cache.cpp). Reserved, touched only where used.
+inline std::uint64_t* bases(const Site& site) noexcept;
+// Counts a site's bases as the tracer's memory, once, when first written.
+void note_bases(int depth) noexcept;
 // The site's live bytes at the global peak.
 std::uint64_t bytes_at_peak(const Site& site) noexcept;
 // Changes to a site's counters, handed over at once (site_batches.hpp). Differences wrap below zero.
@@ -96,6 +101,7 @@ extern Site* g_sites;
 extern std::uint64_t* g_peak_bytes;  // per site: its live bytes at the peak (Site::peak_epoch)
 extern std::uintptr_t* g_frames;
 extern std::uint32_t* g_slots;
+extern std::uint64_t* g_bases;
 extern std::atomic<std::uint32_t> g_site_count;
 extern std::atomic<std::int64_t> g_owner_live;
 extern std::atomic<std::int64_t> g_others_live;
@@ -117,6 +123,9 @@ inline const std::uintptr_t* frames(const Site& s) noexcept {
 }
 inline std::uint32_t* slots(const Site& s) noexcept {
   return detail::g_slots + s.first_frame;
+}
+inline std::uint64_t* bases(const Site& s) noexcept {
+  return detail::g_bases + s.first_frame;
 }
 inline void prefetch(std::uint32_t index) noexcept {
   __builtin_prefetch(detail::g_sites + index, 1);

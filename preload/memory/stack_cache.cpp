@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 
 #include "memory/frame_rules.hpp"
@@ -67,10 +68,21 @@ pthread_key_t g_exit_key;
 bool g_exit_key_made = false;
 
 // A site's replay word (sites::Site::replay): the generation it was judged in, plus one, shifted; the low bit
-// says whether it may be replayed. 0: not judged yet.
+// says whether it may be replayed, the next whether some of its frames compute their CFA from rbp (their
+// checks are then in sites::bases). 0: not judged yet.
 constexpr std::uint32_t kReplayable = 1;
+constexpr std::uint32_t kFrameBases = 2;
 std::uint32_t judged(std::uint32_t generation) noexcept {
-  return (generation + 1) << 1;
+  return (generation + 1) << 2;
+}
+
+// A frame's word in sites::bases: the offset from the caller's CFA of the stack slot its rbp was read from
+// (or kInitialBase: the caller's own rbp, never saved on the way) in the high half, the rbp it must hold
+// there, as an offset from the caller's CFA, in the low half. kNoBase: a frame of the stack pointer.
+constexpr std::uint32_t kNoBase = 0xFFFFFFFFu;
+constexpr std::uint32_t kInitialBase = 0xFFFFFFFEu;
+std::uint64_t base_word(std::uint32_t at, std::int32_t expected) noexcept {
+  return std::uint64_t{at} << 32 | static_cast<std::uint32_t>(expected);
 }
 
 // Thread exit (pthread key destructor): the cache goes back to the kernel. A thread that ends without
@@ -126,18 +138,99 @@ bool same_key(const Entry& e, const Caller& caller) noexcept {
   return e.return_address == caller.return_address && e.cfa == caller.cfa && e.entry == caller.entry;
 }
 
+// A walk's position: the stack pointer at the current frame's call (its callee's CFA) and, where known, the
+// current frame's rbp. `base` is kInitial until a frame restores rbp: it is then still the value the
+// interposed function's caller had, found only if a frame needs it (base_at_caller).
+struct Position {
+  std::uintptr_t stack_pointer;
+  std::uintptr_t rbp;
+  enum class Base : std::uint8_t { kInitial, kKnown, kLost } base;
+};
+
+// One frame outwards by `rule`, the current frame's: its CFA, then the caller's rbp. False when the rule
+// allows no such step, rbp is needed but not known, or a read would leave [low, end).
+bool step(const frame_rules::Rule& rule, Position& at, std::uintptr_t low, std::uintptr_t end,
+          std::uintptr_t& cfa) noexcept {
+  if (rule.kind == frame_rules::Kind::kStackPointer)
+    cfa = at.stack_pointer + static_cast<std::uintptr_t>(rule.cfa_offset);
+  else if (rule.kind == frame_rules::Kind::kFramePointer && at.base == Position::Base::kKnown)
+    cfa = at.rbp + static_cast<std::uintptr_t>(rule.cfa_offset);
+  else
+    return false;
+  // Strictly outwards, so that a bad rbp cannot make the walk go round.
+  if (cfa <= at.stack_pointer || cfa > end || cfa - 8 < low) return false;
+  if (rule.base == frame_rules::SavedBase::kAt) {
+    std::uintptr_t saved = cfa - static_cast<std::uintptr_t>(-static_cast<std::int64_t>(rule.base_offset));
+    if (saved < low || saved + 8 > end) {
+      at.base = Position::Base::kLost;
+    } else {
+      at.rbp = *reinterpret_cast<const std::uintptr_t*>(saved);
+      at.base = Position::Base::kKnown;
+    }
+  } else if (rule.base == frame_rules::SavedBase::kLost) {
+    at.base = Position::Base::kLost;
+  }
+  at.stack_pointer = cfa;
+  return true;
+}
+
+// rbp as the interposed function's caller had it. This function has a frame pointer of its own (what
+// __builtin_frame_address asks for), so the word it points at is the rbp it was called with; from there the
+// shim's own frames are walked out by their rules, restoring rbp where each saved it, up to the interposed
+// function's CFA. The interposed functions themselves need no frame pointer, and may save and use rbp as they
+// like: their rules say where.
+__attribute__((noinline)) bool base_at_caller(Cache& cache, const Caller& caller, std::uintptr_t end,
+                                              std::uintptr_t& rbp) noexcept {
+  const auto* own = static_cast<const std::uintptr_t*>(__builtin_frame_address(0));
+  auto return_address = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  if (own[1] != return_address) return false;  // not the frame layout expected: libunwind decides
+  Position at{reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()), own[0], Position::Base::kKnown};
+  std::uintptr_t low = at.stack_pointer;
+  for (int frame = 0; frame < 32 && at.stack_pointer < caller.cfa; ++frame) {
+    std::uintptr_t cfa = 0;
+    if (!step(rule_of(cache, return_address), at, low, end, cfa)) return false;
+    return_address = *reinterpret_cast<const std::uintptr_t*>(cfa - 8);
+  }
+  if (at.stack_pointer != caller.cfa || at.base != Position::Base::kKnown) return false;
+  rbp = at.rbp;
+  return true;
+}
+
 // Whether the caller's stack is `site`'s: the site may be replayed (judged in this generation), starts at
 // the caller's return address, and every slot holds the site's next return address. Inner frames first,
 // stopping at the first difference: a slot is only read once the slot below it named the same frame, so
-// every read is one the full unwind of the current stack would make as well.
-bool replays(std::uint32_t site, const Caller& caller, std::uint32_t generation) noexcept {
+// every read is one the full unwind of the current stack would make as well. A frame that computes its CFA
+// from rbp must first find there the rbp its judgement saw: only then is its CFA where the slot offsets say.
+bool replays(Cache& cache, std::uint32_t site, const Caller& caller, std::uint32_t generation) noexcept {
   if (site >= sites::count()) return false;
   const sites::Site& s = sites::site(site);
-  if (__atomic_load_n(&s.replay, __ATOMIC_ACQUIRE) != (judged(generation) | kReplayable)) return false;
+  std::uint32_t word = __atomic_load_n(&s.replay, __ATOMIC_ACQUIRE);
+  if ((word & ~kFrameBases) != (judged(generation) | kReplayable)) return false;
   const std::uintptr_t* frames = sites::frames(s);
   if (frames[0] != caller.return_address) return false;
   const std::uint32_t* slots = sites::slots(s);
+  const std::uint64_t* bases = word & kFrameBases ? sites::bases(s) : nullptr;
+  std::uintptr_t initial = 0;
+  bool initial_known = false;
   for (std::uint32_t j = 1; j < s.depth; ++j) {
+    if (bases) {
+      std::uint64_t base = __atomic_load_n(&bases[j - 1], __ATOMIC_RELAXED);
+      auto at = static_cast<std::uint32_t>(base >> 32);
+      if (at != kNoBase) {
+        std::uintptr_t rbp = 0;
+        if (at == kInitialBase) {
+          if (!initial_known && !base_at_caller(cache, caller, stack_room::end(caller.cfa), initial))
+            return false;
+          initial_known = true;
+          rbp = initial;
+        } else {
+          rbp = *reinterpret_cast<const std::uintptr_t*>(caller.cfa + at);
+        }
+        auto expected = static_cast<std::int32_t>(static_cast<std::uint32_t>(base));
+        if (rbp != caller.cfa + static_cast<std::uintptr_t>(static_cast<std::intptr_t>(expected)))
+          return false;
+      }
+    }
     std::uint32_t offset = __atomic_load_n(&slots[j - 1], __ATOMIC_RELAXED);
     if (*reinterpret_cast<const std::uintptr_t*>(caller.cfa + offset) != frames[j]) return false;
   }
@@ -145,23 +238,51 @@ bool replays(std::uint32_t site, const Caller& caller, std::uint32_t generation)
 }
 
 // Judges `site` from its frames, read off the current stack (the one that produced them): each slot offset
-// from the frame rules, each checked to hold the frame the unwind found there.
+// from the frame rules, each checked to hold the frame the unwind found there; for frames that compute their
+// CFA from rbp, where that rbp was read and what it was. `first` when the site was never judged before.
 std::uint32_t judge(Cache& cache, const Caller& caller, std::uint32_t site, const std::uintptr_t* frames,
-                    int depth, bool cut) noexcept {
+                    int depth, bool cut, bool first) noexcept {
   std::uint32_t verdict = judged(cache.generation);
-  std::uint32_t* slots = sites::slots(sites::site(site));
-  std::uintptr_t stack_pointer = caller.cfa;
+  const sites::Site& s = sites::site(site);
+  std::uint32_t* slots = sites::slots(s);
+  std::uint64_t* bases = nullptr;  // once a frame of rbp is met
+  std::uintptr_t end = stack_room::end(caller.cfa);
+  if (!end) return verdict;
+  Position at{caller.cfa, 0, Position::Base::kInitial};
+  std::uint32_t base_at = kInitialBase;  // where the current rbp was read
   for (int j = 0; j < depth; ++j) {
     frame_rules::Rule rule = rule_of(cache, frames[j]);
     bool last = j + 1 == depth;
-    if (last && (cut || rule.kind == frame_rules::Kind::kOutermost)) return verdict | kReplayable;
-    if (rule.kind != frame_rules::Kind::kStackPointer || last) return verdict;
-    std::uintptr_t cfa = stack_pointer + static_cast<std::uintptr_t>(rule.cfa_offset);
+    if (last && (cut || rule.kind == frame_rules::Kind::kOutermost))
+      return verdict | kReplayable | (bases ? kFrameBases : 0);
+    if (last) return verdict;
+    if (rule.kind == frame_rules::Kind::kFramePointer) {
+      if (at.base == Position::Base::kInitial)
+        at.base = base_at_caller(cache, caller, end, at.rbp) ? Position::Base::kKnown : Position::Base::kLost;
+      if (at.base != Position::Base::kKnown) return verdict;
+      auto expected = static_cast<std::int64_t>(at.rbp - caller.cfa);
+      if (expected < INT32_MIN || expected > INT32_MAX) return verdict;
+      if (!bases) {
+        bases = sites::bases(s);
+        if (first) sites::note_bases(depth);
+        for (int k = 0; k < j; ++k)
+          __atomic_store_n(&bases[k], base_word(kNoBase, 0), __ATOMIC_RELAXED);
+      }
+      __atomic_store_n(&bases[j], base_word(base_at, static_cast<std::int32_t>(expected)), __ATOMIC_RELAXED);
+    } else if (rule.kind == frame_rules::Kind::kStackPointer) {
+      if (bases) __atomic_store_n(&bases[j], base_word(kNoBase, 0), __ATOMIC_RELAXED);
+    } else {
+      return verdict;
+    }
+    std::uintptr_t cfa = 0;
+    if (!step(rule, at, caller.cfa, end, cfa)) return verdict;
+    if (rule.base == frame_rules::SavedBase::kAt && at.base == Position::Base::kKnown)
+      base_at = static_cast<std::uint32_t>(
+          cfa - static_cast<std::uintptr_t>(-static_cast<std::int64_t>(rule.base_offset)) - caller.cfa);
     std::uintptr_t offset = cfa - 8 - caller.cfa;
     if (offset > 0xFFFFFFFFu || *reinterpret_cast<const std::uintptr_t*>(cfa - 8) != frames[j + 1])
       return verdict;
     __atomic_store_n(&slots[j], static_cast<std::uint32_t>(offset), __ATOMIC_RELAXED);
-    stack_pointer = cfa;
   }
   return verdict;
 }
@@ -226,7 +347,7 @@ std::uint32_t find(const Caller& caller) noexcept {
       // Past the stack's end the stack is shallower than the site's: not its stack either.
       if (!end || at + 8 > end || *reinterpret_cast<const std::uintptr_t*>(at) != e.check_value) continue;
     }
-    if (replays(e.site, caller, cache->generation)) return e.site;
+    if (replays(*cache, e.site, caller, cache->generation)) return e.site;
   }
   if (newest < 0 || set[newest].site >= sites::count()) return sites::kNoSite;
   // None of the key's sites: perhaps the one that came after the newest of them last time.
@@ -234,7 +355,7 @@ std::uint32_t find(const Caller& caller) noexcept {
   if (trust < 0 && ++cache->misses % kRetry != 0) return sites::kNoSite;
   std::uint32_t next = __atomic_load_n(&sites::site(set[newest].site).next, __ATOMIC_RELAXED);
   if (next == sites::kNoSite) return sites::kNoSite;
-  if (!replays(next, caller, cache->generation)) {
+  if (!replays(*cache, next, caller, cache->generation)) {
     set[newest].trust = trust - 2 < kLeastTrust ? kLeastTrust : trust - 2;
     return sites::kNoSite;
   }
@@ -251,7 +372,7 @@ int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut)
   if (!cache) return -1;
   stale(*cache);
   frames[0] = caller.return_address;
-  std::uintptr_t stack_pointer = caller.cfa;
+  Position at{caller.cfa, 0, Position::Base::kInitial};
   for (int j = 0;; ++j) {
     if (j + 1 == max_depth) {
       cut = true;
@@ -262,11 +383,11 @@ int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut)
       cut = false;
       return j + 1;
     }
-    if (rule.kind != frame_rules::Kind::kStackPointer) return -1;
-    std::uintptr_t cfa = stack_pointer + static_cast<std::uintptr_t>(rule.cfa_offset);
-    if (cfa > end || cfa - 8 < caller.cfa) return -1;  // off the thread's stack: libunwind decides
+    if (rule.kind == frame_rules::Kind::kFramePointer && at.base == Position::Base::kInitial)
+      at.base = base_at_caller(*cache, caller, end, at.rbp) ? Position::Base::kKnown : Position::Base::kLost;
+    std::uintptr_t cfa = 0;
+    if (!step(rule, at, caller.cfa, end, cfa)) return -1;  // off the thread's stack: libunwind decides
     frames[j + 1] = *reinterpret_cast<const std::uintptr_t*>(cfa - 8);
-    stack_pointer = cfa;
   }
 }
 
@@ -278,8 +399,8 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
   stale(*cache);
   sites::Site& s = const_cast<sites::Site&>(sites::site(site));
   std::uint32_t verdict = __atomic_load_n(&s.replay, __ATOMIC_ACQUIRE);
-  if ((verdict & ~kReplayable) != judged(cache->generation)) {
-    verdict = judge(*cache, caller, site, frames, depth, cut);
+  if ((verdict & ~(kReplayable | kFrameBases)) != judged(cache->generation)) {
+    verdict = judge(*cache, caller, site, frames, depth, cut, verdict == 0);
     __atomic_store_n(&s.replay, verdict, __ATOMIC_RELEASE);
   }
   if (!(verdict & kReplayable)) return;

@@ -21,17 +21,22 @@ using prof::test::memory::read_offsets;
 namespace fs = std::filesystem;
 
 const std::string kProgram = std::string(PROF_MEMORY_PROGRAMS_DIR) + "/stack_shapes";
+// The same program built -O0 with frame pointers, as debug builds and distributions that keep frame pointers
+// build: every frame computes its CFA from rbp.
+const std::string kFramePointerProgram = std::string(PROF_MEMORY_PROGRAMS_DIR) + "/stack_shapes_fp";
 const std::string kShim = std::string(PROF_TEST_LIB_DIR) + "/libprof_preload.so";
 
 struct Run {
   prof::test::RunResult result;
   std::vector<fs::path> snapshots;
+  std::string program;
 };
 
-Run run_shapes(const TempDir& dir, const std::vector<std::string>& args,
-               const std::vector<std::string>& env) {
+Run run_shapes(const TempDir& dir, const std::vector<std::string>& args, const std::vector<std::string>& env,
+               const std::string& program = kProgram) {
   Run run;
-  std::vector<std::string> argv = {kProgram};
+  run.program = fs::path(program).filename().string();
+  std::vector<std::string> argv = {program};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> all = {"LD_PRELOAD=" + kShim, "PROF_OUTPUT=" + dir.path().string()};
   all.insert(all.end(), env.begin(), env.end());
@@ -43,7 +48,7 @@ Run run_shapes(const TempDir& dir, const std::vector<std::string>& args,
 
 Memory memory_of(const Run& run) {
   REQUIRE(run.snapshots.size() == 1);
-  return read_memory(run.snapshots[0], read_offsets(run.result.out), "stack_shapes");
+  return read_memory(run.snapshots[0], read_offsets(run.result.out), run.program);
 }
 
 long resident_kib(const std::string& out) {
@@ -94,6 +99,49 @@ TEST_CASE("16 807 distinct stacks through one leaf are 16 807 sites of four allo
     CHECK(m.by_function["plant_leaf"].allocations == 4 * 16807);
     CHECK(m.by_function["plant_leaf"].bytes == 4 * 16807 * 24);
     CHECK(m.by_function["plant_leaf"].temporary == 4 * 16807);
+  }
+}
+
+// Frame-pointer builds: the stack cache walks frames whose CFA comes from rbp, restoring rbp where each frame
+// saved it, and replays them once it has checked that each such frame's rbp is where its judgement found it.
+// With the check on, every walked and replayed stack is compared with libunwind's. Frames of alloca compute
+// their CFA from rbp in any build, and put the same stack at other offsets from call to call.
+TEST_CASE("a frame-pointer build's stacks, walked and replayed, are libunwind's", "[memory]") {
+  for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
+    for (const char* depth : {"PROF_DEPTH=64", "PROF_DEPTH=256"}) {
+      TempDir dir;
+      Run run = run_shapes(dir, {"deep"}, {depth, check}, kFramePointerProgram);
+      INFO(depth << " " << check << ": " << run.result.err);
+      REQUIRE(run.result.code() == 0);
+      CHECK(run.result.err.find("mismatch") == std::string::npos);
+      Memory m = memory_of(run);
+      CHECK(m.by_function["plant_deep"].allocations == 20 * 300);
+      CHECK(m.by_function["plant_deep"].bytes == 20 * 300 * 40);
+      CHECK(m.by_function["plant_deep"].sites >= 2);
+      CHECK(m.by_function["plant_deep"].sites <= 300);
+    }
+    for (const std::string& program : {kProgram, kFramePointerProgram}) {
+      TempDir dir;
+      Run run = run_shapes(dir, {"varying"}, {check}, program);
+      INFO(program << " varying " << check << ": " << run.result.err);
+      REQUIRE(run.result.code() == 0);
+      CHECK(run.result.err.find("mismatch") == std::string::npos);
+      Memory m = memory_of(run);
+      CHECK(m.by_function["plant_varying"].allocations == 3000);
+      CHECK(m.by_function["plant_varying"].bytes == 3000 * 56);
+      CHECK(m.by_function["plant_varying"].sites == 3);
+      CHECK(m.by_function["plant_varying"].fewest_per_site == 1000);
+    }
+    TempDir dir;
+    Run run = run_shapes(dir, {"distinct"}, {check}, kFramePointerProgram);
+    INFO(check << ": " << run.result.err);
+    REQUIRE(run.result.code() == 0);
+    CHECK(run.result.err.find("mismatch") == std::string::npos);
+    Memory m = memory_of(run);
+    CHECK(m.by_function["plant_leaf"].sites == 16807);
+    CHECK(m.by_function["plant_leaf"].fewest_per_site == 4);
+    CHECK(m.by_function["plant_leaf"].most_per_site == 4);
+    CHECK(m.by_function["plant_leaf"].allocations == 4 * 16807);
   }
 }
 

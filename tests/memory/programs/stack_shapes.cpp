@@ -3,7 +3,8 @@
 // are still open when the snapshot is written and peaks closed by a free, a heap of a million live blocks.
 // Prints "name offset" for each planting function, as planted.cpp does.
 //
-//   stack_shapes deep | distinct | distinct_threads | peak_open | peak_closed | live COUNT
+//   stack_shapes deep | varying | distinct | distinct_threads | peak_open | peak_closed | live COUNT
+#include <alloca.h>
 #include <dlfcn.h>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +23,17 @@ __attribute__((noinline)) void plant_deep(int depth) {
   void* block = std::malloc(40);
   g_sink = g_sink + reinterpret_cast<long>(block);
   if (depth < 300) plant_deep(depth + 1);
+  std::free(block);
+}
+
+// varying: frames whose size changes from call to call (alloca), which compute their CFA from rbp in every
+// build: the same three stacks at other offsets each time. 1000 calls of three levels: 3000 blocks of 56 bytes.
+__attribute__((noinline)) void plant_varying(int level, int words) {
+  auto* scratch = static_cast<volatile long*>(alloca(sizeof(long) * static_cast<std::size_t>(words)));
+  scratch[0] = level;
+  void* block = std::malloc(56);
+  g_sink = g_sink + reinterpret_cast<long>(block) + scratch[0];
+  if (level < 3) plant_varying(level + 1, words);
   std::free(block);
 }
 
@@ -173,6 +185,7 @@ int main(int argc, char** argv) {
 #define OFFSET(f) print_offset(#f, reinterpret_cast<void*>(&f))
   OFFSET(plant_deep);
   OFFSET(plant_leaf);
+  OFFSET(plant_varying);
   OFFSET(plant_peak_a);
   OFFSET(plant_peak_b);
   OFFSET(plant_peak_c);
@@ -187,6 +200,9 @@ int main(int argc, char** argv) {
   if (std::strcmp(mode, "deep") == 0) {
     for (int round = 0; round < 20; ++round)
       plant_deep(1);
+  } else if (std::strcmp(mode, "varying") == 0) {
+    for (int call = 0; call < 1000; ++call)
+      plant_varying(1, 1 + (call * 37) % 1000);
   } else if (std::strcmp(mode, "distinct") == 0) {
     distinct();
   } else if (std::strcmp(mode, "distinct_threads") == 0) {
