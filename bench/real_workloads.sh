@@ -16,7 +16,8 @@
 # "Memory tracer", "Real programs".
 #
 #   sh bench/real_workloads.sh ROUNDS BUILD_DIR [BUILD_DIR...]
-# Each BUILD_DIR holds bin/prof, bin/{alloc_heavy,deep_recursion,distinct_stacks,threads8,containers} and
+# Each BUILD_DIR holds bin/prof, bin/{alloc_heavy,deep_recursion,distinct_stacks,threads8,containers} (and
+# deep_recursion_O0, containers_fp: the same built as debug and frame-pointer builds are) and
 # lib/libprof_preload.so (the build tree, or a copy of an older build to compare before and after). The
 # distinct stacks run twice: each pass in the same order (distinct_stacks: a program that repeats its work)
 # and in a new random order each pass (distinct_shuffled: the stack cache's worst case, a cache miss for
@@ -54,6 +55,8 @@ distinct_stacks|$1/bin/distinct_stacks 4
 distinct_shuffled|$1/bin/distinct_stacks 4 shuffled
 threads8|$1/bin/threads8 500000
 containers|$1/bin/containers 1000000
+deep_recursion_O0|$1/bin/deep_recursion_O0 4000
+containers_fp|$1/bin/containers_fp 1000000
 END
 if [ -n "${PROF_WORKLOADS:-}" ]; then
   : >"$work/workloads"
