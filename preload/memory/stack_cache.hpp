@@ -3,14 +3,15 @@
 // few loads instead of a full unwind, and a fast walk of the frame rules for the stacks it has not seen.
 //
 // Replay: a stack (a site) may be replayed when every frame but the last computes its CFA as "stack pointer +
-// constant" with the return address at CFA - 8 (checked against .eh_frame, frame_rules.hpp), and the last is
-// the outermost or the walk was cut at PROF_DEPTH. From a caller whose return address is the stack's first
-// frame, such a walk reads the same stack slots at the same offsets from the caller's CFA whatever the CFA
-// is: the offsets depend on the frames alone, so they are kept once per site (sites::slots), and a hit
-// re-reads those slots, inner frames first, and requires the site's return addresses there. That makes the
-// walk the same as the full unwind, frame for frame. The per-thread entries (key: the interposed function's
-// return address and CFA, and which function it is) only say which site to try: a wrong guess is refused by
-// the check.
+// constant" or "rbp + constant" with the return address at CFA - 8 (checked against .eh_frame,
+// frame_rules.hpp), and the last is the outermost or the walk was cut at PROF_DEPTH. From a caller whose return
+// address is the stack's first frame, such a walk reads the same stack slots at the same offsets from the
+// caller's CFA whatever the CFA is, as long as each rbp frame's rbp lies where it did (an alloca moves it): the
+// offsets are kept once per site (sites::slots), with, for each rbp frame, where its rbp was read and what it
+// was, as offsets from the caller's CFA (sites::bases). A hit re-reads those slots, inner frames first, and
+// requires the site's return addresses and rbp values there. That makes the walk the same as the full unwind,
+// frame for frame. The per-thread entries (key: the interposed function's return address and CFA, and which
+// function it is) only say which site to try: a wrong guess is refused by the check.
 
 #include <cstdint>
 
@@ -28,8 +29,9 @@ std::uint32_t find(const Caller& caller) noexcept;
 
 // The caller's stack from the frame rules alone, without libunwind: frames[0..depth) with frames[0] the
 // caller's return address; `cut` when it stopped at `max_depth` frames rather than at the outermost frame.
-// -1 when a frame's rule is not "stack pointer + constant" (or the stack's bounds are unknown): the caller
-// then unwinds with libunwind. Every read lies on the thread's own stack.
+// -1 when a frame's rule is neither "stack pointer + constant" nor "rbp + constant" with rbp known (or the
+// stack's bounds are unknown): the caller then unwinds with libunwind. Every read lies on the thread's own
+// stack.
 int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut) noexcept;
 
 // After an unwind gave `frames[0..depth)` (frames[0] must be the caller's return address) for `site`, read
