@@ -18,11 +18,17 @@ struct Block {
   bool header;  // the block also has a header (the pointer the real allocator knows is 16 bytes lower)
 };
 
+// Reserves the room for the tables (before the tracer starts; without it each table is mapped on its own).
+void init() noexcept;
 // Replaces an entry with the same pointer (a block whose free the tracer missed). False when out of memory.
 bool insert(const void* pointer, const Block& block) noexcept;
 // Removes the block and returns it; false when the tracer never saw it.
 bool remove(const void* pointer, Block& block) noexcept;
 bool find(const void* pointer, Block& block) noexcept;
+// Starts loading the slot where `pointer` would be, to be inserted or removed soon: with 100 000 aligned
+// blocks live the table outgrows the caches, and the miss can overlap other work (a stack's replay, the
+// header read of a free).
+void prefetch(const void* pointer) noexcept;
 // Without a lock: false when the table surely does not hold `pointer`, for a block allocated before this call
 // by a thread that happens before it (the block being freed). Sampled mode asks it at every free of a block
 // without a header tag (heap_sampler.hpp): nearly all of them, and nearly none is in the table. One counter

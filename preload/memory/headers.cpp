@@ -75,6 +75,8 @@ Books peek(void* block) noexcept {
 
 Books take(void* block) noexcept {
   Books books;
+  // The table's slot and the header's line are then fetched at once, not one after the other.
+  if (blocks::may_hold(block)) blocks::prefetch(block);
   if (header_readable(block) && read_header(block, books)) return books;
   blocks::Block found;
   if (blocks::remove(block, found)) return from_table(found);

@@ -26,6 +26,7 @@ namespace mem = prof::preload::memory;
 namespace alloc = prof::preload::memory::allocator;
 namespace headers = prof::preload::memory::headers;
 namespace sampler = prof::preload::memory::heap_sampler;
+namespace blocks = prof::preload::memory::blocks;
 
 namespace {
 
@@ -90,6 +91,7 @@ void* with_header(const Caller& caller, const alloc::Functions& real, std::size_
 void* booked_aligned(const Caller& caller, const alloc::Functions& real, void* block,
                      std::size_t size) noexcept {
   if (!block) return nullptr;
+  blocks::prefetch(block);  // its slot in the side table loads while the stack is found
   std::uint32_t site = record(block, size, caller);
   if (!headers::adopt_aligned(block, size, site)) {
     forget(block, headers::Books{headers::Kind::kAligned, size, site}, false);

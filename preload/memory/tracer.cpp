@@ -200,6 +200,7 @@ void start() noexcept {
   // Per-thread unwind caches: no global lock (and no signal-mask syscalls) around each unwind.
   unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   if (sites::init()) {
+    blocks::init();
     stack_cache::init();
     find_own_ranges();
     timeline::start(core::clock::now_ticks());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "memory/blocks.hpp"
+#include "memory/pages.hpp"
 
 namespace {
 
@@ -84,4 +85,31 @@ TEST_CASE("a bucket without entries passes its pointers over, one with an entry 
   CHECK(passed == 10000);
   REQUIRE(blocks::remove(as_pointer(same[2]), block));
   CHECK_FALSE(blocks::may_hold(as_pointer(same[2])));
+}
+
+// The tables live in one room of huge pages (blocks::init): a shard that grows moves up the room and gives
+// the pages of its old table back. 200 000 blocks make every shard grow a dozen times; each must stay found
+// with its own books through the moves, and the tracer's count of its own bytes must come back down when
+// they leave.
+TEST_CASE("the side table keeps 200 000 blocks through its tables' moves in the room", "[memory]") {
+  namespace pages = prof::preload::memory::pages;
+  blocks::init();
+  const std::uint64_t before = pages::tracer_bytes();
+  constexpr std::uintptr_t kBase = 0x6f0000000000;
+  constexpr std::size_t kCount = 200000;
+  for (std::size_t i = 0; i < kCount; ++i)
+    REQUIRE(blocks::insert(as_pointer(kBase + 64 * i),
+                           blocks::Block{i, static_cast<std::uint32_t>(i % 1000), i % 2 == 0}));
+  CHECK(blocks::live_blocks() == kCount);
+  const std::uint64_t full = pages::tracer_bytes() - before;
+  CHECK(full >= 16 * kCount);      // every entry is counted
+  CHECK(full <= 32 * kCount);  // only the tables in use (the ones left behind are not): 32 B per block at most
+  for (std::size_t i = kCount; i-- > 0;) {
+    blocks::Block block{};
+    REQUIRE(blocks::remove(as_pointer(kBase + 64 * i), block));
+    REQUIRE(block.size == i);
+    REQUIRE(block.site == i % 1000);
+    REQUIRE(block.header == (i % 2 == 0));
+  }
+  CHECK(blocks::live_blocks() == 0);
 }
