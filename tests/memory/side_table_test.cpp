@@ -102,8 +102,9 @@ TEST_CASE("the side table keeps 200 000 blocks through its tables' moves in the 
                            blocks::Block{i, static_cast<std::uint32_t>(i % 1000), i % 2 == 0}));
   CHECK(blocks::live_blocks() == kCount);
   const std::uint64_t full = pages::tracer_bytes() - before;
-  CHECK(full >= 16 * kCount);      // every entry is counted
-  CHECK(full <= 32 * kCount);  // only the tables in use (the ones left behind are not): 32 B per block at most
+  CHECK(full >= 16 * kCount);  // every entry is counted
+  CHECK(full <=
+        32 * kCount);  // only the tables in use (the ones left behind are not): 32 B per block at most
   for (std::size_t i = kCount; i-- > 0;) {
     blocks::Block block{};
     REQUIRE(blocks::remove(as_pointer(kBase + 64 * i), block));
