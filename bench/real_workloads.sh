@@ -38,6 +38,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -g -o "$work/live_blocks" "$here/real/live_blocks.c"
+cc -O2 -g -o "$work/aligned_blocks" "$here/real/aligned_blocks.c"
 floor=${PROF_FLOOR:-0}
 [ "$floor" = 1 ] && cc -O2 -shared -fPIC -o "$work/noop_interposer.so" "$here/real/noop_interposer.c" -ldl
 sample_bytes=524288
@@ -49,6 +50,7 @@ cat >"$work/all" <<END
 sqlite|sqlite3 -init /dev/null :memory: .read\ $here/real/sqlite_table.sql
 python|/usr/bin/python3 $here/real/json_records.py 30000
 live_blocks|$work/live_blocks 2000000
+aligned_blocks|$work/aligned_blocks 1000000
 alloc_heavy|$1/bin/alloc_heavy 2000000
 deep_recursion|$1/bin/deep_recursion 4000
 distinct_stacks|$1/bin/distinct_stacks 4
