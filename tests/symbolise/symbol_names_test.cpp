@@ -72,6 +72,18 @@ int differences(const std::string& path, int& named) {
     compare(address + 1);
     compare(address - 1);
   }
+  // The first and the last byte of sized symbols spread over the table: where a symbol nested in another
+  // (an alias of a part, a local symbol inside a global one) makes libdwfl's answer depend on its rules.
+  const int count = dwfl_module_getsymtab(module);
+  for (int i = 1, seen = 0; i < count && seen < 1500; i += 1 + count / 1500) {
+    GElf_Sym symbol;
+    GElf_Addr address = 0;
+    const char* name = dwfl_module_getsym_info(module, i, &symbol, &address, nullptr, nullptr, nullptr);
+    if (!name || !*name || symbol.st_size == 0 || address < low || address + symbol.st_size > high) continue;
+    ++seen;
+    compare(address + symbol.st_size - 1);
+    compare(address);
+  }
   dwfl_end(dwfl);
   return differing;
 }
@@ -79,11 +91,11 @@ int differences(const std::string& path, int& named) {
 }  // namespace
 
 TEST_CASE(
-    "symbol names: the same answer as libdwfl in a stripped program, libc, libstdc++ and a binary with local "
-    "symbols") {
+    "symbol names: the same answer as libdwfl in a stripped program, libc, libstdc++, gcc's cc1 (28 898 "
+    "exported symbols) and a binary with local symbols") {
   std::vector<std::string> paths = {"/proc/self/exe"};
-  for (const char* path :
-       {"/usr/bin/python3.11", "/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6"})
+  for (const char* path : {"/usr/bin/python3.11", "/lib/x86_64-linux-gnu/libc.so.6",
+                           "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/gcc/x86_64-linux-gnu/12/cc1"})
     if (access(path, R_OK) == 0) paths.push_back(path);
   for (const std::string& path : paths) {
     int named = 0;
