@@ -75,10 +75,6 @@ Books peek(void* block) noexcept {
 
 Books take(void* block) noexcept {
   Books books;
-  // The table's slot and the header's line are then fetched at once, not one after the other. A hint only: the
-  // blocks the table holds are aligned to 32 bytes at least, but for aligned_alloc(0, n); half of the header
-  // blocks are not, and skip the call.
-  if ((reinterpret_cast<std::uintptr_t>(block) & 31) == 0 && blocks::may_hold(block)) blocks::prefetch(block);
   if (header_readable(block) && read_header(block, books)) return books;
   blocks::Block found;
   if (blocks::remove(block, found)) return from_table(found);

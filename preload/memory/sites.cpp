@@ -196,13 +196,16 @@ std::uint32_t find_or_add(Shard& shard, std::uint64_t hash, const std::uintptr_t
   return index;
 }
 
+// Out of line: once per site and peak at most, and it keeps the counting functions small enough to inline.
+__attribute__((noinline)) void save_peak_bytes(Site& s, std::uint64_t epoch) noexcept {
+  __atomic_store_n(&g_peak_bytes[&s - g_sites], s.live_bytes, __ATOMIC_RELAXED);
+  __atomic_store_n(&s.peak_epoch, epoch, __ATOMIC_RELAXED);
+}
+
 // Before a site changes: if a peak happened since its last change, its live bytes then were these.
-void save_peak_share(Site& s) noexcept {
+inline void save_peak_share(Site& s) noexcept {
   std::uint64_t epoch = g_epoch.load(std::memory_order_acquire);
-  if (s.peak_epoch < epoch) {
-    __atomic_store_n(&g_peak_bytes[&s - g_sites], s.live_bytes, __ATOMIC_RELAXED);
-    __atomic_store_n(&s.peak_epoch, epoch, __ATOMIC_RELAXED);
-  }
+  if (__builtin_expect(s.peak_epoch < epoch, 0)) save_peak_bytes(s, epoch);
 }
 
 void raise_peak(std::int64_t live) noexcept {
@@ -290,7 +293,7 @@ bool init() noexcept {
 namespace {
 
 // Under the shard's lock.
-void count_allocation(Site& s, std::uint64_t size) noexcept {
+inline __attribute__((always_inline)) void count_allocation(Site& s, std::uint64_t size) noexcept {
   save_peak_share(s);
   bump(s.allocations, std::uint64_t{1});
   bump(s.allocated_bytes, size);

@@ -196,11 +196,41 @@ __attribute__((noinline)) bool base_at_caller(Cache& cache, const Caller& caller
   return true;
 }
 
+// A replay's check of the slots, for a site with frames of rbp: each such frame must first find, where its
+// judgement read it, the rbp it saw then; only then is its CFA where the slot offsets say. Out of line: the
+// common replay (frames of the stack pointer alone) stays as short as it was.
+__attribute__((noinline)) bool slots_hold_with_bases(Cache& cache, const sites::Site& s, const Caller& caller,
+                                                     const std::uintptr_t* frames) noexcept {
+  const std::uint32_t* slots = sites::slots(s);
+  const std::uint64_t* bases = sites::bases(s);
+  std::uintptr_t initial = 0;
+  bool initial_known = false;
+  for (std::uint32_t j = 1; j < s.depth; ++j) {
+    std::uint64_t base = __atomic_load_n(&bases[j - 1], __ATOMIC_RELAXED);
+    auto at = static_cast<std::uint32_t>(base >> 32);
+    if (at != kNoBase) {
+      std::uintptr_t rbp = 0;
+      if (at == kInitialBase) {
+        if (!initial_known && !base_at_caller(cache, caller, stack_room::end(caller.cfa), initial))
+          return false;
+        initial_known = true;
+        rbp = initial;
+      } else {
+        rbp = *reinterpret_cast<const std::uintptr_t*>(caller.cfa + at);
+      }
+      auto expected = static_cast<std::int32_t>(static_cast<std::uint32_t>(base));
+      if (rbp != caller.cfa + static_cast<std::uintptr_t>(static_cast<std::intptr_t>(expected))) return false;
+    }
+    std::uint32_t offset = __atomic_load_n(&slots[j - 1], __ATOMIC_RELAXED);
+    if (*reinterpret_cast<const std::uintptr_t*>(caller.cfa + offset) != frames[j]) return false;
+  }
+  return true;
+}
+
 // Whether the caller's stack is `site`'s: the site may be replayed (judged in this generation), starts at
 // the caller's return address, and every slot holds the site's next return address. Inner frames first,
 // stopping at the first difference: a slot is only read once the slot below it named the same frame, so
-// every read is one the full unwind of the current stack would make as well. A frame that computes its CFA
-// from rbp must first find there the rbp its judgement saw: only then is its CFA where the slot offsets say.
+// every read is one the full unwind of the current stack would make as well.
 bool replays(Cache& cache, std::uint32_t site, const Caller& caller, std::uint32_t generation) noexcept {
   if (site >= sites::count()) return false;
   const sites::Site& s = sites::site(site);
@@ -208,29 +238,9 @@ bool replays(Cache& cache, std::uint32_t site, const Caller& caller, std::uint32
   if ((word & ~kFrameBases) != (judged(generation) | kReplayable)) return false;
   const std::uintptr_t* frames = sites::frames(s);
   if (frames[0] != caller.return_address) return false;
+  if (word & kFrameBases) return slots_hold_with_bases(cache, s, caller, frames);
   const std::uint32_t* slots = sites::slots(s);
-  const std::uint64_t* bases = word & kFrameBases ? sites::bases(s) : nullptr;
-  std::uintptr_t initial = 0;
-  bool initial_known = false;
   for (std::uint32_t j = 1; j < s.depth; ++j) {
-    if (bases) {
-      std::uint64_t base = __atomic_load_n(&bases[j - 1], __ATOMIC_RELAXED);
-      auto at = static_cast<std::uint32_t>(base >> 32);
-      if (at != kNoBase) {
-        std::uintptr_t rbp = 0;
-        if (at == kInitialBase) {
-          if (!initial_known && !base_at_caller(cache, caller, stack_room::end(caller.cfa), initial))
-            return false;
-          initial_known = true;
-          rbp = initial;
-        } else {
-          rbp = *reinterpret_cast<const std::uintptr_t*>(caller.cfa + at);
-        }
-        auto expected = static_cast<std::int32_t>(static_cast<std::uint32_t>(base));
-        if (rbp != caller.cfa + static_cast<std::uintptr_t>(static_cast<std::intptr_t>(expected)))
-          return false;
-      }
-    }
     std::uint32_t offset = __atomic_load_n(&slots[j - 1], __ATOMIC_RELAXED);
     if (*reinterpret_cast<const std::uintptr_t*>(caller.cfa + offset) != frames[j]) return false;
   }
