@@ -4,14 +4,14 @@
 //
 // Replay: a stack (a site) may be replayed when every frame but the last computes its CFA as "stack pointer +
 // constant" or "rbp + constant" with the return address at CFA - 8 (checked against .eh_frame,
-// frame_rules.hpp), and the last is the outermost or the walk was cut at PROF_DEPTH. From a caller whose return
-// address is the stack's first frame, such a walk reads the same stack slots at the same offsets from the
-// caller's CFA whatever the CFA is, as long as each rbp frame's rbp lies where it did (an alloca moves it): the
-// offsets are kept once per site (sites::slots), with, for each rbp frame, where its rbp was read and what it
-// was, as offsets from the caller's CFA (sites::bases). A hit re-reads those slots, inner frames first, and
-// requires the site's return addresses and rbp values there. That makes the walk the same as the full unwind,
-// frame for frame. The per-thread entries (key: the interposed function's return address and CFA, and which
-// function it is) only say which site to try: a wrong guess is refused by the check.
+// frame_rules.hpp), and the last is the outermost or the walk was cut at PROF_DEPTH. From a caller whose
+// return address is the stack's first frame, such a walk reads the same stack slots at the same offsets from
+// the caller's CFA whatever the CFA is, as long as each rbp frame's rbp lies where it did (an alloca moves
+// it): the offsets are kept once per site (sites::slots), with, for each rbp frame, where its rbp was read
+// and what it was, as offsets from the caller's CFA (sites::bases). A hit re-reads those slots, inner frames
+// first, and requires the site's return addresses and rbp values there. That makes the walk the same as the
+// full unwind, frame for frame. The per-thread entries (key: the interposed function's return address and
+// CFA, and which function it is) only say which site to try: a wrong guess is refused by the check.
 
 #include <cstdint>
 

@@ -85,27 +85,30 @@ TEST_CASE("recursion 300 deep: every allocation counted, stacks cut at PROF_DEPT
 
 // The order of the passes (the same twice, then another twice) makes the stack cache's guesses of the next
 // site right, then wrong, then right: each site must still have exactly its own four allocations.
+// Built -O1 and, with frame pointers, -O0.
 TEST_CASE("16 807 distinct stacks through one leaf are 16 807 sites of four allocations each", "[memory]") {
-  for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
-    TempDir dir;
-    Run run = run_shapes(dir, {"distinct"}, {check});
-    INFO(check << ": " << run.result.err);
-    REQUIRE(run.result.code() == 0);
-    CHECK(run.result.err.find("mismatch") == std::string::npos);
-    Memory m = memory_of(run);
-    CHECK(m.by_function["plant_leaf"].sites == 16807);
-    CHECK(m.by_function["plant_leaf"].fewest_per_site == 4);
-    CHECK(m.by_function["plant_leaf"].most_per_site == 4);
-    CHECK(m.by_function["plant_leaf"].allocations == 4 * 16807);
-    CHECK(m.by_function["plant_leaf"].bytes == 4 * 16807 * 24);
-    CHECK(m.by_function["plant_leaf"].temporary == 4 * 16807);
-  }
+  for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"})
+    for (const std::string& program : {kProgram, kFramePointerProgram}) {
+      TempDir dir;
+      Run run = run_shapes(dir, {"distinct"}, {check}, program);
+      INFO(program << " " << check << ": " << run.result.err);
+      REQUIRE(run.result.code() == 0);
+      CHECK(run.result.err.find("mismatch") == std::string::npos);
+      Memory m = memory_of(run);
+      CHECK(m.by_function["plant_leaf"].sites == 16807);
+      CHECK(m.by_function["plant_leaf"].fewest_per_site == 4);
+      CHECK(m.by_function["plant_leaf"].most_per_site == 4);
+      CHECK(m.by_function["plant_leaf"].allocations == 4 * 16807);
+      CHECK(m.by_function["plant_leaf"].bytes == 4 * 16807 * 24);
+      CHECK(m.by_function["plant_leaf"].temporary == 4 * 16807);
+    }
 }
 
-// Frame-pointer builds: the stack cache walks frames whose CFA comes from rbp, restoring rbp where each frame
-// saved it, and replays them once it has checked that each such frame's rbp is where its judgement found it.
-// With the check on, every walked and replayed stack is compared with libunwind's. Frames of alloca compute
-// their CFA from rbp in any build, and put the same stack at other offsets from call to call.
+// Frame-pointer builds (their distinct stacks: the test above): the stack cache walks frames whose CFA comes
+// from rbp, restoring rbp where each frame saved it, and replays them once it has checked that each such
+// frame's rbp is where its judgement found it. With the check on, every walked and replayed stack is compared
+// with libunwind's. Frames of alloca compute their CFA from rbp in any build, and put the same stack at other
+// offsets from call to call.
 TEST_CASE("a frame-pointer build's stacks, walked and replayed, are libunwind's", "[memory]") {
   for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
     for (const char* depth : {"PROF_DEPTH=64", "PROF_DEPTH=256"}) {
@@ -132,16 +135,6 @@ TEST_CASE("a frame-pointer build's stacks, walked and replayed, are libunwind's"
       CHECK(m.by_function["plant_varying"].sites == 3);
       CHECK(m.by_function["plant_varying"].fewest_per_site == 1000);
     }
-    TempDir dir;
-    Run run = run_shapes(dir, {"distinct"}, {check}, kFramePointerProgram);
-    INFO(check << ": " << run.result.err);
-    REQUIRE(run.result.code() == 0);
-    CHECK(run.result.err.find("mismatch") == std::string::npos);
-    Memory m = memory_of(run);
-    CHECK(m.by_function["plant_leaf"].sites == 16807);
-    CHECK(m.by_function["plant_leaf"].fewest_per_site == 4);
-    CHECK(m.by_function["plant_leaf"].most_per_site == 4);
-    CHECK(m.by_function["plant_leaf"].allocations == 4 * 16807);
   }
 }
 

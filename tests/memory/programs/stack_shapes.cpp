@@ -27,7 +27,8 @@ __attribute__((noinline)) void plant_deep(int depth) {
 }
 
 // varying: frames whose size changes from call to call (alloca), which compute their CFA from rbp in every
-// build: the same three stacks at other offsets each time. 1000 calls of three levels: 3000 blocks of 56 bytes.
+// build: the same three stacks at other offsets each time. 1000 calls of three levels: 3000 blocks of 56
+// bytes.
 __attribute__((noinline)) void plant_varying(int level, int words) {
   auto* scratch = static_cast<volatile long*>(alloca(sizeof(long) * static_cast<std::size_t>(words)));
   scratch[0] = level;
