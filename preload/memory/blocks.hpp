@@ -25,9 +25,8 @@ bool insert(const void* pointer, const Block& block) noexcept;
 // Removes the block and returns it; false when the tracer never saw it.
 bool remove(const void* pointer, Block& block) noexcept;
 bool find(const void* pointer, Block& block) noexcept;
-// Starts loading the slot where `pointer` would be, to be inserted or removed soon: with 100 000 aligned
-// blocks live the table outgrows the caches, and the miss can overlap other work (a stack's replay, the
-// header read of a free).
+// Starts loading the slot where `pointer` would be, to be inserted soon: with 100 000 aligned blocks live the
+// table outgrows the caches, and the miss can overlap the stack's replay.
 void prefetch(const void* pointer) noexcept;
 // Without a lock: false when the table surely does not hold `pointer`, for a block allocated before this call
 // by a thread that happens before it (the block being freed). Sampled mode asks it at every free of a block
