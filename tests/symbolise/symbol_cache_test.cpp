@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -17,6 +18,7 @@
 #include "raw_snapshot.hpp"
 #include "symbolise/frames.hpp"
 #include "symbolise/module.hpp"
+#include "symbolise/symbol_cache.hpp"
 
 using namespace prof::viewer;
 namespace fs = std::filesystem;
@@ -293,4 +295,34 @@ TEST_CASE("a function met once is not learnt whole: a return address asked again
   const auto written = fs::file_size(cache.entries().front());
   CHECK(from_cache(symbolise_program(module)));
   CHECK(fs::file_size(cache.entries().front()) == written);  // nothing learnt, nothing written
+}
+
+// Entries are read, not mapped: an entry replaced or cut short while a reader holds it (another node's rank
+// rewriting a cache in a home folder on NFS, a user's `: > file`) must not end the reader with SIGBUS.
+TEST_CASE("an entry truncated while a reader holds it still answers, without SIGBUS") {
+  CacheFolder cache;
+  auto module = symtest::this_program();
+  auto first = symbolise_program(module);
+  REQUIRE(cache.entries().size() == 1);
+  const fs::path entry = cache.entries().front();
+  // The entry's name is "<build id>-<key, 16 hex digits>.symbols".
+  const std::string stem = entry.stem().string();
+  const auto dash = stem.rfind('-');
+  REQUIRE(dash != std::string::npos);
+  const std::string build_id = stem.substr(0, dash);
+  const std::uint64_t key = std::stoull(stem.substr(dash + 1), nullptr, 16);
+  SymbolCache held(build_id, key);
+  // The offsets the first symbolisation learnt: each frame's, and the byte before (a return address).
+  const auto snapshot = symtest::raw_snapshot(module, symtest::program_build_id(module));
+  std::vector<std::uint64_t> offsets;
+  for (const Frame& frame : snapshot.frames)
+    for (std::int64_t delta : {0, -1})
+      offsets.push_back(static_cast<std::uint64_t>(frame.offset + delta));
+  std::vector<bool> answered;
+  for (std::uint64_t offset : offsets)
+    answered.push_back(held.find(offset).has_value());
+  REQUIRE(std::count(answered.begin(), answered.end(), true) > 0);
+  fs::resize_file(entry, 0);
+  for (std::size_t i = 0; i < offsets.size(); ++i)
+    CHECK(held.find(offsets[i]).has_value() == answered[i]);
 }

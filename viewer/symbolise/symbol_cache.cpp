@@ -3,11 +3,11 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -19,26 +19,6 @@
 #include "symbolise/debug_cache.hpp"
 
 namespace prof::viewer {
-
-Mapping::Mapping(int fd, std::size_t size) {
-  void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  if (at == MAP_FAILED) return;
-  data_ = static_cast<const char*>(at);
-  size_ = size;
-}
-
-Mapping::~Mapping() {
-  if (data_) ::munmap(const_cast<char*>(data_), size_);
-}
-
-Mapping& Mapping::operator=(Mapping&& other) noexcept {
-  if (this != &other) {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
 
 namespace {
 
@@ -92,20 +72,30 @@ void remove_unused_entries(const std::filesystem::path& folder) {
   }
 }
 
-// The entry's bytes: only a regular file of ours, of a sane size.
-// The entry mapped: only the pages a lookup's binary search reads are touched (libc's entry, read by every
-// run, is hundreds of kilobytes). Entries are replaced by a rename, never rewritten in place.
-Mapping map_entry(const std::string& path) {
+// The entry's bytes: only a regular file of ours, of a sane size, read whole (a few hundred kilobytes for
+// libc's); empty when it is not, or it changed size while being read. Entries are replaced by a rename, never
+// rewritten in place.
+std::string read_entry(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return {};
   struct stat status {};
   bool ok = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
             status.st_size > 0 && status.st_size <= kMaxEntryBytes;
   if (ok && older_than(status, kDay)) ::futimens(fd, nullptr);  // in use: not to be removed as unused
-  Mapping mapping;
-  if (ok) mapping = Mapping(fd, static_cast<std::size_t>(status.st_size));
+  std::string bytes;
+  if (ok) {
+    bytes.resize(static_cast<std::size_t>(status.st_size));
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      done += static_cast<std::size_t>(got);
+    }
+    if (done != bytes.size()) bytes.clear();
+  }
   ::close(fd);
-  return mapping;
+  return bytes;
 }
 
 bool write_all(int fd, const std::string& bytes) {
@@ -202,8 +192,8 @@ SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(
   std::string folder = debug_cache_folder();
   if (folder.empty()) return;
   path_ = fmt::format("{}/{}-{:016x}.symbols", folder, build_id, key);
-  Mapping mapping = map_entry(path_);
-  const std::string_view image = mapping.bytes();
+  std::string entry = read_entry(path_);
+  const std::string_view image = entry;
   if (image.empty()) return;
   std::uint64_t magic = 0, written_key = 0;
   std::uint32_t version = 0, strings = 0, string_bytes = 0;
@@ -231,7 +221,7 @@ SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(
   layout.functions_at = functions_count_at + 8;
   if (layout.functions_at + functions * kFunctionBytes != image.size())
     return;  // cut short, or a lying count
-  mapping_ = std::move(mapping);
+  entry_ = std::move(entry);
   layout_ = layout;
 }
 

@@ -26,21 +26,6 @@
 
 namespace prof::viewer {
 
-// A file mapped read-only, unmapped when the owner goes.
-class Mapping {
- public:
-  Mapping() = default;
-  Mapping(int fd, std::size_t size);  // empty when the map fails
-  ~Mapping();
-  Mapping(Mapping&& other) noexcept { *this = std::move(other); }
-  Mapping& operator=(Mapping&& other) noexcept;
-  std::string_view bytes() const { return {data_, size_}; }
-
- private:
-  const char* data_ = nullptr;
-  std::size_t size_ = 0;
-};
-
 class SymbolCache {
  public:
   // The entry of a module with `build_id` (hex) and `key`; it starts empty when there is none yet. With no
@@ -101,8 +86,11 @@ class SymbolCache {
   }
   std::uint32_t intern(const std::string& text);
 
-  Mapping mapping_;  // the entry read: empty when there was none, or it did not hold together
-  std::string_view image() const { return mapping_.bytes(); }
+  // The entry read into memory, not mapped: a cache in a home folder on NFS, replaced by another node's rank
+  // (or truncated by anyone) while mapped, would end the reader with SIGBUS. Empty when there was none, or
+  // it did not hold together.
+  std::string entry_;
+  std::string_view image() const { return entry_; }
   Layout layout_;
   mutable bool damaged_ = false;  // a span or frame read did not hold together: not written again
   std::vector<std::string> added_strings_;
