@@ -60,27 +60,36 @@ long resident_kib(const std::string& out) {
   return -1;
 }
 
+// A run whose stacks the tests check: it must exit cleanly, and with PROF_MEMORY_CHECK_CACHE=1 in `env` no
+// walked or replayed stack may differ from libunwind's.
+Memory checked_memory(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                      const std::string& program) {
+  TempDir dir;
+  Run run = run_shapes(dir, args, env, program);
+  INFO(program << " " << args.front() << ": " << run.result.err);
+  REQUIRE(run.result.code() == 0);
+  CHECK(run.result.err.find("mismatch") == std::string::npos);
+  return memory_of(run);
+}
+
 }  // namespace
 
+// Built -O1 and, with frame pointers, -O0.
 TEST_CASE("recursion 300 deep: every allocation counted, stacks cut at PROF_DEPTH are libunwind's",
           "[memory]") {
-  for (const char* depth : {"PROF_DEPTH=64", "PROF_DEPTH=200", "PROF_DEPTH=256"}) {
-    for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
-      TempDir dir;
-      Run run = run_shapes(dir, {"deep"}, {depth, check});
-      INFO(depth << " " << check << ": " << run.result.err);
-      REQUIRE(run.result.code() == 0);
-      CHECK(run.result.err.find("mismatch") == std::string::npos);
-      Memory m = memory_of(run);
-      CHECK(m.by_function["plant_deep"].allocations == 20 * 300);
-      CHECK(m.by_function["plant_deep"].bytes == 20 * 300 * 40);
-      CHECK(m.by_function["plant_deep"].leaked == 0);
-      // Levels deeper than the depth limit all have the same frames (one return address, repeated): one site;
-      // the shallower levels one site each. Never more sites than levels.
-      CHECK(m.by_function["plant_deep"].sites >= 2);
-      CHECK(m.by_function["plant_deep"].sites <= 300);
-    }
-  }
+  for (const char* depth : {"PROF_DEPTH=64", "PROF_DEPTH=200", "PROF_DEPTH=256"})
+    for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"})
+      for (const std::string& program : {kProgram, kFramePointerProgram}) {
+        INFO(depth << " " << check);
+        Memory m = checked_memory({"deep"}, {depth, check}, program);
+        CHECK(m.by_function["plant_deep"].allocations == 20 * 300);
+        CHECK(m.by_function["plant_deep"].bytes == 20 * 300 * 40);
+        CHECK(m.by_function["plant_deep"].leaked == 0);
+        // Levels deeper than the depth limit all have the same frames (one return address, repeated): one
+        // site; the shallower levels one site each. Never more sites than levels.
+        CHECK(m.by_function["plant_deep"].sites >= 2);
+        CHECK(m.by_function["plant_deep"].sites <= 300);
+      }
 }
 
 // The order of the passes (the same twice, then another twice) makes the stack cache's guesses of the next
@@ -89,12 +98,8 @@ TEST_CASE("recursion 300 deep: every allocation counted, stacks cut at PROF_DEPT
 TEST_CASE("16 807 distinct stacks through one leaf are 16 807 sites of four allocations each", "[memory]") {
   for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"})
     for (const std::string& program : {kProgram, kFramePointerProgram}) {
-      TempDir dir;
-      Run run = run_shapes(dir, {"distinct"}, {check}, program);
-      INFO(program << " " << check << ": " << run.result.err);
-      REQUIRE(run.result.code() == 0);
-      CHECK(run.result.err.find("mismatch") == std::string::npos);
-      Memory m = memory_of(run);
+      INFO(check);
+      Memory m = checked_memory({"distinct"}, {check}, program);
       CHECK(m.by_function["plant_leaf"].sites == 16807);
       CHECK(m.by_function["plant_leaf"].fewest_per_site == 4);
       CHECK(m.by_function["plant_leaf"].most_per_site == 4);
@@ -104,38 +109,20 @@ TEST_CASE("16 807 distinct stacks through one leaf are 16 807 sites of four allo
     }
 }
 
-// Frame-pointer builds (their distinct stacks: the test above): the stack cache walks frames whose CFA comes
-// from rbp, restoring rbp where each frame saved it, and replays them once it has checked that each such
-// frame's rbp is where its judgement found it. With the check on, every walked and replayed stack is compared
-// with libunwind's. Frames of alloca compute their CFA from rbp in any build, and put the same stack at other
-// offsets from call to call.
-TEST_CASE("a frame-pointer build's stacks, walked and replayed, are libunwind's", "[memory]") {
-  for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
-    for (const char* depth : {"PROF_DEPTH=64", "PROF_DEPTH=256"}) {
-      TempDir dir;
-      Run run = run_shapes(dir, {"deep"}, {depth, check}, kFramePointerProgram);
-      INFO(depth << " " << check << ": " << run.result.err);
-      REQUIRE(run.result.code() == 0);
-      CHECK(run.result.err.find("mismatch") == std::string::npos);
-      Memory m = memory_of(run);
-      CHECK(m.by_function["plant_deep"].allocations == 20 * 300);
-      CHECK(m.by_function["plant_deep"].bytes == 20 * 300 * 40);
-      CHECK(m.by_function["plant_deep"].sites >= 2);
-      CHECK(m.by_function["plant_deep"].sites <= 300);
-    }
+// Frames of alloca compute their CFA from rbp in any build, and put the same stack at other offsets from call
+// to call: the stack cache walks them restoring rbp where each frame saved it, and replays them only once
+// each such frame's rbp is where its judgement found it. (Frame-pointer builds' deep and distinct stacks: the
+// tests above.)
+TEST_CASE("frames of alloca of changing size, walked and replayed, are libunwind's", "[memory]") {
+  for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"})
     for (const std::string& program : {kProgram, kFramePointerProgram}) {
-      TempDir dir;
-      Run run = run_shapes(dir, {"varying"}, {check}, program);
-      INFO(program << " varying " << check << ": " << run.result.err);
-      REQUIRE(run.result.code() == 0);
-      CHECK(run.result.err.find("mismatch") == std::string::npos);
-      Memory m = memory_of(run);
+      INFO(check);
+      Memory m = checked_memory({"varying"}, {check}, program);
       CHECK(m.by_function["plant_varying"].allocations == 3000);
       CHECK(m.by_function["plant_varying"].bytes == 3000 * 56);
       CHECK(m.by_function["plant_varying"].sites == 3);
       CHECK(m.by_function["plant_varying"].fewest_per_site == 1000);
     }
-  }
 }
 
 // Four threads through the same 16 807 stacks at once: one site each, whichever thread made it, and each
@@ -143,12 +130,8 @@ TEST_CASE("a frame-pointer build's stacks, walked and replayed, are libunwind's"
 TEST_CASE("16 807 distinct stacks from four threads at once are 16 807 sites of 16 allocations each",
           "[memory]") {
   for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
-    TempDir dir;
-    Run run = run_shapes(dir, {"distinct_threads"}, {check});
-    INFO(check << ": " << run.result.err);
-    REQUIRE(run.result.code() == 0);
-    CHECK(run.result.err.find("mismatch") == std::string::npos);
-    Memory m = memory_of(run);
+    INFO(check);
+    Memory m = checked_memory({"distinct_threads"}, {check}, kProgram);
     CHECK(m.by_function["plant_leaf"].sites == 16807);
     CHECK(m.by_function["plant_leaf"].fewest_per_site == 16);
     CHECK(m.by_function["plant_leaf"].most_per_site == 16);
