@@ -118,6 +118,15 @@ void flush_current_thread() noexcept {
     flush(b, false);
 }
 
+bool pending() noexcept {
+  for (int i = 0; i < kThreads; ++i) {
+    if (!g_taken[i].load(std::memory_order_acquire) || &g_sets[i] == tl_set) continue;
+    for (const Batch& b : g_sets[i].batches)
+      if (get(b.site) != sites::kNoSite) return true;
+  }
+  return false;
+}
+
 void gather(sites::Changes* out, std::uint32_t sites) noexcept {
   for (int i = 0; i < kThreads; ++i) {
     if (!g_taken[i].load(std::memory_order_acquire) || &g_sets[i] == tl_set) continue;

@@ -26,23 +26,9 @@ bool JsonWriter::flush() noexcept {
   return !failed_;
 }
 
-void JsonWriter::put(char c) noexcept {
-  if (used_ == capacity_ && !flush()) return;
-  buffer_[used_++] = c;
-}
-
-void JsonWriter::put(std::string_view text) noexcept {
+void JsonWriter::put_in_pieces(std::string_view text) noexcept {
   for (char c : text)
     put(c);
-}
-
-void JsonWriter::before_value() noexcept {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (has_value_[depth_]) put(',');
-  has_value_[depth_] = true;
 }
 
 void JsonWriter::begin_object() noexcept {
@@ -85,20 +71,6 @@ void JsonWriter::put_string(std::string_view text) noexcept {
 void JsonWriter::value(std::string_view text) noexcept {
   before_value();
   put_string(text);
-}
-
-void JsonWriter::value(std::int64_t number) noexcept {
-  before_value();
-  char digits[24];
-  auto result = std::to_chars(digits, digits + sizeof digits, number);
-  put(std::string_view(digits, static_cast<std::size_t>(result.ptr - digits)));
-}
-
-void JsonWriter::value(std::uint64_t number) noexcept {
-  before_value();
-  char digits[24];
-  auto result = std::to_chars(digits, digits + sizeof digits, number);
-  put(std::string_view(digits, static_cast<std::size_t>(result.ptr - digits)));
 }
 
 void JsonWriter::value(double number) noexcept {
