@@ -140,14 +140,21 @@ TEST_CASE("json_writer output does not depend on the buffer size", "[json_writer
     for (int i = 0; i < 200; ++i) {
       out.key("key_\xE2\x82\xAC_" + std::to_string(i));
       out.value(i * 0.5);
+      // Integers go straight into the buffer when 21 bytes are free, through a copy otherwise.
+      out.key("n_" + std::to_string(i));
+      out.begin_array();
+      out.value(std::numeric_limits<std::int64_t>::min() + i);
+      out.value(std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(i));
+      out.value(i);
+      out.end_array();
     }
     out.end_object();
   };
   std::string large = written(body, 65536);
-  CHECK(written(body, 1) == large);
-  CHECK(written(body, 7) == large);
+  for (std::size_t size : {1, 7, 20, 21, 22, 64})
+    CHECK(written(body, size) == large);
   simdjson::dom::parser parser;
-  CHECK(simdjson::dom::object(parser.parse(large)).size() == 200);
+  CHECK(simdjson::dom::object(parser.parse(large)).size() == 400);
 }
 
 TEST_CASE("json_writer reports a failed write", "[json_writer]") {
