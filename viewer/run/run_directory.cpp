@@ -46,8 +46,9 @@ void create_fresh_dir(const OutputDir& dir) {
 
 // Written by a process of ours: a regular file (not a symlink to somewhere else) owned by our user.
 bool is_ours(const fs::path& file) {
+  static const uid_t user = ::geteuid();
   struct stat info;
-  return ::lstat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_uid == ::geteuid();
+  return ::lstat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_uid == user;
 }
 
 }  // namespace
@@ -85,8 +86,15 @@ std::set<std::string> snapshot_names(const fs::path& dir) {
   std::error_code error;
   for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
     std::string name = it->path().filename().string();
-    if (name.ends_with(".prof.json") && is_ours(it->path())) names.insert(std::move(name));
+    if (name.ends_with(".prof.json")) names.insert(std::move(name));
   }
+  return names;
+}
+
+std::set<std::string> new_snapshot_names(const fs::path& dir, const std::set<std::string>& before) {
+  std::set<std::string> names = snapshot_names(dir);
+  std::erase_if(names,
+                [&](const std::string& name) { return before.contains(name) || !is_ours(dir / name); });
   return names;
 }
 

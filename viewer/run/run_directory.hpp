@@ -22,8 +22,12 @@ OutputDir prepare_output_dir(const std::optional<std::string>& requested, const 
 // started).
 void discard_if_unused(const OutputDir& dir);
 
-// Names of the snapshots (`*.prof.json`) now in the directory that a process of ours wrote: regular files
-// owned by our user, never a symlink or another user's file dropped there.
+// Names of the snapshots (`*.prof.json`) now in the directory, whoever wrote them.
 std::set<std::string> snapshot_names(const std::filesystem::path& dir);
+// The snapshots now in the directory that are not among `before` and that a process of ours wrote: regular
+// files owned by our user, never a symlink or another user's file dropped there. Only the new names are
+// looked at closer: a directory reused run after run holds hundreds of snapshots, two system calls each.
+std::set<std::string> new_snapshot_names(const std::filesystem::path& dir,
+                                         const std::set<std::string>& before);
 
 }  // namespace prof::viewer::run

@@ -75,14 +75,10 @@ int run_program(const RunOptions& options) {
   // wait_for gives prof its own signals back: SIGTERM or SIGINT end the symbolising below, like any program.
   const int status = signals.wait_for(launch.pid);
 
-  const std::set<std::string> after = snapshot_names(dir.absolute);
-  const auto is_new = [&](const std::string& name) {
-    return !before.contains(name) && is_own_snapshot(name, rank);
-  };
   std::vector<std::string> files;
   std::uintmax_t bytes = 0;
-  for (const auto& name : after) {
-    if (!is_new(name)) continue;
+  for (const auto& name : new_snapshot_names(dir.absolute, before)) {
+    if (!is_own_snapshot(name, rank)) continue;
     files.push_back((dir.absolute / name).string());
     std::error_code ignored;
     const std::uintmax_t size = std::filesystem::file_size(files.back(), ignored);
