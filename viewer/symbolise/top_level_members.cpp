@@ -10,19 +10,13 @@ namespace {
 
 constexpr std::size_t kBad = std::string_view::npos;
 
-using json_scan::is_space;
 using json_scan::skip_space;
 using json_scan::skip_string;
 
 // `i` at a value's first byte: the index just past it. Brackets must pair up; scalars end at the next
 // separator.
 std::size_t end_of_value(std::string_view json, std::size_t i) {
-  if (json[i] == '"') return skip_string(json, i);
-  if (json[i] != '[' && json[i] != '{') {
-    while (i < json.size() && json[i] != ',' && json[i] != '}' && json[i] != ']' && !is_space(json[i]))
-      ++i;
-    return i;
-  }
+  if (json[i] != '[' && json[i] != '{') return json_scan::skip_value(json, i);  // a string or a scalar
   std::string closers;
   while (i < json.size()) {
     // Inside brackets only strings and brackets matter: the rest (a stacks table's megabytes of digits and
