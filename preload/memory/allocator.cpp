@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <initializer_list>
 
 namespace prof::preload::memory::allocator {
 
@@ -39,6 +40,19 @@ void lookup(Fn& slot, const char* name) noexcept {
   slot = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
 }
 
+// An allocator library that defines malloc but not malloc_usable_size would pair its blocks with glibc's
+// answer for them.
+bool one_object(std::initializer_list<void*> functions) noexcept {
+  const void* base = nullptr;
+  for (void* function : functions) {
+    Dl_info info{};
+    if (!function || !dladdr(function, &info)) return false;
+    if (base && info.dli_fbase != base) return false;
+    base = info.dli_fbase;
+  }
+  return true;
+}
+
 void resolve() noexcept {
   int saved = errno;
   lookup(g_real.malloc, "malloc");
@@ -52,6 +66,11 @@ void resolve() noexcept {
   lookup(g_real.valloc, "valloc");
   lookup(g_real.pvalloc, "pvalloc");
   lookup(g_real.malloc_usable_size, "malloc_usable_size");
+  g_real.usable_size_matches =
+      one_object({reinterpret_cast<void*>(g_real.malloc), reinterpret_cast<void*>(g_real.malloc_usable_size),
+                  reinterpret_cast<void*>(g_real.posix_memalign),
+                  reinterpret_cast<void*>(g_real.aligned_alloc), reinterpret_cast<void*>(g_real.memalign),
+                  reinterpret_cast<void*>(g_real.valloc), reinterpret_cast<void*>(g_real.pvalloc)});
   errno = saved;
 }
 

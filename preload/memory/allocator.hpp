@@ -21,6 +21,9 @@ struct Functions {
   void* (*valloc)(std::size_t);
   void* (*pvalloc)(std::size_t);
   std::size_t (*malloc_usable_size)(void*);
+  // Whether malloc_usable_size is the same allocator's as malloc and the aligned functions (one object
+  // defines them all): only then may the tracer keep books at the end of a block's usable size.
+  bool usable_size_matches;
 };
 
 // Inline below: every call of the malloc family asks both, so they cost a load and a compare, not a call.

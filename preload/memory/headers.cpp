@@ -1,5 +1,6 @@
 #include "memory/headers.hpp"
 
+#include "memory/allocator.hpp"
 #include "memory/blocks.hpp"
 
 namespace prof::preload::memory::headers {
@@ -36,14 +37,47 @@ bool header_readable(const void* block) noexcept {
 
 // Inlined into its callers: a call that fills `books` through memory left take() to read it back with one
 // wide load over narrower stores, a store-forwarding stall on every free.
-__attribute__((always_inline)) inline bool read_header(void* block, Books& books) noexcept {
-  const Header* h = header_of(block);
+__attribute__((always_inline)) inline bool read_books(const Header* h, std::uint64_t tag_wanted, Kind kind,
+                                                      Books& books) noexcept {
   std::uint64_t tag = h->tag;
-  if ((tag & ~kGenerationMask) != mix(block)) return false;
+  if ((tag & ~kGenerationMask) != tag_wanted) return false;
   auto site = static_cast<std::uint32_t>(h->size_and_site >> kSizeBits);
-  books.kind = Kind::kHeader;
+  books.kind = kind;
   books.size = h->size_and_site & kSizeMask;
   books.site = site == kSiteMask || (tag & kGenerationMask) != g_generation ? kNoSite : site;
+  return true;
+}
+
+__attribute__((always_inline)) inline bool read_header(void* block, Books& books) noexcept {
+  return read_books(header_of(block), mix(block), Kind::kHeader, books);
+}
+
+// A trailer's tag differs from a header's for the same address, and is never zero (a zeroed trailer, or one
+// erased by take, never matches).
+std::uint64_t trailer_tag(const void* block) noexcept {
+  return (mix(block) ^ 0x5452000000000000ull) | 0x8000000000000000ull;
+}
+
+std::size_t real_usable(void* block) noexcept {
+  return allocator::detail::g_real.malloc_usable_size(block);
+}
+
+// Set by the first trailer: until then no free asks the real allocator for a usable size.
+bool g_trailers = false;
+
+Header* trailer_of(void* block, std::size_t usable) noexcept {
+  return reinterpret_cast<Header*>(static_cast<char*>(block) + usable - kBytes);
+}
+
+// Erases the tag when `take`: a block the real allocator hands out again at this address, untraced (before
+// the tracer or in sampled mode), must not find these books.
+bool read_trailer(void* block, Books& books, bool take) noexcept {
+  if (!g_trailers || !can_trail(block)) return false;
+  std::size_t usable = real_usable(block);
+  if (usable < kBytes) return false;
+  Header* t = trailer_of(block, usable);
+  if (!read_books(t, trailer_tag(block), Kind::kTrailer, books)) return false;
+  if (take) t->tag = 0;
   return true;
 }
 
@@ -51,12 +85,15 @@ Books from_table(const blocks::Block& block) noexcept {
   return Books{block.header ? Kind::kHeader : Kind::kAligned, block.size, block.site};
 }
 
+void write_books(Header* h, std::uint64_t tag, std::uint64_t size, std::uint32_t site) noexcept {
+  h->size_and_site = (size > kSizeMask ? kSizeMask : size) | (std::uint64_t{site & kSiteMask} << kSizeBits);
+  h->tag = tag | g_generation;
+}
+
 }  // namespace
 
 bool adopt_header(void* block, std::uint64_t size, std::uint32_t site) noexcept {
-  Header* h = header_of(block);
-  h->size_and_site = (size > kSizeMask ? kSizeMask : size) | (std::uint64_t{site & kSiteMask} << kSizeBits);
-  h->tag = mix(block) | g_generation;
+  write_books(header_of(block), mix(block), size, site);
   if (header_readable(block)) return true;
   return blocks::insert(block, blocks::Block{size, site, true});
 }
@@ -65,23 +102,41 @@ bool adopt_aligned(void* block, std::uint64_t size, std::uint32_t site) noexcept
   return blocks::insert(block, blocks::Block{size, site, false});
 }
 
+bool trailers_possible() noexcept {
+  const allocator::Functions& real = allocator::detail::g_real;
+  return real.malloc_usable_size && real.usable_size_matches;
+}
+
+void adopt_trailer(void* block, std::uint64_t size, std::uint32_t site) noexcept {
+  g_trailers = true;
+  write_books(trailer_of(block, real_usable(block)), trailer_tag(block), size, site);
+}
+
+// A block whose header is readable but holds no tag is the real allocator's own pointer, so its usable size
+// may be asked; a page-aligned one may be a header block in the side table, whose real pointer is 16 bytes
+// lower, so the side table answers first.
 Books peek(void* block) noexcept {
   Books books;
-  if (header_readable(block) && read_header(block, books)) return books;
+  const bool readable = header_readable(block);
+  if (readable && (read_header(block, books) || read_trailer(block, books, false))) return books;
   blocks::Block found;
   if (blocks::find(block, found)) return from_table(found);
+  if (!readable) read_trailer(block, books, false);
   return books;
 }
 
 Books take(void* block) noexcept {
   Books books;
-  if (header_readable(block) && read_header(block, books)) return books;
+  const bool readable = header_readable(block);
+  if (readable && (read_header(block, books) || read_trailer(block, books, true))) return books;
   blocks::Block found;
   if (blocks::remove(block, found)) return from_table(found);
+  if (!readable) read_trailer(block, books, true);
   return books;
 }
 
 void put_back(void* block, const Books& books) noexcept {
+  if (books.kind == Kind::kTrailer) return adopt_trailer(block, books.size, books.site);
   if (books.kind == Kind::kAligned || (books.kind == Kind::kHeader && !header_readable(block)))
     blocks::insert(block, blocks::Block{books.size, books.site, books.kind == Kind::kHeader});
 }

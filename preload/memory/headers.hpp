@@ -5,10 +5,15 @@
 // Blocks of the malloc family with alignment up to 16 carry a 16-byte header: the shim asks the real
 // allocator for size + 16 bytes and hands out base + 16, still 16-byte aligned. The header holds the size and
 // site, and a tag derived from the block's own address (and the fork generation), which no block of the real
-// allocator carries there (glibc keeps its chunk size at that place). Blocks of a larger alignment, and the
-// rare header blocks whose address is page-aligned (whose header could not be read before knowing the block
-// is ours), are in the side table (blocks.hpp) instead. A block with neither is foreign: allocated before the
-// tracer started, or never by the shim; it is freed as it came.
+// allocator carries there (glibc keeps its chunk size at that place). A header would cost a larger
+// alignment its whole size (64 bytes for alignas(64)), so in exact mode such blocks are asked with 16 bytes
+// more and carry their books in a trailer, the last 16 bytes of the usable size the real allocator reports:
+// beside the next chunk's header, which glibc's free reads anyway, where a side table would cost a cache and
+// TLB miss per event in a table the size of the heap. Blocks of a larger alignment in sampled mode (whose
+// frees of unsampled blocks must not ask for usable sizes), under an allocator whose malloc_usable_size is
+// not its own, and the rare header blocks whose address is page-aligned (whose header could not be read
+// before knowing the block is ours), are in the side table (blocks.hpp) instead. A block with none of these
+// is foreign: allocated before the tracer started, or never by the shim; it is freed as it came.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +29,7 @@ enum class Kind {
   kForeign,  // not ours: the real allocator's pointer is the block itself, no books
   kHeader,   // the real allocator's pointer is 16 bytes lower
   kAligned,  // the real allocator's pointer is the block itself, books in the side table
+  kTrailer,  // the real allocator's pointer is the block itself, books in its last 16 usable bytes
 };
 
 struct Books {
@@ -38,6 +44,15 @@ struct Books {
 bool adopt_header(void* block, std::uint64_t size, std::uint32_t site) noexcept;
 // A block of the real allocator's (alignment above 16): into the side table; false when out of memory.
 bool adopt_aligned(void* block, std::uint64_t size, std::uint32_t site) noexcept;
+// Whether a block of alignment above 16 can carry a trailer: exact mode decides at its allocation (the block
+// then asked with kBytes more), `can_trail` once it has the block (aligned to 32 at least: a free looks for
+// trailers only there).
+bool trailers_possible() noexcept;
+inline bool can_trail(const void* block) noexcept {
+  return (reinterpret_cast<std::uintptr_t>(block) & 31) == 0;
+}
+// Writes the books into the trailer of a block asked with kBytes more than `size`.
+void adopt_trailer(void* block, std::uint64_t size, std::uint32_t site) noexcept;
 
 // What the books say about `block`; `take` also takes it out of the side table (the block is about to go back
 // to the real allocator, which may hand the address out again at once).
@@ -68,6 +83,11 @@ inline bool maybe_ours(void* block) noexcept {
 }
 // A realloc that failed left the block as it was: back into the side table if it came from there.
 void put_back(void* block, const Books& books) noexcept;
+
+// The part of the real allocator's usable size that is the program's.
+inline std::size_t program_part(std::size_t usable, Kind kind) noexcept {
+  return kind == Kind::kHeader || kind == Kind::kTrailer ? usable - kBytes : usable;
+}
 
 // The pointer the real allocator knows.
 inline void* base_of(void* block, Kind kind) noexcept {

@@ -1,10 +1,10 @@
 // The malloc family as the program sees it: each function calls the real allocator and tells the tracer.
 // While the tracer is active, blocks of alignment up to 16 carry a 16-byte header with their books (size and
-// site), so a free needs no global table (headers.hpp); larger alignments are handed out unchanged and booked
-// in a small side table. malloc_usable_size answers for the program's part of the block; blocks the tracer
-// never made (from before it started) are freed, resized and measured as they came.
-// errno is what the real function left; the tracer's own work never shows in it.
-// Sampled mode (heap_sampler.hpp): an allocation the sampler leaves out goes to the real function untouched.
+// site), so a free needs no global table (headers.hpp); larger alignments carry them in a trailer at the end
+// of the block, or in a small side table. malloc_usable_size answers for the program's part of the block;
+// blocks the tracer never made (from before it started) are freed, resized and measured as they came. errno
+// is what the real function left; the tracer's own work never shows in it. Sampled mode (heap_sampler.hpp):
+// an allocation the sampler leaves out goes to the real function untouched.
 
 #include <malloc.h>
 #include <stdlib.h>
@@ -87,10 +87,20 @@ void* with_header(const Caller& caller, const alloc::Functions& real, std::size_
   return block;
 }
 
-// A block the real allocator aligned (alignment above 16): no header, booked in the side table.
-void* booked_aligned(const Caller& caller, const alloc::Functions& real, void* block,
-                     std::size_t size) noexcept {
+// A block the real allocator aligned (alignment above 16), from `call(bytes)`. Exact mode asks for 16 bytes
+// more and keeps the books in the block's trailer (headers.hpp); sampled mode, pvalloc (whose caller may use
+// every page it rounded up to), or a block that came back aligned to 16 only keep them in the side table.
+template <typename Call>
+void* booked_aligned(const Caller& caller, const alloc::Functions& real, std::size_t size, bool may_trail,
+                     Call call) noexcept {
+  const bool trail =
+      may_trail && !sampler::on() && headers::trailers_possible() && size <= SIZE_MAX - headers::kBytes;
+  void* block = call(trail ? size + headers::kBytes : size);
   if (!block) return nullptr;
+  if (trail && headers::can_trail(block)) {
+    headers::adopt_trailer(block, size, record(block, size, caller));
+    return block;
+  }
   blocks::prefetch(block);  // its slot in the side table loads while the stack is found
   std::uint32_t site = record(block, size, caller);
   if (!headers::adopt_aligned(block, size, site)) {
@@ -120,7 +130,9 @@ void* move_to_header(const Caller& caller, const alloc::Functions& real, void* b
                      const headers::Books& books) noexcept {
   // Without malloc_usable_size a foreign block's size is unknown: resized by the real allocator, untraced.
   if (!real.malloc_usable_size && books.kind == headers::Kind::kForeign) return real.realloc(block, size);
-  std::size_t old = real.malloc_usable_size ? real.malloc_usable_size(block) : books.size;
+  std::size_t old = real.malloc_usable_size
+                        ? headers::program_part(real.malloc_usable_size(block), books.kind)
+                        : books.size;
   void* moved = with_header(caller, real, size, [&](std::size_t bytes) { return real.malloc(bytes); });
   if (!moved) {
     headers::put_back(block, books);
@@ -287,9 +299,13 @@ PROF_SHIM_EXPORT int posix_memalign(void** out, std::size_t alignment, std::size
   if (small_power_of_two(alignment) && alignment >= sizeof(void*)) {
     block = with_header(PROF_CALLER(5), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
   } else {
-    int rc = real->posix_memalign(&block, alignment, size);
+    int rc = 0;
+    block = booked_aligned(PROF_CALLER(5), *real, size, true, [&](std::size_t bytes) {
+      void* got = nullptr;
+      rc = real->posix_memalign(&got, alignment, bytes);
+      return rc == 0 ? got : nullptr;
+    });
     if (rc != 0) return rc;
-    block = booked_aligned(PROF_CALLER(5), *real, block, size);
   }
   if (!block) {
     errno = saved;  // posix_memalign reports by its result, not errno
@@ -305,7 +321,8 @@ PROF_SHIM_EXPORT void* aligned_alloc(std::size_t alignment, std::size_t size) no
   if (!mem::active() || sampler::skip(size)) return real->aligned_alloc(alignment, size);
   if (alignment != 0 && small_power_of_two(alignment))
     return with_header(PROF_CALLER(6), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
-  return booked_aligned(PROF_CALLER(6), *real, real->aligned_alloc(alignment, size), size);
+  return booked_aligned(PROF_CALLER(6), *real, size, true,
+                        [&](std::size_t bytes) { return real->aligned_alloc(alignment, bytes); });
 }
 
 PROF_SHIM_EXPORT void* memalign(std::size_t alignment, std::size_t size) noexcept {
@@ -314,21 +331,24 @@ PROF_SHIM_EXPORT void* memalign(std::size_t alignment, std::size_t size) noexcep
   if (!mem::active() || sampler::skip(size)) return real->memalign(alignment, size);
   if (small_power_of_two(alignment))
     return with_header(PROF_CALLER(7), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
-  return booked_aligned(PROF_CALLER(7), *real, real->memalign(alignment, size), size);
+  return booked_aligned(PROF_CALLER(7), *real, size, true,
+                        [&](std::size_t bytes) { return real->memalign(alignment, bytes); });
 }
 
 PROF_SHIM_EXPORT void* valloc(std::size_t size) noexcept {
   const alloc::Functions* real = alloc::real();
   if (!real) return alloc::arena_allocate(size, 4096);
   if (!mem::active() || sampler::skip(size)) return real->valloc(size);
-  return booked_aligned(PROF_CALLER(8), *real, real->valloc(size), size);
+  return booked_aligned(PROF_CALLER(8), *real, size, true,
+                        [&](std::size_t bytes) { return real->valloc(bytes); });
 }
 
 PROF_SHIM_EXPORT void* pvalloc(std::size_t size) noexcept {
   const alloc::Functions* real = alloc::real();
   if (!real) return alloc::arena_allocate((size + 4095) & ~std::size_t{4095}, 4096);
   if (!mem::active() || sampler::skip(size)) return real->pvalloc(size);
-  return booked_aligned(PROF_CALLER(9), *real, real->pvalloc(size), size);
+  return booked_aligned(PROF_CALLER(9), *real, size, false,
+                        [&](std::size_t bytes) { return real->pvalloc(bytes); });
 }
 
 PROF_SHIM_EXPORT std::size_t malloc_usable_size(void* block) noexcept {
@@ -338,6 +358,5 @@ PROF_SHIM_EXPORT std::size_t malloc_usable_size(void* block) noexcept {
   if (!real || !real->malloc_usable_size) return 0;
   if (!mem::active()) return real->malloc_usable_size(block);
   headers::Books books = headers::peek(block);
-  std::size_t usable = real->malloc_usable_size(headers::base_of(block, books.kind));
-  return books.kind == headers::Kind::kHeader ? usable - headers::kBytes : usable;
+  return headers::program_part(real->malloc_usable_size(headers::base_of(block, books.kind)), books.kind);
 }
