@@ -38,7 +38,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -g -o "$work/live_blocks" "$here/real/live_blocks.c"
-cc -O2 -g -o "$work/aligned_blocks" "$here/real/aligned_blocks.c"
+cc -O2 -g -pthread -o "$work/aligned_blocks" "$here/real/aligned_blocks.c"
 floor=${PROF_FLOOR:-0}
 [ "$floor" = 1 ] && cc -O2 -shared -fPIC -o "$work/noop_interposer.so" "$here/real/noop_interposer.c" -ldl
 sample_bytes=524288
