@@ -1,5 +1,7 @@
 #include "memory/headers.hpp"
 
+#include <atomic>
+
 #include "memory/allocator.hpp"
 #include "memory/blocks.hpp"
 
@@ -63,7 +65,7 @@ std::size_t real_usable(void* block) noexcept {
 }
 
 // Set by the first trailer: until then no free asks the real allocator for a usable size.
-bool g_trailers = false;
+std::atomic<bool> g_trailers{false};
 
 Header* trailer_of(void* block, std::size_t usable) noexcept {
   return reinterpret_cast<Header*>(static_cast<char*>(block) + usable - kBytes);
@@ -72,7 +74,7 @@ Header* trailer_of(void* block, std::size_t usable) noexcept {
 // Erases the tag when `take`: a block the real allocator hands out again at this address, untraced (before
 // the tracer or in sampled mode), must not find these books.
 bool read_trailer(void* block, Books& books, bool take) noexcept {
-  if (!g_trailers || !can_trail(block)) return false;
+  if (!g_trailers.load(std::memory_order_relaxed) || !can_trail(block)) return false;
   std::size_t usable = real_usable(block);
   if (usable < kBytes) return false;
   Header* t = trailer_of(block, usable);
@@ -108,7 +110,7 @@ bool trailers_possible() noexcept {
 }
 
 void adopt_trailer(void* block, std::uint64_t size, std::uint32_t site) noexcept {
-  g_trailers = true;
+  if (!g_trailers.load(std::memory_order_relaxed)) g_trailers.store(true, std::memory_order_relaxed);
   write_books(trailer_of(block, real_usable(block)), trailer_tag(block), size, site);
 }
 
