@@ -45,8 +45,10 @@ int main(int argc, char** argv) {
   pthread_t ids[kMaxThreads];
   for (int t = 0; t < threads; ++t) {
     rings[t] = (struct Ring){kLive / threads, count / threads, 1 + 7919ul * (unsigned long)t, 0};
-    if (threads == 1) replace_blocks(&rings[t]);
-    else if (pthread_create(&ids[t], NULL, replace_blocks, &rings[t]) != 0) return 1;
+    if (threads == 1)
+      replace_blocks(&rings[t]);
+    else if (pthread_create(&ids[t], NULL, replace_blocks, &rings[t]) != 0)
+      return 1;
   }
   long sum = 0;
   for (int t = 0; t < threads; ++t) {
