@@ -212,7 +212,8 @@ __attribute__((noinline)) bool slots_hold_with_bases(Cache& cache, const sites::
   const std::uint64_t* bases = sites::bases(s);
   std::uintptr_t initial = 0;
   bool initial_known = false;
-  for (std::uint32_t j = 1; j < s.depth; ++j) {
+  const std::uint32_t depth = s.depth;  // a local: see replays()
+  for (std::uint32_t j = 1; j < depth; ++j) {
     std::uint64_t base = __atomic_load_n(&bases[j - 1], __ATOMIC_RELAXED);
     auto at = static_cast<std::uint32_t>(base >> 32);
     if (at != kNoBase) {
@@ -246,10 +247,13 @@ bool replays(Cache& cache, std::uint32_t site, const Caller& caller, std::uint32
   const std::uintptr_t* frames = sites::frames(s);
   if (frames[0] != caller.return_address) return false;
   if (word & kFrameBases) return slots_hold_with_bases(cache, s, caller, frames);
-  const std::uint32_t* slots = sites::slots(s);
-  for (std::uint32_t j = 1; j < s.depth; ++j) {
-    std::uint32_t offset = __atomic_load_n(&slots[j - 1], __ATOMIC_RELAXED);
-    if (*reinterpret_cast<const std::uintptr_t*>(caller.cfa + offset) != frames[j]) return false;
+  // The bounds in locals: the atomic loads would otherwise make the compiler read the depth again each frame.
+  const std::uint32_t* slot = sites::slots(s);
+  const std::uintptr_t* const end = frames + s.depth;
+  const std::uintptr_t cfa = caller.cfa;
+  for (const std::uintptr_t* frame = frames + 1; frame < end; ++frame, ++slot) {
+    std::uint32_t offset = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    if (*reinterpret_cast<const std::uintptr_t*>(cfa + offset) != *frame) return false;
   }
   return true;
 }
