@@ -203,34 +203,47 @@ __attribute__((noinline)) bool base_at_caller(Cache& cache, const Caller& caller
   return true;
 }
 
+// rbp as the interposed function's caller had it: read by the interposed function itself where it could,
+// else walked out (base_at_caller).
+bool caller_base(Cache& cache, const Caller& caller, std::uintptr_t end, std::uintptr_t& rbp) noexcept {
+  if (caller.rbp_known) {
+    rbp = caller.rbp;
+    return true;
+  }
+  return end && base_at_caller(cache, caller, end, rbp);
+}
+
 // A replay's check of the slots, for a site with frames of rbp: each such frame must first find, where its
 // judgement read it, the rbp it saw then; only then is its CFA where the slot offsets say. Out of line: the
 // common replay (frames of the stack pointer alone) stays as short as it was.
 __attribute__((noinline)) bool slots_hold_with_bases(Cache& cache, const sites::Site& s, const Caller& caller,
                                                      const std::uintptr_t* frames) noexcept {
-  const std::uint32_t* slots = sites::slots(s);
-  const std::uint64_t* bases = sites::bases(s);
+  // Bounds and the CFA in locals: see replays().
+  const std::uint32_t* slot = sites::slots(s);
+  const std::uint64_t* base_word = sites::bases(s);
+  const std::uintptr_t* const end = frames + s.depth;
+  const std::uintptr_t cfa = caller.cfa;
   std::uintptr_t initial = 0;
   bool initial_known = false;
-  const std::uint32_t depth = s.depth;  // a local: see replays()
-  for (std::uint32_t j = 1; j < depth; ++j) {
-    std::uint64_t base = __atomic_load_n(&bases[j - 1], __ATOMIC_RELAXED);
+  for (const std::uintptr_t* frame = frames + 1; frame < end; ++frame, ++slot, ++base_word) {
+    std::uint64_t base = __atomic_load_n(base_word, __ATOMIC_RELAXED);
     auto at = static_cast<std::uint32_t>(base >> 32);
     if (at != kNoBase) {
       std::uintptr_t rbp = 0;
       if (at == kInitialBase) {
-        if (!initial_known && !base_at_caller(cache, caller, stack_room::end(caller.cfa), initial))
+        if (!initial_known &&
+            !caller_base(cache, caller, caller.rbp_known ? 0 : stack_room::end(cfa), initial))
           return false;
         initial_known = true;
         rbp = initial;
       } else {
-        rbp = *reinterpret_cast<const std::uintptr_t*>(caller.cfa + at);
+        rbp = *reinterpret_cast<const std::uintptr_t*>(cfa + at);
       }
       auto expected = static_cast<std::int32_t>(static_cast<std::uint32_t>(base));
-      if (rbp != caller.cfa + static_cast<std::uintptr_t>(static_cast<std::intptr_t>(expected))) return false;
+      if (rbp != cfa + static_cast<std::uintptr_t>(static_cast<std::intptr_t>(expected))) return false;
     }
-    std::uint32_t offset = __atomic_load_n(&slots[j - 1], __ATOMIC_RELAXED);
-    if (*reinterpret_cast<const std::uintptr_t*>(caller.cfa + offset) != frames[j]) return false;
+    std::uint32_t offset = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    if (*reinterpret_cast<const std::uintptr_t*>(cfa + offset) != *frame) return false;
   }
   return true;
 }
@@ -279,7 +292,7 @@ std::uint32_t judge(Cache& cache, const Caller& caller, std::uint32_t site, cons
     if (last) return verdict;
     if (rule.kind == frame_rules::Kind::kFramePointer) {
       if (at.base == Position::Base::kInitial)
-        at.base = base_at_caller(cache, caller, end, at.rbp) ? Position::Base::kKnown : Position::Base::kLost;
+        at.base = caller_base(cache, caller, end, at.rbp) ? Position::Base::kKnown : Position::Base::kLost;
       if (at.base != Position::Base::kKnown) return verdict;
       auto expected = static_cast<std::int64_t>(at.rbp - caller.cfa);
       if (expected < INT32_MIN || expected > INT32_MAX) return verdict;
@@ -405,7 +418,7 @@ int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut)
       return j + 1;
     }
     if (rule.kind == frame_rules::Kind::kFramePointer && at.base == Position::Base::kInitial)
-      at.base = base_at_caller(*cache, caller, end, at.rbp) ? Position::Base::kKnown : Position::Base::kLost;
+      at.base = caller_base(*cache, caller, end, at.rbp) ? Position::Base::kKnown : Position::Base::kLost;
     std::uintptr_t cfa = 0;
     if (!step(rule, at, caller.cfa, end, cfa)) return -1;  // off the thread's stack: libunwind decides
     frames[j + 1] = *reinterpret_cast<const std::uintptr_t*>(cfa - 8);

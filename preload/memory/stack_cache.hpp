@@ -17,11 +17,16 @@
 
 namespace prof::preload::memory::stack_cache {
 
-// The interposed function's view of its caller. `entry` tells the interposed functions apart.
+// The interposed function's view of its caller. `entry` tells the interposed functions apart. `rbp` is the
+// caller's rbp when the interposed function read it at its first instruction (`rbp_known`, hooks.cpp);
+// otherwise a stack with frames that compute their CFA from rbp finds it by walking the shim's own frames
+// out.
 struct Caller {
   std::uintptr_t return_address;
   std::uintptr_t cfa;
   std::uint32_t entry;
+  bool rbp_known = false;
+  std::uintptr_t rbp = 0;
 };
 
 // The site of the caller's stack when it is known and still valid; sites::kNoSite otherwise.

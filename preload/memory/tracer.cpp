@@ -300,13 +300,13 @@ __attribute__((noinline)) bool cache_agrees(std::uint32_t site) noexcept {
 
 }  // namespace
 
-std::uint32_t on_allocation(void* block, std::size_t block_size, std::uintptr_t return_address,
-                            std::uintptr_t cfa, std::uint32_t entry) noexcept {
+std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cache::Caller& caller) noexcept {
   if (!block) return sites::kNoSite;
+  std::uintptr_t return_address = caller.return_address;
+  const std::uintptr_t cfa = caller.cfa;
   // Sampled mode: the sites count what each sample stands for; the shim's own runtime pools stay out.
   if (heap_sampler::on() && shim_called(return_address)) return sites::kNoSite;
   const std::size_t size = heap_sampler::booked_bytes(block_size);
-  const stack_cache::Caller caller{return_address, cfa, entry};
   std::uint32_t site = stack_cache::find(caller);
   if (site != sites::kNoSite && g_check_cache && stack_room::left(cfa) >= stack_room::kUnwind &&
       !cache_agrees(site)) {

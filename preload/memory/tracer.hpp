@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "memory/stack_cache.hpp"
+
 namespace prof::preload::memory {
 
 // Reads PROF_MEMORY and PROF_DEPTH, maps the tables, installs the fork handlers and the section writers.
@@ -22,11 +24,10 @@ inline bool active() noexcept {
 bool enter() noexcept;
 void leave() noexcept;
 
-// `caller`: the interposed function's return address and CFA (see memory_stack_cache.hpp), `entry` which
-// interposed function it is. Returns the site to keep in the block's books (headers.hpp): kNoSite when the
-// block is counted nowhere.
-std::uint32_t on_allocation(void* block, std::size_t size, std::uintptr_t return_address, std::uintptr_t cfa,
-                            std::uint32_t entry) noexcept;
+// `caller`: the interposed function's return address and CFA, which interposed function it is, and the
+// caller's rbp where known (stack_cache.hpp). Returns the site to keep in the block's books (headers.hpp):
+// kNoSite when the block is counted nowhere.
+std::uint32_t on_allocation(void* block, std::size_t size, const stack_cache::Caller& caller) noexcept;
 // A block with the books `size` and `site` leaves. `realloc` frees are not temporary allocations: the data
 // lives on in the new block. realloc takes the old block out before the real call (once the allocator frees
 // it, another thread may get it back) and puts it back when the call fails.

@@ -125,6 +125,20 @@ TEST_CASE("frames of alloca of changing size, walked and replayed, are libunwind
     }
 }
 
+// calloc and realloc read the caller's rbp at their entry on x86-64 (malloc too: the tests above), where the
+// replay of a frame that computes its CFA from rbp needs it: their stacks too must be libunwind's.
+TEST_CASE("calloc and realloc from frames of alloca, walked and replayed, are libunwind's", "[memory]") {
+  for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"})
+    for (const std::string& program : {kProgram, kFramePointerProgram}) {
+      INFO(check);
+      Memory m = checked_memory({"entries"}, {check}, program);
+      CHECK(m.by_function["plant_entries"].allocations == 9000);
+      CHECK(m.by_function["plant_entries"].bytes == 3000 * (56 + 48 + 96));
+      CHECK(m.by_function["plant_entries"].sites == 9);
+      CHECK(m.by_function["plant_entries"].fewest_per_site == 1000);
+    }
+}
+
 // Four threads through the same 16 807 stacks at once: one site each, whichever thread made it, and each
 // site's allocations exact although the threads write and read each other's guesses of the next site.
 TEST_CASE("16 807 distinct stacks from four threads at once are 16 807 sites of 16 allocations each",

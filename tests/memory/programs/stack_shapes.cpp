@@ -3,7 +3,8 @@
 // are still open when the snapshot is written and peaks closed by a free, a heap of a million live blocks.
 // Prints "name offset" for each planting function, as planted.cpp does.
 //
-//   stack_shapes deep | varying | distinct | distinct_threads | peak_open | peak_closed | live COUNT
+//   stack_shapes deep | varying | entries | distinct | distinct_threads | peak_open | peak_closed | live
+//   COUNT
 #include <alloca.h>
 #include <dlfcn.h>
 #include <cstdio>
@@ -36,6 +37,21 @@ __attribute__((noinline)) void plant_varying(int level, int words) {
   g_sink = g_sink + reinterpret_cast<long>(block) + scratch[0];
   if (level < 3) plant_varying(level + 1, words);
   std::free(block);
+}
+
+// entries: the same frames of changing size through calloc and realloc, which read the caller's rbp at their
+// entry (a realloc of null is a malloc made inside the shim). Per call and level: calloc(7, 8), realloc(null,
+// 48), then that block grown to 96 bytes: 1000 calls of three levels, 9000 blocks and 600 000 bytes.
+__attribute__((noinline)) void plant_entries(int level, int words) {
+  auto* scratch = static_cast<volatile long*>(alloca(sizeof(long) * static_cast<std::size_t>(words)));
+  scratch[0] = level;
+  void* zeroed = std::calloc(7, 8);
+  void* grown = std::realloc(nullptr, 48);
+  grown = std::realloc(grown, 96);
+  g_sink = g_sink + reinterpret_cast<long>(zeroed) + reinterpret_cast<long>(grown) + scratch[0];
+  if (level < 3) plant_entries(level + 1, words);
+  std::free(grown);
+  std::free(zeroed);
 }
 
 // distinct: five levels of seven call sites each reach plant_leaf through 7^5 = 16 807 different stacks; four
@@ -187,6 +203,7 @@ int main(int argc, char** argv) {
   OFFSET(plant_deep);
   OFFSET(plant_leaf);
   OFFSET(plant_varying);
+  OFFSET(plant_entries);
   OFFSET(plant_peak_a);
   OFFSET(plant_peak_b);
   OFFSET(plant_peak_c);
@@ -204,6 +221,9 @@ int main(int argc, char** argv) {
   } else if (std::strcmp(mode, "varying") == 0) {
     for (int call = 0; call < 1000; ++call)
       plant_varying(1, 1 + (call * 37) % 1000);
+  } else if (std::strcmp(mode, "entries") == 0) {
+    for (int call = 0; call < 1000; ++call)
+      plant_entries(1, 1 + (call * 37) % 1000);
   } else if (std::strcmp(mode, "distinct") == 0) {
     distinct();
   } else if (std::strcmp(mode, "distinct_threads") == 0) {
