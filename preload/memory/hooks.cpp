@@ -3,8 +3,8 @@
 // site), so a free needs no global table (headers.hpp); larger alignments carry them in a trailer at the end
 // of the block, or in a small side table. malloc_usable_size answers for the program's part of the block;
 // blocks the tracer never made (from before it started) are freed, resized and measured as they came. errno
-// is what the real function left; the tracer's own work never shows in it. Sampled mode (heap_sampler.hpp):
-// an allocation the sampler leaves out goes to the real function untouched.
+// is what the real function left; the tracer's own work never shows in it (tracer.hpp). Sampled mode
+// (heap_sampler.hpp): an allocation the sampler leaves out goes to the real function untouched.
 
 #include <malloc.h>
 #include <stdlib.h>
@@ -84,21 +84,18 @@ using Caller = prof::preload::memory::stack_cache::Caller;
         reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()), (entry), kRbpAtEntry, caller_rbp \
   }
 
-// The site the block is charged to, or kNoSite when this thread is inside the tracer.
+// The site the block is charged to, or kNoSite when this thread is inside the tracer. (The tracer keeps
+// errno as it was itself, around the few calls that may change it: tracer.hpp.)
 std::uint32_t record(void* block, std::size_t size, const Caller& caller) noexcept {
   if (!mem::enter()) return kNoSite;
-  int saved = errno;
   std::uint32_t site = mem::on_allocation(block, size, caller);
-  errno = saved;
   mem::leave();
   return site;
 }
 
 void forget(void* block, const headers::Books& books, bool from_realloc) noexcept {
   if (books.kind == headers::Kind::kForeign || books.site == kNoSite || !mem::enter()) return;
-  int saved = errno;
   mem::on_free(block, books.size, books.site, from_realloc);
-  errno = saved;
   mem::leave();
 }
 
@@ -199,9 +196,12 @@ void* move_to_plain(const alloc::Functions& real, void* block, std::size_t size,
 
 // The traced paths of malloc and free, out of line: the untraced ones (tracer off, or left out by the
 // sampler) then need no saved registers.
-__attribute__((noinline)) void* traced_malloc(const Caller& caller, const alloc::Functions& real,
-                                              std::size_t size) noexcept {
-  return with_header(caller, real, size, [&](std::size_t bytes) { return real.malloc(bytes); });
+// The caller comes as scalars, in registers: malloc's exact mode jumps here without a frame of its own.
+__attribute__((noinline)) void* traced_malloc(std::size_t size, std::uintptr_t return_address,
+                                              std::uintptr_t cfa, std::uintptr_t rbp) noexcept {
+  const alloc::Functions& real = alloc::detail::g_real;
+  return with_header(Caller{return_address, cfa, 1, kRbpAtEntry, rbp}, real, size,
+                     [&](std::size_t bytes) { return real.malloc(bytes); });
 }
 
 __attribute__((noinline)) void traced_free(const alloc::Functions& real, void* block) noexcept {
@@ -228,7 +228,7 @@ __attribute__((noinline)) void* malloc_in_full(std::size_t size, std::uintptr_t 
   const alloc::Functions* real = alloc::real();
   if (!real) return alloc::arena_allocate(size);
   if (!mem::active() || sampler::skip(size)) return real->malloc(size);
-  return traced_malloc(Caller{return_address, cfa, 1, kRbpAtEntry, rbp}, *real, size);
+  return traced_malloc(size, return_address, cfa, rbp);
 }
 
 __attribute__((noinline)) void free_in_full(void* block) noexcept {
@@ -245,9 +245,10 @@ PROF_ENTERED_WITH_RBP(malloc, std::size_t size)->void* {
   // scalars, in registers: the common case below then needs no stack frame.
   const auto return_address = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
-  if (!prof::preload::on_demand::due() && alloc::resolved() &&
-      (!mem::active() || sampler::skip_within_countdown(size)))
-    return alloc::detail::g_real.malloc(size);
+  if (!prof::preload::on_demand::due() && alloc::resolved()) {
+    if (!mem::active() || sampler::skip_within_countdown(size)) return alloc::detail::g_real.malloc(size);
+    if (!sampler::on()) return traced_malloc(size, return_address, cfa, caller_rbp);  // exact mode
+  }
   return malloc_in_full(size, return_address, cfa, caller_rbp);
 }
 
@@ -304,9 +305,7 @@ PROF_ENTERED_WITH_RBP(realloc, void* block, std::size_t size)->void* {
     // A failure left the block live and unchanged, header included.
     headers::put_back(block, books);
     if (books.site != kNoSite && mem::enter()) {
-      int saved = errno;
       mem::on_realloc_failed(books.size, books.site);
-      errno = saved;
       mem::leave();
     }
     return nullptr;

@@ -324,7 +324,7 @@ std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::ui
 
 void record_allocation_at(std::uint32_t index, std::uint64_t size) noexcept {
   Site& s = g_sites[index];
-  if (site_batches::on()) {
+  if (!alone() && site_batches::on()) {  // alone: no call
     site_batches::add(index, Changes{1, size, 1, size, 0});
   } else {
     SharedGuard guard(lock_of(s));
@@ -341,7 +341,7 @@ void record_free(std::uint32_t index, std::uint64_t size, bool temporary) noexce
     g_peak_ticks.store(core::clock::now_ticks(), std::memory_order_relaxed);
   }
   Site& s = g_sites[index];
-  if (site_batches::on()) {
+  if (!alone() && site_batches::on()) {
     site_batches::add(index, Changes{0, 0, std::uint64_t(-1), std::uint64_t{0} - size, temporary ? 1u : 0u});
   } else {
     SharedGuard guard(lock_of(s));

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <cerrno>
 #include <cstdint>
 
 extern "C" void* __libc_stack_end;  // ld.so: near the top of the main thread's stack
@@ -28,7 +29,7 @@ bool main_thread(std::uintptr_t stack_pointer) noexcept {
   return stack_pointer <= end && end - stack_pointer < (std::uintptr_t{128} << 20);
 }
 
-void read_bounds(std::uintptr_t stack_pointer) noexcept {
+void read_bounds_of(std::uintptr_t stack_pointer) noexcept {
   tl_low = 1;  // read once, even when nothing is known
   tl_high = 0;
   tl_main_end = 0;
@@ -45,6 +46,12 @@ void read_bounds(std::uintptr_t stack_pointer) noexcept {
     tl_high = tl_low + size;
   }
   pthread_attr_destroy(&attr);
+}
+
+void read_bounds(std::uintptr_t stack_pointer) noexcept {
+  const int saved = errno;  // the stack cache's hits ask too, where the tracer keeps no copy (tracer.hpp)
+  read_bounds_of(stack_pointer);
+  errno = saved;
 }
 
 }  // namespace

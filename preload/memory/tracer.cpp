@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 
@@ -308,18 +309,23 @@ std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cac
   if (heap_sampler::on() && shim_called(return_address)) return sites::kNoSite;
   const std::size_t size = heap_sampler::booked_bytes(block_size);
   std::uint32_t site = stack_cache::find(caller);
-  if (site != sites::kNoSite && g_check_cache && stack_room::left(cfa) >= stack_room::kUnwind &&
-      !cache_agrees(site)) {
-    report_mismatch();
-    site = sites::kNoSite;
+  if (site != sites::kNoSite && g_check_cache) {
+    int saved = errno;
+    if (stack_room::left(cfa) >= stack_room::kUnwind && !cache_agrees(site)) {
+      report_mismatch();
+      site = sites::kNoSite;
+    }
+    errno = saved;
   }
   if (site != sites::kNoSite) {
     sites::record_allocation_at(site, size);
   } else {
+    int saved = errno;  // libunwind, the frame rules' first reads, a new site's tables
     // Too little stack left for the walk (a thread made with a small stack): the allocation is charged to its
     // caller alone, a one-frame stack, rather than overflow the program's stack.
     bool room = stack_room::left(cfa) >= stack_room::kUnwind;
     site = room ? record_unwound(caller, size) : sites::record_allocation(&return_address, 1, size);
+    errno = saved;
     if (site == sites::kNoSite) return site;
   }
   if (shim_called(return_address)) remember_runtime_block(block, size, site);

@@ -20,6 +20,10 @@ inline bool active() noexcept {
   return detail::g_active.load(std::memory_order_relaxed);
 }
 
+// errno: the entry points below leave it as they found it. They save it only around the calls that may
+// change it (an unwind, a new site's tables, a thread's first stack bounds), not on every event: reading
+// errno is a call into libc.
+
 // Thread-local reentrancy guard: true while this thread runs tracer code (its allocations go untraced).
 bool enter() noexcept;
 void leave() noexcept;
