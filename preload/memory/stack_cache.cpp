@@ -248,27 +248,39 @@ __attribute__((noinline)) bool slots_hold_with_bases(Cache& cache, const sites::
   return true;
 }
 
-// Whether the caller's stack is `site`'s: the site may be replayed (judged in this generation), starts at
-// the caller's return address, and every slot holds the site's next return address. Inner frames first,
-// stopping at the first difference: a slot is only read once the slot below it named the same frame, so
-// every read is one the full unwind of the current stack would make as well.
-bool replays(Cache& cache, std::uint32_t site, const Caller& caller, std::uint32_t generation) noexcept {
-  if (site >= sites::count()) return false;
-  const sites::Site& s = sites::site(site);
-  std::uint32_t word = __atomic_load_n(&s.replay, __ATOMIC_ACQUIRE);
-  if ((word & ~kFrameBases) != (judged(generation) | kReplayable)) return false;
-  const std::uintptr_t* frames = sites::frames(s);
-  if (frames[0] != caller.return_address) return false;
-  if (word & kFrameBases) return slots_hold_with_bases(cache, s, caller, frames);
+// Whether every slot holds the site's next return address, for a site of frames of the stack pointer alone.
+// Inner frames first, stopping at the first difference: a slot is only read once the slot below it named the
+// same frame, so every read is one the full unwind of the current stack would make as well.
+inline bool slots_hold(const sites::Site& s, const std::uintptr_t* frames, std::uintptr_t cfa) noexcept {
   // The bounds in locals: the atomic loads would otherwise make the compiler read the depth again each frame.
   const std::uint32_t* slot = sites::slots(s);
   const std::uintptr_t* const end = frames + s.depth;
-  const std::uintptr_t cfa = caller.cfa;
   for (const std::uintptr_t* frame = frames + 1; frame < end; ++frame, ++slot) {
     std::uint32_t offset = __atomic_load_n(slot, __ATOMIC_RELAXED);
     if (*reinterpret_cast<const std::uintptr_t*>(cfa + offset) != *frame) return false;
   }
   return true;
+}
+
+// The site's frames when it may be replayed (judged in this generation) and starts at the caller's return
+// address; `word` its replay word. nullptr otherwise.
+inline const std::uintptr_t* replayable(const sites::Site& s, const Caller& caller, std::uint32_t generation,
+                                        std::uint32_t& word) noexcept {
+  word = __atomic_load_n(&s.replay, __ATOMIC_ACQUIRE);
+  if ((word & ~kFrameBases) != (judged(generation) | kReplayable)) return nullptr;
+  const std::uintptr_t* frames = sites::frames(s);
+  return frames[0] == caller.return_address ? frames : nullptr;
+}
+
+// Whether the caller's stack is `site`'s.
+bool replays(Cache& cache, std::uint32_t site, const Caller& caller, std::uint32_t generation) noexcept {
+  if (site >= sites::count()) return false;
+  const sites::Site& s = sites::site(site);
+  std::uint32_t word = 0;
+  const std::uintptr_t* frames = replayable(s, caller, generation, word);
+  if (!frames) return false;
+  if (word & kFrameBases) return slots_hold_with_bases(cache, s, caller, frames);
+  return slots_hold(s, frames, caller.cfa);
 }
 
 // Judges `site` from its frames, read off the current stack (the one that produced them): each slot offset
@@ -363,9 +375,8 @@ void put_first(Entry* set, const Caller& caller, std::uint32_t site, const std::
     }
 }
 
-}  // namespace
-
-std::uint32_t find(const Caller& caller) noexcept {
+// Every way of the caller's key, then the guess of the next site.
+__attribute__((noinline)) std::uint32_t find_in_full(const Caller& caller) noexcept {
   Cache* cache = tl_cache;
   if (!cache || stale(*cache)) return sites::kNoSite;
   Entry* set = set_of(*cache, caller);
@@ -397,6 +408,32 @@ std::uint32_t find(const Caller& caller) noexcept {
   put_first(set, caller, next, sites::frames(s), static_cast<int>(s.depth),
             trust < kMostTrust ? trust + 1 : trust);
   return next;
+}
+
+// The common hit of a stack with frames that compute their CFA from rbp (frame-pointer builds), called last
+// so that find() itself saves no registers.
+__attribute__((noinline)) std::uint32_t hit_with_bases(Cache& cache, const Caller& caller, std::uint32_t site,
+                                                       const std::uintptr_t* frames) noexcept {
+  return slots_hold_with_bases(cache, sites::site(site), caller, frames) ? site : find_in_full(caller);
+}
+
+}  // namespace
+
+// The common hit first: the key's newest entry, without a check of its own, names the stack. Only loads and
+// compares on the way (no registers to save); anything else is the full search's.
+std::uint32_t find(const Caller& caller) noexcept {
+  Cache* cache = tl_cache;
+  if (cache && cache->generation == g_generation.load(std::memory_order_relaxed)) {
+    const Entry& e = set_of(*cache, caller)[0];
+    if (same_key(e, caller) && e.check_offset == kNoCheck && e.site < sites::count()) {
+      const sites::Site& s = sites::site(e.site);
+      std::uint32_t word = 0;
+      const std::uintptr_t* frames = replayable(s, caller, cache->generation, word);
+      if (frames && !(word & kFrameBases) && slots_hold(s, frames, caller.cfa)) return e.site;
+      if (frames && (word & kFrameBases)) return hit_with_bases(*cache, caller, e.site, frames);
+    }
+  }
+  return find_in_full(caller);
 }
 
 int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut) noexcept {
