@@ -84,7 +84,7 @@ bool read_trailer(void* block, Books& books, bool take) noexcept {
 }
 
 Books from_table(const blocks::Block& block) noexcept {
-  return Books{block.header ? Kind::kHeader : Kind::kAligned, block.size, block.site};
+  return Books{block.size, block.site, block.header ? Kind::kHeader : Kind::kAligned};
 }
 
 void write_books(Header* h, std::uint64_t tag, std::uint64_t size, std::uint32_t site) noexcept {

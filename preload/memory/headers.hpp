@@ -25,19 +25,21 @@ namespace prof::preload::memory::headers {
 
 constexpr std::size_t kBytes = 16;
 
-enum class Kind {
+enum class Kind : std::uint8_t {
   kForeign,  // not ours: the real allocator's pointer is the block itself, no books
   kHeader,   // the real allocator's pointer is 16 bytes lower
   kAligned,  // the real allocator's pointer is the block itself, books in the side table
   kTrailer,  // the real allocator's pointer is the block itself, books in its last 16 usable bytes
 };
 
+// 16 bytes: returned in two registers, not through memory (every free reads them back at once).
 struct Books {
-  Kind kind = Kind::kForeign;
   std::uint64_t size = 0;
   std::uint32_t site =
       0xFFFFFFFFu;  // sites::kNoSite: counted nowhere (untraced, or the parent's before fork)
+  Kind kind = Kind::kForeign;
 };
+static_assert(sizeof(Books) == 16);
 
 // A header block just allocated (base + 16): writes its header; false when the side table needed for a
 // page-aligned address is out of memory (the caller then frees the block and fails).

@@ -86,14 +86,16 @@ using Caller = prof::preload::memory::stack_cache::Caller;
 
 // The site the block is charged to, or kNoSite when this thread is inside the tracer. (The tracer keeps
 // errno as it was itself, around the few calls that may change it: tracer.hpp.)
-std::uint32_t record(void* block, std::size_t size, const Caller& caller) noexcept {
+inline __attribute__((always_inline)) std::uint32_t record(void* block, std::size_t size,
+                                                           const Caller& caller) noexcept {
   if (!mem::enter()) return kNoSite;
   std::uint32_t site = mem::on_allocation(block, size, caller);
   mem::leave();
   return site;
 }
 
-void forget(void* block, const headers::Books& books, bool from_realloc) noexcept {
+inline __attribute__((always_inline)) void forget(void* block, const headers::Books& books,
+                                                  bool from_realloc) noexcept {
   if (books.kind == headers::Kind::kForeign || books.site == kNoSite || !mem::enter()) return;
   mem::on_free(block, books.size, books.site, from_realloc);
   mem::leave();
@@ -102,7 +104,7 @@ void forget(void* block, const headers::Books& books, bool from_realloc) noexcep
 // Fails like an allocator out of memory: the block goes back, the books are undone.
 void* refuse(void* base, void* block, std::size_t size, std::uint32_t site,
              const alloc::Functions& real) noexcept {
-  forget(block, headers::Books{headers::Kind::kHeader, size, site}, false);
+  forget(block, headers::Books{size, site, headers::Kind::kHeader}, false);
   real.free(base);
   errno = ENOMEM;
   return nullptr;
@@ -140,7 +142,7 @@ void* booked_aligned(const Caller& caller, const alloc::Functions& real, std::si
   blocks::prefetch(block);  // its slot in the side table loads while the stack is found
   std::uint32_t site = record(block, size, caller);
   if (!headers::adopt_aligned(block, size, site)) {
-    forget(block, headers::Books{headers::Kind::kAligned, size, site}, false);
+    forget(block, headers::Books{size, site, headers::Kind::kAligned}, false);
     real.free(block);
     errno = ENOMEM;
     return nullptr;
@@ -254,8 +256,11 @@ PROF_ENTERED_WITH_RBP(malloc, std::size_t size)->void* {
 
 PROF_SHIM_EXPORT void free(void* block) noexcept {
   if (!block || alloc::in_arena(block)) return;
-  if (alloc::resolved() && (!mem::active() || (sampler::on() && !headers::maybe_ours(block))))
-    return alloc::detail::g_real.free(block);
+  if (alloc::resolved()) {
+    if (!mem::active() || (sampler::on() && !headers::maybe_ours(block)))
+      return alloc::detail::g_real.free(block);
+    if (!sampler::on()) return traced_free(alloc::detail::g_real, block);  // exact mode
+  }
   free_in_full(block);
 }
 

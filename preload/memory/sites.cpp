@@ -240,24 +240,16 @@ void flush_at_exit(void*) noexcept {
   if (pending) apply_others(pending);
 }
 
-void change_live(std::int64_t delta) noexcept {
-  if (!tl_counted) {
-    tl_counted = true;
-    bool expected = false;
-    tl_owner = g_owner_taken.compare_exchange_strong(expected, true, std::memory_order_relaxed);
-    // Every thread but the first may hold live bytes back, and any thread may hold batches: flushed at its
-    // end.
-    if (g_exit_key_made) pthread_setspecific(g_exit_key, &tl_counted);
-  }
-  if (tl_owner) {
-    std::int64_t own = g_owner_live.load(std::memory_order_relaxed) + delta;
-    g_owner_live.store(own, std::memory_order_relaxed);
-    if (delta > 0) {
-      std::int64_t live = own + g_others_live.load(std::memory_order_relaxed);
-      if (live > static_cast<std::int64_t>(g_peak.load(std::memory_order_relaxed))) raise_peak(live);
-    }
-    return;
-  }
+// A thread's first event: the first thread of the process counts every event itself (the owner).
+__attribute__((noinline)) void count_thread() noexcept {
+  tl_counted = true;
+  bool expected = false;
+  tl_owner = g_owner_taken.compare_exchange_strong(expected, true, std::memory_order_relaxed);
+  // Every thread but the first may hold live bytes back, and any thread may hold batches: flushed at its end.
+  if (g_exit_key_made) pthread_setspecific(g_exit_key, &tl_counted);
+}
+
+__attribute__((noinline)) void change_others_live(std::int64_t delta) noexcept {
   if (!tl_exiting) {
     tl_pending += delta;
     if (tl_pending < kBatch && tl_pending > -kBatch) return;
@@ -267,7 +259,19 @@ void change_live(std::int64_t delta) noexcept {
   apply_others(delta);
 }
 
-void add_live(std::uint64_t size) noexcept {
+// Inline into every event: the owner's case is a few loads and a store.
+inline __attribute__((always_inline)) void change_live(std::int64_t delta) noexcept {
+  if (__builtin_expect(!tl_counted, 0)) count_thread();
+  if (!tl_owner) return change_others_live(delta);
+  std::int64_t own = g_owner_live.load(std::memory_order_relaxed) + delta;
+  g_owner_live.store(own, std::memory_order_relaxed);
+  if (delta > 0) {
+    std::int64_t live = own + g_others_live.load(std::memory_order_relaxed);
+    if (live > static_cast<std::int64_t>(g_peak.load(std::memory_order_relaxed))) raise_peak(live);
+  }
+}
+
+inline __attribute__((always_inline)) void add_live(std::uint64_t size) noexcept {
   change_live(static_cast<std::int64_t>(size));
 }
 

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "core/clock.hpp"
+#include "memory/sites.hpp"
 #include "memory/spin_lock.hpp"
 
 namespace prof::preload::memory::timeline {
@@ -18,7 +19,6 @@ int g_count = 0;
 std::uint64_t g_interval = kFirstInterval;
 std::uint64_t g_start = 0;
 std::atomic<std::uint64_t> g_next{0};
-thread_local unsigned tl_events __attribute__((tls_model("initial-exec"))) = 0;
 
 void append(std::uint64_t now, std::uint64_t live) noexcept {
   if (g_count == kMaxPoints) {
@@ -40,13 +40,18 @@ void start(std::uint64_t now_ticks) noexcept {
   g_next.store(now_ticks, std::memory_order_relaxed);
 }
 
-void maybe_sample(std::uint64_t live_bytes) noexcept {
-  if ((++tl_events & 63) != 1) return;
+namespace detail {
+
+constinit thread_local unsigned tl_events __attribute__((tls_model("initial-exec"))) = 0;
+
+void sample_now() noexcept {
   std::uint64_t now = core::clock::now_ticks();
   if (now < g_next.load(std::memory_order_relaxed)) return;
   SpinGuard guard(g_lock);
-  if (now >= g_next.load(std::memory_order_relaxed)) append(now, live_bytes);
+  if (now >= g_next.load(std::memory_order_relaxed)) append(now, sites::live_bytes());
 }
+
+}  // namespace detail
 
 int copy(Point* out) noexcept {
   // No lock: this runs at exit and in signal handlers; a torn point is harmless.

@@ -31,7 +31,8 @@ namespace prof::preload::memory {
 
 namespace detail {
 std::atomic<bool> g_active{false};
-}
+constinit thread_local bool tl_busy __attribute__((tls_model("initial-exec"))) = false;
+}  // namespace detail
 
 namespace {
 
@@ -49,7 +50,7 @@ int g_depth = kDefaultDepth;
 std::uintptr_t g_skip_low[2] = {0, 0};
 std::uintptr_t g_skip_high[2] = {0, 0};
 
-thread_local bool tl_busy __attribute__((tls_model("initial-exec"))) = false;
+using detail::tl_busy;
 // The block this thread allocated last: freed before the next allocation, it was temporary.
 thread_local void* tl_last __attribute__((tls_model("initial-exec"))) = nullptr;
 
@@ -212,16 +213,6 @@ void start() noexcept {
   tl_busy = false;
 }
 
-bool enter() noexcept {
-  if (tl_busy || !g_active.load(std::memory_order_relaxed)) return false;
-  tl_busy = true;
-  return true;
-}
-
-void leave() noexcept {
-  tl_busy = false;
-}
-
 namespace {
 
 // The full unwind: libunwind's walk of the whole stack, minus the shim's own frames at the top.
@@ -331,7 +322,7 @@ std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cac
   if (shim_called(return_address)) remember_runtime_block(block, size, site);
   heap_sampler::on_sampled(site, block_size);
   tl_last = block;
-  timeline::maybe_sample(sites::live_bytes());
+  timeline::maybe_sample();
   return site;
 }
 
@@ -343,14 +334,14 @@ void on_free(void* block, std::uint64_t size, std::uint32_t site, bool from_real
   if (g_runtime_count.load(std::memory_order_relaxed) != 0) forget_runtime_block(block);
   sites::record_free(site, heap_sampler::booked_bytes(size), !from_realloc && last);
   heap_sampler::on_sample_freed(site, size, !from_realloc && last);
-  timeline::maybe_sample(sites::live_bytes());
+  timeline::maybe_sample();
 }
 
 void on_realloc_failed(std::uint64_t size, std::uint32_t site) noexcept {
   if (site == sites::kNoSite) return;
   sites::restore_free(site, heap_sampler::booked_bytes(size));
   heap_sampler::on_sample_restored(site, size);
-  timeline::maybe_sample(sites::live_bytes());
+  timeline::maybe_sample();
 }
 
 RuntimePool runtime_pools(std::uint32_t site) noexcept {

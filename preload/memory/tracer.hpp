@@ -25,8 +25,18 @@ inline bool active() noexcept {
 // errno is a call into libc.
 
 // Thread-local reentrancy guard: true while this thread runs tracer code (its allocations go untraced).
-bool enter() noexcept;
-void leave() noexcept;
+// Inline: twice on every event.
+namespace detail {
+extern constinit thread_local bool tl_busy __attribute__((tls_model("initial-exec")));
+}
+inline bool enter() noexcept {
+  if (detail::tl_busy || !active()) return false;
+  detail::tl_busy = true;
+  return true;
+}
+inline void leave() noexcept {
+  detail::tl_busy = false;
+}
 
 // `caller`: the interposed function's return address and CFA, which interposed function it is, and the
 // caller's rbp where known (stack_cache.hpp). Returns the site to keep in the block's books (headers.hpp):
