@@ -220,10 +220,11 @@ __attribute__((noinline)) void traced_free(const alloc::Functions& real, void* b
   real.free(headers::base_of(block, books.kind));
 }
 
-// malloc and free whole, for every case but the common ones (tracer off, a block the sampler leaves out),
-// which malloc and free below take without a call of their own. They then need no stack frame (no register
-// saved and restored), only loads, compares and a jump to the real function: with the tracer off a
-// malloc/free pair costs 1.3 ns more than plain, 1.6 ns with the frame.
+// malloc and free whole, for every case but the common ones, which malloc and free below take without a call
+// of their own: tracer off and blocks the sampler leaves out (a jump to the real function), exact mode (a
+// jump to the traced path). They then need no stack frame (no register saved and restored), only loads,
+// compares and a jump: with the tracer off a malloc/free pair costs 1.3 ns more than plain, 1.6 ns with the
+// frame.
 __attribute__((noinline)) void* malloc_in_full(std::size_t size, std::uintptr_t return_address,
                                                std::uintptr_t cfa, std::uintptr_t rbp) noexcept {
   prof::preload::on_demand::safe_point();  // PROF_SNAPSHOT_SIGNAL / _INTERVAL: one relaxed load when unset

@@ -218,7 +218,7 @@ bool caller_base(Cache& cache, const Caller& caller, std::uintptr_t end, std::ui
 // common replay (frames of the stack pointer alone) stays as short as it was.
 __attribute__((noinline)) bool slots_hold_with_bases(Cache& cache, const sites::Site& s, const Caller& caller,
                                                      const std::uintptr_t* frames) noexcept {
-  // Bounds and the CFA in locals: see replays().
+  // Bounds and the CFA in locals: see slots_hold().
   const std::uint32_t* slot = sites::slots(s);
   const std::uint64_t* base_word = sites::bases(s);
   const std::uintptr_t* const end = frames + s.depth;
