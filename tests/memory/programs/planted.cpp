@@ -153,9 +153,14 @@ int main(int argc, char** argv) {
     plant_peak_b();
     for (int i = 0; i <= 17; ++i)
       if (i >= 10 || i < 10) free(g_kept[i]);
+    // A stack the tracer has not met (walked, then a new site) and a free: the tracer's work never shows in
+    // errno.
     errno = EDOM;
     void* p = malloc(10);
+    g_sink = p;  // or the compiler drops the pair
+    bool kept_by_tracer = errno == EDOM;
     free(p);
+    kept_by_tracer = kept_by_tracer && errno == EDOM;
     // Fails: ENOMEM is what the program must see. The size is opaque, or clang folds the call to null.
     volatile size_t huge = static_cast<size_t>(-1) / 2;
     void* q = malloc(huge);
@@ -164,7 +169,7 @@ int main(int argc, char** argv) {
     errno = EDOM;
     free(q);
     std::printf("errno %s %s\n", failed_errno == ENOMEM ? "enomem" : "wrong",
-                errno == EDOM ? "kept" : "lost");
+                errno == EDOM && kept_by_tracer ? "kept" : "lost");
     return 3;
   }
   if (std::strcmp(mode, "failed_realloc") == 0) {
