@@ -125,6 +125,7 @@ bool add_stack(const std::uintptr_t* stack, std::uint32_t depth) noexcept {
 }
 
 void prepare_view() noexcept {
+  sites::settle();
   site_batches::flush_current_thread();
   release_view();
   g_view.module_count = modules::collect(g_view.modules);

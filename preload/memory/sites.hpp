@@ -49,6 +49,9 @@ void record_allocation_at(std::uint32_t site, std::uint64_t size) noexcept;
 void record_free(std::uint32_t site, std::uint64_t size, bool temporary) noexcept;
 // Undoes a non-temporary record_free (a realloc that failed: the block was never freed).
 void restore_free(std::uint32_t site, std::uint64_t size) noexcept;
+// While the process has one thread, a site's counters change a few events after the event (sites.cpp); this
+// applies what waits. Called before the counters are read (a snapshot); the calling thread needs no lock.
+void settle() noexcept;
 
 // The global live heap and its peak. The first thread that allocates is counted at every event (a program
 // that allocates from one thread has them exact); every other thread hands its changes over in batches of up

@@ -31,6 +31,7 @@ constexpr std::uint32_t kNoCheck = 0xFFFFFFFFu;
 constexpr std::int32_t kMostTrust = 16;
 constexpr std::int32_t kLeastTrust = -32;
 constexpr std::uint32_t kRetry = 16;
+constexpr std::uint16_t kThrashing = 64;
 
 struct Entry {
   std::uintptr_t return_address;  // 0: empty
@@ -45,7 +46,12 @@ struct Entry {
   // down by two for a wrong one (a wrong guess costs about as much as two right ones save). Below zero the
   // key is guessed for once in kRetry misses only: in a program that does not repeat itself, a guess is a few
   // cache misses for nothing. Carried from entry to entry of the key.
-  std::int32_t trust;
+  std::int16_t trust;
+  // How many times in a row none of the key's entries named the stack (saturating). From kThrashing on, the
+  // key's new sites are remembered once in kRetry only: a key reached by more stacks than it has ways (117
+  // 649 in the shuffled distinct stacks) would otherwise read two other sites' frames and offsets at every
+  // allocation to tell them apart, for entries that never serve. Carried like `trust`.
+  std::uint16_t streak;
   std::uintptr_t check_value;
 };
 
@@ -62,7 +68,8 @@ struct Cache {
   RuleSlot rules[kRuleSets][kRuleWays];
   // The invalidate_all() generation this thread's entries and rules were made in.
   std::uint32_t generation;
-  std::uint32_t misses;  // of keys whose guesses failed (trust below zero)
+  std::uint32_t misses;   // of keys whose guesses failed (trust below zero)
+  std::uint32_t skipped;  // new sites of thrashing keys not remembered
 };
 
 thread_local Cache* tl_cache __attribute__((tls_model("initial-exec"))) = nullptr;
@@ -358,7 +365,7 @@ void tell_apart(Entry& fresh, const std::uintptr_t* frames, int depth, Entry& ot
 // the same site): one key may name several sites, as an allocator's wrapper reached from several callers at
 // the same depth does (python3: 1.7 M of 5.4 M allocations met their key with another site below it).
 void put_first(Entry* set, const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth,
-               std::int32_t trust) noexcept {
+               std::int32_t trust, std::uint16_t streak) noexcept {
   int last = kWays - 1;
   for (int way = 0; way < kWays; ++way)
     if (same_key(set[way], caller) && set[way].site == site) {
@@ -367,7 +374,14 @@ void put_first(Entry* set, const Caller& caller, std::uint32_t site, const std::
     }
   for (int way = last; way > 0; --way)
     set[way] = set[way - 1];
-  set[0] = Entry{caller.return_address, caller.cfa, caller.entry, site, kNoCheck, trust, 0};
+  set[0] = Entry{caller.return_address,
+                 caller.cfa,
+                 caller.entry,
+                 site,
+                 kNoCheck,
+                 static_cast<std::int16_t>(trust),
+                 streak,
+                 0};
   for (int way = 1; way < kWays; ++way)
     if (same_key(set[way], caller)) {
       tell_apart(set[0], frames, depth, set[way]);
@@ -392,21 +406,26 @@ __attribute__((noinline)) std::uint32_t find_in_full(const Caller& caller) noexc
       // Past the stack's end the stack is shallower than the site's: not its stack either.
       if (!end || at + 8 > end || *reinterpret_cast<const std::uintptr_t*>(at) != e.check_value) continue;
     }
-    if (replays(*cache, e.site, caller, cache->generation)) return e.site;
+    if (replays(*cache, e.site, caller, cache->generation)) {
+      set[newest].streak = 0;
+      return e.site;
+    }
   }
-  if (newest < 0 || set[newest].site >= sites::count()) return sites::kNoSite;
+  if (newest < 0) return sites::kNoSite;
+  if (set[newest].streak < 0xFFFF) ++set[newest].streak;
+  if (set[newest].site >= sites::count()) return sites::kNoSite;
   // None of the key's sites: perhaps the one that came after the newest of them last time.
   std::int32_t trust = set[newest].trust;
   if (trust < 0 && ++cache->misses % kRetry != 0) return sites::kNoSite;
   std::uint32_t next = __atomic_load_n(&sites::site(set[newest].site).next, __ATOMIC_RELAXED);
   if (next == sites::kNoSite) return sites::kNoSite;
   if (!replays(*cache, next, caller, cache->generation)) {
-    set[newest].trust = trust - 2 < kLeastTrust ? kLeastTrust : trust - 2;
+    set[newest].trust = static_cast<std::int16_t>(trust - 2 < kLeastTrust ? kLeastTrust : trust - 2);
     return sites::kNoSite;
   }
   const sites::Site& s = sites::site(next);
   put_first(set, caller, next, sites::frames(s), static_cast<int>(s.depth),
-            trust < kMostTrust ? trust + 1 : trust);
+            trust < kMostTrust ? trust + 1 : trust, 0);
   return next;
 }
 
@@ -468,6 +487,12 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
   Cache* cache = cache_of_thread();
   if (!cache) return;
   stale(*cache);
+  Entry* set = set_of(*cache, caller);
+  int newest = 0;
+  while (newest < kWays && !same_key(set[newest], caller))
+    ++newest;
+  std::uint16_t streak = newest < kWays ? set[newest].streak : 0;
+  if (streak >= kThrashing && ++cache->skipped % kRetry != 0) return;
   sites::Site& s = const_cast<sites::Site&>(sites::site(site));
   std::uint32_t verdict = __atomic_load_n(&s.replay, __ATOMIC_ACQUIRE);
   if ((verdict & ~(kReplayable | kFrameBases)) != judged(cache->generation)) {
@@ -475,9 +500,8 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
     __atomic_store_n(&s.replay, verdict, __ATOMIC_RELEASE);
   }
   if (!(verdict & kReplayable)) return;
-  Entry* set = set_of(*cache, caller);
   std::int32_t trust = 0;
-  for (int way = 0; way < kWays; ++way)
+  for (int way = newest; way < kWays; ++way)
     if (same_key(set[way], caller)) {
       trust = set[way].trust;
       // What came after the key's newest site this time: the guess for next time. Not for a key whose
@@ -488,7 +512,7 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
         __atomic_store_n(&const_cast<sites::Site&>(sites::site(set[way].site)).next, site, __ATOMIC_RELAXED);
       break;
     }
-  put_first(set, caller, site, frames, depth, trust);
+  put_first(set, caller, site, frames, depth, trust, streak);
 }
 
 void init() noexcept {

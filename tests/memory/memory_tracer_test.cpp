@@ -86,6 +86,27 @@ TEST_CASE("every function of the malloc family is counted on its planting site",
   CHECK(m.timeline_rows <= 1000);
 }
 
+TEST_CASE("frees that reach their sites late still give each site its exact share of the peak and its leaks",
+          "[memory]") {
+  TempDir dir;
+  Run run = run_planted(dir, "delayed_frees");
+  REQUIRE(run.result.code() == 0);
+  REQUIRE(run.snapshots.size() == 1);
+  Memory m = read_memory(run.snapshots[0], read_offsets(run.result.out));
+  for (const char* name : {"plant_ring_a", "plant_ring_b", "plant_ring_c"}) {
+    INFO(name);
+    const Totals& t = m.by_function[name];
+    CHECK(t.allocations == 100);
+    CHECK(t.bytes == 100000);
+    CHECK(t.peak == 60000);  // the frees just before the big block belong before the peak
+    CHECK(t.leaked == 10);
+    CHECK(t.leaked_bytes == 10000);
+  }
+  CHECK(m.by_function["plant_ring_big"].peak == (1 << 20));
+  CHECK(m.by_function["plant_ring_big"].leaked == 0);
+  CHECK(m.summary.peak >= (1 << 20) + 180000);
+}
+
 TEST_CASE("four threads allocating are counted exactly", "[memory]") {
   TempDir dir;
   Run run = run_planted(dir, "threads");

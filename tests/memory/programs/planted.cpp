@@ -109,6 +109,27 @@ PLANT void plant_shared(int count, void** keep) {
     }
   }
 }
+// Issue 13: a single-threaded program's frees reach their sites' counters a few frees late (sites.cpp). Three
+// sites, freed in turn, around a second peak that comes while frees still wait: each site's share of it must
+// be what it held then.
+static void* g_ring[3][100];
+PLANT void plant_ring_a() {
+  for (int i = 0; i < 100; ++i)
+    g_ring[0][i] = malloc(1000);
+}
+PLANT void plant_ring_b() {
+  for (int i = 0; i < 100; ++i)
+    g_ring[1][i] = malloc(1000);
+}
+PLANT void plant_ring_c() {
+  for (int i = 0; i < 100; ++i)
+    g_ring[2][i] = malloc(1000);
+}
+PLANT void* plant_ring_big() {
+  void* p = malloc(1 << 20);
+  std::memset(p, 3, 1 << 20);
+  return p;
+}
 PLANT void plant_child() {
   g_sink = malloc(30);
   g_sink = malloc(30);
@@ -138,6 +159,10 @@ int main(int argc, char** argv) {
   OFFSET(plant_shared);
   OFFSET(plant_child);
   OFFSET(plant_realloc_kept);
+  OFFSET(plant_ring_a);
+  OFFSET(plant_ring_b);
+  OFFSET(plant_ring_c);
+  OFFSET(plant_ring_big);
   OFFSET(print_offset);
   OFFSET(main);
   std::fflush(stdout);
@@ -223,6 +248,20 @@ int main(int argc, char** argv) {
     while (done.load() < 4)
       std::this_thread::yield();
     return 0;
+  }
+  if (std::strcmp(mode, "delayed_frees") == 0) {
+    plant_ring_a();
+    plant_ring_b();
+    plant_ring_c();
+    for (int i = 0; i < 40; ++i)
+      for (int k = 0; k < 3; ++k)
+        free(g_ring[k][i]);
+    void* big = plant_ring_big();  // the peak: 60 blocks of each site live, and the big one
+    for (int i = 40; i < 90; ++i)
+      for (int k = 2; k >= 0; --k)
+        free(g_ring[k][i]);
+    free(big);
+    return 0;  // 10 blocks of each site leak
   }
   if (std::strcmp(mode, "fork") == 0) {
     plant_malloc();
