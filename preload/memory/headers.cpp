@@ -100,6 +100,11 @@ bool adopt_header(void* block, std::uint64_t size, std::uint32_t site) noexcept 
   return blocks::insert(block, blocks::Block{size, site, true});
 }
 
+void set_site(void* block, std::uint32_t site) noexcept {
+  Header* h = header_of(block);
+  h->size_and_site = (h->size_and_site & kSizeMask) | (std::uint64_t{site & kSiteMask} << kSizeBits);
+}
+
 bool adopt_aligned(void* block, std::uint64_t size, std::uint32_t site) noexcept {
   return blocks::insert(block, blocks::Block{size, site, false});
 }

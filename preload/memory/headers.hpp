@@ -56,6 +56,14 @@ inline bool can_trail(const void* block) noexcept {
 // Writes the books into the trailer of a block asked with kBytes more than `size`.
 void adopt_trailer(void* block, std::uint64_t size, std::uint32_t site) noexcept;
 
+// A header block whose header is readable (adopt_header returned without the side table): its site, found
+// after the block was handed out (sites::record_later).
+void set_site(void* block, std::uint32_t site) noexcept;
+// Whether adopt_header keeps `block`'s books in its header alone.
+inline bool header_only(const void* block) noexcept {
+  return (reinterpret_cast<std::uintptr_t>(block) & 4095) >= kBytes;
+}
+
 // What the books say about `block`; `take` also takes it out of the side table (the block is about to go back
 // to the real allocator, which may hand the address out again at once).
 Books peek(void* block) noexcept;

@@ -87,9 +87,10 @@ using Caller = prof::preload::memory::stack_cache::Caller;
 // The site the block is charged to, or kNoSite when this thread is inside the tracer. (The tracer keeps
 // errno as it was itself, around the few calls that may change it: tracer.hpp.)
 inline __attribute__((always_inline)) std::uint32_t record(void* block, std::size_t size,
-                                                           const Caller& caller) noexcept {
+                                                           const Caller& caller,
+                                                           bool in_header = false) noexcept {
   if (!mem::enter()) return kNoSite;
-  std::uint32_t site = mem::on_allocation(block, size, caller);
+  std::uint32_t site = mem::on_allocation(block, size, caller, in_header);
   mem::leave();
   return site;
 }
@@ -99,6 +100,23 @@ inline __attribute__((always_inline)) void forget(void* block, const headers::Bo
   if (books.kind == headers::Kind::kForeign || books.site == kNoSite || !mem::enter()) return;
   mem::on_free(block, books.size, books.site, from_realloc);
   mem::leave();
+}
+
+// A block whose site was still to be found (sites::record_later): found now, with every other such block's,
+// and the books read again. Out of line: a few frees in a program of 100 000 stacks and more come here.
+__attribute__((noinline)) headers::Books matched(void* block) noexcept {
+  if (mem::enter()) {
+    mem::sites::settle();
+    mem::leave();
+  }
+  return headers::peek(block);
+}
+
+// The books of a block being freed or moved, its site found if it was not yet.
+inline __attribute__((always_inline)) headers::Books take_books(void* block) noexcept {
+  headers::Books books = headers::take(block);
+  if (__builtin_expect(books.site == mem::sites::kUnmatched, 0)) return matched(block);
+  return books;
 }
 
 // Fails like an allocator out of memory: the block goes back, the books are undone.
@@ -120,7 +138,7 @@ void* with_header(const Caller& caller, const alloc::Functions& real, std::size_
   void* base = call(size + headers::kBytes);
   if (!base) return nullptr;
   void* block = static_cast<char*>(base) + headers::kBytes;
-  std::uint32_t site = record(block, size, caller);
+  std::uint32_t site = record(block, size, caller, true);
   if (!headers::adopt_header(block, size, site)) return refuse(base, block, size, site, real);
   return block;
 }
@@ -207,7 +225,7 @@ __attribute__((noinline)) void* traced_malloc(std::size_t size, std::uintptr_t r
 }
 
 __attribute__((noinline)) void traced_free(const alloc::Functions& real, void* block) noexcept {
-  headers::Books books = headers::take(block);
+  headers::Books books = take_books(block);
   if (mem::alone() && books.site != kNoSite) {
     // No other thread can get the address back in between: the site's counters (a cache miss each in a
     // program of many sites) load while the real free runs.
@@ -289,7 +307,7 @@ PROF_ENTERED_WITH_RBP(realloc, void* block, std::size_t size)->void* {
   if (!mem::active()) return real->realloc(block, size);
   // The old block leaves the books before the real call: once realloc frees it, another thread may get it
   // back.
-  headers::Books books = headers::take(block);
+  headers::Books books = take_books(block);
   if (size == 0) {  // glibc: realloc(p, 0) frees p and returns null
     forget(block, books, true);
     real->free(headers::base_of(block, books.kind));
@@ -317,7 +335,7 @@ PROF_ENTERED_WITH_RBP(realloc, void* block, std::size_t size)->void* {
     return nullptr;
   }
   void* moved = static_cast<char*>(base) + headers::kBytes;
-  std::uint32_t site = record(moved, size, PROF_CALLER_WITH_RBP(3));
+  std::uint32_t site = record(moved, size, PROF_CALLER_WITH_RBP(3), true);
   if (!headers::adopt_header(moved, size, site)) return refuse(base, moved, size, site, *real);
   return moved;
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/clock.hpp"
+#include "memory/headers.hpp"
 #include "memory/pages.hpp"
 #include "memory/site_batches.hpp"
 #include "memory/spin_lock.hpp"
@@ -285,6 +286,15 @@ void bump(T& field, T delta) noexcept {
   __atomic_store_n(&field, field + delta, __ATOMIC_RELAXED);
 }
 
+// Under the shard's lock.
+inline __attribute__((always_inline)) void count_allocation(Site& s, std::uint64_t size) noexcept {
+  save_peak_share(s);
+  bump(s.allocations, std::uint64_t{1});
+  bump(s.allocated_bytes, size);
+  bump(s.live_blocks, std::uint64_t{1});
+  bump(s.live_bytes, size);
+}
+
 // While the process has one thread, a free's change to its site's counters waits kDelay frees, the site's
 // line loading meanwhile: with 100 000 sites and more, each site is a miss to memory (150 ns on the machines
 // measured), and a free that waited on it now finds it in the cache. (An allocation's site was just read to
@@ -353,13 +363,92 @@ inline void settle_if_used() noexcept {
   if (__builtin_expect(g_delayed_used.load(std::memory_order_relaxed), 0)) settle();
 }
 
+// Allocations whose site is found later (record_later). A stack the stack cache cannot name costs three
+// misses to memory in a program of 100 000 stacks and more, one after the other: the probe slot, then the
+// frames it points to and the site. Found kUnmatched at a time, each stage's lines for all of them load
+// together: the probe slots from the allocations on, then the frames and sites of all, then the comparisons.
+struct Unmatched {
+  void* block;
+  std::uint64_t hash;
+  std::uint64_t size;
+  std::uint32_t depth;
+  std::uintptr_t frames[kMaxDepth];
+};
+constexpr std::uint32_t kUnmatchedAtOnce = 8;
+Unmatched g_unmatched[kUnmatchedAtOnce];
+std::uint32_t g_unmatched_count = 0;
+// Set while the line is changed: a snapshot in a signal handler that interrupted it leaves it alone (its
+// counts then lag by those allocations; the heap's totals do not).
+bool g_unmatched_busy = false;
+
+const Slot* first_slot(std::uint64_t hash) noexcept {
+  const Shard& shard = g_shards[hash & (kShards - 1)];
+  if (!shard.slots) return nullptr;
+  return &shard.slots[static_cast<std::uint32_t>(hash >> 6) & (shard.capacity - 1)];
+}
+
+// Every unmatched allocation to its site (under the shards' locks when there are other threads), and the
+// site into its block's header.
+void match_unmatched() noexcept {
+  const std::uint32_t count = g_unmatched_count;
+  if (!count || g_unmatched_busy) return;
+  g_unmatched_busy = true;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const Slot* slot = first_slot(g_unmatched[i].hash);
+    if (!slot || slot->hash != g_unmatched[i].hash || !slot->site_plus_one) continue;
+    __builtin_prefetch(g_frames + (slot->where & ((1u << kFrameBits) - 1)));
+    __builtin_prefetch(g_sites + (slot->site_plus_one - 1), 1);
+  }
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const Unmatched& u = g_unmatched[i];
+    Shard& shard = g_shards[u.hash & (kShards - 1)];
+    std::uint32_t index;
+    {
+      SharedGuard guard(shard.lock);
+      index = find_or_add(shard, u.hash, u.frames, static_cast<int>(u.depth));
+      if (index != kNoSite) count_allocation(g_sites[index], u.size);
+    }
+    if (index == kNoSite) change_live(-static_cast<std::int64_t>(u.size));  // counted nowhere after all
+    headers::set_site(u.block, index);
+  }
+  g_unmatched_count = 0;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  g_unmatched_busy = false;
+}
+
 }  // namespace
+
+bool record_later(void* block, const std::uintptr_t* frames, int depth, std::uint64_t size) noexcept {
+  if (!alone() || depth < 1 || depth > kMaxDepth || g_unmatched_busy) return false;
+  if (g_unmatched_count == kUnmatchedAtOnce) match_unmatched();
+  const std::uint64_t hash = hash_frames(frames, depth);
+  if (const Slot* slot = first_slot(hash)) __builtin_prefetch(slot);
+  g_unmatched_busy = true;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  Unmatched& u = g_unmatched[g_unmatched_count];
+  u.block = block;
+  u.hash = hash;
+  u.size = size;
+  u.depth = static_cast<std::uint32_t>(depth);
+  std::memcpy(u.frames, frames, sizeof(std::uintptr_t) * static_cast<std::size_t>(depth));
+  ++g_unmatched_count;
+  if (!g_delayed_used.load(std::memory_order_relaxed)) g_delayed_used.store(true, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  g_unmatched_busy = false;
+  add_live(size);
+  return true;
+}
 
 void settle() noexcept {
   if (!g_delayed_used.load(std::memory_order_acquire)) return;
-  if (alone()) return settle_delayed();
+  if (alone()) {
+    match_unmatched();
+    return settle_delayed();
+  }
   SpinGuard guard(g_delayed_lock);
   if (!g_delayed_used.load(std::memory_order_relaxed)) return;
+  match_unmatched();
   settle_delayed();
   g_delayed_used.store(false, std::memory_order_release);
 }
@@ -375,19 +464,6 @@ bool init() noexcept {
   g_slot_room = static_cast<char*>(pages::reserve_large(kSlotRoomBytes));  // optional: pages::map otherwise
   return g_sites && g_peak_bytes && g_frames && g_slots && detail::g_bases;
 }
-
-namespace {
-
-// Under the shard's lock.
-inline __attribute__((always_inline)) void count_allocation(Site& s, std::uint64_t size) noexcept {
-  save_peak_share(s);
-  bump(s.allocations, std::uint64_t{1});
-  bump(s.allocated_bytes, size);
-  bump(s.live_blocks, std::uint64_t{1});
-  bump(s.live_bytes, size);
-}
-
-}  // namespace
 
 std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::uint64_t size) noexcept {
   std::uint64_t hash = hash_frames(frames, depth);
@@ -503,6 +579,8 @@ void unlock_all() noexcept {
 void reset() noexcept {
   for (Delayed& d : g_delayed)  // the parent's sites' changes: gone with them
     d.site_plus_one = 0;
+  g_unmatched_count = 0;  // the parent's blocks count for no site of the child (headers.hpp)
+  g_unmatched_busy = false;
   g_delayed_at = 0;
   g_delayed_used.store(false, std::memory_order_relaxed);
   std::uint32_t sites = g_site_count.load(std::memory_order_relaxed);

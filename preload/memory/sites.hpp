@@ -46,11 +46,22 @@ bool init() noexcept;
 std::uint32_t record_allocation(const std::uintptr_t* frames, int depth, std::uint64_t size) noexcept;
 // The same for a site already known (found by the stack cache).
 void record_allocation_at(std::uint32_t site, std::uint64_t size) noexcept;
+// What a header block's books say while its site is not found yet (fits the header's 24 bits, above every
+// site index).
+constexpr std::uint32_t kUnmatched = 0x00FFFFFE;
+// While the process has one thread: records the allocation of `block` (a header block, headers.hpp) from the
+// stack frames[0..depth), counting its bytes in the heap at once and finding its site later, with a few
+// others whose tables are loaded meanwhile; the block's header learns the site then. The caller keeps
+// kUnmatched in the header until settle() (which a free or realloc of the block calls first). False when it
+// cannot (other threads): record_allocation then.
+bool record_later(void* block, const std::uintptr_t* frames, int depth, std::uint64_t size) noexcept;
 void record_free(std::uint32_t site, std::uint64_t size, bool temporary) noexcept;
 // Undoes a non-temporary record_free (a realloc that failed: the block was never freed).
 void restore_free(std::uint32_t site, std::uint64_t size) noexcept;
-// While the process has one thread, a site's counters change a few events after the event (sites.cpp); this
-// applies what waits. Called before the counters are read (a snapshot); the calling thread needs no lock.
+// While the process has one thread, a site's counters change a few events after the event (sites.cpp), and
+// some allocations find their site later (record_later); this applies what waits. Called before the counters
+// are read (a snapshot) and before a block whose books say kUnmatched is freed or moved; the calling thread
+// holds no lock.
 void settle() noexcept;
 
 // The global live heap and its peak. The first thread that allocates is counted at every event (a program

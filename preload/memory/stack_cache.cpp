@@ -527,7 +527,6 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
   while (newest < kWays && !same_key(set[newest], caller))
     ++newest;
   std::uint16_t streak = newest < kWays ? set[newest].streak : 0;
-  if (streak >= kThrashing && ++cache->skipped % kRetry != 0) return;
   sites::Site& s = const_cast<sites::Site&>(sites::site(site));
   std::uint32_t verdict = __atomic_load_n(&s.replay, __ATOMIC_ACQUIRE);
   if ((verdict & ~(kReplayable | kFrameBases)) != judged(cache->generation)) {
@@ -548,6 +547,15 @@ void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* fr
       break;
     }
   put_first(set, caller, site, frames, depth, trust, streak);
+}
+
+bool worth_remembering(const Caller& caller) noexcept {
+  Cache* cache = tl_cache;
+  if (!cache) return true;
+  const Entry* set = set_of(*cache, caller);
+  for (int way = 0; way < kWays; ++way)
+    if (same_key(set[way], caller)) return set[way].streak < kThrashing || ++cache->skipped % kRetry == 0;
+  return true;
 }
 
 void init() noexcept {

@@ -45,6 +45,10 @@ int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut)
 void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth,
               bool cut) noexcept;
 
+// Whether remember() is worth its work for the caller's key: not for a key whose entries have missed many
+// times in a row (reached by more stacks than it has ways), but for one of its new sites in kRetry.
+bool worth_remembering(const Caller& caller) noexcept;
+
 // Makes the thread-exit hook that gives each thread's cache back (called once, before any thread uses it).
 void init() noexcept;
 

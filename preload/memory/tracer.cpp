@@ -262,8 +262,10 @@ __attribute__((noinline)) bool unwind_agrees(const std::uintptr_t* walked, int w
 // A stack not found in the cache: walked by the frame rules where they allow it, else unwound in full by
 // libunwind, and remembered. Out of line, so that the frame array (2 KiB) is only on the stack while the walk
 // runs.
-__attribute__((noinline)) std::uint32_t record_unwound(const stack_cache::Caller& caller,
-                                                       std::size_t size) noexcept {
+// `header_block`: the block, when its books will be in its header alone and its site may be found later
+// (sites::record_later); nullptr otherwise.
+__attribute__((noinline)) std::uint32_t record_unwound(const stack_cache::Caller& caller, std::size_t size,
+                                                       void* header_block) noexcept {
   std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
   int first = 0;
   bool cut = false;
@@ -275,6 +277,11 @@ __attribute__((noinline)) std::uint32_t record_unwound(const stack_cache::Caller
     depth = -1;
   }
   if (depth < 0) depth = unwind(frames, first, cut, cacheable);
+  if (cacheable && !stack_cache::worth_remembering(caller)) {
+    if (header_block && sites::record_later(header_block, frames + first, depth, size))
+      return sites::kUnmatched;
+    return sites::record_allocation(frames + first, depth, size);
+  }
   std::uint32_t site = sites::record_allocation(frames + first, depth, size);
   if (site != sites::kNoSite && cacheable) stack_cache::remember(caller, site, frames + first, depth, cut);
   return site;
@@ -292,7 +299,8 @@ __attribute__((noinline)) bool cache_agrees(std::uint32_t site) noexcept {
 
 }  // namespace
 
-std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cache::Caller& caller) noexcept {
+std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cache::Caller& caller,
+                            bool in_header) noexcept {
   if (!block) return sites::kNoSite;
   std::uintptr_t return_address = caller.return_address;
   const std::uintptr_t cfa = caller.cfa;
@@ -315,7 +323,14 @@ std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cac
     // Too little stack left for the walk (a thread made with a small stack): the allocation is charged to its
     // caller alone, a one-frame stack, rather than overflow the program's stack.
     bool room = stack_room::left(cfa) >= stack_room::kUnwind;
-    site = room ? record_unwound(caller, size) : sites::record_allocation(&return_address, 1, size);
+    // A block whose site is found later keeps kUnmatched in its header: not in sampled mode (whose sampler
+    // wants the site now), not for the shim's own blocks (runtime_pools), not in the side table.
+    void* header_block =
+        in_header && !heap_sampler::on() && !shim_called(return_address) && headers::header_only(block)
+            ? block
+            : nullptr;
+    site = room ? record_unwound(caller, size, header_block)
+                : sites::record_allocation(&return_address, 1, size);
     errno = saved;
     if (site == sites::kNoSite) return site;
   }

@@ -130,6 +130,98 @@ PLANT void* plant_ring_big() {
   std::memset(p, 3, 1 << 20);
   return p;
 }
+// Issue 13: 2 401 stacks through one leaf, each pass in a new order: the stack cache's entry for the leaf's
+// malloc misses at nearly every allocation, and the tracer finds their sites later, several at a time
+// (sites::record_later); frees and reallocs of blocks whose site is not found yet, and a peak among them.
+static volatile long g_spread_sink;
+PLANT void* plant_spread_leaf(std::size_t size) {
+  return malloc(size);
+}
+template <int Level>
+__attribute__((noinline)) void* spread_path(const int* digits, std::size_t size);
+#define PROF_SPREAD_WAY(k)                              \
+  case k:                                               \
+    block = spread_path<Level + 1>(digits, size + (k)); \
+    g_spread_sink = g_spread_sink + (k);                \
+    break;
+template <int Level>
+__attribute__((noinline)) void* spread_path(const int* digits, std::size_t size) {
+  if constexpr (Level == 4) {
+    return plant_spread_leaf(size);
+  } else {
+    void* block = nullptr;
+    switch (digits[Level]) {
+      PROF_SPREAD_WAY(0)
+      PROF_SPREAD_WAY(1)
+      PROF_SPREAD_WAY(2)
+      PROF_SPREAD_WAY(3)
+      PROF_SPREAD_WAY(4)
+      PROF_SPREAD_WAY(5)
+      default:
+        block = spread_path<Level + 1>(digits, size + 6);
+        g_spread_sink = g_spread_sink + 6;
+    }
+    return block;
+  }
+}
+constexpr int kSpreadPaths = 7 * 7 * 7 * 7;
+// Path p's block: 16 bytes plus the sum of its digits (each level adds its digit). Out of line: every pass
+// meets the same 2 401 stacks.
+__attribute__((noinline)) static void* spread(int p) {
+  int digits[4];
+  for (int i = 0, rest = p; i < 4; ++i, rest /= 7)
+    digits[i] = rest % 7;
+  return spread_path<0>(digits, 16);
+}
+static void shuffle(int* order, unsigned long long& random) {
+  for (int i = kSpreadPaths - 1; i > 0; --i) {
+    random ^= random << 13;
+    random ^= random >> 7;
+    random ^= random << 17;
+    int j = static_cast<int>(random % static_cast<unsigned long long>(i + 1));
+    int swapped = order[i];
+    order[i] = order[j];
+    order[j] = swapped;
+  }
+}
+// One pass over every path in `order`: each block kept in `into`, or freed at once when `into` is null.
+__attribute__((noinline)) static void spread_pass(const int* order, void** into) {
+  for (int q = 0; q < kSpreadPaths; ++q) {
+    void* block = spread(order[q]);
+    if (into) {
+      into[order[q]] = block;
+    } else {
+      g_sink = block;
+      free(block);  // temporary
+    }
+  }
+}
+// After the first pass: half the blocks freed, a quarter moved by realloc (to a site of its own).
+__attribute__((noinline)) static void thin_out(const int* order, void** held) {
+  for (int q = 0; q < kSpreadPaths; ++q) {
+    int p = order[q];
+    if (p % 2 == 0) free(held[p]);
+    if (p % 4 == 1) held[p] = realloc(held[p], 200);
+  }
+}
+static volatile int g_spread_passes = 3;  // opaque: the loop below keeps its one call of spread_pass
+static void plant_spread() {
+  static void* held[kSpreadPaths];
+  static void* again[kSpreadPaths];
+  static int order[kSpreadPaths];
+  for (int p = 0; p < kSpreadPaths; ++p)
+    order[p] = p;
+  unsigned long long random = 88172645463325252ull;
+  void** into[3] = {held, nullptr, again};
+  for (int pass = 0; pass < g_spread_passes; ++pass) {  // the same stacks in every pass
+    shuffle(order, random);
+    spread_pass(order, into[pass]);
+    if (pass == 0) thin_out(order, held);
+  }
+  // The peak was here: held[p] for p % 4 == 3 and every block of `again` on the leaf's stacks.
+  for (int p = 0; p < kSpreadPaths; p += 3)
+    free(again[p]);
+}
 PLANT void plant_child() {
   g_sink = malloc(30);
   g_sink = malloc(30);
@@ -163,6 +255,7 @@ int main(int argc, char** argv) {
   OFFSET(plant_ring_b);
   OFFSET(plant_ring_c);
   OFFSET(plant_ring_big);
+  OFFSET(plant_spread_leaf);
   OFFSET(print_offset);
   OFFSET(main);
   std::fflush(stdout);
@@ -247,6 +340,10 @@ int main(int argc, char** argv) {
       }).detach();
     while (done.load() < 4)
       std::this_thread::yield();
+    return 0;
+  }
+  if (std::strcmp(mode, "spread") == 0) {
+    plant_spread();
     return 0;
   }
   if (std::strcmp(mode, "delayed_frees") == 0) {
