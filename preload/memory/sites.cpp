@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 
 #include "core/clock.hpp"
@@ -295,18 +296,20 @@ inline __attribute__((always_inline)) void count_allocation(Site& s, std::uint64
   bump(s.live_bytes, size);
 }
 
-// While the process has one thread, a free's change to its site's counters waits kDelay frees, the site's
-// line loading meanwhile: with 100 000 sites and more, each site is a miss to memory (150 ns on the machines
-// measured), and a free that waited on it now finds it in the cache. (An allocation's site was just read to
-// find it: no wait to save there.) The heap's totals and peak change at once; the delayed changes are
-// settled, in order, before anything reads the counters (a snapshot) or a peak share is taken (a new epoch),
-// so every figure stays what the immediate change gave.
+// While the process has one thread and kDelayFromSites sites or more, a free's change to its site's counters
+// waits kDelay frees, the site's line loading meanwhile: with 100 000 sites and more, each site is a miss to
+// memory (150 ns on the machines measured), and a free that waited on it now finds it in the cache. (An
+// allocation's site was just read to find it: no wait to save there.) The heap's totals and peak change at
+// once; the delayed changes are settled, in order, before anything reads the counters (a snapshot) or a peak
+// share is taken (a new epoch), so every figure stays what the immediate change gave.
 struct Delayed {
   std::uint32_t site_plus_one;  // 0: none
   std::uint32_t temporary;
   std::uint64_t size;
 };
 constexpr std::uint32_t kDelay = 8;
+// Below this many sites their lines stay in the caches, and the delay would only add its own instructions.
+constexpr std::uint32_t kDelayFromSites = 4096;
 Delayed g_delayed[kDelay];
 std::uint32_t g_delayed_at = 0;
 // Set at the first delayed free: once the process has other threads, the first event to see it settles the
@@ -392,6 +395,7 @@ const Slot* first_slot(std::uint64_t hash) noexcept {
 void match_unmatched() noexcept {
   const std::uint32_t count = g_unmatched_count;
   if (!count || g_unmatched_busy) return;
+  const int saved_errno = errno;  // a new site's table may be mapped, in a free of the program's
   g_unmatched_busy = true;
   std::atomic_signal_fence(std::memory_order_seq_cst);
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -415,6 +419,7 @@ void match_unmatched() noexcept {
   g_unmatched_count = 0;
   std::atomic_signal_fence(std::memory_order_seq_cst);
   g_unmatched_busy = false;
+  errno = saved_errno;
 }
 
 }  // namespace
@@ -493,15 +498,18 @@ void record_allocation_at(std::uint32_t index, std::uint64_t size) noexcept {
 }
 
 void record_free(std::uint32_t index, std::uint64_t size, bool temporary) noexcept {
-  if (index >= g_site_count.load(std::memory_order_acquire)) return;
+  const std::uint32_t site_count = g_site_count.load(std::memory_order_acquire);
+  if (index >= site_count) return;
   // Before any site shrinks: the state so far was the peak, every site saves its share at its next change.
   if (g_peak_open.load(std::memory_order_relaxed) && g_peak_open.exchange(false, std::memory_order_acq_rel)) {
     settle();  // the changes before the peak belong to it
     g_epoch.fetch_add(1, std::memory_order_acq_rel);
     g_peak_ticks.store(core::clock::now_ticks(), std::memory_order_relaxed);
   }
-  if (alone()) {
+  if (alone() && site_count >= kDelayFromSites) {
     delay_free(index, size, temporary);
+  } else if (alone()) {
+    apply_free(g_sites[index], size, temporary);
   } else if (settle_if_used(), site_batches::on()) {
     site_batches::add(index, Changes{0, 0, std::uint64_t(-1), std::uint64_t{0} - size, temporary ? 1u : 0u});
   } else {

@@ -47,10 +47,13 @@ struct Entry {
   // key is guessed for once in kRetry misses only: in a program that does not repeat itself, a guess is a few
   // cache misses for nothing. Carried from entry to entry of the key.
   std::int16_t trust;
-  // How many times in a row none of the key's entries named the stack (saturating). From kThrashing on, the
-  // key's new sites are remembered once in kRetry only: a key reached by more stacks than it has ways (117
-  // 649 in the shuffled distinct stacks) would otherwise read two other sites' frames and offsets at every
-  // allocation to tell them apart, for entries that never serve. Carried like `trust`.
+  // How many times in a row none of the key's entries named the stack (saturating). From kThrashing on, and
+  // once the guesses of the next site fail too (trust below zero), the key's new sites are remembered once in
+  // kRetry only: a key reached by more stacks than it has ways, in no order (117 649 in the shuffled distinct
+  // stacks), would otherwise read two other sites' frames and offsets at every allocation to tell them apart,
+  // for entries that never serve. A program that meets its stacks in the same order again needs every site
+  // remembered the first time, for the guesses to serve: its trust stays at zero or above. Carried like
+  // `trust`.
   std::uint16_t streak;
   std::uintptr_t check_value;
 };
@@ -554,7 +557,8 @@ bool worth_remembering(const Caller& caller) noexcept {
   if (!cache) return true;
   const Entry* set = set_of(*cache, caller);
   for (int way = 0; way < kWays; ++way)
-    if (same_key(set[way], caller)) return set[way].streak < kThrashing || ++cache->skipped % kRetry == 0;
+    if (same_key(set[way], caller))
+      return set[way].streak < kThrashing || set[way].trust >= 0 || ++cache->skipped % kRetry == 0;
   return true;
 }
 
