@@ -107,16 +107,19 @@ TEST_CASE("frees that reach their sites late still give each site its exact shar
   CHECK(m.summary.peak >= (1 << 20) + 180000);
 }
 
-TEST_CASE("2 401 stacks through one leaf in no fixed order keep exact counts on their sites", "[memory]") {
+TEST_CASE("16 807 stacks through one leaf in no fixed order keep exact counts on their sites", "[memory]") {
   // Path p's block is 16 bytes plus the sum of its base-7 digits; each path allocates three times.
+  constexpr int kPaths = 7 * 7 * 7 * 7 * 7;
   auto size_of = [](int p) {
     std::int64_t size = 16;
-    for (int i = 0; i < 4; ++i, p /= 7)
+    for (int i = 0; i < 5; ++i, p /= 7)
       size += p % 7;
     return size;
   };
   std::int64_t all = 0, leaked = 0, leaked_bytes = 0, at_peak = 0;
-  for (int p = 0; p < 2401; ++p) {
+  for (int p = 0; p < 24; p += 3)  // a fourth allocation after the peak, freed at the end
+    all += size_of(p);
+  for (int p = 0; p < kPaths; ++p) {
     all += 3 * size_of(p);
     bool first_leaks = p % 4 == 3;  // even ones freed, p % 4 == 1 moved by realloc
     bool third_leaks = p % 3 != 0;
@@ -124,24 +127,30 @@ TEST_CASE("2 401 stacks through one leaf in no fixed order keep exact counts on 
     leaked_bytes += (first_leaks + third_leaks) * size_of(p);
     at_peak += (first_leaks + 1) * size_of(p);
   }
-  for (const char* check : {"0", "1"}) {
-    INFO("PROF_MEMORY_CHECK_CACHE=" << check);
-    TempDir dir;
-    Run run = run_planted(dir, "spread", "1", {std::string("PROF_MEMORY_CHECK_CACHE=") + check});
-    REQUIRE(run.result.code() == 0);
-    REQUIRE(run.snapshots.size() == 1);
-    CHECK(run.result.err.find("mismatch") == std::string::npos);
-    Memory m = read_memory(run.snapshots[0], read_offsets(run.result.out));
-    const Totals& leaf = m.by_function["plant_spread_leaf"];
-    CHECK(leaf.sites == 2401);
-    CHECK(leaf.fewest_per_site == 3);  // each allocation on its own stack's site
-    CHECK(leaf.most_per_site == 3);
-    CHECK(leaf.allocations == 3 * 2401);
-    CHECK(leaf.bytes == all);
-    CHECK(leaf.temporary == 2401);
-    CHECK(leaf.leaked == leaked);
-    CHECK(leaf.leaked_bytes == leaked_bytes);
-    CHECK(leaf.peak == at_peak);
+  // Three passes, then paths 0, 3, ..., 21 once more. spread_threads: the last frees come from four threads,
+  // started while the main thread's last frees and allocations still wait for their sites.
+  for (const char* mode : {"spread", "spread_threads"}) {
+    for (const char* check : {"0", "1"}) {
+      INFO(mode << ", PROF_MEMORY_CHECK_CACHE=" << check);
+      TempDir dir;
+      Run run = run_planted(dir, mode, "1", {std::string("PROF_MEMORY_CHECK_CACHE=") + check});
+      REQUIRE(run.result.code() == 0);
+      REQUIRE(run.snapshots.size() == 1);
+      CHECK(run.result.err.find("mismatch") == std::string::npos);
+      Memory m = read_memory(run.snapshots[0], read_offsets(run.result.out));
+      const Totals& leaf = m.by_function["plant_spread_leaf"];
+      CHECK(leaf.sites == kPaths);
+      CHECK(leaf.fewest_per_site == 3);  // each allocation on its own stack's site
+      CHECK(leaf.most_per_site == 4);
+      CHECK(leaf.allocations == 3 * kPaths + 8);
+      CHECK(leaf.bytes == all);
+      // The second pass's blocks; without threads also the last block of all (path 21's fourth), which the
+      // main thread frees before it allocates again.
+      CHECK(leaf.temporary == kPaths + (std::string(mode) == "spread" ? 1 : 0));
+      CHECK(leaf.leaked == leaked);
+      CHECK(leaf.leaked_bytes == leaked_bytes);
+      CHECK(leaf.peak == at_peak);
+    }
   }
 }
 

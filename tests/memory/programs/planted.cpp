@@ -130,9 +130,11 @@ PLANT void* plant_ring_big() {
   std::memset(p, 3, 1 << 20);
   return p;
 }
-// Issue 13: 2 401 stacks through one leaf, each pass in a new order: the stack cache's entry for the leaf's
-// malloc misses at nearly every allocation, and the tracer finds their sites later, several at a time
-// (sites::record_later); frees and reallocs of blocks whose site is not found yet, and a peak among them.
+// Issue 13: 16 807 stacks through one leaf, each pass in a new order: the stack cache's entry for the leaf's
+// malloc misses at nearly every allocation, the tracer finds their sites later, several at a time
+// (sites::record_later), and frees reach their sites late (more than 4 096 sites); frees and reallocs of
+// blocks whose site is not found yet, and a peak among them. With `threads`, the last frees come from threads
+// started while both lines still wait.
 static volatile long g_spread_sink;
 PLANT void* plant_spread_leaf(std::size_t size) {
   return malloc(size);
@@ -146,7 +148,7 @@ __attribute__((noinline)) void* spread_path(const int* digits, std::size_t size)
     break;
 template <int Level>
 __attribute__((noinline)) void* spread_path(const int* digits, std::size_t size) {
-  if constexpr (Level == 4) {
+  if constexpr (Level == 5) {
     return plant_spread_leaf(size);
   } else {
     void* block = nullptr;
@@ -164,12 +166,12 @@ __attribute__((noinline)) void* spread_path(const int* digits, std::size_t size)
     return block;
   }
 }
-constexpr int kSpreadPaths = 7 * 7 * 7 * 7;
+constexpr int kSpreadPaths = 7 * 7 * 7 * 7 * 7;
 // Path p's block: 16 bytes plus the sum of its digits (each level adds its digit). Out of line: every pass
-// meets the same 2 401 stacks.
+// meets the same 16 807 stacks.
 __attribute__((noinline)) static void* spread(int p) {
-  int digits[4];
-  for (int i = 0, rest = p; i < 4; ++i, rest /= 7)
+  int digits[5];
+  for (int i = 0, rest = p; i < 5; ++i, rest /= 7)
     digits[i] = rest % 7;
   return spread_path<0>(digits, 16);
 }
@@ -184,9 +186,10 @@ static void shuffle(int* order, unsigned long long& random) {
     order[j] = swapped;
   }
 }
-// One pass over every path in `order`: each block kept in `into`, or freed at once when `into` is null.
-__attribute__((noinline)) static void spread_pass(const int* order, void** into) {
-  for (int q = 0; q < kSpreadPaths; ++q) {
+// One pass over the first `count` paths of `order`: each block kept in `into`, or freed at once when `into`
+// is null.
+__attribute__((noinline)) static void spread_pass(const int* order, int count, void** into) {
+  for (int q = 0; q < count; ++q) {
     void* block = spread(order[q]);
     if (into) {
       into[order[q]] = block;
@@ -204,23 +207,52 @@ __attribute__((noinline)) static void thin_out(const int* order, void** held) {
     if (p % 4 == 1) held[p] = realloc(held[p], 200);
   }
 }
-static volatile int g_spread_passes = 3;  // opaque: the loop below keeps its one call of spread_pass
-static void plant_spread() {
+// The peak: held[p] for p % 4 == 3, every block of `again` on the leaf's stacks, and this block, whose free
+// ends it well above anything the threads' own allocations could reach again (their live bytes reach the
+// heap's total in batches: sites.hpp).
+__attribute__((noinline)) static void end_peak() {
+  void* big = malloc(1 << 20);
+  std::memset(big, 4, 1 << 20);
+  g_sink = big;
+  free(big);
+}
+// The fourth pass: paths 0, 3, ..., 21 once more, their sites found later and still waiting when the threads
+// start.
+constexpr int kTail = 8;
+static const int kTailOrder[kTail] = {0, 3, 6, 9, 12, 15, 18, 21};
+static volatile int g_spread_passes = 4;  // opaque: the loop below keeps its one call of spread_pass
+static void plant_spread(bool threads) {
   static void* held[kSpreadPaths];
   static void* again[kSpreadPaths];
+  static void* tail[kSpreadPaths];
   static int order[kSpreadPaths];
   for (int p = 0; p < kSpreadPaths; ++p)
     order[p] = p;
   unsigned long long random = 88172645463325252ull;
-  void** into[3] = {held, nullptr, again};
+  void** into[4] = {held, nullptr, again, tail};
   for (int pass = 0; pass < g_spread_passes; ++pass) {  // the same stacks in every pass
-    shuffle(order, random);
-    spread_pass(order, into[pass]);
+    if (pass < 3) shuffle(order, random);
+    if (pass == 3) end_peak();
+    spread_pass(pass < 3 ? order : kTailOrder, pass < 3 ? kSpreadPaths : kTail, into[pass]);
     if (pass == 0) thin_out(order, held);
   }
-  // The peak was here: held[p] for p % 4 == 3 and every block of `again` on the leaf's stacks.
-  for (int p = 0; p < kSpreadPaths; p += 3)
-    free(again[p]);
+  if (!threads) {
+    for (int p = 0; p < kSpreadPaths; p += 3)
+      free(again[p]);
+    for (int p : kTailOrder)
+      free(tail[p]);
+    return;
+  }
+  std::vector<std::thread> team;
+  for (int t = 0; t < 4; ++t)
+    team.emplace_back([t] {
+      for (int p = 3 * t; p < kSpreadPaths; p += 12)
+        free(again[p]);
+      for (int q = t; q < kTail; q += 4)
+        free(tail[kTailOrder[q]]);
+    });
+  for (auto& member : team)
+    member.join();
 }
 PLANT void plant_child() {
   g_sink = malloc(30);
@@ -342,8 +374,8 @@ int main(int argc, char** argv) {
       std::this_thread::yield();
     return 0;
   }
-  if (std::strcmp(mode, "spread") == 0) {
-    plant_spread();
+  if (std::strcmp(mode, "spread") == 0 || std::strcmp(mode, "spread_threads") == 0) {
+    plant_spread(std::strcmp(mode, "spread_threads") == 0);
     return 0;
   }
   if (std::strcmp(mode, "delayed_frees") == 0) {
