@@ -171,9 +171,11 @@ struct Position {
 };
 
 // One frame outwards by `rule`, the current frame's: its CFA, then the caller's rbp. False when the rule
-// allows no such step, rbp is needed but not known, or a read would leave [low, end).
-bool step(const frame_rules::Rule& rule, Position& at, std::uintptr_t low, std::uintptr_t end,
-          std::uintptr_t& cfa) noexcept {
+// allows no such step, rbp is needed but not known, or a read would leave [low, end). Inline: the walk takes
+// one per frame, and keeps the position in registers only when no call needs its address.
+inline __attribute__((always_inline)) bool step(const frame_rules::Rule& rule, Position& at,
+                                                std::uintptr_t low, std::uintptr_t end,
+                                                std::uintptr_t& cfa) noexcept {
   if (rule.kind == frame_rules::Kind::kStackPointer)
     cfa = at.stack_pointer + static_cast<std::uintptr_t>(rule.cfa_offset);
   else if (rule.kind == frame_rules::Kind::kFramePointer && at.base == Position::Base::kKnown)
@@ -464,54 +466,31 @@ std::uint32_t find(const Caller& caller) noexcept {
   return find_in_full(caller);
 }
 
-// step() spelt out, with the position in registers: a walk runs at every allocation of a stack the cache
-// does not know (every one, in a program of 100 000 stacks in no fixed order), and the call per frame and the
-// position kept in memory were half its instructions.
+// A walk runs at every allocation of a stack the cache does not know (every one, in a program of 100 000
+// stacks in no fixed order): the rule lookup and step() inline, the position in registers (the caller's rbp
+// comes back through a local of its own, so that no call takes the position's address).
 int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut) noexcept {
   if (max_depth < 1) return -1;
   const std::uintptr_t end = stack_room::end(caller.cfa);
   Cache* cache = end ? cache_of_thread() : nullptr;
   if (!cache) return -1;
   stale(*cache);
-  const std::uintptr_t low = caller.cfa;
-  std::uintptr_t stack_pointer = caller.cfa;
-  std::uintptr_t rbp = 0;
-  Position::Base base = Position::Base::kInitial;
   std::uintptr_t return_address = caller.return_address;
   frames[0] = return_address;
+  Position at{caller.cfa, 0, Position::Base::kInitial};
   for (int j = 1; j < max_depth; ++j) {
     const frame_rules::Rule& rule = rule_of(*cache, return_address);
-    std::uintptr_t cfa = 0;
-    if (rule.kind == frame_rules::Kind::kStackPointer) {
-      cfa = stack_pointer + static_cast<std::uintptr_t>(rule.cfa_offset);
-    } else if (rule.kind == frame_rules::Kind::kOutermost) {
+    if (rule.kind == frame_rules::Kind::kOutermost) {
       cut = false;
       return j;
-    } else if (rule.kind == frame_rules::Kind::kFramePointer) {
-      if (base == Position::Base::kInitial) {
-        std::uintptr_t initial = 0;
-        base = caller_base(*cache, caller, end, initial) ? Position::Base::kKnown : Position::Base::kLost;
-        rbp = initial;
-      }
-      if (base != Position::Base::kKnown) return -1;  // libunwind decides
-      cfa = rbp + static_cast<std::uintptr_t>(rule.cfa_offset);
-    } else {
-      return -1;
     }
-    // Strictly outwards and on the thread's stack, so that a bad rbp cannot make the walk go round or out.
-    if (cfa <= stack_pointer || cfa > end || cfa - 8 < low) return -1;
-    if (rule.base == frame_rules::SavedBase::kAt) {
-      std::uintptr_t saved = cfa - static_cast<std::uintptr_t>(-static_cast<std::int64_t>(rule.base_offset));
-      if (saved < low || saved + 8 > end) {
-        base = Position::Base::kLost;
-      } else {
-        rbp = *reinterpret_cast<const std::uintptr_t*>(saved);
-        base = Position::Base::kKnown;
-      }
-    } else if (rule.base == frame_rules::SavedBase::kLost) {
-      base = Position::Base::kLost;
+    if (rule.kind == frame_rules::Kind::kFramePointer && at.base == Position::Base::kInitial) {
+      std::uintptr_t initial = 0;
+      at.base = caller_base(*cache, caller, end, initial) ? Position::Base::kKnown : Position::Base::kLost;
+      at.rbp = initial;
     }
-    stack_pointer = cfa;
+    std::uintptr_t cfa = 0;
+    if (!step(rule, at, caller.cfa, end, cfa)) return -1;  // off the thread's stack: libunwind decides
     return_address = *reinterpret_cast<const std::uintptr_t*>(cfa - 8);
     frames[j] = return_address;
   }
