@@ -5,6 +5,15 @@
 #include "memory/allocator.hpp"
 #include "memory/blocks.hpp"
 
+// glibc's own names for its allocator's entry points: the real functions are glibc's when they are these.
+// Weak: another C library need not define them.
+extern "C" {
+void* __libc_malloc(std::size_t) __attribute__((weak));
+void __libc_free(void*) __attribute__((weak));
+void* __libc_calloc(std::size_t, std::size_t) __attribute__((weak));
+void* __libc_realloc(void*, std::size_t) __attribute__((weak));
+}
+
 namespace prof::preload::memory::headers {
 
 namespace {
@@ -92,7 +101,104 @@ void write_books(Header* h, std::uint64_t tag, std::uint64_t size, std::uint32_t
   h->tag = tag | g_generation;
 }
 
+// Tails (glibc only). glibc keeps a chunk's size, with three flags in its low bits, in the 8 bytes below the
+// block; the usable size is that size less 8 (less 16 for a chunk of its own mapping). The tail is the last
+// usable word: beside the next chunk's size, which glibc's free and malloc_usable_size read anyway.
+// The word: the site (24 bits), the chunk's bytes past size + 8 (6 bits; 63: more, and the size is in the
+// word before), and a tag (34 bits, the top one always set: an erased tail, zero, never matches).
+constexpr std::uint64_t kChunkFlags = 7;
+constexpr std::uint64_t kMmapped = 2;
+constexpr int kSlackShift = 24;
+constexpr std::uint64_t kSlackMask = 63;
+constexpr std::uint64_t kSizeInWordBefore = 63;
+constexpr std::uint64_t kTailTagMask = ~((std::uint64_t{1} << 30) - 1);
+
+// False for what is no chunk size: a header's tag (top bit set), or too small for a chunk.
+inline bool chunk_usable(const void* block, std::size_t& usable) noexcept {
+  std::uint64_t size;
+  std::memcpy(&size, static_cast<const char*>(block) - 8, sizeof size);
+  const std::uint64_t bytes = size & ~kChunkFlags;
+  if ((size >> 47) != 0 || bytes < 32) return false;
+  usable = bytes - (size & kMmapped ? 16 : 8);
+  return true;
+}
+
+std::uint64_t g_tail_salt = 0;  // from the fork generation: a parent's tails are foreign to its child
+
+inline std::uint64_t tail_tag(const void* block) noexcept {
+  return ((mix(block) ^ g_tail_salt) | 0x8000000000000000ull) & kTailTagMask;
+}
+
+inline char* tail_end(void* block, std::size_t usable) noexcept {
+  return static_cast<char*>(block) + usable;
+}
+
+// Erases the tail when `take` (as read_trailer does).
+__attribute__((always_inline)) inline bool read_tail(void* block, Books& books, bool take) noexcept {
+  std::size_t usable;
+  if (!detail::g_tails || !chunk_usable(block, usable)) return false;
+  char* end = tail_end(block, usable);
+  std::uint64_t word;
+  std::memcpy(&word, end - 8, sizeof word);
+  if ((word & kTailTagMask) != tail_tag(block)) return false;
+  const std::uint64_t slack = (word >> kSlackShift) & kSlackMask;
+  const auto site = static_cast<std::uint32_t>(word & kSiteMask);
+  if (slack == kSizeInWordBefore)
+    std::memcpy(&books.size, end - 16, sizeof books.size);
+  else
+    books.size = usable - kTailBytes - slack;
+  books.site = site == kSiteMask ? kNoSite : site;
+  books.kind = Kind::kTail;
+  if (take) std::memset(end - 8, 0, 8);
+  return true;
+}
+
+// glibc's malloc_usable_size against the chunk headers, for blocks of three sizes. (Not for a block of a
+// mapping of its own: freeing one raises glibc's threshold for mapping blocks, which the program would see.)
+bool chunks_read_as_glibc(const allocator::Functions& real) noexcept {
+  bool agree = true;
+  for (std::size_t size : {std::size_t{1}, std::size_t{24}, std::size_t{1000}}) {
+    void* block = real.malloc(size);
+    if (!block) return false;
+    std::size_t usable = 0;
+    agree =
+        agree && chunk_usable(block, usable) && usable == real.malloc_usable_size(block) && usable >= size;
+    real.free(block);
+  }
+  return agree;
+}
+
 }  // namespace
+
+namespace detail {
+bool g_tails = false;
+}
+
+void configure_tails(bool exact_mode) noexcept {
+  const allocator::Functions* resolved = allocator::real();  // the tracer may start before any malloc
+  if (!resolved) {
+    detail::g_tails = false;
+    return;
+  }
+  const allocator::Functions& real = *resolved;
+  detail::g_tails = exact_mode && real.malloc == &::__libc_malloc && real.free == &::__libc_free &&
+                    real.calloc == &::__libc_calloc && real.realloc == &::__libc_realloc &&
+                    real.malloc_usable_size && real.usable_size_matches && chunks_read_as_glibc(real);
+}
+
+bool adopt_tail(void* block, std::uint64_t size, std::uint32_t site) noexcept {
+  std::size_t usable;
+  if (!chunk_usable(block, usable) || usable < size + kTailBytes) return false;
+  char* end = tail_end(block, usable);
+  std::uint64_t slack = usable - kTailBytes - size;
+  if (slack >= kSizeInWordBefore) {
+    slack = kSizeInWordBefore;  // at least 63 bytes past the size: room for it
+    std::memcpy(end - 16, &size, sizeof size);
+  }
+  const std::uint64_t word = tail_tag(block) | (slack << kSlackShift) | (site & kSiteMask);
+  std::memcpy(end - 8, &word, sizeof word);
+  return true;
+}
 
 bool adopt_header(void* block, std::uint64_t size, std::uint32_t site) noexcept {
   write_books(header_of(block), mix(block), size, site);
@@ -101,6 +207,15 @@ bool adopt_header(void* block, std::uint64_t size, std::uint32_t site) noexcept 
 }
 
 void set_site(void* block, std::uint32_t site) noexcept {
+  std::size_t usable;
+  if (detail::g_tails && chunk_usable(block, usable)) {
+    char* end = tail_end(block, usable);
+    std::uint64_t word;
+    std::memcpy(&word, end - 8, sizeof word);
+    word = (word & ~std::uint64_t{kSiteMask}) | (site & kSiteMask);
+    std::memcpy(end - 8, &word, sizeof word);
+    return;
+  }
   Header* h = header_of(block);
   h->size_and_site = (h->size_and_site & kSizeMask) | (std::uint64_t{site & kSiteMask} << kSizeBits);
 }
@@ -124,6 +239,7 @@ void adopt_trailer(void* block, std::uint64_t size, std::uint32_t site) noexcept
 // lower, so the side table answers first.
 Books peek(void* block) noexcept {
   Books books;
+  if (read_tail(block, books, false)) return books;
   const bool readable = header_readable(block);
   if (readable && (read_header(block, books) || read_trailer(block, books, false))) return books;
   blocks::Block found;
@@ -134,6 +250,7 @@ Books peek(void* block) noexcept {
 
 Books take(void* block) noexcept {
   Books books;
+  if (read_tail(block, books, true)) return books;
   const bool readable = header_readable(block);
   if (readable && (read_header(block, books) || read_trailer(block, books, true))) return books;
   blocks::Block found;
@@ -143,6 +260,10 @@ Books take(void* block) noexcept {
 }
 
 void put_back(void* block, const Books& books) noexcept {
+  if (books.kind == Kind::kTail) {
+    adopt_tail(block, books.size, books.site);
+    return;
+  }
   if (books.kind == Kind::kTrailer) return adopt_trailer(block, books.size, books.site);
   if (books.kind == Kind::kAligned || (books.kind == Kind::kHeader && !header_readable(block)))
     blocks::insert(block, blocks::Block{books.size, books.site, books.kind == Kind::kHeader});
@@ -150,6 +271,7 @@ void put_back(void* block, const Books& books) noexcept {
 
 void next_generation() noexcept {
   g_generation = (g_generation + 1) & kGenerationMask;
+  g_tail_salt = g_generation * 0x9E3779B97F4A7C15ull;
   blocks::forget_sites();
 }
 

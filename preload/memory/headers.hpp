@@ -2,18 +2,24 @@
 // Where the tracer keeps a live block's books (size and site), so that a free finds them without a global
 // pointer table: a cache and TLB miss per event once such a table outgrows the caches (issue 13).
 //
-// Blocks of the malloc family with alignment up to 16 carry a 16-byte header: the shim asks the real
-// allocator for size + 16 bytes and hands out base + 16, still 16-byte aligned. The header holds the size and
-// site, and a tag derived from the block's own address (and the fork generation), which no block of the real
-// allocator carries there (glibc keeps its chunk size at that place). A header would cost a larger
-// alignment its whole size (64 bytes for alignas(64)), so in exact mode such blocks are asked with 16 bytes
-// more and carry their books in a trailer, the last 16 bytes of the usable size the real allocator reports:
-// beside the next chunk's header, which glibc's free reads anyway, where a side table would cost a cache and
-// TLB miss per event in a table the size of the heap. Blocks of a larger alignment in sampled mode (whose
-// frees of unsampled blocks must not ask for usable sizes), under an allocator whose malloc_usable_size is
-// not its own, and the rare header blocks whose address is page-aligned (whose header could not be read
-// before knowing the block is ours), are in the side table (blocks.hpp) instead. A block with none of these
-// is foreign: allocated before the tracer started, or never by the shim; it is freed as it came.
+// Blocks of the malloc family with alignment up to 16 carry their books beside them. Under glibc's allocator
+// in exact mode, an 8-byte tail: the shim asks for size + 8 bytes and keeps one word at the end of the usable
+// size glibc's chunk header gives (the site, how many bytes past the size the chunk has, and a tag from the
+// block's address and the fork generation). Most sizes then fit the chunk they would have had anyway: a
+// 16-byte header moved most blocks up a size class, and cost the containers of the suite a fifth of their run
+// in cache misses. Elsewhere (another allocator, sampled mode) blocks of alignment up to 16 carry a 16-byte
+// header: the shim asks the real allocator for size + 16 bytes and hands out base + 16, still 16-byte
+// aligned. The header holds the size and site, and a tag derived from the block's own address (and the fork
+// generation), which no block of the real allocator carries there (glibc keeps its chunk size at that place).
+// A header would cost a larger alignment its whole size (64 bytes for alignas(64)), so in exact mode such
+// blocks are asked with 16 bytes more and carry their books in a trailer, the last 16 bytes of the usable
+// size the real allocator reports: beside the next chunk's header, which glibc's free reads anyway, where a
+// side table would cost a cache and TLB miss per event in a table the size of the heap. Blocks of a larger
+// alignment in sampled mode (whose frees of unsampled blocks must not ask for usable sizes), under an
+// allocator whose malloc_usable_size is not its own, and the rare header blocks whose address is page-aligned
+// (whose header could not be read before knowing the block is ours), are in the side table (blocks.hpp)
+// instead. A block with none of these is foreign: allocated before the tracer started, or never by the shim;
+// it is freed as it came.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,12 +30,14 @@
 namespace prof::preload::memory::headers {
 
 constexpr std::size_t kBytes = 16;
+constexpr std::size_t kTailBytes = 8;
 
 enum class Kind : std::uint8_t {
   kForeign,  // not ours: the real allocator's pointer is the block itself, no books
   kHeader,   // the real allocator's pointer is 16 bytes lower
   kAligned,  // the real allocator's pointer is the block itself, books in the side table
   kTrailer,  // the real allocator's pointer is the block itself, books in its last 16 usable bytes
+  kTail,     // the real allocator's pointer is the block itself, books in its last 8 usable bytes (glibc)
 };
 
 // 16 bytes: returned in two registers, not through memory (every free reads them back at once).
@@ -40,6 +48,19 @@ struct Books {
   Kind kind = Kind::kForeign;
 };
 static_assert(sizeof(Books) == 16);
+
+namespace detail {
+extern bool g_tails;
+}
+// Decides once, before the tracer starts, whether blocks get tails: in exact mode, when the real allocator is
+// glibc's and its chunk headers say what its malloc_usable_size says.
+void configure_tails(bool exact_mode) noexcept;
+inline bool tails() noexcept {
+  return detail::g_tails;
+}
+// A block just allocated with kTailBytes more than `size` (tails()): writes its tail; false when glibc's
+// chunk header cannot be read (the caller then frees the block and fails).
+bool adopt_tail(void* block, std::uint64_t size, std::uint32_t site) noexcept;
 
 // A header block just allocated (base + 16): writes its header; false when the side table needed for a
 // page-aligned address is out of memory (the caller then frees the block and fails).
@@ -56,12 +77,12 @@ inline bool can_trail(const void* block) noexcept {
 // Writes the books into the trailer of a block asked with kBytes more than `size`.
 void adopt_trailer(void* block, std::uint64_t size, std::uint32_t site) noexcept;
 
-// A header block whose header is readable (adopt_header returned without the side table): its site, found
-// after the block was handed out (sites::record_later).
+// A block whose books are in place (`in_place`): its site, found after the block was handed out
+// (sites::record_later).
 void set_site(void* block, std::uint32_t site) noexcept;
-// Whether adopt_header keeps `block`'s books in its header alone.
-inline bool header_only(const void* block) noexcept {
-  return (reinterpret_cast<std::uintptr_t>(block) & 4095) >= kBytes;
+// Whether adopt_header or adopt_tail keeps `block`'s books in the block alone, never in the side table.
+inline bool in_place(const void* block) noexcept {
+  return tails() || (reinterpret_cast<std::uintptr_t>(block) & 4095) >= kBytes;
 }
 
 // What the books say about `block`; `take` also takes it out of the side table (the block is about to go back
@@ -72,8 +93,8 @@ namespace detail {
 // The tag of a header block at `block`, from its address (high 48 bits; the low 16 hold the fork generation).
 inline std::uint64_t tag_of(const void* block) noexcept {
   std::uint64_t h = reinterpret_cast<std::uintptr_t>(block) * 0xD6E8FEB86659FD93ull;
-  return (h ^ (h >> 32) ^ 0x70726F666D656D21ull) &
-         ~std::uint64_t{0xFFFF};  // the constant: zero never matches
+  // The top bit set: a glibc chunk size there never matches, and a tail's reader rejects a header's tag.
+  return ((h ^ (h >> 32) ^ 0x70726F666D656D21ull) | 0x8000000000000000ull) & ~std::uint64_t{0xFFFF};
 }
 }  // namespace detail
 
@@ -96,6 +117,7 @@ void put_back(void* block, const Books& books) noexcept;
 
 // The part of the real allocator's usable size that is the program's.
 inline std::size_t program_part(std::size_t usable, Kind kind) noexcept {
+  if (kind == Kind::kTail) return usable - kTailBytes;
   return kind == Kind::kHeader || kind == Kind::kTrailer ? usable - kBytes : usable;
 }
 

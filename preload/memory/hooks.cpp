@@ -1,10 +1,11 @@
 // The malloc family as the program sees it: each function calls the real allocator and tells the tracer.
-// While the tracer is active, blocks of alignment up to 16 carry a 16-byte header with their books (size and
-// site), so a free needs no global table (headers.hpp); larger alignments carry them in a trailer at the end
-// of the block, or in a small side table. malloc_usable_size answers for the program's part of the block;
-// blocks the tracer never made (from before it started) are freed, resized and measured as they came. errno
-// is what the real function left; the tracer's own work never shows in it (tracer.hpp). Sampled mode
-// (heap_sampler.hpp): an allocation the sampler leaves out goes to the real function untouched.
+// While the tracer is active, blocks of alignment up to 16 carry their books (size and site) beside them, an
+// 8-byte tail in glibc's chunk or a 16-byte header, so a free needs no global table (headers.hpp); larger
+// alignments carry them in a trailer at the end of the block, or in a small side table. malloc_usable_size
+// answers for the program's part of the block; blocks the tracer never made (from before it started) are
+// freed, resized and measured as they came. errno is what the real function left; the tracer's own work never
+// shows in it (tracer.hpp). Sampled mode (heap_sampler.hpp): an allocation the sampler leaves out goes to the
+// real function untouched.
 
 #include <malloc.h>
 #include <stdlib.h>
@@ -104,18 +105,20 @@ inline __attribute__((always_inline)) void forget(void* block, const headers::Bo
 
 // A block whose site was still to be found (sites::record_later): found now, with every other such block's,
 // and the books read again. Out of line: a few frees in a program of 100 000 stacks and more come here.
-__attribute__((noinline)) headers::Books matched(void* block) noexcept {
+// (`take` erased a tail: written back first, for the site to be written into it.)
+__attribute__((noinline)) headers::Books matched(void* block, const headers::Books& taken) noexcept {
+  headers::put_back(block, taken);
   if (mem::enter()) {
     mem::sites::settle();
     mem::leave();
   }
-  return headers::peek(block);
+  return headers::take(block);
 }
 
 // The books of a block being freed or moved, its site found if it was not yet.
 inline __attribute__((always_inline)) headers::Books take_books(void* block) noexcept {
   headers::Books books = headers::take(block);
-  if (__builtin_expect(books.site == mem::sites::kUnmatched, 0)) return matched(block);
+  if (__builtin_expect(books.site == mem::sites::kUnmatched, 0)) return matched(block, books);
   return books;
 }
 
@@ -128,18 +131,22 @@ void* refuse(void* base, void* block, std::size_t size, std::uint32_t site,
   return nullptr;
 }
 
-// A block with a header: `call(bytes)` gets size + 16 bytes from the real allocator.
+// A block of alignment up to 16: `call(bytes)` gets size + 8 bytes from the real allocator for a tail
+// (headers::tails()), else size + 16 for a header.
 template <typename Call>
-void* with_header(const Caller& caller, const alloc::Functions& real, std::size_t size, Call call) noexcept {
-  if (size > SIZE_MAX - headers::kBytes) {
+void* with_books(const Caller& caller, const alloc::Functions& real, std::size_t size, Call call) noexcept {
+  const bool tail = headers::tails();
+  const std::size_t extra = tail ? headers::kTailBytes : headers::kBytes;
+  if (size > SIZE_MAX - extra) {
     errno = ENOMEM;
     return nullptr;
   }
-  void* base = call(size + headers::kBytes);
+  void* base = call(size + extra);
   if (!base) return nullptr;
-  void* block = static_cast<char*>(base) + headers::kBytes;
+  void* block = tail ? base : static_cast<char*>(base) + headers::kBytes;
   std::uint32_t site = record(block, size, caller, true);
-  if (!headers::adopt_header(block, size, site)) return refuse(base, block, size, site, real);
+  if (!(tail ? headers::adopt_tail(block, size, site) : headers::adopt_header(block, size, site)))
+    return refuse(base, block, size, site, real);
   return block;
 }
 
@@ -181,15 +188,16 @@ void* arena_realloc(void* block, std::size_t size) noexcept {
   return moved;
 }
 
-// realloc of a block without a header (foreign, or aligned): a new header block, the contents copied over.
-void* move_to_header(const Caller& caller, const alloc::Functions& real, void* block, std::size_t size,
-                     const headers::Books& books) noexcept {
+// realloc of a block without a header or tail (foreign, or aligned): a new block with books (with_books), the
+// contents copied over.
+void* move_to_books(const Caller& caller, const alloc::Functions& real, void* block, std::size_t size,
+                    const headers::Books& books) noexcept {
   // Without malloc_usable_size a foreign block's size is unknown: resized by the real allocator, untraced.
   if (!real.malloc_usable_size && books.kind == headers::Kind::kForeign) return real.realloc(block, size);
   std::size_t old = real.malloc_usable_size
                         ? headers::program_part(real.malloc_usable_size(block), books.kind)
                         : books.size;
-  void* moved = with_header(caller, real, size, [&](std::size_t bytes) { return real.malloc(bytes); });
+  void* moved = with_books(caller, real, size, [&](std::size_t bytes) { return real.malloc(bytes); });
   if (!moved) {
     headers::put_back(block, books);
     return nullptr;
@@ -220,8 +228,8 @@ void* move_to_plain(const alloc::Functions& real, void* block, std::size_t size,
 __attribute__((noinline)) void* traced_malloc(std::size_t size, std::uintptr_t return_address,
                                               std::uintptr_t cfa, std::uintptr_t rbp) noexcept {
   const alloc::Functions& real = alloc::detail::g_real;
-  return with_header(Caller{return_address, cfa, 1, kRbpAtEntry, rbp}, real, size,
-                     [&](std::size_t bytes) { return real.malloc(bytes); });
+  return with_books(Caller{return_address, cfa, 1, kRbpAtEntry, rbp}, real, size,
+                    [&](std::size_t bytes) { return real.malloc(bytes); });
 }
 
 __attribute__((noinline)) void traced_free(const alloc::Functions& real, void* block) noexcept {
@@ -294,8 +302,8 @@ PROF_ENTERED_WITH_RBP(calloc, std::size_t count, std::size_t size)->void* {
   // Arena memory is static and never reused, so it is already zero.
   if (!real) return alloc::arena_allocate(bytes);
   if (!mem::active() || sampler::skip(bytes)) return real->calloc(count, size);
-  return with_header(PROF_CALLER_WITH_RBP(2), *real, bytes,
-                     [&](std::size_t all) { return real->calloc(all, 1); });
+  return with_books(PROF_CALLER_WITH_RBP(2), *real, bytes,
+                    [&](std::size_t all) { return real->calloc(all, 1); });
 }
 
 PROF_ENTERED_WITH_RBP(realloc, void* block, std::size_t size)->void* {
@@ -316,17 +324,19 @@ PROF_ENTERED_WITH_RBP(realloc, void* block, std::size_t size)->void* {
   if (sampler::skip(size))
     return books.kind == headers::Kind::kForeign ? real->realloc(block, size)
                                                  : move_to_plain(*real, block, size, books);
-  if (books.kind != headers::Kind::kHeader)
-    return move_to_header(PROF_CALLER_WITH_RBP(3), *real, block, size, books);
-  if (size > SIZE_MAX - headers::kBytes) {
+  const bool tail = books.kind == headers::Kind::kTail;
+  if (books.kind != headers::Kind::kHeader && !tail)
+    return move_to_books(PROF_CALLER_WITH_RBP(3), *real, block, size, books);
+  const std::size_t extra = tail ? headers::kTailBytes : headers::kBytes;
+  if (size > SIZE_MAX - extra) {
     headers::put_back(block, books);
     errno = ENOMEM;
     return nullptr;
   }
   forget(block, books, true);
-  void* base = real->realloc(headers::base_of(block, books.kind), size + headers::kBytes);
+  void* base = real->realloc(headers::base_of(block, books.kind), size + extra);
   if (!base) {
-    // A failure left the block live and unchanged, header included.
+    // A failure left the block live and unchanged, books included.
     headers::put_back(block, books);
     if (books.site != kNoSite && mem::enter()) {
       mem::on_realloc_failed(books.size, books.site);
@@ -334,9 +344,10 @@ PROF_ENTERED_WITH_RBP(realloc, void* block, std::size_t size)->void* {
     }
     return nullptr;
   }
-  void* moved = static_cast<char*>(base) + headers::kBytes;
+  void* moved = tail ? base : static_cast<char*>(base) + headers::kBytes;
   std::uint32_t site = record(moved, size, PROF_CALLER_WITH_RBP(3), true);
-  if (!headers::adopt_header(moved, size, site)) return refuse(base, moved, size, site, *real);
+  if (!(tail ? headers::adopt_tail(moved, size, site) : headers::adopt_header(moved, size, site)))
+    return refuse(base, moved, size, site, *real);
   return moved;
 }
 
@@ -362,7 +373,7 @@ PROF_SHIM_EXPORT int posix_memalign(void** out, std::size_t alignment, std::size
   void* block = nullptr;
   // 8 and 16 are what malloc gives anyway; anything else (or an invalid alignment) is the real function's.
   if (small_power_of_two(alignment) && alignment >= sizeof(void*)) {
-    block = with_header(PROF_CALLER(5), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
+    block = with_books(PROF_CALLER(5), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
   } else {
     int rc = 0;
     block = booked_aligned(PROF_CALLER(5), *real, size, true, [&](std::size_t bytes) {
@@ -385,7 +396,7 @@ PROF_SHIM_EXPORT void* aligned_alloc(std::size_t alignment, std::size_t size) no
   if (!real) return alloc::arena_allocate(size, alignment);
   if (!mem::active() || sampler::skip(size)) return real->aligned_alloc(alignment, size);
   if (alignment != 0 && small_power_of_two(alignment))
-    return with_header(PROF_CALLER(6), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
+    return with_books(PROF_CALLER(6), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
   return booked_aligned(PROF_CALLER(6), *real, size, true,
                         [&](std::size_t bytes) { return real->aligned_alloc(alignment, bytes); });
 }
@@ -395,7 +406,7 @@ PROF_SHIM_EXPORT void* memalign(std::size_t alignment, std::size_t size) noexcep
   if (!real) return alloc::arena_allocate(size, alignment);
   if (!mem::active() || sampler::skip(size)) return real->memalign(alignment, size);
   if (small_power_of_two(alignment))
-    return with_header(PROF_CALLER(7), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
+    return with_books(PROF_CALLER(7), *real, size, [&](std::size_t bytes) { return real->malloc(bytes); });
   return booked_aligned(PROF_CALLER(7), *real, size, true,
                         [&](std::size_t bytes) { return real->memalign(alignment, bytes); });
 }

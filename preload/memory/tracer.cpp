@@ -195,6 +195,7 @@ void start() noexcept {
   }
   g_depth = read_depth();
   heap_sampler::configure();  // PROF_MEMORY_SAMPLE: the sampled mode
+  headers::configure_tails(!heap_sampler::on());
   const char* check = ::secure_getenv("PROF_MEMORY_CHECK_CACHE");
   g_check_cache = check && check[0] == '1' && check[1] == '\0';
   // Before libunwind's first call, which would open its validation pipe among the program's descriptors.
@@ -326,7 +327,7 @@ std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cac
     // A block whose site is found later keeps kUnmatched in its header: not in sampled mode (whose sampler
     // wants the site now), not for the shim's own blocks (runtime_pools), not in the side table.
     void* header_block =
-        in_header && !heap_sampler::on() && !shim_called(return_address) && headers::header_only(block)
+        in_header && !heap_sampler::on() && !shim_called(return_address) && headers::in_place(block)
             ? block
             : nullptr;
     site = room ? record_unwound(caller, size, header_block)

@@ -50,6 +50,7 @@ TEST_CASE(
   CHECK(without_layout(traced.out) == without_layout(plain.out));
   CHECK(traced.out.find("failures 0") != std::string::npos);
   CHECK(traced.out.find("child clean") != std::string::npos);
+  CHECK(traced.out.find("heap 32 bytes a 16-byte block") != std::string::npos);
 
   std::vector<fs::path> snapshots = prof::test::snapshots_in(traced_dir.path());
   REQUIRE(snapshots.size() == 2);  // the parent and its fork child
@@ -77,8 +78,10 @@ TEST_CASE(
   CHECK(many.leaked == 250);
   CHECK(many.leaked_bytes == 250 * 64);
   const auto& resized = parent.by_function["plant_realloc"];
-  CHECK(resized.allocations == 8);  // calloc, 4 growths, a shrink; memalign, its move
+  CHECK(resized.allocations == 9);  // calloc, 5 growths, a shrink; memalign, its move
   CHECK(resized.leaked == 0);
+  CHECK(resized.bytes == 100 + 200 + 2000 + 20000 + 200000 + (4 << 20) + 50 + 64 + 5000);
+  CHECK(resized.leaked_bytes == 0);
   const auto& leak = parent.by_function["plant_leak"];
   CHECK(leak.leaked == 10);
   CHECK(leak.leaked_bytes == 1000);

@@ -107,6 +107,26 @@ TEST_CASE("frees that reach their sites late still give each site its exact shar
   CHECK(m.summary.peak >= (1 << 20) + 180000);
 }
 
+TEST_CASE("a block of a mapping of its own shrunk in place frees exactly the bytes it was shrunk to",
+          "[memory]") {
+  TempDir dir;
+  Run run = run_planted(dir, "mapped_shrink");
+  REQUIRE(run.result.code() == 0);
+  REQUIRE(run.snapshots.size() == 1);
+  Memory m = read_memory(run.snapshots[0], read_offsets(run.result.out));
+  CHECK(m.by_function["plant_mapped"].allocations == 10);
+  CHECK(m.by_function["plant_mapped"].leaked == 0);
+  const Totals& shrunk = m.by_function["plant_shrunk"];
+  CHECK(shrunk.allocations == 10);
+  CHECK(shrunk.bytes == 500);
+  CHECK(shrunk.leaked == 0);
+  CHECK(shrunk.leaked_bytes == 0);
+  CHECK(m.by_function["plant_mapped_peak"].peak == (8 << 20));
+  CHECK(m.by_function["plant_ring_a"].peak == 100000);
+  // Freed with the page's bytes instead of 50, the ten shrunk blocks took 40 KB off the heap's total.
+  CHECK(m.summary.peak >= (8 << 20) + 100000);
+}
+
 TEST_CASE("16 807 stacks through one leaf in no fixed order keep exact counts on their sites", "[memory]") {
   // Path p's block is 16 bytes plus the sum of its base-7 digits; each path allocates three times.
   constexpr int kPaths = 7 * 7 * 7 * 7 * 7;

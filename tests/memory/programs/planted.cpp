@@ -130,6 +130,22 @@ PLANT void* plant_ring_big() {
   std::memset(p, 3, 1 << 20);
   return p;
 }
+// Issue 13: a block of a mapping of its own, shrunk to 50 bytes, stays in a page of that mapping, thousands
+// of bytes past its size: its books (a tail at the end of the page, headers.hpp) must still give 50 bytes to
+// its free, or the heap's total drifts below the truth before the peak that follows.
+PLANT void* plant_mapped() {
+  void* p = malloc(4 << 20);
+  std::memset(p, 4, 4 << 20);
+  return p;
+}
+PLANT void* plant_shrunk(void* p) {
+  return realloc(p, 50);
+}
+PLANT void* plant_mapped_peak() {
+  void* p = malloc(8 << 20);
+  std::memset(p, 5, 8 << 20);
+  return p;
+}
 // Issue 13: 16 807 stacks through one leaf, each pass in a new order: the stack cache's entry for the leaf's
 // malloc misses at nearly every allocation, the tracer finds their sites later, several at a time
 // (sites::record_later), and frees reach their sites late (more than 4 096 sites); frees and reallocs of
@@ -288,6 +304,9 @@ int main(int argc, char** argv) {
   OFFSET(plant_ring_c);
   OFFSET(plant_ring_big);
   OFFSET(plant_spread_leaf);
+  OFFSET(plant_mapped);
+  OFFSET(plant_shrunk);
+  OFFSET(plant_mapped_peak);
   OFFSET(print_offset);
   OFFSET(main);
   std::fflush(stdout);
@@ -391,6 +410,16 @@ int main(int argc, char** argv) {
         free(g_ring[k][i]);
     free(big);
     return 0;  // 10 blocks of each site leak
+  }
+  if (std::strcmp(mode, "mapped_shrink") == 0) {
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);  // every 4 MiB block a mapping of its own
+    plant_ring_a();                         // 100 000 bytes live throughout
+    for (int i = 0; i < 10; ++i)
+      free(plant_shrunk(plant_mapped()));
+    free(plant_mapped_peak());
+    for (int i = 0; i < 100; ++i)
+      free(g_ring[0][i]);
+    return 0;
   }
   if (std::strcmp(mode, "fork") == 0) {
     plant_malloc();
