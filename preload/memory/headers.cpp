@@ -101,32 +101,15 @@ void write_books(Header* h, std::uint64_t tag, std::uint64_t size, std::uint32_t
   h->tag = tag | g_generation;
 }
 
-// Tails (glibc only). glibc keeps a chunk's size, with three flags in its low bits, in the 8 bytes below the
-// block; the usable size is that size less 8 (less 16 for a chunk of its own mapping). The tail is the last
-// usable word: beside the next chunk's size, which glibc's free and malloc_usable_size read anyway.
-// The word: the site (24 bits), the chunk's bytes past size + 8 (6 bits; 63: more, and the size is in the
-// word before), and a tag (34 bits, the top one always set: an erased tail, zero, never matches).
-constexpr std::uint64_t kChunkFlags = 7;
-constexpr std::uint64_t kMmapped = 2;
-constexpr int kSlackShift = 24;
-constexpr std::uint64_t kSlackMask = 63;
-constexpr std::uint64_t kSizeInWordBefore = 63;
-constexpr std::uint64_t kTailTagMask = ~((std::uint64_t{1} << 30) - 1);
-
+// Tails (glibc only): the tail is the last usable word, beside the next chunk's size, which glibc's free and
+// malloc_usable_size read anyway (headers.hpp).
 // False for what is no chunk size: a header's tag (top bit set), or too small for a chunk.
 inline bool chunk_usable(const void* block, std::size_t& usable) noexcept {
   std::uint64_t size;
   std::memcpy(&size, static_cast<const char*>(block) - 8, sizeof size);
-  const std::uint64_t bytes = size & ~kChunkFlags;
-  if ((size >> 47) != 0 || bytes < 32) return false;
-  usable = bytes - (size & kMmapped ? 16 : 8);
+  if ((size >> 47) != 0 || size < 32) return false;
+  usable = detail::glibc_usable(size);
   return true;
-}
-
-std::uint64_t g_tail_salt = 0;  // from the fork generation: a parent's tails are foreign to its child
-
-inline std::uint64_t tail_tag(const void* block) noexcept {
-  return ((mix(block) ^ g_tail_salt) | 0x8000000000000000ull) & kTailTagMask;
 }
 
 inline char* tail_end(void* block, std::size_t usable) noexcept {
@@ -140,10 +123,10 @@ __attribute__((always_inline)) inline bool read_tail(void* block, Books& books, 
   char* end = tail_end(block, usable);
   std::uint64_t word;
   std::memcpy(&word, end - 8, sizeof word);
-  if ((word & kTailTagMask) != tail_tag(block)) return false;
-  const std::uint64_t slack = (word >> kSlackShift) & kSlackMask;
+  if ((word & detail::kTailTagMask) != detail::tail_tag(block)) return false;
+  const std::uint64_t slack = (word >> detail::kTailSlackShift) & detail::kTailSlackMask;
   const auto site = static_cast<std::uint32_t>(word & kSiteMask);
-  if (slack == kSizeInWordBefore)
+  if (slack == detail::kTailSizeInWordBefore)
     std::memcpy(&books.size, end - 16, sizeof books.size);
   else
     books.size = usable - kTailBytes - slack;
@@ -172,7 +155,8 @@ bool chunks_read_as_glibc(const allocator::Functions& real) noexcept {
 
 namespace detail {
 bool g_tails = false;
-}
+std::uint64_t g_tail_salt = 0;
+}  // namespace detail
 
 void configure_tails(bool exact_mode) noexcept {
   const allocator::Functions* resolved = allocator::real();  // the tracer may start before any malloc
@@ -184,20 +168,6 @@ void configure_tails(bool exact_mode) noexcept {
   detail::g_tails = exact_mode && real.malloc == &::__libc_malloc && real.free == &::__libc_free &&
                     real.calloc == &::__libc_calloc && real.realloc == &::__libc_realloc &&
                     real.malloc_usable_size && real.usable_size_matches && chunks_read_as_glibc(real);
-}
-
-bool adopt_tail(void* block, std::uint64_t size, std::uint32_t site) noexcept {
-  std::size_t usable;
-  if (!chunk_usable(block, usable) || usable < size + kTailBytes) return false;
-  char* end = tail_end(block, usable);
-  std::uint64_t slack = usable - kTailBytes - size;
-  if (slack >= kSizeInWordBefore) {
-    slack = kSizeInWordBefore;  // at least 63 bytes past the size: room for it
-    std::memcpy(end - 16, &size, sizeof size);
-  }
-  const std::uint64_t word = tail_tag(block) | (slack << kSlackShift) | (site & kSiteMask);
-  std::memcpy(end - 8, &word, sizeof word);
-  return true;
 }
 
 bool adopt_header(void* block, std::uint64_t size, std::uint32_t site) noexcept {
@@ -260,10 +230,7 @@ Books take(void* block) noexcept {
 }
 
 void put_back(void* block, const Books& books) noexcept {
-  if (books.kind == Kind::kTail) {
-    adopt_tail(block, books.size, books.site);
-    return;
-  }
+  if (books.kind == Kind::kTail) return adopt_tail(block, books.size, books.site);
   if (books.kind == Kind::kTrailer) return adopt_trailer(block, books.size, books.site);
   if (books.kind == Kind::kAligned || (books.kind == Kind::kHeader && !header_readable(block)))
     blocks::insert(block, blocks::Block{books.size, books.site, books.kind == Kind::kHeader});
@@ -271,7 +238,7 @@ void put_back(void* block, const Books& books) noexcept {
 
 void next_generation() noexcept {
   g_generation = (g_generation + 1) & kGenerationMask;
-  g_tail_salt = g_generation * 0x9E3779B97F4A7C15ull;
+  detail::g_tail_salt = g_generation * 0x9E3779B97F4A7C15ull;
   blocks::forget_sites();
 }
 

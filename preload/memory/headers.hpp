@@ -51,16 +51,50 @@ static_assert(sizeof(Books) == 16);
 
 namespace detail {
 extern bool g_tails;
+extern std::uint64_t g_tail_salt;  // from the fork generation: a parent's tails are foreign to its child
+// The tail word: the site (24 bits), the chunk's bytes past size + 8 (6 bits; 63: more, and the size is in
+// the word before), and a tag (34 bits, the top one always set: an erased tail, zero, never matches, and
+// neither does a header's tag, read as a chunk size, nor a chunk size read as a header's tag).
+constexpr int kTailSlackShift = 24;
+constexpr std::uint64_t kTailSlackMask = 63;
+constexpr std::uint64_t kTailSizeInWordBefore = 63;
+constexpr std::uint64_t kTailTagMask = ~((std::uint64_t{1} << 30) - 1);
+constexpr std::uint32_t kTailSiteMask = 0xFFFFFF;
+inline std::uint64_t tail_tag(const void* block) noexcept {
+  return (((reinterpret_cast<std::uintptr_t>(block) * 0xD6E8FEB86659FD93ull) ^ g_tail_salt) & kTailTagMask) |
+         0x8000000000000000ull;
 }
+// glibc keeps a chunk's size, with three flags in its low bits, in the 8 bytes below the block; the usable
+// size is that size less 8, less 16 for a chunk of its own mapping (flag 2).
+inline std::size_t glibc_usable(std::uint64_t size_word) noexcept {
+  return (size_word & ~std::uint64_t{7}) - 8 - ((size_word & 2) << 2);
+}
+}  // namespace detail
+
 // Decides once, before the tracer starts, whether blocks get tails: in exact mode, when the real allocator is
 // glibc's and its chunk headers say what its malloc_usable_size says.
 void configure_tails(bool exact_mode) noexcept;
-inline bool tails() noexcept {
-  return detail::g_tails;
+// Whether a block of alignment up to 16 and `size` bytes gets a tail. Larger blocks keep a header: a tail is
+// the block's last line, which a program that touches only the start of a large block (an I/O buffer) would
+// not have loaded, where the header shares the first line with glibc's chunk size.
+constexpr std::size_t kTailsUpTo = 256;
+inline bool tail_for(std::size_t size) noexcept {
+  return detail::g_tails && size <= kTailsUpTo;
 }
-// A block just allocated with kTailBytes more than `size` (tails()): writes its tail; false when glibc's
-// chunk header cannot be read (the caller then frees the block and fails).
-bool adopt_tail(void* block, std::uint64_t size, std::uint32_t site) noexcept;
+// A block just allocated with kTailBytes more than `size`: writes its tail. Inline: it runs at every malloc.
+inline void adopt_tail(void* block, std::uint64_t size, std::uint32_t site) noexcept {
+  std::uint64_t size_word;
+  std::memcpy(&size_word, static_cast<const char*>(block) - 8, sizeof size_word);
+  char* end = static_cast<char*>(block) + detail::glibc_usable(size_word);
+  std::uint64_t slack = static_cast<std::uint64_t>(end - static_cast<char*>(block)) - kTailBytes - size;
+  if (slack >= detail::kTailSizeInWordBefore) {
+    slack = detail::kTailSizeInWordBefore;  // at least 63 bytes past the size: room for it
+    std::memcpy(end - 16, &size, sizeof size);
+  }
+  const std::uint64_t word =
+      detail::tail_tag(block) | (slack << detail::kTailSlackShift) | (site & detail::kTailSiteMask);
+  std::memcpy(end - 8, &word, sizeof word);
+}
 
 // A header block just allocated (base + 16): writes its header; false when the side table needed for a
 // page-aligned address is out of memory (the caller then frees the block and fails).
@@ -77,12 +111,13 @@ inline bool can_trail(const void* block) noexcept {
 // Writes the books into the trailer of a block asked with kBytes more than `size`.
 void adopt_trailer(void* block, std::uint64_t size, std::uint32_t site) noexcept;
 
-// A block whose books are in place (`in_place`): its site, found after the block was handed out
-// (sites::record_later).
+// A block whose books are in the block alone (a tail, or header_only): its site, found after the block was
+// handed out (sites::record_later).
 void set_site(void* block, std::uint32_t site) noexcept;
-// Whether adopt_header or adopt_tail keeps `block`'s books in the block alone, never in the side table.
-inline bool in_place(const void* block) noexcept {
-  return tails() || (reinterpret_cast<std::uintptr_t>(block) & 4095) >= kBytes;
+// Whether adopt_header keeps `block`'s books in its header alone, never in the side table (a tail always
+// does).
+inline bool header_only(const void* block) noexcept {
+  return (reinterpret_cast<std::uintptr_t>(block) & 4095) >= kBytes;
 }
 
 // What the books say about `block`; `take` also takes it out of the side table (the block is about to go back

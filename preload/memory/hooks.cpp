@@ -89,9 +89,9 @@ using Caller = prof::preload::memory::stack_cache::Caller;
 // errno as it was itself, around the few calls that may change it: tracer.hpp.)
 inline __attribute__((always_inline)) std::uint32_t record(void* block, std::size_t size,
                                                            const Caller& caller,
-                                                           bool in_header = false) noexcept {
+                                                           bool in_place = false) noexcept {
   if (!mem::enter()) return kNoSite;
-  std::uint32_t site = mem::on_allocation(block, size, caller, in_header);
+  std::uint32_t site = mem::on_allocation(block, size, caller, in_place);
   mem::leave();
   return site;
 }
@@ -132,10 +132,10 @@ void* refuse(void* base, void* block, std::size_t size, std::uint32_t site,
 }
 
 // A block of alignment up to 16: `call(bytes)` gets size + 8 bytes from the real allocator for a tail
-// (headers::tails()), else size + 16 for a header.
+// (headers::tail_for), else size + 16 for a header.
 template <typename Call>
 void* with_books(const Caller& caller, const alloc::Functions& real, std::size_t size, Call call) noexcept {
-  const bool tail = headers::tails();
+  const bool tail = headers::tail_for(size);
   const std::size_t extra = tail ? headers::kTailBytes : headers::kBytes;
   if (size > SIZE_MAX - extra) {
     errno = ENOMEM;
@@ -144,8 +144,10 @@ void* with_books(const Caller& caller, const alloc::Functions& real, std::size_t
   void* base = call(size + extra);
   if (!base) return nullptr;
   void* block = tail ? base : static_cast<char*>(base) + headers::kBytes;
-  std::uint32_t site = record(block, size, caller, true);
-  if (!(tail ? headers::adopt_tail(block, size, site) : headers::adopt_header(block, size, site)))
+  std::uint32_t site = record(block, size, caller, tail || headers::header_only(block));
+  if (tail)
+    headers::adopt_tail(block, size, site);
+  else if (!headers::adopt_header(block, size, site))
     return refuse(base, block, size, site, real);
   return block;
 }
@@ -345,8 +347,10 @@ PROF_ENTERED_WITH_RBP(realloc, void* block, std::size_t size)->void* {
     return nullptr;
   }
   void* moved = tail ? base : static_cast<char*>(base) + headers::kBytes;
-  std::uint32_t site = record(moved, size, PROF_CALLER_WITH_RBP(3), true);
-  if (!(tail ? headers::adopt_tail(moved, size, site) : headers::adopt_header(moved, size, site)))
+  std::uint32_t site = record(moved, size, PROF_CALLER_WITH_RBP(3), tail || headers::header_only(moved));
+  if (tail)
+    headers::adopt_tail(moved, size, site);
+  else if (!headers::adopt_header(moved, size, site))
     return refuse(base, moved, size, site, *real);
   return moved;
 }

@@ -301,7 +301,7 @@ __attribute__((noinline)) bool cache_agrees(std::uint32_t site) noexcept {
 }  // namespace
 
 std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cache::Caller& caller,
-                            bool in_header) noexcept {
+                            bool in_place) noexcept {
   if (!block) return sites::kNoSite;
   std::uintptr_t return_address = caller.return_address;
   const std::uintptr_t cfa = caller.cfa;
@@ -324,12 +324,9 @@ std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cac
     // Too little stack left for the walk (a thread made with a small stack): the allocation is charged to its
     // caller alone, a one-frame stack, rather than overflow the program's stack.
     bool room = stack_room::left(cfa) >= stack_room::kUnwind;
-    // A block whose site is found later keeps kUnmatched in its header: not in sampled mode (whose sampler
+    // A block whose site is found later keeps kUnmatched in its books: not in sampled mode (whose sampler
     // wants the site now), not for the shim's own blocks (runtime_pools), not in the side table.
-    void* header_block =
-        in_header && !heap_sampler::on() && !shim_called(return_address) && headers::in_place(block)
-            ? block
-            : nullptr;
+    void* header_block = in_place && !heap_sampler::on() && !shim_called(return_address) ? block : nullptr;
     site = room ? record_unwound(caller, size, header_block)
                 : sites::record_allocation(&return_address, 1, size);
     errno = saved;

@@ -40,10 +40,10 @@ inline void leave() noexcept {
 
 // `caller`: the interposed function's return address and CFA, which interposed function it is, and the
 // caller's rbp where known (stack_cache.hpp). Returns the site to keep in the block's books (headers.hpp):
-// kNoSite when the block is counted nowhere. `in_header`: the block's books go into its header (headers.hpp),
-// which may then say sites::kUnmatched until the site is found.
+// kNoSite when the block is counted nowhere. `in_place`: the block's books go into the block alone, its tail
+// or header (headers.hpp), which may then say sites::kUnmatched until the site is found.
 std::uint32_t on_allocation(void* block, std::size_t size, const stack_cache::Caller& caller,
-                            bool in_header = false) noexcept;
+                            bool in_place = false) noexcept;
 // A block with the books `size` and `site` leaves. `realloc` frees are not temporary allocations: the data
 // lives on in the new block. realloc takes the old block out before the real call (once the allocator frees
 // it, another thread may get it back) and puts it back when the call fails.

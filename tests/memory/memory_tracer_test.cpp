@@ -114,7 +114,7 @@ TEST_CASE("a block of a mapping of its own shrunk in place frees exactly the byt
   REQUIRE(run.result.code() == 0);
   REQUIRE(run.snapshots.size() == 1);
   Memory m = read_memory(run.snapshots[0], read_offsets(run.result.out));
-  CHECK(m.by_function["plant_mapped"].allocations == 10);
+  CHECK(m.by_function["plant_mapped"].allocations == 20);  // malloc(100), then realloc to 4 MiB
   CHECK(m.by_function["plant_mapped"].leaked == 0);
   const Totals& shrunk = m.by_function["plant_shrunk"];
   CHECK(shrunk.allocations == 10);
