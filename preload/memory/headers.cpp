@@ -119,7 +119,12 @@ inline char* tail_end(void* block, std::size_t usable) noexcept {
 // Erases the tail when `take` (as read_trailer does).
 __attribute__((always_inline)) inline bool read_tail(void* block, Books& books, bool take) noexcept {
   std::size_t usable;
-  if (!detail::g_tails || !chunk_usable(block, usable)) return false;
+  if (!detail::g_tails) return false;
+  // The tail of a chunk of up to 64 bytes lies in [block + 16, block + 48]: its line loads while the chunk's
+  // size does, instead of after it (a second miss in a row at the free of a block gone cold).
+  __builtin_prefetch(static_cast<char*>(block) + 16);
+  __builtin_prefetch(static_cast<char*>(block) + 48);
+  if (!chunk_usable(block, usable)) return false;
   char* end = tail_end(block, usable);
   std::uint64_t word;
   std::memcpy(&word, end - 8, sizeof word);
