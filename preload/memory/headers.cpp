@@ -1,6 +1,7 @@
 #include "memory/headers.hpp"
 
 #include <atomic>
+#include <cstdlib>
 
 #include "memory/allocator.hpp"
 #include "memory/blocks.hpp"
@@ -170,7 +171,9 @@ void configure_tails(bool exact_mode) noexcept {
     return;
   }
   const allocator::Functions& real = *resolved;
-  detail::g_tails = exact_mode && real.malloc == &::__libc_malloc && real.free == &::__libc_free &&
+  const char* wanted = ::secure_getenv("PROF_MEMORY_TAILS");  // 0: headers, as under another allocator
+  detail::g_tails = exact_mode && !(wanted && wanted[0] == '0' && wanted[1] == '\0') &&
+                    real.malloc == &::__libc_malloc && real.free == &::__libc_free &&
                     real.calloc == &::__libc_calloc && real.realloc == &::__libc_realloc &&
                     real.malloc_usable_size && real.usable_size_matches && chunks_read_as_glibc(real);
 }

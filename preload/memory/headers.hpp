@@ -74,6 +74,11 @@ inline std::size_t glibc_usable(std::uint64_t size_word) noexcept {
 // Decides once, before the tracer starts, whether blocks get tails: in exact mode, when the real allocator is
 // glibc's and its chunk headers say what its malloc_usable_size says.
 void configure_tails(bool exact_mode) noexcept;
+// Whether blocks get tails. A block of alignment above 16 (but pvalloc's) then gets one at any size: a header
+// would cost it its alignment, and its books were at its end before, in a 16-byte trailer.
+inline bool tails() noexcept {
+  return detail::g_tails;
+}
 // Whether a block of alignment up to 16 and `size` bytes gets a tail. Larger blocks keep a header: a tail is
 // the block's last line, which a program that touches only the start of a large block (an I/O buffer) would
 // not have loaded, where the header shares the first line with glibc's chunk size.

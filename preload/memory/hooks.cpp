@@ -152,12 +152,19 @@ void* with_books(const Caller& caller, const alloc::Functions& real, std::size_t
   return block;
 }
 
-// A block the real allocator aligned (alignment above 16), from `call(bytes)`. Exact mode asks for 16 bytes
-// more and keeps the books in the block's trailer (headers.hpp); sampled mode, pvalloc (whose caller may use
-// every page it rounded up to), or a block that came back aligned to 16 only keep them in the side table.
+// A block the real allocator aligned (alignment above 16), from `call(bytes)`. Exact mode asks for 8 bytes
+// more for a tail in glibc's chunk, or under another allocator 16 bytes more for a trailer (headers.hpp);
+// sampled mode, pvalloc (whose caller may use every page it rounded up to), or a block that came back aligned
+// to 16 only keep them in the side table.
 template <typename Call>
 void* booked_aligned(const Caller& caller, const alloc::Functions& real, std::size_t size, bool may_trail,
                      Call call) noexcept {
+  if (may_trail && headers::tails() && size <= SIZE_MAX - headers::kTailBytes) {
+    void* block = call(size + headers::kTailBytes);
+    if (!block) return nullptr;
+    headers::adopt_tail(block, size, record(block, size, caller, true));
+    return block;
+  }
   const bool trail =
       may_trail && !sampler::on() && headers::trailers_possible() && size <= SIZE_MAX - headers::kBytes;
   void* block = call(trail ? size + headers::kBytes : size);
