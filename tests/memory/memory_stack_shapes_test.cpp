@@ -51,13 +51,14 @@ Memory memory_of(const Run& run) {
   return read_memory(run.snapshots[0], read_offsets(run.result.out), run.program);
 }
 
+// The last "resident_kib" line: the first is the offset of the function of that name.
 long resident_kib(const std::string& out) {
   std::istringstream lines(out);
   std::string name;
-  long value = 0;
+  long value = 0, found = -1;
   while (lines >> name >> value)
-    if (name == "resident_kib") return value;
-  return -1;
+    if (name == "resident_kib") found = value;
+  return found;
 }
 
 // A run whose stacks the tests check: it must exit cleanly, and with PROF_MEMORY_CHECK_CACHE=1 in `env` no
