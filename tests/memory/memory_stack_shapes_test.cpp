@@ -177,8 +177,8 @@ TEST_CASE("shares at the peak are exact whether the peak is open or closed at th
 }
 
 // Issue 13: the tracer may cost at most 32 bytes per live block. The resident set of a million live 16-byte
-// blocks, under the shim and plain: the books in the program's heap (an 8-byte tail in the chunk glibc gives a
-// 16-byte block anyway; 16 bytes a block with a header), the tables, the shim's own code and data, all of it.
+// blocks, under the shim and plain: the books in the program's heap (an 8-byte tail in the chunk glibc gives
+// a 16-byte block anyway; 16 bytes a block with a header), the tables, the shim's code and data.
 TEST_CASE("a million live blocks cost the tracer at most 32 bytes each", "[memory]") {
   constexpr long kBlocks = 1000000;
   TempDir plain_dir, traced_dir;
