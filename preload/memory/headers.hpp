@@ -7,19 +7,19 @@
 // size + 8 bytes and keeps one word at the end of the usable size glibc's chunk header gives (the site, how
 // many bytes past the size the chunk has, and a tag from the block's address and the fork generation). Most
 // sizes then fit the chunk they would have had anyway: a 16-byte header moved most blocks up a size class,
-// and cost the containers of the suite a fifth of their run in cache misses. Elsewhere (another allocator,
-// sampled mode) blocks of alignment up to 16 carry a 16-byte header: the shim asks the real allocator for
-// size + 16 bytes and hands out base + 16, still 16-byte aligned. The header holds the size and site, and a
-// tag derived from the block's own address (and the fork generation), which no block of the real allocator
-// carries there (glibc keeps its chunk size at that place). A header would cost a larger alignment its whole
-// size (64 bytes for alignas(64)), so in exact mode such blocks are asked with 16 bytes more and carry their
-// books in a trailer, the last 16 bytes of the usable size the real allocator reports: beside the next
-// chunk's header, which glibc's free reads anyway, where a side table would cost a cache and TLB miss per
-// event in a table the size of the heap. Blocks of a larger alignment in sampled mode (whose frees of
-// unsampled blocks must not ask for usable sizes), under an allocator whose malloc_usable_size is not its
-// own, and the rare header blocks whose address is page-aligned (whose header could not be read before
-// knowing the block is ours), are in the side table (blocks.hpp) instead. A block with none of these is
-// foreign: allocated before the tracer started, or never by the shim; it is freed as it came.
+// and cost the containers of the suite a fifth of their run in cache misses. Elsewhere (larger blocks,
+// another allocator, sampled mode) blocks of alignment up to 16 carry a 16-byte header: the shim asks the
+// real allocator for size + 16 bytes and hands out base + 16, still 16-byte aligned. The header holds the
+// size and site, and a tag derived from the block's own address (and the fork generation), which no block of
+// the real allocator carries there (glibc keeps its chunk size at that place). A header would cost a larger
+// alignment its whole size (64 bytes for alignas(64)), so in exact mode such blocks are asked with 16 bytes
+// more and carry their books in a trailer, the last 16 bytes of the usable size the real allocator reports:
+// beside the next chunk's header, which glibc's free reads anyway, where a side table would cost a cache and
+// TLB miss per event in a table the size of the heap. Blocks of a larger alignment in sampled mode (whose
+// frees of unsampled blocks must not ask for usable sizes), under an allocator whose malloc_usable_size is
+// not its own, and the rare header blocks whose address is page-aligned (whose header could not be read
+// before knowing the block is ours), are in the side table (blocks.hpp) instead. A block with none of these
+// is foreign: allocated before the tracer started, or never by the shim; it is freed as it came.
 
 #include <cstddef>
 #include <cstdint>
