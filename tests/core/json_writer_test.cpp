@@ -123,6 +123,27 @@ TEST_CASE("json_writer writes integers and doubles that parse back exactly", "[j
         "0.1");  // shortest form, not 0.1000000000000000055
 }
 
+TEST_CASE("json_writer writes every integer below 10 001 as to_string does, at any buffer room",
+          "[json_writer]") {
+  // Numbers below 10 000 take a path of their own (digit pairs from a table), with 4 bytes of room.
+  std::string expected = "[";
+  for (int i = 0; i <= 10000; ++i)
+    expected += (i ? "," : "") + std::to_string(i);
+  expected += ",-1,-9999,99999,65535]";
+  auto body = [](JsonWriter& out) {
+    out.begin_array();
+    for (unsigned i = 0; i <= 10000; ++i)
+      out.value(i);
+    out.value(-1);
+    out.value(std::int64_t{-9999});
+    out.value(std::uint64_t{99999});
+    out.value(std::uint16_t{65535});
+    out.end_array();
+  };
+  for (std::size_t size : {1, 3, 4, 5, 4096})
+    CHECK(written(body, size) == expected);
+}
+
 TEST_CASE("json_writer writes NaN and infinities as null", "[json_writer]") {
   std::string text = written([](JsonWriter& out) {
     out.begin_array();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace prof::core {
 
@@ -145,9 +146,46 @@ class JsonWriter {
     if (has_value_[depth_]) put(',');
     has_value_[depth_] = true;
   }
+  // Most numbers of a large snapshot are below 10 000 (frame indexes, counts): written from a table of digit
+  // pairs, inline; to_chars (a call, a length loop) took 50 instructions a number, a sixth of what a process
+  // with 117 649 sites spends on its snapshot and on its run alike.
   template <typename Integer>
   void put_number(Integer number) noexcept {
     before_value();
+    bool small = number < 10000;
+    if constexpr (std::is_signed_v<Integer>) small = small && number >= 0;
+    if (small && capacity_ - used_ >= 4) {
+      used_ += put_small(buffer_ + used_, static_cast<unsigned>(number));
+      return;
+    }
+    put_large(number);
+  }
+  static std::size_t put_small(char* out, unsigned number) noexcept {
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    if (number < 10) {
+      *out = static_cast<char>('0' + number);
+      return 1;
+    }
+    if (number < 100) {
+      std::memcpy(out, kPairs + 2 * number, 2);
+      return 2;
+    }
+    const unsigned high = number / 100, low = number % 100;
+    std::size_t length = 3;
+    if (high < 10) {
+      *out = static_cast<char>('0' + high);
+    } else {
+      std::memcpy(out, kPairs + 2 * high, 2);
+      length = 4;
+    }
+    std::memcpy(out + length - 2, kPairs + 2 * low, 2);
+    return length;
+  }
+  template <typename Integer>
+  __attribute__((noinline)) void put_large(Integer number) noexcept {
     constexpr std::size_t kMaxDigits = 20;  // and a sign
     if (capacity_ - used_ > kMaxDigits) {
       used_ =
