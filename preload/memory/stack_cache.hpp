@@ -15,6 +15,8 @@
 
 #include <cstdint>
 
+#include "memory/sites.hpp"
+
 namespace prof::preload::memory::stack_cache {
 
 // The interposed function's view of its caller. `entry` tells the interposed functions apart. `rbp` is the
@@ -32,18 +34,26 @@ struct Caller {
 // The site of the caller's stack when it is known and still valid; sites::kNoSite otherwise.
 std::uint32_t find(const Caller& caller) noexcept;
 
+// Where a walk read each frame after the first: offsets[j - 1] is frames[j]'s stack slot, as an offset from
+// the caller's CFA. `usable` when every frame computed its CFA from the stack pointer: the slots are then
+// what remember() would read the stack again to find.
+struct Offsets {
+  std::uint32_t offsets[sites::kMaxDepth];
+  bool usable = false;
+};
+
 // The caller's stack from the frame rules alone, without libunwind: frames[0..depth) with frames[0] the
 // caller's return address; `cut` when it stopped at `max_depth` frames rather than at the outermost frame.
 // -1 when a frame's rule is neither "stack pointer + constant" nor "rbp + constant" with rbp known (or the
 // stack's bounds are unknown): the caller then unwinds with libunwind. Every read lies on the thread's own
-// stack.
-int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut) noexcept;
+// stack. `max_depth` is at most sites::kMaxDepth.
+int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut, Offsets& where) noexcept;
 
 // After an unwind gave `frames[0..depth)` (frames[0] must be the caller's return address) for `site`, read
 // from the current stack. `cut` tells that the unwind stopped at PROF_DEPTH frames rather than at the
-// outermost frame.
-void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth,
-              bool cut) noexcept;
+// outermost frame. `where`: the walk's offsets when the frames came from walk(), nullptr otherwise.
+void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth, bool cut,
+              const Offsets* where) noexcept;
 
 // Whether remember() is worth its work for the caller's key: not for a key whose entries have missed many
 // times in a row (reached by more stacks than it has ways), but for one of its new sites in kRetry.

@@ -268,23 +268,26 @@ __attribute__((noinline)) bool unwind_agrees(const std::uintptr_t* walked, int w
 __attribute__((noinline)) std::uint32_t record_unwound(const stack_cache::Caller& caller, std::size_t size,
                                                        void* header_block) noexcept {
   std::uintptr_t frames[sites::kMaxDepth + kOwnFrames];
+  stack_cache::Offsets where;
   int first = 0;
   bool cut = false;
   bool cacheable = true;
   // A caller inside the shim or libunwind: libunwind's walk drops those frames, the rule walk would not.
-  int depth = own_frame(caller.return_address) ? -1 : stack_cache::walk(caller, g_depth, frames, cut);
+  int depth = own_frame(caller.return_address) ? -1 : stack_cache::walk(caller, g_depth, frames, cut, where);
   if (depth >= 0 && g_check_cache && !unwind_agrees(frames, depth)) {
     report_mismatch();
     depth = -1;
   }
-  if (depth < 0) depth = unwind(frames, first, cut, cacheable);
+  const bool walked = depth >= 0;
+  if (!walked) depth = unwind(frames, first, cut, cacheable);
   if (cacheable && !stack_cache::worth_remembering(caller)) {
     if (header_block && sites::record_later(header_block, frames + first, depth, size))
       return sites::kUnmatched;
     return sites::record_allocation(frames + first, depth, size);
   }
   std::uint32_t site = sites::record_allocation(frames + first, depth, size);
-  if (site != sites::kNoSite && cacheable) stack_cache::remember(caller, site, frames + first, depth, cut);
+  if (site != sites::kNoSite && cacheable)
+    stack_cache::remember(caller, site, frames + first, depth, cut, walked ? &where : nullptr);
   return site;
 }
 
