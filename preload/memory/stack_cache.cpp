@@ -417,16 +417,17 @@ __attribute__((noinline)) std::uint32_t find_in_full(const Caller& caller) noexc
   Cache* cache = tl_cache;
   if (!cache || stale(*cache)) return sites::kNoSite;
   Entry* set = set_of(*cache, caller);
-  int newest = 0;  // this key's newest way
-  while (newest < kWays && !same_key(set[newest], caller))
-    ++newest;
-  if (newest == kWays) return sites::kNoSite;
-  const std::int32_t trust = set[newest].trust;
-  const bool retry = trust >= 0 || ++cache->misses % kRetry == 0;
   std::uintptr_t end = 0;  // the stack's end, read at the first check
-  for (int way = newest; way < kWays && (retry || set[newest].streak < kThrashing); ++way) {
+  int newest = -1;         // this key's newest way
+  bool retry = true;       // a turn to try a key whose guesses fail
+  for (int way = 0; way < kWays; ++way) {
     const Entry& e = set[way];
     if (!same_key(e, caller)) continue;
+    if (newest < 0) {
+      newest = way;
+      retry = e.trust >= 0 || ++cache->misses % kRetry == 0;
+      if (!retry && e.streak >= kThrashing) break;
+    }
     if (e.check_offset != kNoCheck) {
       if (!end) end = stack_room::end(caller.cfa);
       std::uintptr_t at = caller.cfa + e.check_offset;
@@ -438,9 +439,11 @@ __attribute__((noinline)) std::uint32_t find_in_full(const Caller& caller) noexc
       return e.site;
     }
   }
+  if (newest < 0) return sites::kNoSite;
   if (set[newest].streak < 0xFFFF) ++set[newest].streak;
   if (!retry || set[newest].site >= sites::count()) return sites::kNoSite;
   // None of the key's sites: perhaps the one that came after the newest of them last time.
+  const std::int32_t trust = set[newest].trust;
   std::uint32_t next = __atomic_load_n(&sites::site(set[newest].site).next, __ATOMIC_RELAXED);
   if (next == sites::kNoSite) return sites::kNoSite;
   if (!replays(*cache, next, caller, cache->generation)) {
@@ -485,36 +488,37 @@ std::uint32_t find(const Caller& caller) noexcept {
 int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut, Offsets& where) noexcept {
   where.usable = false;
   if (max_depth < 1) return -1;
-  const std::uintptr_t end = stack_room::end(caller.cfa);
+  // In locals: the stores into frames and offsets might alias `caller` and `where` otherwise, and the loop
+  // would read them again at every frame.
+  const std::uintptr_t low = caller.cfa;
+  std::uint32_t* const offsets = where.offsets;
+  const std::uintptr_t end = stack_room::end(low);
   Cache* cache = end ? cache_of_thread() : nullptr;
   if (!cache) return -1;
   stale(*cache);
   std::uintptr_t return_address = caller.return_address;
   frames[0] = return_address;
-  Position at{caller.cfa, 0, Position::Base::kInitial};
+  Position at{low, 0, Position::Base::kInitial};
   bool stack_pointer_only = true;
-  std::uintptr_t cfa = caller.cfa;
-  for (int j = 1; j < max_depth; ++j) {
+  std::uintptr_t cfa = low;
+  int j = 1;
+  for (; j < max_depth; ++j) {
     const frame_rules::Rule& rule = rule_of(*cache, return_address);
-    if (rule.kind == frame_rules::Kind::kOutermost) {
-      cut = false;
-      where.usable = stack_pointer_only && cfa - caller.cfa <= 0xFFFFFFFFu;  // the CFAs only grow
-      return j;
-    }
+    if (rule.kind == frame_rules::Kind::kOutermost) break;
     stack_pointer_only = stack_pointer_only && rule.kind == frame_rules::Kind::kStackPointer;
     if (rule.kind == frame_rules::Kind::kFramePointer && at.base == Position::Base::kInitial) {
       std::uintptr_t initial = 0;
       at.base = caller_base(*cache, caller, end, initial) ? Position::Base::kKnown : Position::Base::kLost;
       at.rbp = initial;
     }
-    if (!step(rule, at, caller.cfa, end, cfa)) return -1;  // off the thread's stack: libunwind decides
+    if (!step(rule, at, low, end, cfa)) return -1;  // off the thread's stack: libunwind decides
     return_address = *reinterpret_cast<const std::uintptr_t*>(cfa - 8);
     frames[j] = return_address;
-    where.offsets[j - 1] = static_cast<std::uint32_t>(cfa - 8 - caller.cfa);
+    offsets[j - 1] = static_cast<std::uint32_t>(cfa - 8 - low);
   }
-  cut = true;
-  where.usable = stack_pointer_only && cfa - caller.cfa <= 0xFFFFFFFFu;
-  return max_depth;
+  cut = j == max_depth;
+  where.usable = stack_pointer_only && cfa - low <= 0xFFFFFFFFu;  // the CFAs only grow
+  return j;
 }
 
 void remember(const Caller& caller, std::uint32_t site, const std::uintptr_t* frames, int depth, bool cut,
