@@ -12,7 +12,8 @@
 #   exact:   what prof adds over plain / what heaptrack adds over plain, wall and CPU (target <= 1/3 each,
 #            geometric mean over the workloads <= 0.15);
 #   sampled: sampled run / plain run, wall and CPU (target <= 1.05).
-# The load average before and after is printed: the machine is shared. Results go into docs/PERFORMANCE.md,
+# Then the same ratios paired by round, with the interval in which their true median lies. The load average
+# before and after is printed: the machine is shared. Results go into docs/PERFORMANCE.md,
 # "Memory tracer", "Real programs".
 #
 #   sh bench/real_workloads.sh ROUNDS BUILD_DIR [BUILD_DIR...]
@@ -178,3 +179,22 @@ for c in $columns; do
     END { printf "  %15s %5.2f, %5.2f", "", exp(a / n), exp(b / n) }' "$work/ratios"
 done
 echo
+
+# The same ratios paired by round: each round's ratio from that round's own runs, so that a slow phase of the
+# machine, which moves every column of a round alike, cancels out instead of landing in one column's median.
+# The median of the rounds' ratios, and the lowest and highest: the true median ratio lies between those two
+# with confidence 1 - 2^(1 - ROUNDS) (97 % for 6 rounds), whatever the distribution (the sign test's interval).
+echo "paired by round, CPU: median [lowest, highest] of the $rounds rounds' ratios (the true median between" \
+  "lowest and highest with $(awk -v n="$rounds" 'BEGIN { printf "%.1f", 100 * (1 - 2 ^ (1 - n)) }') % confidence)"
+while IFS='|' read -r name command; do
+  printf "%-17s" "$name"
+  for c in $columns; do
+    case $c in plain | heaptrack) continue ;; esac
+    paste -d' ' "$work/$name.plain" "$work/$name.heaptrack" "$work/$name.$c" |
+      awk -v c="$c" '{ print (c ~ /^prof/) ? ($6 - $2) / ($4 - $2) : $6 / $2 }' | sort -g |
+      awk -v c="$c" '{ v[NR] = $1 }
+        END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+              printf "  %-9s %5.2f [%5.2f, %5.2f]", c, m, v[1], v[NR] }'
+  done
+  echo
+done <"$work/workloads"
