@@ -14,6 +14,7 @@
 #include "core/process_meta.hpp"
 #include "core/snapshot_writer.hpp"
 #include "export.hpp"
+#include "memory/free_queue.hpp"
 #include "memory/tracer.hpp"
 #include "process/environment.hpp"
 #include "process/exec_hooks.hpp"
@@ -148,6 +149,9 @@ PROF_SHIM_EXPORT void abort() noexcept {
 PROF_SHIM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),
                                     void* arg) noexcept {
   pp::on_demand::safe_point();
+  // While the process has one thread, frees are counted a few frees late (memory/free_queue.hpp): not past
+  // this point, where other threads start counting too.
+  pp::memory::free_queue::flush();
   // The new thread arms its own CPU-time timer before it runs `start` (sampling/sampler.hpp).
   pp::sampling::ThreadStart wrapped = pp::sampling::wrap_thread_start(start, arg);
   int rc = pp::real::pthread_create(thread, attr, wrapped.start, wrapped.arg);

@@ -16,6 +16,8 @@
 
 #include "export.hpp"
 #include "memory/allocator.hpp"
+#include "memory/books.hpp"
+#include "memory/free_queue.hpp"
 #include "memory/headers.hpp"
 #include "memory/heap_sampler.hpp"
 #include "memory/sites.hpp"
@@ -66,6 +68,20 @@ constexpr bool kRbpAtEntry = false;
 constexpr std::uintptr_t caller_rbp = 0;
 #endif
 
+namespace prof::preload::memory {
+
+// (`take` erased a tail: written back first, for the site to be written into it.)
+__attribute__((noinline)) headers::Books matched(void* block, const headers::Books& taken) noexcept {
+  headers::put_back(block, taken);
+  if (enter()) {
+    sites::settle();
+    leave();
+  }
+  return headers::take(block);
+}
+
+}  // namespace prof::preload::memory
+
 namespace {
 
 constexpr std::uint32_t kNoSite = 0xFFFFFFFFu;
@@ -90,6 +106,7 @@ using Caller = prof::preload::memory::stack_cache::Caller;
 inline __attribute__((always_inline)) std::uint32_t record(void* block, std::size_t size,
                                                            const Caller& caller,
                                                            bool in_place = false) noexcept {
+  if (__builtin_expect(mem::free_queue::pending(), 0)) mem::free_queue::before_allocation(size);
   if (!mem::enter()) return kNoSite;
   std::uint32_t site = mem::on_allocation(block, size, caller, in_place);
   mem::leave();
@@ -103,24 +120,7 @@ inline __attribute__((always_inline)) void forget(void* block, const headers::Bo
   mem::leave();
 }
 
-// A block whose site was still to be found (sites::record_later): found now, with every other such block's,
-// and the books read again. Out of line: a few frees in a program of 100 000 stacks and more come here.
-// (`take` erased a tail: written back first, for the site to be written into it.)
-__attribute__((noinline)) headers::Books matched(void* block, const headers::Books& taken) noexcept {
-  headers::put_back(block, taken);
-  if (mem::enter()) {
-    mem::sites::settle();
-    mem::leave();
-  }
-  return headers::take(block);
-}
-
-// The books of a block being freed or moved, its site found if it was not yet.
-inline __attribute__((always_inline)) headers::Books take_books(void* block) noexcept {
-  headers::Books books = headers::take(block);
-  if (__builtin_expect(books.site == mem::sites::kUnmatched, 0)) return matched(block, books);
-  return books;
-}
+using prof::preload::memory::take_books;
 
 // Fails like an allocator out of memory: the block goes back, the books are undone.
 void* refuse(void* base, void* block, std::size_t size, std::uint32_t site,
@@ -242,6 +242,8 @@ __attribute__((noinline)) void* traced_malloc(std::size_t size, std::uintptr_t r
 }
 
 __attribute__((noinline)) void traced_free(const alloc::Functions& real, void* block) noexcept {
+  if (mem::free_queue::offer(block)) return;
+  if (__builtin_expect(mem::free_queue::pending(), 0) && !mem::alone()) mem::free_queue::flush();
   headers::Books books = take_books(block);
   if (mem::alone() && books.site != kNoSite) {
     // No other thread can get the address back in between: the site's counters (a cache miss each in a
@@ -347,6 +349,7 @@ PROF_ENTERED_WITH_RBP(realloc, void* block, std::size_t size)->void* {
   if (!base) {
     // A failure left the block live and unchanged, books included.
     headers::put_back(block, books);
+    if (mem::free_queue::pending()) mem::free_queue::before_allocation(books.size);  // live again
     if (books.site != kNoSite && mem::enter()) {
       mem::on_realloc_failed(books.size, books.site);
       mem::leave();

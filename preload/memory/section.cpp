@@ -5,6 +5,7 @@
 #include "core/clock.hpp"
 #include "core/json_writer.hpp"
 #include "core/snapshot_writer.hpp"
+#include "memory/free_queue.hpp"
 #include "memory/heap_sampler.hpp"
 #include "memory/modules.hpp"
 #include "memory/pages.hpp"
@@ -125,6 +126,7 @@ bool add_stack(const std::uintptr_t* stack, std::uint32_t depth) noexcept {
 }
 
 void prepare_view() noexcept {
+  free_queue::count_all();
   sites::settle();
   site_batches::flush_current_thread();
   release_view();

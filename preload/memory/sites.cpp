@@ -28,6 +28,12 @@ std::atomic<std::uint32_t> g_site_count{0};
 // before another thread's allocations.
 alignas(64) std::atomic<std::int64_t> g_owner_live{0};
 alignas(64) std::atomic<std::int64_t> g_others_live{0};
+// A new peak not yet closed: since it, the heap has only grown. The epoch of a peak starts at the first free
+// after it (close_peak), not at each allocation that raises it: while the heap only grows, its latest state
+// is the peak, and a program that builds a heap of millions of blocks would otherwise pay an epoch and a
+// clock read per allocation.
+alignas(64) std::atomic<bool> g_peak_open{false};
+alignas(64) std::atomic<std::uint64_t> g_peak{0};
 }  // namespace detail
 
 namespace {
@@ -70,15 +76,11 @@ std::atomic<std::uint64_t> g_bases_used{0};  // frames whose bases the stack cac
 
 constexpr std::int64_t kBatch = 64 << 10;
 
-alignas(64) std::atomic<std::uint64_t> g_peak{0};
+using detail::g_peak;
 std::atomic<bool> g_owner_taken{false};
 std::atomic<std::uint64_t> g_epoch{0};
 std::atomic<std::uint64_t> g_peak_ticks{0};
-// A new peak not yet closed: since it, the heap has only grown. The epoch of a peak starts at the first free
-// after it (close_peak), not at each allocation that raises it: while the heap only grows, its latest state
-// is the peak, and a program that builds a heap of millions of blocks would otherwise pay an epoch and a
-// clock read per allocation.
-alignas(64) std::atomic<bool> g_peak_open{false};
+using detail::g_peak_open;
 
 pthread_key_t g_exit_key;
 bool g_exit_key_made = false;
@@ -550,9 +552,6 @@ void restore_free(std::uint32_t index, std::uint64_t size) noexcept {
   add_live(size);
 }
 
-std::uint64_t peak_bytes() noexcept {
-  return g_peak.load(std::memory_order_relaxed);
-}
 // The time of the first free after the peak; now while the heap has only grown since the peak.
 std::uint64_t peak_ticks() noexcept {
   if (g_peak_open.load(std::memory_order_acquire)) return core::clock::now_ticks();

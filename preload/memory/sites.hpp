@@ -69,8 +69,10 @@ void settle() noexcept;
 // to 64 KiB (one shared counter touched by every event would make two threads slower than one), so the peak
 // may be off by that much per other thread.
 inline std::uint64_t live_bytes() noexcept;
-std::uint64_t peak_bytes() noexcept;
+inline std::uint64_t peak_bytes() noexcept;
 std::uint64_t peak_ticks() noexcept;
+// Whether the heap has only grown since its latest peak: the next free starts the peak's epoch.
+inline bool peak_open() noexcept;
 
 // For the snapshot: how many sites exist, a site (counters read without locks), its frames.
 // Inline: the stack cache reads them on every allocation it replays.
@@ -119,7 +121,17 @@ extern std::uint64_t* g_bases;
 extern std::atomic<std::uint32_t> g_site_count;
 extern std::atomic<std::int64_t> g_owner_live;
 extern std::atomic<std::int64_t> g_others_live;
+extern std::atomic<bool> g_peak_open;
+extern std::atomic<std::uint64_t> g_peak;
 }  // namespace detail
+
+inline std::uint64_t peak_bytes() noexcept {
+  return detail::g_peak.load(std::memory_order_relaxed);
+}
+
+inline bool peak_open() noexcept {
+  return detail::g_peak_open.load(std::memory_order_relaxed);
+}
 
 inline std::uint64_t live_bytes() noexcept {
   std::int64_t live = detail::g_owner_live.load(std::memory_order_relaxed) +

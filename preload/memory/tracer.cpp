@@ -14,6 +14,7 @@
 
 #include "core/clock.hpp"
 #include "memory/blocks.hpp"
+#include "memory/free_queue.hpp"
 #include "memory/headers.hpp"
 #include "memory/heap_sampler.hpp"
 #include "memory/modules.hpp"
@@ -32,6 +33,8 @@ namespace prof::preload::memory {
 namespace detail {
 std::atomic<bool> g_active{false};
 constinit thread_local bool tl_busy __attribute__((tls_model("initial-exec"))) = false;
+constinit thread_local void* tl_last __attribute__((tls_model("initial-exec"))) = nullptr;
+constinit thread_local void* tl_recent __attribute__((tls_model("initial-exec"))) = nullptr;
 }  // namespace detail
 
 namespace {
@@ -51,8 +54,7 @@ std::uintptr_t g_skip_low[2] = {0, 0};
 std::uintptr_t g_skip_high[2] = {0, 0};
 
 using detail::tl_busy;
-// The block this thread allocated last: freed before the next allocation, it was temporary.
-thread_local void* tl_last __attribute__((tls_model("initial-exec"))) = nullptr;
+using detail::tl_last;
 
 modules::Module g_start_modules[modules::kMaxModules];
 
@@ -153,6 +155,7 @@ bool shim_owns_malloc() noexcept {
 }
 
 void fork_prepare() noexcept {
+  free_queue::flush();  // the blocks the program freed, freed in the parent and the child alike
   // Other prepare handlers may allocate while every lock is held: this thread must not trace them.
   tl_busy = true;
   sites::lock_all();
@@ -196,6 +199,7 @@ void start() noexcept {
   g_depth = read_depth();
   heap_sampler::configure();  // PROF_MEMORY_SAMPLE: the sampled mode
   headers::configure_tails(!heap_sampler::on());
+  free_queue::configure(!heap_sampler::on());
   const char* check = ::secure_getenv("PROF_MEMORY_CHECK_CACHE");
   g_check_cache = check && check[0] == '1' && check[1] == '\0';
   // Before libunwind's first call, which would open its validation pipe among the program's descriptors.
@@ -338,6 +342,7 @@ std::uint32_t on_allocation(void* block, std::size_t block_size, const stack_cac
   if (shim_called(return_address)) remember_runtime_block(block, size, site);
   heap_sampler::on_sampled(site, block_size);
   tl_last = block;
+  detail::tl_recent = block;
   timeline::maybe_sample();
   return site;
 }
@@ -350,6 +355,13 @@ void on_free(void* block, std::uint64_t size, std::uint32_t site, bool from_real
   if (g_runtime_count.load(std::memory_order_relaxed) != 0) forget_runtime_block(block);
   sites::record_free(site, heap_sampler::booked_bytes(size), !from_realloc && last);
   heap_sampler::on_sample_freed(site, size, !from_realloc && last);
+  timeline::maybe_sample();
+}
+
+void on_late_free(void* block, std::uint64_t size, std::uint32_t site) noexcept {
+  if (site == sites::kNoSite) return;
+  if (g_runtime_count.load(std::memory_order_relaxed) != 0) forget_runtime_block(block);
+  sites::record_free(site, size, false);
   timeline::maybe_sample();
 }
 

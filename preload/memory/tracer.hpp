@@ -28,7 +28,11 @@ inline bool active() noexcept {
 // Inline: twice on every event.
 namespace detail {
 extern constinit thread_local bool tl_busy __attribute__((tls_model("initial-exec")));
-}
+// The block this thread allocated last: freed before the next allocation, it was temporary.
+extern constinit thread_local void* tl_last __attribute__((tls_model("initial-exec")));
+// The same, kept when that block is freed: where the thread's recent blocks are (free_queue.hpp).
+extern constinit thread_local void* tl_recent __attribute__((tls_model("initial-exec")));
+}  // namespace detail
 inline bool enter() noexcept {
   if (detail::tl_busy || !active()) return false;
   detail::tl_busy = true;
@@ -48,6 +52,9 @@ std::uint32_t on_allocation(void* block, std::size_t size, const stack_cache::Ca
 // lives on in the new block. realloc takes the old block out before the real call (once the allocator frees
 // it, another thread may get it back) and puts it back when the call fails.
 void on_free(void* block, std::uint64_t size, std::uint32_t site, bool from_realloc) noexcept;
+// A free the free queue counts late (free_queue.hpp), of a block that was not the last one allocated when the
+// program freed it: not a temporary allocation.
+void on_late_free(void* block, std::uint64_t size, std::uint32_t site) noexcept;
 // A realloc that failed left the block live and unchanged: it goes back to its site with its size, neither a
 // new allocation nor a free.
 void on_realloc_failed(std::uint64_t size, std::uint32_t site) noexcept;
