@@ -118,6 +118,7 @@ void push(void* block) noexcept {
   // The chunk's size (and a header) below the block; a small chunk's tail (headers.cpp, read_tail).
   __builtin_prefetch(static_cast<char*>(block) - 8);
   __builtin_prefetch(static_cast<char*>(block) + 16);
+  __builtin_prefetch(static_cast<char*>(block) + 48);
   set_busy(true);
   Entry& place = g_entries[g_next];
   g_next = (g_next + 1) % kDepth;
