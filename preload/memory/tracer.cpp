@@ -33,7 +33,6 @@ namespace prof::preload::memory {
 namespace detail {
 std::atomic<bool> g_active{false};
 constinit thread_local bool tl_busy __attribute__((tls_model("initial-exec"))) = false;
-constinit thread_local void* tl_last __attribute__((tls_model("initial-exec"))) = nullptr;
 constinit thread_local void* tl_recent __attribute__((tls_model("initial-exec"))) = nullptr;
 }  // namespace detail
 
@@ -54,7 +53,8 @@ std::uintptr_t g_skip_low[2] = {0, 0};
 std::uintptr_t g_skip_high[2] = {0, 0};
 
 using detail::tl_busy;
-using detail::tl_last;
+// The block this thread allocated last: freed before the next allocation, it was temporary.
+thread_local void* tl_last __attribute__((tls_model("initial-exec"))) = nullptr;
 
 modules::Module g_start_modules[modules::kMaxModules];
 

@@ -28,9 +28,8 @@ inline bool active() noexcept {
 // Inline: twice on every event.
 namespace detail {
 extern constinit thread_local bool tl_busy __attribute__((tls_model("initial-exec")));
-// The block this thread allocated last: freed before the next allocation, it was temporary.
-extern constinit thread_local void* tl_last __attribute__((tls_model("initial-exec")));
-// The same, kept when that block is freed: where the thread's recent blocks are (free_queue.hpp).
+// The block this thread allocated last, kept when it is freed: where the thread's recent blocks are
+// (free_queue.hpp).
 extern constinit thread_local void* tl_recent __attribute__((tls_model("initial-exec")));
 }  // namespace detail
 inline bool enter() noexcept {
