@@ -130,7 +130,9 @@ void push(void* block) noexcept {
 }
 
 void flush() noexcept {
-  if (memory::detail::tl_busy) return;  // a free counted inside the tracer would be counted nowhere
+  // Inside the tracer a free would be counted nowhere; an empty queue takes no lock (pthread_create and fork
+  // ask in processes whose queue stays empty).
+  if (memory::detail::tl_busy || !pending()) return;
   SharedGuard guard(g_lock);
   set_busy(true);
   for (unsigned count = g_count.load(std::memory_order_relaxed); count > 0; --count) {
@@ -141,6 +143,15 @@ void flush() noexcept {
     release(entry);
   }
   set_busy(false);
+}
+
+void reset_after_fork() noexcept {
+  // The parent's queue was emptied before the fork; its lock may have been held by a thread the child lacks.
+  for (Entry& entry : g_entries)
+    entry = Entry{};
+  g_count.store(0, std::memory_order_relaxed);
+  g_busy = false;
+  g_lock.unlock();
 }
 
 void count_all() noexcept {

@@ -83,6 +83,8 @@ inline void before_allocation(std::uint64_t size) noexcept {
   if (alone() && sites::live_bytes() + size <= sites::peak_bytes()) return;
   flush();
 }
+// The fork child: an empty queue, its lock free.
+void reset_after_fork() noexcept;
 // A snapshot (perhaps in a signal handler): counts every queued free now, and leaves the blocks queued for
 // the next flush to give back (no call into the allocator).
 void count_all() noexcept;

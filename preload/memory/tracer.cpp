@@ -175,6 +175,7 @@ void fork_child() noexcept {
   blocks::unlock_all();
   sites::unlock_all();
   headers::next_generation();  // the parent's blocks keep their layout, and count for no site of the child
+  free_queue::reset_after_fork();
   sites::reset();
   timeline::start(core::clock::now_ticks());
   stack_cache::clear();
