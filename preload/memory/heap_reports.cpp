@@ -3,23 +3,20 @@
 // program's own view of its heap is what it would be without the shim. Each call then goes on to the next
 // definition (glibc's, or the program's allocator's), looked up at its first call.
 
-#include <dlfcn.h>
 #include <malloc.h>
 #include <atomic>
 #include <cstdio>
 
 #include "export.hpp"
 #include "memory/free_queue.hpp"
+#include "real_functions.hpp"
 
 namespace {
 
+// The next definition (real::lookup, errno kept), once the waiting frees have reached glibc.
 template <typename Fn>
 Fn next(std::atomic<Fn>& slot, const char* name) noexcept {
-  Fn function = slot.load(std::memory_order_acquire);
-  if (!function) {
-    function = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
-    slot.store(function, std::memory_order_release);
-  }
+  Fn function = prof::preload::real::lookup(slot, name);
   prof::preload::memory::free_queue::flush();
   return function;
 }
