@@ -44,7 +44,26 @@ void run_write(void* context) {
   job->ok = core::write_snapshot(*job->request);
 }
 
+// Signals wait while a snapshot is written: a SIGTERM handled on the writing thread would find the writer
+// busy (the file half written, the writer's buffer taken), give up, and the process would end without its
+// final snapshot; blocked, it is handled right after, and finds the writer free.
+class SignalsHeld {
+ public:
+  SignalsHeld() noexcept {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous_);
+  }
+  ~SignalsHeld() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+  SignalsHeld(const SignalsHeld&) = delete;
+  SignalsHeld& operator=(const SignalsHeld&) = delete;
+
+ private:
+  sigset_t previous_;
+};
+
 bool write_on_shim_stack(const core::MetaRequest& request) noexcept {
+  SignalsHeld held;
   Write job{&request, false};
   own_stack::run(run_write, &job);
   return job.ok;
@@ -52,6 +71,9 @@ bool write_on_shim_stack(const core::MetaRequest& request) noexcept {
 
 void finish(const core::ExitStatus& status) noexcept {
   if (!owns_process()) return;
+  // Before the claim: a signal handled between the claim and the write would wait for this thread's own
+  // write.
+  SignalsHeld held;
   int expected = kNotWritten;
   if (!g_final.compare_exchange_strong(expected, kWriting)) {
     // Another thread is writing it: a SIGTERM that came meanwhile (a pool's terminate()) must not end the
@@ -65,15 +87,11 @@ void finish(const core::ExitStatus& status) noexcept {
     return;
   }
   // In this thread, signals wait until the snapshot is whole; their handlers then find it written.
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, &previous);
   core::MetaRequest request;
   request.exit = status;
   request.writer = "preload";
   write_on_shim_stack(request);
   g_final.store(kWritten, std::memory_order_release);
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 }  // namespace

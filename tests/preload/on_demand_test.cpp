@@ -62,3 +62,25 @@ TEST_CASE("PROF_SNAPSHOT_INTERVAL=1 writes numbered snapshots while the program 
   CHECK(run_state.snapshots.back().status == "exited");
   CHECK(validate(run_state.output.path()) == 0);
 }
+
+// A SIGTERM that lands while a numbered snapshot is being written waits until that file is whole; its handler
+// then writes the final snapshot. Handled during the write, it found the writer busy and the process ended
+// without one.
+TEST_CASE("SIGTERM during a numbered snapshot: that file is whole, and the final snapshot is written",
+          "[on_demand][needs_malloc_safe_point]") {
+  ShimResult run_state;
+  run_with_shim(run_state, {more_program("sigterm_while_writing")}, {"PROF_SNAPSHOT_SIGNAL=SIGUSR2"});
+  INFO(run_state.result.err);
+  CHECK(run_state.result.signal() == SIGTERM);
+  CHECK(run_state.result.err.find("cannot write snapshot") == std::string::npos);
+  REQUIRE(run_state.snapshots.size() >= 6);
+  int finals = 0;
+  for (const SnapshotFacts& facts : run_state.snapshots) {
+    if (facts.status == "running") continue;
+    ++finals;
+    CHECK(facts.status == "signaled");
+    CHECK(facts.file == "sigterm_while_writing." + std::to_string(facts.pid) + ".prof.json");
+  }
+  CHECK(finals == 1);
+  CHECK(validate(run_state.output.path()) == 0);
+}
