@@ -38,12 +38,32 @@ using StartMainFn = int (*)(MainFn, int, char**, void (*)(), void (*)(), void (*
 
 MainFn g_program_main = nullptr;
 
+// Signals wait from the start of fork's handlers until the child has become a process of its own (its pid,
+// its empty tables): a SIGTERM sent to a child that never ran yet (a pool's terminate() on a busy machine) is
+// handled as the child first returns from fork, and there it would have been taken for its parent and left
+// no snapshot. The program's own fork handlers run outside the window (its prepare handlers before ours, its
+// child handlers after), with its own signal mask. Synchronous signals stay unblocked: a fault stays a crash.
+thread_local sigset_t tl_mask_before_fork __attribute__((tls_model("initial-exec")));
+
+void hold_signals_for_fork() noexcept {
+  sigset_t held;
+  sigfillset(&held);
+  for (int synchronous : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT})
+    sigdelset(&held, synchronous);
+  pthread_sigmask(SIG_BLOCK, &held, &tl_mask_before_fork);
+}
+
+void release_signals_after_fork() noexcept {
+  pthread_sigmask(SIG_SETMASK, &tl_mask_before_fork, nullptr);
+}
+
 void after_fork_in_child() noexcept {
   core::meta::reset_after_fork();
   core::clock::reset_baseline();
   recorder::reset_after_fork();
   on_demand::reset_after_fork();
   sampling::after_fork_in_child();
+  release_signals_after_fork();
 }
 
 int main_recording_exit(int argc, char** argv, char** envp) {
@@ -70,7 +90,9 @@ __attribute__((constructor)) void start(int argc, char** argv, char** envp) {
   memory::start();
   sampling::start();
   on_demand::start();
-  pthread_atfork(nullptr, nullptr, after_fork_in_child);
+  // Registered after the tracer's: its prepare handler runs first, its child handler last (fork runs them in
+  // those orders), so the window covers every fork handler of the shim.
+  pthread_atfork(hold_signals_for_fork, release_signals_after_fork, after_fork_in_child);
   fatal_signals::install();
   errno = saved;
 }

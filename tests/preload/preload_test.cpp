@@ -139,6 +139,25 @@ TEST_CASE("a program that calls abort() dies of SIGABRT and leaves a snapshot sa
   CHECK(r.snapshots[0].signal_name == "SIGABRT");
 }
 
+// A SIGTERM sent to a fork child at once (a pool's terminate() under load, before the worker ever ran) is
+// handled as the child first returns from fork, before fork's handlers in the child have made it a process
+// of its own: it must still leave its snapshot, not be taken for its parent.
+TEST_CASE("fork children killed at once each still write their own snapshot", "[preload]") {
+  ShimRun r;
+  run_under_shim(r, {program("fork_killed_at_once")});
+  INFO(r.result.err);
+  REQUIRE(r.result.code() == 0);
+  REQUIRE(r.snapshots.size() == 5);
+  int children = 0;
+  for (const auto& m : r.snapshots) {
+    if (m.exit_status != "signaled") continue;
+    ++children;
+    CHECK(m.signal == SIGTERM);
+    CHECK(m.pid != r.snapshots[0].ppid);
+  }
+  CHECK(children == 4);
+}
+
 TEST_CASE("fork children each write their own snapshot with the parent as ppid", "[preload]") {
   ShimRun r;
   run_under_shim(r, {program("fork_three")});
