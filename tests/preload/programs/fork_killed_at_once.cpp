@@ -16,7 +16,8 @@ int main() {
     }
     kill(child, SIGTERM);
     int status = 0;
-    if (waitpid(child, &status, 0) != child || !WIFSIGNALED(status) || WTERMSIG(status) != SIGTERM) ++failures;
+    if (waitpid(child, &status, 0) != child || !WIFSIGNALED(status) || WTERMSIG(status) != SIGTERM)
+      ++failures;
   }
   return failures;
 }
