@@ -12,7 +12,8 @@ namespace prof::test {
 namespace {
 
 constexpr int kRanks = 4;
-constexpr std::int64_t kStepNs = 50'000'000;
+constexpr std::int64_t kStepNs =
+    100'000'000;  // as the program's: a loaded machine delays a rank by tens of ms
 
 struct PlantedRun {
   TempDir dir;
@@ -105,7 +106,7 @@ TEST_CASE("every rank writes a snapshot named after its rank, confirmed by MPI_I
   CHECK(ranks_seen == std::map<std::int64_t, int>{{0, 1}, {1, 1}, {2, 1}, {3, 1}});
 }
 
-TEST_CASE("the imbalanced MPI_Barrier lasts (3 - rank) x 50 ms on each rank") {
+TEST_CASE("the imbalanced MPI_Barrier lasts (3 - rank) x 100 ms on each rank") {
   if (sanitized_build()) return;
   PlantedRun& run = planted_run();
   REQUIRE(run.files.size() == kRanks);
@@ -120,8 +121,8 @@ TEST_CASE("the imbalanced MPI_Barrier lasts (3 - rank) x 50 ms on each rank") {
   // the machine is loaded).
   CHECK(barrier_ns[kRanks - 1] >= 0);
   // Four ranks on two cores, beside other work: a rank preempted after its sleep arrives late and waits less
-  // (rank 2 waited 32 ms of 50 beside two CPU hogs), so the waits are checked for their order, a step apart
-  // at the ends, not for their accuracy.
+  // (rank 2 waited 32 ms of 50 beside two CPU hogs, with 50 ms steps), so the waits are checked for their
+  // order, a step apart at the ends, not for their accuracy.
   for (const auto& [rank, measured] : barrier_ns) {
     INFO("rank " << rank << ": " << measured << " ns, planted " << (kRanks - 1 - rank) * kStepNs << " ns");
     if (rank > 0) CHECK(measured <= barrier_ns[rank - 1]);
@@ -200,7 +201,7 @@ TEST_CASE("prof report of the run names the slowest rank, the waits per rank and
   const std::string prof = PROF_TEST_BIN_DIR "/prof";
   const std::string dir = run.dir.path().string();
 
-  // Rank 3 slept 150 ms while the others waited: its time outside MPI is the longest, twice the mean.
+  // Rank 3 slept 300 ms while the others waited: its time outside MPI is the longest, twice the mean.
   auto by_rank = run_clean({prof, "report", "--by-rank", "--format", "json", dir});
   REQUIRE(by_rank.exit_code == 0);
   simdjson::dom::parser parser;
@@ -208,9 +209,9 @@ TEST_CASE("prof report of the run names the slowest rank, the waits per rank and
   CHECK(std::int64_t(ranks["slowest_rank"]) == 3);
   CHECK(std::int64_t(ranks["most_waiting_rank"]) == 0);
   CHECK(double(ranks["imbalance"]) > 1);  // 2 planted; a loaded machine moves it, never to 1
-  CHECK(double(ranks["slowest_outside_mpi_seconds"]) >= 0.150);
+  CHECK(double(ranks["slowest_outside_mpi_seconds"]) >= 0.300);
 
-  // The scope around the second barrier: (3 - r) x 50 ms on rank r, longest on rank 0, shortest on rank 3.
+  // The scope around the second barrier: (3 - r) x 100 ms on rank r, longest on rank 0, shortest on rank 3.
   auto scopes = run_clean({prof, "report", "--scopes", "--across", "--format", "csv", dir});
   REQUIRE(scopes.exit_code == 0);
   // name,file,line,sum_seconds,min_seconds,min_rank,mean_seconds,max_seconds,max_rank,cv,imbalance

@@ -1,5 +1,5 @@
-// Planted costs for tests/mpi: after a first barrier that lines the ranks up, rank r sleeps r x 50 ms and
-// enters a second barrier (inside the scope "imbalanced"), so its MPI_Barrier there lasts (3 - r) x 50 ms
+// Planted costs for tests/mpi: after a first barrier that lines the ranks up, rank r sleeps r x 100 ms and
+// enters a second barrier (inside the scope "imbalanced"), so its MPI_Barrier there lasts (3 - r) x 100 ms
 // with 4 ranks; an MPI_Bcast of 1000 ints from rank 0 and an MPI_Gather of 250 doubles per rank to rank 0
 // move known bytes; rank r mallocs (r + 1) MiB once in plant_rank_memory and keeps it to the end.
 #include <mpi.h>
@@ -13,7 +13,7 @@
 
 namespace {
 
-constexpr long kStepNs = 50'000'000;
+constexpr long kStepNs = 100'000'000;
 
 void* volatile g_kept = nullptr;
 
