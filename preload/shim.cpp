@@ -67,6 +67,7 @@ void after_fork_in_child() noexcept {
 }
 
 int main_recording_exit(int argc, char** argv, char** envp) {
+  if (memory::active()) memory::learn_main_tail();
   int code = g_program_main(argc, argv, envp);
   recorder::record_exit_code(code);
   return code;

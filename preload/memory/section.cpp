@@ -1,6 +1,7 @@
 #include "memory/section.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 #include "core/clock.hpp"
 #include "core/json_writer.hpp"
@@ -9,6 +10,7 @@
 #include "memory/heap_sampler.hpp"
 #include "memory/modules.hpp"
 #include "memory/pages.hpp"
+#include "memory/root_frames.hpp"
 #include "memory/site_batches.hpp"
 #include "memory/sites.hpp"
 #include "memory/timeline.hpp"
@@ -125,6 +127,22 @@ bool add_stack(const std::uintptr_t* stack, std::uint32_t depth) noexcept {
   return true;
 }
 
+// A site's stack as written: its frames, then, for a stack that ends at main's return address, the frames
+// under it (root_frames.hpp), joined in g_joined. The snapshot's stacks are whole, however they were kept.
+std::uintptr_t g_joined[sites::kMaxDepth + root_frames::kMaxTail];
+
+const std::uintptr_t* whole_stack(const sites::Site& s, std::uint32_t& depth) noexcept {
+  const std::uintptr_t* frames = sites::frames(s);
+  depth = s.depth;
+  const std::uintptr_t* tail = nullptr;
+  const int extra = root_frames::tail_of(frames, static_cast<int>(depth), tail);
+  if (extra == 0) return frames;
+  std::memcpy(g_joined, frames, sizeof(std::uintptr_t) * depth);
+  std::memcpy(g_joined + depth, tail, sizeof(std::uintptr_t) * static_cast<std::uint32_t>(extra));
+  depth += static_cast<std::uint32_t>(extra);
+  return g_joined;
+}
+
 void prepare_view() noexcept {
   free_queue::count_all();
   sites::settle();
@@ -142,7 +160,7 @@ void prepare_view() noexcept {
     g_view.batched = static_cast<sites::Changes*>(pages::map(g_view.batched_bytes));
     if (g_view.batched) site_batches::gather(g_view.batched, g_view.site_count);
   }
-  std::uint64_t frames = 0;
+  std::uint64_t frames = root_frames::kMaxTail;  // the frames under main: the same for every stack
   for (std::uint32_t i = 0; i < g_view.site_count; ++i)
     frames += sites::site(i).depth;
   g_source_count = g_source.prepare ? g_source.prepare(g_view.site_count) : 0;
@@ -152,9 +170,9 @@ void prepare_view() noexcept {
   g_view.addresses = static_cast<std::uintptr_t*>(pages::map(g_view.address_bytes));
   bool complete = g_view.addresses && map_slots(1024);
   forget_neighbours();
-  for (std::uint32_t i = 0; complete && i < g_view.site_count; ++i) {
-    const sites::Site& s = sites::site(i);
-    complete = add_stack(sites::frames(s), s.depth);
+  for (std::uint32_t i = 0, depth = 0; complete && i < g_view.site_count; ++i) {
+    const std::uintptr_t* stack = whole_stack(sites::site(i), depth);
+    complete = add_stack(stack, depth);
   }
   for (std::uint32_t i = 0, depth = 0; complete && i < g_source_count; ++i) {
     const std::uintptr_t* stack = g_source.frames(i, depth);
@@ -246,9 +264,9 @@ void write_stack(core::JsonWriter& out, const std::uintptr_t* stack, std::uint32
 void write_stacks(core::JsonWriter& out, void*) noexcept {
   forget_neighbours();
   out.begin_array();
-  for (std::uint32_t i = 0; i < g_view.site_count; ++i) {
-    const sites::Site& s = sites::site(i);
-    write_stack(out, sites::frames(s), s.depth);
+  for (std::uint32_t i = 0, depth = 0; i < g_view.site_count; ++i) {
+    const std::uintptr_t* stack = whole_stack(sites::site(i), depth);
+    write_stack(out, stack, depth);
   }
   for (std::uint32_t i = 0, depth = 0; i < g_source_count; ++i) {
     const std::uintptr_t* stack = g_source.frames(i, depth);

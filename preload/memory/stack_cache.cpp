@@ -7,6 +7,7 @@
 
 #include "memory/frame_rules.hpp"
 #include "memory/pages.hpp"
+#include "memory/root_frames.hpp"
 #include "memory/sites.hpp"
 #include "memory/stack_room.hpp"
 
@@ -501,6 +502,9 @@ int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut,
   Position at{low, 0, Position::Base::kInitial};
   bool stack_pointer_only = true;
   std::uintptr_t cfa = low;
+  // main's return address, where every main-thread stack goes on the same way (root_frames.hpp): a stack
+  // that reaches it stops there, as if cut. ~0 (no return address) while it is not known.
+  const std::uintptr_t root = root_frames::root() ? root_frames::root() : ~std::uintptr_t{0};
   int j = 1;
   for (; j < max_depth; ++j) {
     const frame_rules::Rule& rule = rule_of(*cache, return_address);
@@ -515,6 +519,11 @@ int walk(const Caller& caller, int max_depth, std::uintptr_t* frames, bool& cut,
     return_address = *reinterpret_cast<const std::uintptr_t*>(cfa - 8);
     frames[j] = return_address;
     offsets[j - 1] = static_cast<std::uint32_t>(cfa - 8 - low);
+    if (__builtin_expect(return_address == root, 0)) {
+      cut = true;
+      where.usable = stack_pointer_only && cfa - low <= 0xFFFFFFFFu;
+      return j + 1;
+    }
   }
   cut = j == max_depth;
   where.usable = stack_pointer_only && cfa - low <= 0xFFFFFFFFu;  // the CFAs only grow

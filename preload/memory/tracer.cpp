@@ -18,6 +18,7 @@
 #include "memory/headers.hpp"
 #include "memory/heap_sampler.hpp"
 #include "memory/modules.hpp"
+#include "memory/root_frames.hpp"
 #include "memory/section.hpp"
 #include "memory/sites.hpp"
 #include "memory/stack_cache.hpp"
@@ -188,6 +189,22 @@ void fork_child() noexcept {
 
 }  // namespace
 
+__attribute__((noinline)) void learn_main_tail() noexcept {
+  if (!enter()) return;
+  int saved = errno;
+  std::uintptr_t frames[32];
+  const int taken = unw_backtrace(reinterpret_cast<void**>(frames), 32);
+  // This function and the wrapper of main are the shim's; the frames under the last of them are the tail.
+  int last_own = -1;
+  for (int i = 0; i < taken; ++i)
+    if (own_frame(frames[i])) last_own = i;
+  // Whole (the unwind reached the outermost frame within its room) and short, or not learnt at all.
+  if (last_own >= 0 && taken < 32)
+    root_frames::set_tail(frames + last_own + 1, taken - last_own - 1, frames[last_own]);
+  errno = saved;
+  leave();
+}
+
 void start() noexcept {
   if (g_active.load(std::memory_order_relaxed)) return;
   const char* enabled = ::secure_getenv("PROF_MEMORY");
@@ -198,6 +215,7 @@ void start() noexcept {
     return;
   }
   g_depth = read_depth();
+  root_frames::set_max_depth(g_depth);
   heap_sampler::configure();  // PROF_MEMORY_SAMPLE: the sampled mode
   headers::configure_tails(!heap_sampler::on());
   free_queue::configure(!heap_sampler::on());
@@ -234,6 +252,13 @@ int unwind(std::uintptr_t* frames, int& first, bool& cut, bool& cacheable) noexc
   // the unwinder's limit, the depth depends on how many shim frames there were: never cached.
   cut = depth == g_depth;
   cacheable = cut || taken < limit;
+  // Cut at main's return address like the walk: the frames under it are every main-thread stack's.
+  const int rooted = root_frames::cut_at_root(frames + first, depth);
+  if (rooted < depth) {
+    depth = rooted;
+    cut = true;
+    cacheable = true;
+  }
   return depth;
 }
 
@@ -285,6 +310,15 @@ __attribute__((noinline)) std::uint32_t record_unwound(const stack_cache::Caller
   }
   const bool walked = depth >= 0;
   if (!walked) depth = unwind(frames, first, cut, cacheable);
+  if (!cut && cacheable && depth > 0 && !root_frames::root()) {
+    // The first whole stack through main teaches where main returns (root_frames.hpp): this one is cut there
+    // too, like every later one.
+    const int rooted = root_frames::learn_root(frames + first, depth, own_frame);
+    if (rooted < depth) {
+      depth = rooted;
+      cut = true;
+    }
+  }
   if (cacheable && !stack_cache::worth_remembering(caller)) {
     if (header_block && sites::record_later(header_block, frames + first, depth, size))
       return sites::kUnmatched;

@@ -12,6 +12,9 @@ namespace prof::preload::memory {
 
 // Reads PROF_MEMORY and PROF_DEPTH, maps the tables, installs the fork handlers and the section writers.
 void start() noexcept;
+// From the shim's wrapper of main, just before main: the frames under the wrapper, which end every stack of
+// the main thread from then on (root_frames.hpp).
+void learn_main_tail() noexcept;
 namespace detail {
 extern std::atomic<bool> g_active;
 }

@@ -198,3 +198,91 @@ TEST_CASE("a million live blocks cost the tracer at most 32 bytes each", "[memor
   CHECK(m.by_function["plant_live"].allocations == kBlocks);
   CHECK(m.by_function["plant_live"].peak == kBlocks * 16);
 }
+
+namespace {
+
+using Frame = std::pair<std::string, std::uint64_t>;  // module file name, offset
+
+// The stack of the site whose blocks have `size` bytes, as module file names and offsets.
+std::vector<Frame> stack_of_size(const fs::path& file, std::int64_t size) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.load(file.string());
+  std::vector<std::string> modules;
+  for (auto module : simdjson::dom::array(doc["modules"])) {
+    std::string path{std::string_view(module["path"])};
+    modules.push_back(path.substr(path.rfind('/') + 1));
+  }
+  std::vector<Frame> frames;
+  for (auto row : simdjson::dom::array(doc["frames"]["rows"])) {
+    const std::int64_t module = std::int64_t(row.at(3));
+    frames.emplace_back(module >= 0 ? modules.at(static_cast<std::size_t>(module)) : "?",
+                        std::uint64_t(row.at(4)));
+  }
+  std::vector<std::vector<Frame>> stacks;
+  for (auto stack : simdjson::dom::array(doc["stacks"])) {
+    stacks.emplace_back();
+    for (auto frame : simdjson::dom::array(stack))
+      stacks.back().push_back(frames.at(std::uint64_t(frame)));
+  }
+  std::vector<Frame> found;
+  int sites = 0;
+  for (auto row : simdjson::dom::array(doc["memory"]["sites"]["rows"])) {
+    const std::int64_t allocations = std::int64_t(row.at(1)), bytes = std::int64_t(row.at(2));
+    if (allocations == 0 || bytes != allocations * size) continue;
+    found = stacks.at(std::uint64_t(row.at(0)));
+    ++sites;
+  }
+  CHECK(sites == 1);
+  return found;
+}
+
+}  // namespace
+
+// Every stack of the main thread ends with the same frames (the shim's wrapper of main, then the start-up's);
+// the tracer keeps a stack only down to main's return address and writes the rest from what it learnt once.
+// The stacks written must still be the whole unwind's, as glibc's backtrace() sees it beside the allocation,
+// and cut at PROF_DEPTH as the whole stack would be.
+TEST_CASE("stacks through main end with the start-up's frames, whole and cut at PROF_DEPTH", "[memory]") {
+  for (const std::string& program : {kProgram, kFramePointerProgram}) {
+    for (const char* check : {"PROF_MEMORY_CHECK_CACHE=0", "PROF_MEMORY_CHECK_CACHE=1"}) {
+      TempDir dir;
+      Run run = run_shapes(dir, {"tail"}, {check}, program);
+      INFO(program << ", " << check << ": " << run.result.err);
+      REQUIRE(run.result.code() == 0);
+      CHECK(run.result.err.find("mismatch") == std::string::npos);
+      std::vector<Frame> outer;  // from plant_tail's caller (main) outwards
+      std::istringstream lines(run.result.out);
+      for (std::string word; lines >> word;) {
+        if (word != "outer") continue;
+        Frame frame;
+        lines >> frame.first >> frame.second;
+        outer.push_back(frame);
+      }
+      REQUIRE(outer.size() >= 3);
+      REQUIRE(run.snapshots.size() == 1);
+      const std::vector<Frame> near = stack_of_size(run.snapshots[0], 4321);
+      REQUIRE(near.size() == outer.size() + 1);
+      CHECK(std::vector<Frame>(near.begin() + 1, near.end()) == outer);
+      // One frame deeper: main's other call, then the same frames under main.
+      const std::vector<Frame> deeper = stack_of_size(run.snapshots[0], 4322);
+      REQUIRE(deeper.size() == outer.size() + 2);
+      CHECK(std::vector<Frame>(deeper.begin() + 3, deeper.end()) ==
+            std::vector<Frame>(outer.begin() + 1, outer.end()));
+      // main's own blocks: main, then the frames under it.
+      CHECK(stack_of_size(run.snapshots[0], 4320).size() == outer.size());
+      // Cut at every depth from above the wrapper's frame to the last but one: the stacks that went on past
+      // it are cut in the frames under main, written from what the shorter ones taught.
+      for (std::size_t depth = 2; depth < deeper.size(); ++depth) {
+        TempDir cut_dir;
+        Run cut = run_shapes(cut_dir, {"tail"}, {check, "PROF_DEPTH=" + std::to_string(depth)}, program);
+        INFO("PROF_DEPTH=" << depth);
+        REQUIRE(cut.snapshots.size() == 1);
+        const std::size_t near_depth = depth < near.size() ? depth : near.size();
+        CHECK(stack_of_size(cut.snapshots[0], 4321) ==
+              std::vector<Frame>(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(near_depth)));
+        CHECK(stack_of_size(cut.snapshots[0], 4322) ==
+              std::vector<Frame>(deeper.begin(), deeper.begin() + static_cast<std::ptrdiff_t>(depth)));
+      }
+    }
+  }
+}

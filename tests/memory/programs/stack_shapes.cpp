@@ -4,9 +4,10 @@
 // Prints "name offset" for each planting function, as planted.cpp does.
 //
 //   stack_shapes deep | varying | entries | distinct | distinct_threads | peak_open | peak_closed | live
-//   COUNT
+//   COUNT | tail
 #include <alloca.h>
 #include <dlfcn.h>
+#include <execinfo.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -198,6 +199,33 @@ void print_offset(const char* name, void* fn) {
 
 }  // namespace
 
+// tail: 40 blocks of 4320 bytes from main itself, then 40 of 4321 bytes from a frame under main, then 40 of
+// 4322 bytes from the frame under that, each stack beside glibc's own backtrace of it: prints "outer MODULE
+// OFFSET" for the frames from plant_tail's caller outwards (main, the start-up frames), which the blocks'
+// stacks must end with.
+__attribute__((noinline)) void plant_tail(std::size_t size) {
+  void* where[64];
+  const int count = backtrace(where, 64);
+  static bool printed = false;
+  for (int i = 1; !printed && i < count; ++i) {  // [0] is here
+    Dl_info info;
+    if (!dladdr(where[i], &info) || !info.dli_fname) continue;
+    const char* base = std::strrchr(info.dli_fname, '/');
+    std::printf(
+        "outer %s %lu\n", base ? base + 1 : info.dli_fname,
+        static_cast<unsigned long>(static_cast<char*>(where[i]) - static_cast<char*>(info.dli_fbase)));
+  }
+  printed = true;
+  void* block = std::malloc(size);
+  g_sink = g_sink + reinterpret_cast<long>(block);
+  std::free(block);
+}
+
+__attribute__((noinline)) void tail_one_deeper() {
+  plant_tail(4322);
+  g_sink = g_sink + 1;
+}
+
 int main(int argc, char** argv) {
 #define OFFSET(f) print_offset(#f, reinterpret_cast<void*>(&f))
   OFFSET(plant_deep);
@@ -208,6 +236,7 @@ int main(int argc, char** argv) {
   OFFSET(plant_peak_b);
   OFFSET(plant_peak_c);
   OFFSET(plant_live);
+  OFFSET(plant_tail);
   OFFSET(resident_kib);
   OFFSET(distinct);
   OFFSET(peaks);
@@ -230,6 +259,16 @@ int main(int argc, char** argv) {
     distinct_threads();
   } else if (std::strcmp(mode, "peak_open") == 0 || std::strcmp(mode, "peak_closed") == 0) {
     peaks(std::strcmp(mode, "peak_closed") == 0);
+  } else if (std::strcmp(mode, "tail") == 0) {
+    for (int i = 0; i < 40; ++i) {  // from main itself first: the shortest stack through main
+      void* block = std::malloc(4320);
+      g_sink = g_sink + reinterpret_cast<long>(block);
+      std::free(block);
+    }
+    for (int i = 0; i < 40; ++i)
+      plant_tail(4321);
+    for (int i = 0; i < 40; ++i)
+      tail_one_deeper();
   } else if (std::strcmp(mode, "live") == 0) {
     long count = argc > 2 ? std::atol(argv[2]) : 1000000;
     auto** blocks = static_cast<void**>(std::malloc(sizeof(void*) * static_cast<std::size_t>(count)));
