@@ -5,9 +5,9 @@
 // or four frames fewer to walk, hash, compare and keep for every stack, each of which ends the same way.
 //
 // Learnt in two steps: the frames under the wrapper by an unwind from inside it before main runs
-// (learn_tail), then main's return address from the first whole stack that ends with them (learn_root). A
-// stack counts as ending at the root only where main's return address is: the wrapper runs main once, so
-// that address is on no other frame.
+// (tracer's learn_main_tail gives them to set_tail), then main's return address from the first whole stack
+// that ends with them (learn_root). A stack counts as ending at the root only where main's return address
+// is: the wrapper runs main once, so that address is on no other frame.
 
 #include <atomic>
 #include <cstdint>
