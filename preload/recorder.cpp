@@ -5,11 +5,13 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <ctime>
 #include <string_view>
 
 #include "core/atomic_file.hpp"
+#include "core/json_writer.hpp"
 #include "core/output_dir.hpp"
 #include "core/snapshot_writer.hpp"
 #include "core/text_buffer.hpp"
@@ -76,13 +78,20 @@ void finish(const core::ExitStatus& status) noexcept {
   SignalsHeld held;
   int expected = kNotWritten;
   if (!g_final.compare_exchange_strong(expected, kWriting)) {
-    // Another thread is writing it: a SIGTERM that came meanwhile (a pool's terminate()) must not end the
-    // process before the file is whole. Waited for 2 s at most, so a stuck writer cannot hang the exit.
-    for (int i = 0; i < 2000 && g_final.load(std::memory_order_acquire) == kWriting; ++i) {
+    // Another thread is writing it: a SIGTERM that came meanwhile (a pool's terminate(), a batch system's
+    // end of job) must not end the process before the file is whole. Waited for as long as the file grows (a
+    // big snapshot on a network file system takes seconds), and 2 s more at most after it stops: a stuck
+    // writer cannot hang the exit.
+    std::uint64_t seen = core::flushed_bytes();
+    for (int idle = 0; idle < 2000 && g_final.load(std::memory_order_acquire) == kWriting; ++idle) {
       struct timespec millisecond {
         0, 1000000
       };
       ::nanosleep(&millisecond, nullptr);
+      if (std::uint64_t now = core::flushed_bytes(); now != seen) {
+        seen = now;
+        idle = 0;
+      }
     }
     return;
   }

@@ -1,11 +1,22 @@
 #include "core/json_writer.hpp"
 
 #include <unistd.h>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 
 namespace prof::core {
+
+namespace {
+
+std::atomic<std::uint64_t> g_flushed{0};
+
+}  // namespace
+
+std::uint64_t flushed_bytes() noexcept {
+  return g_flushed.load(std::memory_order_relaxed);
+}
 
 JsonWriter::JsonWriter(int fd, char* buffer, std::size_t capacity) noexcept
     : fd_(fd), buffer_(buffer), capacity_(capacity) {}
@@ -21,6 +32,7 @@ bool JsonWriter::flush() noexcept {
       break;
     }
     done += static_cast<std::size_t>(n);
+    g_flushed.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
   }
   used_ = 0;
   return !failed_;

@@ -97,6 +97,10 @@ void put_json_string_body(std::string_view bytes, Put&& put) noexcept {
   }
 }
 
+// Bytes every JsonWriter has written so far, in this process. A thread that waits for another's snapshot
+// tells a slow writer (a big snapshot on a network file system) from a stuck one by watching it grow.
+std::uint64_t flushed_bytes() noexcept;
+
 class JsonWriter {
  public:
   // `buffer` must outlive the writer; `fd` receives the output on flush().
