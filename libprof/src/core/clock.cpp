@@ -66,7 +66,7 @@ bool cpuid_has_invariant_tsc() noexcept {
 #if PROF_HAVE_TSC
   // Two cpuid instructions, not the four __get_cpuid makes (it asks for the highest leaf before each one): in
   // a virtual machine each one exits to the hypervisor, about 7 us here, at every process start.
-  if (__get_cpuid_max(0x80000000u, nullptr) < 0x80000007u) return false;
+  if (static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) < 0x80000007u) return false;
   unsigned a = 0, b = 0, c = 0, d = 0;
   __cpuid(0x80000007u, a, b, c, d);
   return (d >> 8) & 1u;
