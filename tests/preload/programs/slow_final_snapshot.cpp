@@ -1,4 +1,4 @@
-// Leaves 2000 blocks from 2000 distinct call sites, so that its final snapshot takes several 64 KiB writes,
+// Leaves 4000 blocks from 4000 distinct call sites, so that its final snapshot takes several 64 KiB writes,
 // starts a thread that only waits, and returns from main: the final snapshot is written on the main thread.
 // Run with slow_snapshot_writes preloaded, the SIGTERM it sends lands on the waiting thread.
 #include <pthread.h>
@@ -8,7 +8,7 @@
 
 namespace {
 
-void* volatile g_kept[2000];
+void* volatile g_kept[4000];
 
 template <int Site>
 __attribute__((noinline)) void leave_one() {
@@ -31,7 +31,7 @@ void* wait_forever(void*) {
 }  // namespace
 
 int main() {
-  leave_all(std::make_integer_sequence<int, 2000>());
+  leave_all(std::make_integer_sequence<int, 4000>());
   pthread_t waiter;
   if (pthread_create(&waiter, nullptr, wait_forever, nullptr) != 0) return 8;
   return 0;

@@ -1,4 +1,4 @@
-// Preloaded ahead of the shim: makes each write(2) to a snapshot's temporary file take 900 ms, as on a slow
+// Preloaded ahead of the shim: makes each write(2) to a snapshot's temporary file take 700 ms, as on a slow
 // network file system, and sends the process SIGTERM at the first one, as a batch system ending the job
 // would. The writing thread holds its signals, so another thread takes the SIGTERM and finds the writer busy.
 #include <dlfcn.h>
@@ -32,7 +32,7 @@ extern "C" ssize_t write(int fd, const void* bytes, size_t count) {
       ::kill(::getpid(), SIGTERM);
     }
     struct timespec pause {
-      0, 900000000
+      0, 700000000
     };
     ::nanosleep(&pause, nullptr);
   }
