@@ -12,6 +12,9 @@ namespace detail {
 
 std::atomic<int> g_state{0};
 Functions g_real{};
+extern "C" {
+void* (*prof_real_malloc)(std::size_t) = nullptr;
+}
 // dlsym's own needs are a few hundred bytes; the rest is room for other early callers.
 alignas(4096) char g_arena[kArenaBytes];
 
@@ -78,6 +81,7 @@ void resolve() noexcept {
   lookup(g_real.valloc, "valloc");
   lookup(g_real.pvalloc, "pvalloc");
   lookup(g_real.malloc_usable_size, "malloc_usable_size");
+  detail::prof_real_malloc = g_real.malloc;
   g_real.usable_size_matches =
       one_object({reinterpret_cast<void*>(g_real.malloc), reinterpret_cast<void*>(g_real.malloc_usable_size),
                   reinterpret_cast<void*>(g_real.posix_memalign),

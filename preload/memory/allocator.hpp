@@ -32,7 +32,11 @@ constexpr int kResolved = 2;
 constexpr std::size_t kArenaBytes = 256 * 1024;
 extern std::atomic<int> g_state;
 extern Functions g_real;
-extern char g_arena[kArenaBytes];
+// g_real.malloc again, with C linkage: the malloc trampoline (hooks.cpp) jumps through it by name.
+extern "C" {
+extern __attribute__((visibility("hidden"))) void* (*prof_real_malloc)(std::size_t);
+}
+extern __attribute__((visibility("hidden"))) char g_arena[kArenaBytes];  // read without the GOT: in_arena
 const Functions* resolve_real() noexcept;
 }  // namespace detail
 

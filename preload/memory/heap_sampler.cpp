@@ -13,13 +13,15 @@ namespace prof::preload::memory::heap_sampler {
 
 namespace detail {
 std::uint64_t g_interval = 0;
-__thread sample_math::Countdown tl_countdown __attribute__((tls_model("initial-exec"))) = {0, 0};
+extern "C" {
+__thread sample_math::Countdown prof_sample_countdown __attribute__((tls_model("initial-exec"))) = {0, 0};
+}
 }  // namespace detail
 
 namespace {
 
 using detail::g_interval;
-using detail::tl_countdown;
+using detail::prof_sample_countdown;
 
 // Sites are 18 bits (sites.cpp): the estimates are a parallel array, reserved whole, backed as sites appear.
 constexpr std::uint32_t kMaxSites = 1u << 18;
@@ -103,7 +105,7 @@ std::uint64_t thread_seed() noexcept {
     timespec now{};
     ::clock_gettime(CLOCK_MONOTONIC, &now);
     state = static_cast<std::uint64_t>(now.tv_nsec) ^ (static_cast<std::uint64_t>(now.tv_sec) << 32) ^
-            reinterpret_cast<std::uintptr_t>(&tl_countdown) ^ (ordinal << 48);
+            reinterpret_cast<std::uintptr_t>(&prof_sample_countdown) ^ (ordinal << 48);
   }
   sample_math::next_random(state);
   return state;
@@ -139,14 +141,14 @@ Entry* entry(std::uint32_t site) noexcept {
 namespace detail {
 
 bool reached(std::uint64_t size) noexcept {
-  if (tl_countdown.left == 0) {  // the thread's first allocation in sampled mode
-    sample_math::seed(tl_countdown, thread_seed(), g_interval_bytes);
-    if (size < tl_countdown.left) {
-      tl_countdown.left -= size;
+  if (prof_sample_countdown.left == 0) {  // the thread's first allocation in sampled mode
+    sample_math::seed(prof_sample_countdown, thread_seed(), g_interval_bytes);
+    if (size < prof_sample_countdown.left) {
+      prof_sample_countdown.left -= size;
       return false;
     }
   }
-  tl_countdown.left = sample_math::draw_countdown(tl_countdown.random, g_interval_bytes);
+  prof_sample_countdown.left = sample_math::draw_countdown(prof_sample_countdown.random, g_interval_bytes);
   return true;
 }
 
@@ -177,7 +179,7 @@ std::uint64_t weighted_bytes(std::uint64_t size) noexcept {
 }
 
 void count_sample(std::uint32_t site, std::uint64_t size) noexcept {
-  tl_mark = tl_countdown.left;
+  tl_mark = prof_sample_countdown.left;
   Entry* e = entry(site);
   if (!e) return;
   touch(site);
@@ -187,7 +189,7 @@ void count_sample(std::uint32_t site, std::uint64_t size) noexcept {
 }
 
 bool unchanged_since_sample() noexcept {
-  return tl_countdown.left == tl_mark;
+  return prof_sample_countdown.left == tl_mark;
 }
 
 void count_free(std::uint32_t site, std::uint64_t size, bool temporary) noexcept {
@@ -218,7 +220,7 @@ void after_fork() noexcept {
   std::uint64_t touched = g_touched_pages.exchange(0, std::memory_order_relaxed);
   pages::discard(g_entries, sizeof(Entry) * kMaxSites);
   pages::note_touched(-static_cast<std::int64_t>(touched * 4096));
-  tl_countdown.left = 0;  // draws afresh (with a seed: as the next thread would)
+  prof_sample_countdown.left = 0;  // draws afresh (with a seed: as the next thread would)
   tl_mark = 0;
 }
 

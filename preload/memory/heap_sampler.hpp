@@ -22,7 +22,10 @@ namespace detail {
 extern std::uint64_t g_interval;  // 0: exact mode
 // __thread, not thread_local: an extern thread_local is read through a wrapper call in case another file
 // initialises it dynamically; this is read on every allocation.
-extern __thread sample_math::Countdown tl_countdown __attribute__((tls_model("initial-exec")));
+// C linkage: the malloc trampoline (hooks.cpp) counts it down by name.
+extern "C" {
+extern __thread sample_math::Countdown prof_sample_countdown __attribute__((tls_model("initial-exec")));
+}
 // Out of line: a thread's first draw (its countdown is 0 until then), and each sample.
 bool reached(std::uint64_t size) noexcept;
 std::uint64_t weighted_bytes(std::uint64_t size) noexcept;
@@ -44,12 +47,15 @@ std::uint64_t interval() noexcept;
 
 // skip()'s common case alone, without a call: true when the allocation is left out and the countdown goes on;
 // false when skip() must decide (exact mode, or the countdown reached), which then counts nothing twice.
-inline bool skip_within_countdown(std::size_t size) noexcept {
-  if (detail::g_interval == 0) return false;
-  sample_math::Countdown& countdown = detail::tl_countdown;
+// The same, for a caller that knows the sampled mode is on (the entry word's kSampled).
+inline bool within_countdown(std::size_t size) noexcept {
+  sample_math::Countdown& countdown = detail::prof_sample_countdown;
   if (size >= countdown.left) return false;
   countdown.left -= size;
   return true;
+}
+inline bool skip_within_countdown(std::size_t size) noexcept {
+  return detail::g_interval != 0 && within_countdown(size);
 }
 // The hooks ask before they call the real allocator: true when, in sampled mode, an allocation of `size`
 // bytes is left out (it goes to the real allocator as it is). False in exact mode, and for a sampled block.

@@ -13,6 +13,8 @@
 #include <cstring>
 
 #include "core/clock.hpp"
+#include "entry_word.hpp"
+#include "memory/allocator.hpp"
 #include "memory/blocks.hpp"
 #include "memory/free_queue.hpp"
 #include "memory/headers.hpp"
@@ -205,10 +207,23 @@ __attribute__((noinline)) void learn_main_tail() noexcept {
   leave();
 }
 
+namespace {
+
+// The tracer will not run in this process: the malloc family's entry goes straight to the real functions.
+void pass_through() noexcept {
+  if (allocator::real())
+    entry_word::prof_entry_word.fetch_or(entry_word::kPassThrough, std::memory_order_release);
+}
+
+}  // namespace
+
 void start() noexcept {
   if (g_active.load(std::memory_order_relaxed)) return;
   const char* enabled = ::secure_getenv("PROF_MEMORY");
-  if (enabled && enabled[0] == '0' && enabled[1] == '\0') return;
+  if (enabled && enabled[0] == '0' && enabled[1] == '\0') {
+    pass_through();
+    return;
+  }
   tl_busy = true;
   if (!shim_owns_malloc()) {
     tl_busy = false;
@@ -233,6 +248,10 @@ void start() noexcept {
     pthread_atfork(fork_prepare, fork_parent, fork_child);
     section::register_writers();
     g_active.store(true, std::memory_order_release);
+    if (heap_sampler::on() && allocator::real())
+      entry_word::prof_entry_word.fetch_or(entry_word::kSampled, std::memory_order_release);
+  } else {
+    pass_through();
   }
   tl_busy = false;
 }

@@ -15,7 +15,11 @@
 
 namespace prof::preload::on_demand {
 
-std::atomic<unsigned> g_state{0};
+namespace {
+
+std::atomic<std::uint32_t>& g_state = entry_word::prof_entry_word;
+
+}  // namespace
 
 namespace {
 
@@ -157,7 +161,7 @@ void reset_after_fork() noexcept {
 }
 
 void check() noexcept {
-  unsigned state = g_state.load(std::memory_order_relaxed);
+  std::uint32_t state = g_state.load(std::memory_order_relaxed);
   if (state & kTimed) look_at_clock();
   if (g_state.load(std::memory_order_relaxed) & kSignalled) write_numbered();
 }

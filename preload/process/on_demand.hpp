@@ -4,14 +4,13 @@
 // reaches it: safe_point() is called where the calling thread holds no lock of the shim (the malloc family's
 // entry), and costs one relaxed load while neither option is set.
 
-#include <atomic>
+#include "entry_word.hpp"
 
 namespace prof::preload::on_demand {
 
-// Bit 0: a signal asked for a snapshot. Bit 1: an interval is set (the clock must be looked at).
-inline constexpr unsigned kSignalled = 1u;
-inline constexpr unsigned kTimed = 2u;
-extern std::atomic<unsigned> g_state;
+// Its state is two bits of the malloc family's entry word: a snapshot was asked for, an interval is set.
+inline constexpr std::uint32_t kSignalled = entry_word::kSnapshotAsked;
+inline constexpr std::uint32_t kTimed = entry_word::kSnapshotTimed;
 
 // Reads PROF_SNAPSHOT_SIGNAL and PROF_SNAPSHOT_INTERVAL (secure_getenv) and installs the signal handler; a
 // value it cannot use is said once on stderr (preload/warning.hpp).
@@ -24,11 +23,11 @@ void reset_after_fork() noexcept;
 void check() noexcept;
 
 inline void safe_point() noexcept {
-  if (__builtin_expect(g_state.load(std::memory_order_relaxed) != 0, 0)) check();
+  if (__builtin_expect((entry_word::load() & entry_word::kOnDemand) != 0, 0)) check();
 }
 // Whether safe_point() has anything to do: the malloc family's common case asks without a call.
 inline bool due() noexcept {
-  return g_state.load(std::memory_order_relaxed) != 0;
+  return (entry_word::load() & entry_word::kOnDemand) != 0;
 }
 
 // Parses a signal given by number ("12") or name ("SIGUSR2", "USR2", "SIGRTMIN+3"); 0 when it is not one, or
