@@ -29,7 +29,7 @@ VIEWER = {
 }
 # preload/: the shim's own files at the top are shared by both rooms; process/ may reach the memory tracer
 # (dlopen and exec tell it about modules and snapshots), never the other way round.
-PRELOAD_TOP = {"recorder.hpp", "real_functions.hpp", "export.hpp", "warning.hpp", "settings.hpp"}
+PRELOAD_TOP = {"recorder.hpp", "real_functions.hpp", "export.hpp", "warning.hpp", "settings.hpp", "entry_word.hpp"}
 PRELOAD = {
     "memory": {"memory"},
     "process": {"process", "memory"},
