@@ -26,8 +26,10 @@ extern "C" {
 extern __attribute__((visibility("hidden"))) std::atomic<std::uint32_t> prof_entry_word;
 }
 
+// Acquire: a bit set after what it promises (the real functions found) is read before them. A plain load on
+// x86-64.
 inline std::uint32_t load() noexcept {
-  return prof_entry_word.load(std::memory_order_relaxed);
+  return prof_entry_word.load(std::memory_order_acquire);
 }
 
 }  // namespace prof::preload::entry_word

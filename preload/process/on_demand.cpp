@@ -17,11 +17,7 @@ namespace prof::preload::on_demand {
 
 namespace {
 
-std::atomic<std::uint32_t>& g_state = entry_word::prof_entry_word;
-
-}  // namespace
-
-namespace {
+constexpr std::atomic<std::uint32_t>& g_state = entry_word::prof_entry_word;
 
 // Calls between two looks at the clock, per thread: a coarse clock read is a few ns, this makes it noise.
 constexpr int kCallsPerClockRead = 1024;
