@@ -321,9 +321,11 @@ PROF_ENTERED_WITH_RBP(malloc, std::size_t size)->void* {
   // scalars, in registers: the common case below then needs no stack frame.
   const auto return_address = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
+#if !defined(__x86_64__)  // on x86-64 malloc's trampoline took these two cases
   const std::uint32_t entry = entry_word::load();
   if (entry == entry_word::kPassThrough || (entry == entry_word::kSampled && sampler::within_countdown(size)))
     return alloc::detail::g_real.malloc(size);
+#endif
   if (!prof::preload::on_demand::due() && alloc::resolved()) {
     if (!mem::active() || sampler::skip_within_countdown(size)) return alloc::detail::g_real.malloc(size);
     if (!sampler::on()) return traced_malloc(size, return_address, cfa, caller_rbp);  // exact mode
