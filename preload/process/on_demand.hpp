@@ -2,7 +2,7 @@
 // Snapshots on demand for long runs: PROF_SNAPSHOT_SIGNAL (a signal whose handler only raises a flag) and
 // PROF_SNAPSHOT_INTERVAL (seconds). The snapshot itself is written at the next safe point, by the thread that
 // reaches it: safe_point() is called where the calling thread holds no lock of the shim (the malloc family's
-// entry), and costs one relaxed load while neither option is set.
+// entry), and costs one load of the entry word (entry_word.hpp) while neither option is set.
 
 #include "entry_word.hpp"
 
