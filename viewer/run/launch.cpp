@@ -15,7 +15,10 @@ namespace {
   throw std::system_error(errno, std::generic_category(), what);
 }
 
-// Between fork and exec: async-signal-safe calls only.
+// Between vfork and exec: the child runs in prof's memory, on prof's stack, until its exec. It makes
+// async-signal-safe calls only and allocates nothing; the one write it makes to prof's memory is the root
+// pid in the environment prepared for it (ChildEnvironment::set_root_pid), which prof no longer reads. prof's
+// forwarded signals are blocked and have no handlers (SignalForwarding), so none can run in the child.
 [[noreturn]] void exec_in_child(char* const* argv, ChildEnvironment& environment,
                                 const SignalForwarding& signals, int report_fd) {
   signals.restore_in_child();
@@ -49,7 +52,7 @@ Launch launch_program(const std::vector<std::string>& command, ChildEnvironment&
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) throw_errno("pipe2");
   Launch launch;
-  launch.pid = ::fork();
+  launch.pid = ::vfork();
   if (launch.pid < 0) {
     const int error = errno;
     ::close(report[0]);
