@@ -11,6 +11,7 @@ static void* volatile g_sink;
 static void* g_small[100000];
 static void* g_large[50];
 static void* g_mixed[10000];
+static void* g_grown[200];
 
 // 100 000 blocks of 64 bytes: far below the interval, each sample stands for many blocks.
 PLANT void plant_small() {
@@ -44,6 +45,20 @@ PLANT void plant_temporary() {
   }
 }
 
+// 200 blocks grown by realloc from 512 bytes, half as large again each time, to 66 429 bytes: 13 sizes each, 2
+// 600 allocations of 39 652 800 bytes in all, 13 285 800 of them live at the peak. The sizes cross the test's
+// interval both ways, so a block moves between sampled and left out as it grows.
+PLANT void plant_grown() {
+  for (auto& block : g_grown) {
+    std::size_t size = 512;
+    block = std::malloc(size);
+    for (int step = 1; step < 13; ++step) {
+      size += size / 2;
+      block = std::realloc(block, size);
+    }
+  }
+}
+
 static void print_offset(const char* name, void* fn) {
   Dl_info info;
   dladdr(fn, &info);
@@ -58,6 +73,7 @@ int main() {
   OFFSET(plant_mixed);
   OFFSET(plant_leak);
   OFFSET(plant_temporary);
+  OFFSET(plant_grown);
   OFFSET(print_offset);
   OFFSET(main);
   std::fflush(stdout);
@@ -65,12 +81,15 @@ int main() {
   plant_small();
   plant_large();
   plant_mixed();
+  plant_grown();
   plant_leak();
   for (void* block : g_small)
     std::free(block);
   for (void* block : g_large)
     std::free(block);
   for (void* block : g_mixed)
+    std::free(block);
+  for (void* block : g_grown)
     std::free(block);
   return 0;
 }
