@@ -45,9 +45,9 @@ PLANT void plant_temporary() {
   }
 }
 
-// 200 blocks grown by realloc from 512 bytes, half as large again each time, to 66 429 bytes: 13 sizes each, 2
-// 600 allocations of 39 652 800 bytes in all, 13 285 800 of them live at the peak. The sizes cross the test's
-// interval both ways, so a block moves between sampled and left out as it grows.
+// 200 blocks grown by realloc from 512 bytes, half as large again each time, to 66 429 bytes: 13 sizes
+// each, 2600 allocations of 39 652 800 bytes in all, 13 285 800 of them live at the peak. The sizes cross
+// the test's interval both ways, so a block moves between sampled and left out as it grows.
 PLANT void plant_grown() {
   for (auto& block : g_grown) {
     std::size_t size = 512;
