@@ -191,6 +191,8 @@ void fork_child() noexcept {
 
 }  // namespace
 
+namespace {
+
 // The stack frame by frame (unw_step), for the one unwind of a process that needs no speed: unw_backtrace's
 // first call in a thread builds its 256 KiB trace cache, 64 page faults, which a thread that never needs a
 // full unwind (the sampled mode's, a short program's) then never pays for.
@@ -206,6 +208,8 @@ int step_by_step(std::uintptr_t* frames, int room) noexcept {
   } while (taken < room && unw_step(&cursor) > 0);
   return taken;
 }
+
+}  // namespace
 
 __attribute__((noinline)) void learn_main_tail() noexcept {
   if (!enter()) return;

@@ -16,7 +16,7 @@ namespace {
 }
 
 // Between vfork and exec: the child runs in prof's memory, on prof's stack, until its exec. It makes
-// async-signal-safe calls only and allocates nothing; the one write it makes to prof's memory is the root
+// async-signal-safe calls only and allocates nothing; what it writes to prof's memory is errno and the root
 // pid in the environment prepared for it (ChildEnvironment::set_root_pid), which prof no longer reads. prof's
 // forwarded signals are blocked and have no handlers (SignalForwarding), so none can run in the child.
 [[noreturn]] void exec_in_child(char* const* argv, ChildEnvironment& environment,
