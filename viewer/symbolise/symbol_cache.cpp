@@ -32,14 +32,6 @@ void put(std::string& out, T value) {
   out.append(reinterpret_cast<const char*>(&value), sizeof value);
 }
 
-// Reads a value of the entry's image at `at`; false past its end.
-template <typename T>
-bool get(std::string_view image, std::uint64_t at, T& value) {
-  if (at > image.size() || image.size() - at < sizeof value) return false;
-  std::memcpy(&value, image.data() + at, sizeof value);
-  return true;
-}
-
 // Entries not written or used for this long are removed when another is written: programs rebuilt, or run
 // once, leave theirs behind. Used entries are touched at most once a day, and the folder looked through at
 // most once a day.
@@ -70,32 +62,6 @@ void remove_unused_entries(const std::filesystem::path& folder) {
       continue;
     ::unlink(path.c_str());
   }
-}
-
-// The entry's bytes: only a regular file of ours, of a sane size, read whole (a few hundred kilobytes for
-// libc's); empty when it is not, or it changed size while being read. Entries are replaced by a rename, never
-// rewritten in place.
-std::string read_entry(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return {};
-  struct stat status {};
-  bool ok = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
-            status.st_size > 0 && status.st_size <= kMaxEntryBytes;
-  if (ok && older_than(status, kDay)) ::futimens(fd, nullptr);  // in use: not to be removed as unused
-  std::string bytes;
-  if (ok) {
-    bytes.resize(static_cast<std::size_t>(status.st_size));
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) break;
-      done += static_cast<std::size_t>(got);
-    }
-    if (done != bytes.size()) bytes.clear();
-  }
-  ::close(fd);
-  return bytes;
 }
 
 bool write_all(int fd, const std::string& bytes) {
@@ -171,14 +137,14 @@ constexpr std::uint64_t kFrameBytes = 20;
 constexpr std::uint64_t kFunctionBytes = 16;
 
 // How many of `count` records of `stride` bytes at `at`, sorted by their first u64, start at or below
-// `offset` (the last of them is the one that may hold it); reads past the image count as above it.
-std::uint64_t records_up_to(std::string_view image, std::uint64_t at, std::uint64_t count,
+// `offset` (the last of them is the one that may hold it); reads past the entry count as above it.
+std::uint64_t records_up_to(const EntryPages& entry, std::uint64_t at, std::uint64_t count,
                             std::uint64_t stride, std::uint64_t offset) {
   std::uint64_t low = 0, high = count;
   while (low < high) {
     const std::uint64_t middle = low + (high - low) / 2;
     std::uint64_t first = 0;
-    if (get(image, at + middle * stride, first) && first <= offset)
+    if (entry.get(at + middle * stride, first) && first <= offset)
       low = middle + 1;
     else
       high = middle;
@@ -192,14 +158,13 @@ SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(
   std::string folder = debug_cache_folder();
   if (folder.empty()) return;
   path_ = fmt::format("{}/{}-{:016x}.symbols", folder, build_id, key);
-  std::string entry = read_entry(path_);
-  const std::string_view image = entry;
-  if (image.empty()) return;
+  EntryPages entry = EntryPages::open(path_, kMaxEntryBytes, kDay);
+  if (entry.empty()) return;
   std::uint64_t magic = 0, written_key = 0;
   std::uint32_t version = 0, strings = 0, string_bytes = 0;
-  if (!get(image, 0, magic) || std::memcmp(&magic, kMagic, sizeof magic) != 0 || !get(image, 8, version) ||
-      version != kVersion || !get(image, 12, written_key) || written_key != key ||
-      !get(image, kHeaderBytes, strings) || !get(image, kHeaderBytes + 4, string_bytes))
+  if (!entry.get(0, magic) || std::memcmp(&magic, kMagic, sizeof magic) != 0 || !entry.get(8, version) ||
+      version != kVersion || !entry.get(12, written_key) || written_key != key ||
+      !entry.get(kHeaderBytes, strings) || !entry.get(kHeaderBytes + 4, string_bytes))
     return;
   Layout layout;
   layout.strings = strings;
@@ -208,18 +173,18 @@ SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(
   layout.string_bytes = string_bytes;
   std::uint64_t spans_count_at = layout.bytes_at + string_bytes;
   std::uint64_t spans = 0, frames = 0;
-  if (!get(image, spans_count_at, spans) || spans > image.size() / kSpanBytes) return;
+  if (!entry.get(spans_count_at, spans) || spans > entry.size() / kSpanBytes) return;
   layout.spans = spans;
   layout.spans_at = spans_count_at + 8;
   std::uint64_t frames_count_at = layout.spans_at + spans * kSpanBytes;
-  if (!get(image, frames_count_at, frames) || frames > image.size() / kFrameBytes) return;
+  if (!entry.get(frames_count_at, frames) || frames > entry.size() / kFrameBytes) return;
   layout.frames = frames;
   layout.frames_at = frames_count_at + 8;
   std::uint64_t functions_count_at = layout.frames_at + frames * kFrameBytes, functions = 0;
-  if (!get(image, functions_count_at, functions) || functions > image.size() / kFunctionBytes) return;
+  if (!entry.get(functions_count_at, functions) || functions > entry.size() / kFunctionBytes) return;
   layout.functions = functions;
   layout.functions_at = functions_count_at + 8;
-  if (layout.functions_at + functions * kFunctionBytes != image.size())
+  if (layout.functions_at + functions * kFunctionBytes != entry.size())
     return;  // cut short, or a lying count
   entry_ = std::move(entry);
   layout_ = layout;
@@ -228,8 +193,8 @@ SymbolCache::SymbolCache(const std::string& build_id, std::uint64_t key) : key_(
 std::optional<SymbolCache::Span> SymbolCache::read_span(std::uint64_t index) const {
   Span span{};
   const std::uint64_t at = layout_.spans_at + index * kSpanBytes;
-  if (index >= layout_.spans || !get(image(), at, span.first) || !get(image(), at + 8, span.end) ||
-      !get(image(), at + 16, span.frame_first) || !get(image(), at + 20, span.frame_count) ||
+  if (index >= layout_.spans || !entry_.get(at, span.first) || !entry_.get(at + 8, span.end) ||
+      !entry_.get(at + 16, span.frame_first) || !entry_.get(at + 20, span.frame_count) ||
       span.end <= span.first || std::uint64_t{span.frame_first} + span.frame_count > layout_.frames)
     return std::nullopt;
   return span;
@@ -239,23 +204,23 @@ std::optional<SymbolCache::Frame> SymbolCache::read_frame(std::uint64_t index) c
   Frame frame{};
   const std::uint64_t at = layout_.frames_at + index * kFrameBytes;
   std::uint32_t inlined = 0;
-  if (index >= layout_.frames || !get(image(), at, frame.function) || !get(image(), at + 4, frame.file) ||
-      !get(image(), at + 8, frame.line) || !get(image(), at + 16, inlined) ||
-      frame.function >= strings_total() || frame.file >= strings_total())
+  if (index >= layout_.frames || !entry_.get(at, frame.function) || !entry_.get(at + 4, frame.file) ||
+      !entry_.get(at + 8, frame.line) || !entry_.get(at + 16, inlined) || frame.function >= strings_total() ||
+      frame.file >= strings_total())
     return std::nullopt;
   frame.inlined = inlined != 0;
   return frame;
 }
 
-std::optional<std::string_view> SymbolCache::read_string(std::uint32_t index) const {
+std::optional<std::string> SymbolCache::read_string(std::uint32_t index) const {
   if (index >= strings_total()) return std::nullopt;
-  if (index >= layout_.strings) return std::string_view(added_strings_[index - layout_.strings]);
+  if (index >= layout_.strings) return added_strings_[index - layout_.strings];
   std::uint32_t from = 0, to = 0;
-  if (!get(image(), layout_.offsets_at + 4 * std::uint64_t{index}, from) ||
-      !get(image(), layout_.offsets_at + 4 * (std::uint64_t{index} + 1), to) || from > to ||
+  if (!entry_.get(layout_.offsets_at + 4 * std::uint64_t{index}, from) ||
+      !entry_.get(layout_.offsets_at + 4 * (std::uint64_t{index} + 1), to) || from > to ||
       to > layout_.string_bytes)
     return std::nullopt;
-  return image().substr(layout_.bytes_at + from, to - from);
+  return entry_.text(layout_.bytes_at + from, to - from);
 }
 
 std::optional<std::vector<SourceFrame>> SymbolCache::frames_of(const Span& span, bool read) const {
@@ -268,7 +233,7 @@ std::optional<std::vector<SourceFrame>> SymbolCache::frames_of(const Span& span,
     auto function = read_string(frame->function);
     auto file = read_string(frame->file);
     if (!function || !file) return std::nullopt;
-    frames.push_back({std::string(*function), std::string(*file), frame->line, frame->inlined});
+    frames.push_back({std::move(*function), std::move(*file), frame->line, frame->inlined});
   }
   return frames;
 }
@@ -278,7 +243,7 @@ std::optional<std::vector<SourceFrame>> SymbolCache::find(std::uint64_t offset) 
   if (added != added_.begin() && offset < std::prev(added)->second.end)
     return frames_of(std::prev(added)->second, false);
   // The last span read that starts at or below the offset.
-  const std::uint64_t low = records_up_to(image(), layout_.spans_at, layout_.spans, kSpanBytes, offset);
+  const std::uint64_t low = records_up_to(entry_, layout_.spans_at, layout_.spans, kSpanBytes, offset);
   if (low == 0) return std::nullopt;
   auto span = read_span(low - 1);
   if (!span) {
@@ -296,9 +261,9 @@ bool SymbolCache::met(std::uint64_t offset) const {
   // than once, and learning those would cost that run what it was meant to spare the next ones.
   if (damaged_) return false;  // the entry read counts for nothing
   const std::uint64_t low =
-      records_up_to(image(), layout_.functions_at, layout_.functions, kFunctionBytes, offset);
+      records_up_to(entry_, layout_.functions_at, layout_.functions, kFunctionBytes, offset);
   std::uint64_t end = 0;
-  return low > 0 && get(image(), layout_.functions_at + (low - 1) * kFunctionBytes + 8, end) && offset < end;
+  return low > 0 && entry_.get(layout_.functions_at + (low - 1) * kFunctionBytes + 8, end) && offset < end;
 }
 
 void SymbolCache::meet(std::uint64_t first, std::uint64_t end) {
@@ -307,9 +272,11 @@ void SymbolCache::meet(std::uint64_t first, std::uint64_t end) {
 }
 
 std::uint32_t SymbolCache::intern(const std::string& text) {
-  if (string_index_.empty())
+  if (string_index_.empty()) {
+    entry_.read_all();
     for (std::uint32_t i = 0; i < layout_.strings; ++i)
-      if (auto known = read_string(i)) string_index_.emplace(std::string(*known), i);
+      if (auto known = read_string(i)) string_index_.emplace(std::move(*known), i);
+  }
   auto [it, added] = string_index_.emplace(text, strings_total());
   if (added) added_strings_.push_back(text);
   return it->second;
@@ -334,6 +301,7 @@ void SymbolCache::save() const {
   };
   std::vector<Written> order;
   const std::uint64_t read_spans = damaged_ ? 0 : layout_.spans;
+  entry_.read_all();
   auto added = added_.begin();
   std::vector<Span> read(read_spans);
   for (std::uint64_t i = 0; i < read_spans; ++i) {
@@ -350,23 +318,23 @@ void SymbolCache::save() const {
   put(bytes, kVersion);
   put(bytes, key_);
   const std::uint32_t strings = strings_total();
-  std::vector<std::string_view> texts;
+  std::vector<std::string> texts;
   std::uint32_t string_bytes = 0;
   for (std::uint32_t i = 0; i < strings; ++i) {
     auto text = read_string(i);
     if (!text) return;
-    texts.push_back(*text);
     string_bytes += static_cast<std::uint32_t>(text->size());
+    texts.push_back(std::move(*text));
   }
   put(bytes, strings);
   put(bytes, string_bytes);
   std::uint32_t offset = 0;
-  for (auto text : texts) {
+  for (const auto& text : texts) {
     put(bytes, offset);
     offset += static_cast<std::uint32_t>(text.size());
   }
   put(bytes, offset);
-  for (auto text : texts)
+  for (const auto& text : texts)
     bytes += text;
   put(bytes, static_cast<std::uint64_t>(order.size()));
   std::uint32_t frame_first = 0;
@@ -395,7 +363,7 @@ void SymbolCache::save() const {
   for (std::uint64_t i = 0; i < (damaged_ ? 0 : layout_.functions); ++i) {
     std::uint64_t first = 0, end = 0;
     const std::uint64_t at = layout_.functions_at + i * kFunctionBytes;
-    if (get(image(), at, first) && get(image(), at + 8, end) && first < end) functions.emplace(first, end);
+    if (entry_.get(at, first) && entry_.get(at + 8, end) && first < end) functions.emplace(first, end);
   }
   put(bytes, static_cast<std::uint64_t>(functions.size()));
   for (const auto& [first, end] : functions) {

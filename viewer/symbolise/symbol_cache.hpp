@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "symbolise/entry_pages.hpp"
 #include "symbolise/module.hpp"
 
 namespace prof::viewer {
@@ -79,18 +80,15 @@ class SymbolCache {
   };
   std::optional<Span> read_span(std::uint64_t index) const;
   std::optional<Frame> read_frame(std::uint64_t index) const;
-  std::optional<std::string_view> read_string(std::uint32_t index) const;
+  std::optional<std::string> read_string(std::uint32_t index) const;
   std::optional<std::vector<SourceFrame>> frames_of(const Span& span, bool read) const;
   std::uint32_t strings_total() const {
     return layout_.strings + static_cast<std::uint32_t>(added_strings_.size());
   }
   std::uint32_t intern(const std::string& text);
 
-  // The entry read into memory, not mapped: a cache in a home folder on NFS, replaced by another node's rank
-  // (or truncated by anyone) while mapped, would end the reader with SIGBUS. Empty when there was none, or
-  // it did not hold together.
-  std::string entry_;
-  std::string_view image() const { return entry_; }
+  // The entry as read so far (entry_pages.hpp); empty when there was none, or it did not hold together.
+  EntryPages entry_;
   Layout layout_;
   mutable bool damaged_ = false;  // a span or frame read did not hold together: not written again
   std::vector<std::string> added_strings_;
