@@ -1,5 +1,7 @@
 #include "sampling/sampler.hpp"
 
+// libunwind for this process only: the _UL* functions, not the remote unwinder's.
+#define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -31,6 +33,8 @@ constexpr unsigned kDefaultHz = 199;  // prime: never in lockstep with a program
 constexpr unsigned kMaxHz = 10000;
 // Frames above the interrupted one: this handler, the signal trampoline, libunwind's own; a few to spare.
 constexpr int kOwnFrames = 8;
+// A thread's first samples are walked frame by frame (step_from), the rest with libunwind's trace cache.
+constexpr std::uint64_t kSteppedSamples = 32;
 constexpr int kThreadSlots = 1024;
 constexpr int kMaxTimers = 4096;
 // CPU clock, monotonic timer: an expiry handled this long after it was due found its thread off the CPU
@@ -289,6 +293,21 @@ bool at_system_call_return(void* context) noexcept {
   return (pc[0] == 0x0f && pc[1] == 0x05) || syscall_before(pc);
 }
 
+// The interrupted stack frame by frame, from the signal's context: its first frame is the interrupted
+// instruction. unw_backtrace's first call in a thread builds the thread's 256 KiB trace cache (64 page
+// faults), which pays for itself over many samples, not over the few of a short thread or program.
+int step_from(void* context, std::uintptr_t* frames, int room) noexcept {
+  unw_cursor_t cursor;
+  if (unw_init_local2(&cursor, static_cast<unw_context_t*>(context), UNW_INIT_SIGNAL_FRAME) != 0) return 0;
+  int taken = 0;
+  do {
+    unw_word_t ip = 0;
+    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
+    frames[taken++] = static_cast<std::uintptr_t>(ip);
+  } while (taken < room && unw_step(&cursor) > 0);
+  return taken;
+}
+
 // Unwinds the interrupted stack and counts `weight` samples of it under `key`.
 void take_sample(void* context, table::Key key, std::uint64_t weight) noexcept {
   if (tl_samples++ % kNameEvery == 0) threads::note_current(tl_tid);
@@ -307,7 +326,9 @@ void take_sample(void* context, table::Key key, std::uint64_t weight) noexcept {
     return;
   }
   std::uintptr_t frames[table::kMaxDepth + kOwnFrames];
-  int taken = unw_backtrace(reinterpret_cast<void**>(frames), table::kMaxDepth + kOwnFrames);
+  int taken = tl_samples <= kSteppedSamples
+                  ? step_from(context, frames, table::kMaxDepth)
+                  : unw_backtrace(reinterpret_cast<void**>(frames), table::kMaxDepth + kOwnFrames);
   int first = 0;
   while (first < taken && frames[first] != pc)
     ++first;
