@@ -27,6 +27,7 @@
 #include "memory/stack_room.hpp"
 #include "memory/timeline.hpp"
 #include "memory/unloaded_modules.hpp"
+#include "memory/unwind_steps.hpp"
 #include "memory/unwind_validation.hpp"
 #include "settings.hpp"
 #include "warning.hpp"
@@ -193,20 +194,13 @@ void fork_child() noexcept {
 
 namespace {
 
-// The stack frame by frame (unw_step), for the one unwind of a process that needs no speed: unw_backtrace's
-// first call in a thread builds its 256 KiB trace cache, 64 page faults, which a thread that never needs a
-// full unwind (the sampled mode's, a short program's) then never pays for.
+// The stack frame by frame (unwind_steps.hpp): the one unwind of a process that needs no speed, for which a
+// thread that never needs a full unwind (the sampled mode's, a short program's) pays no trace cache.
 int step_by_step(std::uintptr_t* frames, int room) noexcept {
   unw_context_t context;
   unw_cursor_t cursor;
   if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0) return 0;
-  int taken = 0;
-  do {
-    unw_word_t ip = 0;
-    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
-    frames[taken++] = static_cast<std::uintptr_t>(ip);
-  } while (taken < room && unw_step(&cursor) > 0);
-  return taken;
+  return take_steps(cursor, frames, room);
 }
 
 }  // namespace

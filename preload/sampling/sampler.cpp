@@ -1,8 +1,5 @@
 #include "sampling/sampler.hpp"
 
-// libunwind for this process only: the _UL* functions, not the remote unwinder's.
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -16,6 +13,7 @@
 #include <cstring>
 
 #include "memory/tracer.hpp"
+#include "memory/unwind_steps.hpp"
 #include "real_functions.hpp"
 #include "sampling/interruptions.hpp"
 #include "sampling/loader_lock.hpp"
@@ -293,19 +291,12 @@ bool at_system_call_return(void* context) noexcept {
   return (pc[0] == 0x0f && pc[1] == 0x05) || syscall_before(pc);
 }
 
-// The interrupted stack frame by frame, from the signal's context: its first frame is the interrupted
-// instruction. unw_backtrace's first call in a thread builds the thread's 256 KiB trace cache (64 page
-// faults), which pays for itself over many samples, not over the few of a short thread or program.
+// The interrupted stack frame by frame (memory/unwind_steps.hpp), from the signal's context: its first frame
+// is the interrupted instruction.
 int step_from(void* context, std::uintptr_t* frames, int room) noexcept {
   unw_cursor_t cursor;
   if (unw_init_local2(&cursor, static_cast<unw_context_t*>(context), UNW_INIT_SIGNAL_FRAME) != 0) return 0;
-  int taken = 0;
-  do {
-    unw_word_t ip = 0;
-    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
-    frames[taken++] = static_cast<std::uintptr_t>(ip);
-  } while (taken < room && unw_step(&cursor) > 0);
-  return taken;
+  return memory::take_steps(cursor, frames, room);
 }
 
 // Unwinds the interrupted stack and counts `weight` samples of it under `key`.
